@@ -1,0 +1,25 @@
+"""IMPT Workbench: map information flows on children at risk of trafficking from coded interviews.
+
+Examples
+--------
+>>> import impt_analysis as impt
+>>> study = impt.load_study()          # the synthetic demonstration study
+>>> study.synthetic
+True
+"""
+
+__version__ = "0.1.0"
+
+from .reference import reference_table
+from .study import Study, load_study, write_study
+from .validation import Problem, StudyValidationError
+
+__all__ = [
+    "__version__",
+    "Problem",
+    "Study",
+    "StudyValidationError",
+    "load_study",
+    "reference_table",
+    "write_study",
+]

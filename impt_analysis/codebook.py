@@ -1,0 +1,202 @@
+"""The study's codebook: every controlled value and thematic code, grounded in the 2010 report.
+
+The categories and their values come from the BSR IMPT source documents (``shared/seeds``):
+the report's three types of information, three levels of verification, six sources of
+information, three seminars (themes), four tiers of children whose numbers should be
+disseminated, and the barriers the report and the 2007 WGCC/TFTHB minutes name.
+
+A study's own ``codebook.csv`` is the authority when it is loaded: it may add values (an
+imported REFI-QDA project adds its codes), but it must hold every category below.
+
+Examples
+--------
+>>> from impt_analysis.codebook import default_codebook
+>>> cb = default_codebook()
+>>> sorted(cb.loc[cb.category == "verification", "code"])
+['anecdotal', 'maybe', 'official']
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["VOCABULARIES", "CONTROLLED_CATEGORIES", "THEMATIC_CODES", "default_codebook"]
+
+# category -> [(code, label, description)]
+VOCABULARIES: dict[str, list[tuple[str, str, str]]] = {
+    "level": [
+        ("local", "Local", "A municipality, town or city service, or a local group."),
+        ("regional", "Regional", "A county, district or region."),
+        ("national", "National", "A state authority, national body or nationwide organisation."),
+        ("international", "International", "A regional (Baltic Sea) or international body."),
+    ],
+    "kind": [
+        ("organisation", "Organisation", "An agency, service or organisation that holds or passes information."),
+        ("professional_network", "Professional network",
+         "A network organising professionals working with children (report aspect 2)."),
+        ("national_coordinator", "National co-ordination",
+         "A national central co-ordination function on trafficking (report aspect 1)."),
+        ("contact_point", "National Contact Point",
+         "A National Contact Point (NCP), the national node for information on children at risk."),
+    ],
+    "sector": [
+        ("police", "Police", "Police and border guard, including intelligence units."),
+        ("prosecution", "Prosecution", "Prosecutors' offices."),
+        ("judiciary", "Judiciary", "Courts and judges."),
+        ("child_protection", "Child protection", "Child protection and child welfare services."),
+        ("social_services", "Social services", "Municipal and regional social services."),
+        ("asylum_migration", "Asylum and migration", "Migration boards and reception of asylum seekers."),
+        ("health", "Health", "Health services and clinics."),
+        ("education", "Education", "Schools, school social workers and teachers."),
+        ("ngo", "NGO", "Non-governmental organisations, including those funded by foreign donors."),
+        ("faith_based", "Faith-based organisation", "Churches, parishes and faith-based charities."),
+        ("labour_organisation", "Labour organisation", "Trade unions and labour inspectorates."),
+        ("business", "Commercial enterprise", "Employers, agencies and other commercial enterprises."),
+        ("research", "Research", "Research institutions and universities."),
+        ("media", "Media", "Press, broadcasting and other media."),
+        ("government", "Government", "Ministries and government offices."),
+        ("igo", "Intergovernmental organisation", "IGOs and international NGOs (INGOs)."),
+    ],
+    "info_type": [
+        ("trend", "Generally accepted trend", "Information accepted as a trend, e.g. Roma children, unaccompanied minors."),
+        ("emerging_issue", "Emerging issue", "An issue beginning to be noticed, e.g. weekend prostitution, au pairs."),
+        ("incident", "Incident or narrative", "A single incident or narrative, e.g. men marrying women from abroad "
+         "to gain access to their children."),
+    ],
+    "verification": [
+        ("official", "Official data", "Convictions and police reports."),
+        ("maybe", "Maybe-information", "Reported by several sources but as yet unsubstantiated."),
+        ("anecdotal", "Anecdotal evidence", "Narratives."),
+    ],
+    "source_type": [
+        ("official_data", "Official data", "Convictions, governmental reports and police reports."),
+        ("research", "Research", "Research reports and articles (few and far between)."),
+        ("organisation_report", "Organisation report", "Reports from major IGOs, INGOs and NGOs."),
+        ("training_material", "Training material", "Tools and manuals disseminated for training purposes."),
+        ("media", "Media", "Media and reports disseminated to the wider public."),
+        ("anecdote", "Anecdote", "Anecdotes and myths."),
+    ],
+    "theme": [
+        ("sexual_exploitation", "Sexual exploitation",
+         "Young people in prostitution and other forms of sexual exploitation (Vilnius seminar)."),
+        ("asylum_migration", "Asylum and migration",
+         "Unaccompanied asylum-seeking children and children in migration (Copenhagen seminar)."),
+        ("labour_begging_crime", "Labour, begging and crime",
+         "Child labour, begging and children committing crimes in a foreign country (Tallinn seminar)."),
+    ],
+    "child_group": [
+        ("roma_children", "Roma children and young people", "A generally accepted trend in the report."),
+        ("unaccompanied_minors", "Unaccompanied minors",
+         "Unaccompanied asylum-seeking minors, including those going missing from reception."),
+        ("young_people_in_prostitution", "Young people in prostitution", "Including weekend prostitution."),
+        ("au_pairs", "Girls working as au pairs", "An emerging issue in the report."),
+        ("children_begging", "Children begging", "Children begging in a foreign country."),
+        ("children_in_crime", "Children committing crimes", "Children committing crimes, often abroad."),
+        ("child_labour", "Child labour", "Children in exploitative work."),
+        ("children_left_behind", "Children left behind", "Children left behind by migrating parents."),
+        ("online_exploitation", "Online exploitation", "Children abused in Internet settings."),
+        ("other", "Other", "Any other group, described in the item's label."),
+    ],
+    "channel": [
+        ("formal_report", "Formal report", "A written report, statistics or notification through official lines."),
+        ("case_referral", "Case referral", "A child's case referred to another service."),
+        ("meeting", "Meeting", "A coordination or case meeting."),
+        ("professional_network", "Professional network", "Through a network of professionals."),
+        ("database", "Database", "A shared register or database."),
+        ("informal_contact", "Informal contact", "A telephone call or personal contact."),
+        ("media", "Media", "Through publication in the media."),
+    ],
+    "frequency": [
+        ("regular", "Regular", "An established, recurring line of communication."),
+        ("ad_hoc", "Ad hoc", "Occasional, case by case."),
+    ],
+    "tier": [
+        ("identified", "Identified victims", "Children and young people identified as victims of trafficking."),
+        ("suspected", "Suspected victims", "Children suspected to be victims of trafficking."),
+        ("exploitative_situation", "Abusive or exploitative situation",
+         "Children considered to be in abusive or exploitative situations."),
+        ("at_risk_context", "At-risk context",
+         "Children in contexts that may lead to them becoming victims of trafficking."),
+    ],
+    "basis": [
+        ("official", "Official data", "Convictions and police reports."),
+        ("maybe", "Maybe-information", "Several sources, unsubstantiated."),
+        ("anecdotal", "Anecdotal", "Narratives."),
+    ],
+    "barrier": [
+        ("no_central_coordination", "No central coordination",
+         "No national function collects and manages information on children at risk."),
+        ("weak_central_coordination", "Weak central coordination",
+         "A national function exists but few sectors feed it regularly."),
+        ("no_local_regional_structure", "No local or regional structure",
+         "Local and regional information is not collated nor passed to the national level."),
+        ("weak_police_child_protection_links", "Weak links between police and child protection",
+         "Police investigations are not coordinated with child protection services."),
+        ("data_protection_rules", "Data protection rules",
+         "Confidentiality or data protection rules stop information being shared."),
+        ("lack_of_trust_ngo_authorities", "Lack of trust between NGOs and authorities",
+         "NGOs feel ignored by authorities, or authorities distrust NGO information."),
+        ("no_feedback_to_reporters", "No feedback to those who report",
+         "Those who pass information on never hear what became of it."),
+        ("lack_of_training", "Lack of training to identify victims",
+         "Professionals lack the training to recognise children at risk of trafficking."),
+        ("unclear_definitions", "Unclear or overlapping definitions",
+         "Definitions of trafficking and of migration overlap and are confused."),
+        ("dependence_on_foreign_donors", "Dependence on foreign donors",
+         "Direct assistance is carried out by NGOs relying on foreign donors, not mainstreamed."),
+        ("legislation", "Legislation", "Laws that are hard to apply to trafficking of children."),
+        ("corruption", "Corruption", "Corruption impedes investigation and prosecution."),
+        ("one_sided_media", "One-sided media", "Media coverage is one-sided and stigmatising."),
+        ("limited_knowledge_of_others", "Limited knowledge of what others do",
+         "Actors know too little of others' trainings, programmes and information."),
+        ("lack_of_resources", "Lack of resources", "No designated funding or staff for the work."),
+    ],
+}
+
+CONTROLLED_CATEGORIES = tuple(VOCABULARIES)
+
+# Thematic codes for coded segments (category "code"): the study's questions, nested under
+# parents. Barrier, child-group and verification codes may also be applied to segments.
+THEMATIC_CODES: list[tuple[str, str, str, str]] = [
+    # code, label, description, parent
+    ("aspects", "Three aspects", "The report's three aspects of national information management.", ""),
+    ("national_coordination", "National co-ordination", "Is there a national central co-ordination?", "aspects"),
+    ("professional_networks", "Professional networks",
+     "Are professional networks meeting with children consulted?", "aspects"),
+    ("local_regional_input", "Local and regional input",
+     "Do local and regional levels feed information into national co-ordination?", "aspects"),
+    ("information", "Information", "What information exists and who holds it.", ""),
+    ("information_holder", "Information holder", "Who has information on children at risk.", "information"),
+    ("side_information", "Side information",
+     "Information not accessed by those collecting information on trafficking.", "information"),
+    ("case_numbers", "Case numbers", "Numbers of children identified, suspected or at risk.", "information"),
+    ("verification_practice", "Verification", "How information is checked or triangulated.", "information"),
+    ("cross_border", "Cross-border exchange", "Information passed between countries.", "information"),
+    ("good_practice", "Good practice", "A practice the respondent recommends.", ""),
+]
+
+
+def default_codebook() -> pd.DataFrame:
+    """The codebook as a tidy frame: one row per (category, code).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``code``, ``category``, ``label``, ``description``, ``parent`` (empty for
+        controlled values and top-level thematic codes).
+
+    Examples
+    --------
+    >>> default_codebook().groupby("category").size()["tier"]
+    4
+    """
+    rows = [
+        {"code": code, "category": category, "label": label, "description": description, "parent": ""}
+        for category, values in VOCABULARIES.items()
+        for code, label, description in values
+    ]
+    rows += [
+        {"code": code, "category": "code", "label": label, "description": description, "parent": parent}
+        for code, label, description, parent in THEMATIC_CODES
+    ]
+    return pd.DataFrame(rows, columns=["code", "category", "label", "description", "parent"])

@@ -1,0 +1,283 @@
+"""The study data package: its tables, columns, types, keys and vocabularies.
+
+This module is the single description of the format. The loader validates against it,
+the writers generate ``datapackage.json`` (Frictionless Data Package v2, one Table Schema per
+table) from it, and the generated README codebook documents it.
+
+Examples
+--------
+>>> from impt_analysis.schema import TABLES
+>>> [f.name for f in TABLES["flows"].fields][:3]
+['flow_id', 'interview_id', 'source_actor']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+__all__ = ["Field", "Table", "TABLES", "TABLE_ORDER", "table_schema", "package_descriptor"]
+
+PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
+
+
+@dataclass(frozen=True)
+class Field:
+    """A column: its Table Schema type, whether it is required, and its vocabulary.
+
+    ``category`` names the codebook category whose codes are the allowed values;
+    ``free_text`` marks columns that never go into a public export.
+    """
+
+    name: str
+    type: str = "string"
+    description: str = ""
+    required: bool = True
+    category: str | None = None
+    free_text: bool = False
+    minimum: int | None = None
+    maximum: int | None = None
+    pattern: str | None = None
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: str
+    resource: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = field(default_factory=tuple)
+
+    @property
+    def path(self) -> str:
+        return f"{self.name}.csv"
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in [
+        Table(
+            "codebook",
+            "Every controlled value and thematic code, grounded in the 2010 report.",
+            (
+                Field("code", description="The value or code as it appears in the data."),
+                Field("category", description="The vocabulary it belongs to (sector, barrier, code, ...)."),
+                Field("label", description="A short human-readable label."),
+                Field("description", description="What the value means in the study.", required=False),
+                Field("parent", description="The enclosing code (thematic codes only).", required=False),
+            ),
+            primary_key=("code", "category"),
+        ),
+        Table(
+            "actors",
+            "Organisations, services, networks and coordination bodies; never a private person.",
+            (
+                Field("actor_id", description="Identifier of the actor."),
+                Field("name", description="A role description of the organisation or service.", free_text=True),
+                Field("country", description="ISO 3166-1 alpha-2 code; empty for international actors.",
+                      required=False, pattern="^[A-Z]{2}$"),
+                Field("sector", category="sector", description="The sector the actor belongs to."),
+                Field("level", category="level", description="Local, regional, national or international."),
+                Field("kind", category="kind", description="Organisation, professional network, "
+                      "national coordinator or contact point."),
+            ),
+            primary_key=("actor_id",),
+        ),
+        Table(
+            "interviews",
+            "One row per interview; actor_id is the organisation the respondent speaks for.",
+            (
+                Field("interview_id", description="Identifier of the interview."),
+                Field("country", description="ISO 3166-1 alpha-2 code of the country.", pattern="^[A-Z]{2}$"),
+                Field("date", type="date", description="Date of the interview (YYYY-MM-DD)."),
+                Field("sector", category="sector", description="Sector of the respondent's organisation."),
+                Field("level", category="level", description="Level of the respondent's organisation."),
+                Field("actor_id", description="The organisation the respondent speaks for."),
+                Field("notes", description="Interviewer's notes (free text, never public).",
+                      required=False, free_text=True),
+            ),
+            primary_key=("interview_id",),
+            foreign_keys=(ForeignKey("actor_id", "actors", "actor_id"),),
+        ),
+        Table(
+            "items",
+            "Pieces of information about children at risk.",
+            (
+                Field("item_id", description="Identifier of the item."),
+                Field("country", description="ISO 3166-1 alpha-2 code of the country it concerns.",
+                      pattern="^[A-Z]{2}$"),
+                Field("label", description="What the information says, in a few words.", free_text=True),
+                Field("info_type", category="info_type", description="Trend, emerging issue or incident."),
+                Field("child_group", category="child_group", description="The group of children concerned."),
+                Field("theme", category="theme", description="The seminar theme it belongs to."),
+            ),
+            primary_key=("item_id",),
+        ),
+        Table(
+            "knowledge",
+            "Who knows what, as reported in an interview.",
+            (
+                Field("interview_id", description="The interview in which this was reported."),
+                Field("actor_id", description="The actor that holds the information."),
+                Field("item_id", description="The information held."),
+                Field("verification", category="verification", description="Official, maybe or anecdotal."),
+                Field("source_type", category="source_type", description="Where the actor has it from."),
+            ),
+            primary_key=("interview_id", "actor_id", "item_id"),
+            foreign_keys=(
+                ForeignKey("interview_id", "interviews", "interview_id"),
+                ForeignKey("actor_id", "actors", "actor_id"),
+                ForeignKey("item_id", "items", "item_id"),
+            ),
+        ),
+        Table(
+            "flows",
+            "Who passes information to whom (item_id optional).",
+            (
+                Field("flow_id", description="Identifier of the flow."),
+                Field("interview_id", description="The interview in which it was reported."),
+                Field("source_actor", description="The actor passing information on."),
+                Field("target_actor", description="The actor receiving it."),
+                Field("channel", category="channel", description="How the information is passed."),
+                Field("frequency", category="frequency", description="Regular or ad hoc."),
+                Field("item_id", description="The item passed, if the flow is about one.", required=False),
+            ),
+            primary_key=("flow_id",),
+            foreign_keys=(
+                ForeignKey("interview_id", "interviews", "interview_id"),
+                ForeignKey("source_actor", "actors", "actor_id"),
+                ForeignKey("target_actor", "actors", "actor_id"),
+                ForeignKey("item_id", "items", "item_id"),
+            ),
+        ),
+        Table(
+            "barriers",
+            "Barriers named in an interview; the actor pair (optional) is the link it blocks.",
+            (
+                Field("interview_id", description="The interview in which the barrier was named."),
+                Field("barrier", category="barrier", description="The barrier (see the codebook)."),
+                Field("source_actor", description="Source of the blocked link, if any.", required=False),
+                Field("target_actor", description="Target of the blocked link, if any.", required=False),
+                Field("severity", type="integer", minimum=1, maximum=3,
+                      description="1 minor, 2 serious, 3 blocking."),
+            ),
+            foreign_keys=(
+                ForeignKey("interview_id", "interviews", "interview_id"),
+                ForeignKey("source_actor", "actors", "actor_id"),
+                ForeignKey("target_actor", "actors", "actor_id"),
+            ),
+        ),
+        Table(
+            "codings",
+            "Coded text segments; the excerpt is free text and never public.",
+            (
+                Field("segment_id", description="Identifier of the text segment."),
+                Field("interview_id", description="The interview the segment is from."),
+                Field("code", description="The code applied (a code of the codebook)."),
+                Field("coder", description="Who applied it (a pseudonym)."),
+                Field("start", type="integer", minimum=0, description="First position, in code points from 0."),
+                Field("end", type="integer", minimum=0, description="Position after the last, in code points."),
+                Field("excerpt", description="The coded text.", required=False, free_text=True),
+            ),
+            primary_key=("segment_id", "code", "coder"),
+            foreign_keys=(ForeignKey("interview_id", "interviews", "interview_id"),),
+        ),
+        Table(
+            "case_counts",
+            "The numbers of children the report asks countries to disseminate, with their basis.",
+            (
+                Field("country", description="ISO 3166-1 alpha-2 code.", pattern="^[A-Z]{2}$"),
+                Field("year", type="integer", minimum=1990, maximum=2100, description="The year counted."),
+                Field("tier", category="tier", description="Identified, suspected, exploitative situation "
+                      "or at-risk context."),
+                Field("child_group", category="child_group", description="The group of children counted."),
+                Field("count", type="integer", minimum=0, description="Number of children."),
+                Field("basis", category="basis", description="What the figure is based on."),
+                Field("source_actor", description="The actor the figure comes from."),
+            ),
+            primary_key=("country", "year", "tier", "child_group", "source_actor"),
+            foreign_keys=(ForeignKey("source_actor", "actors", "actor_id"),),
+        ),
+    ]
+}
+
+# Order in which tables are loaded and written: referenced tables first.
+TABLE_ORDER = tuple(TABLES)
+
+
+def table_schema(table: Table, codebook: pd.DataFrame, present: list[str] | None = None) -> dict:
+    """A Frictionless Table Schema (v2) for ``table``, enums taken from ``codebook``.
+
+    ``present`` restricts the fields to the columns a package actually has (public exports
+    drop free-text columns).
+    """
+    fields = []
+    for f in table.fields:
+        if present is not None and f.name not in present:
+            continue
+        spec: dict = {"name": f.name, "type": f.type, "description": f.description}
+        constraints: dict = {}
+        if f.required:
+            constraints["required"] = True
+        if f.category:
+            constraints["enum"] = sorted(codebook.loc[codebook["category"] == f.category, "code"])
+        if f.minimum is not None:
+            constraints["minimum"] = f.minimum
+        if f.maximum is not None:
+            constraints["maximum"] = f.maximum
+        if f.pattern:
+            constraints["pattern"] = f.pattern
+        if constraints:
+            spec["constraints"] = constraints
+        fields.append(spec)
+    schema: dict = {"$schema": SCHEMA_PROFILE, "fields": fields, "missingValues": [""]}
+    if table.primary_key:
+        schema["primaryKey"] = list(table.primary_key)
+    fks = [
+        {"fields": [fk.fields], "reference": {"resource": fk.resource, "fields": [fk.reference]}}
+        for fk in table.foreign_keys
+        if present is None or fk.fields in present
+    ]
+    if fks:
+        schema["foreignKeys"] = fks
+    return schema
+
+
+def package_descriptor(meta: dict, codebook: pd.DataFrame, columns: dict[str, list[str]] | None = None) -> dict:
+    """The ``datapackage.json`` descriptor for a study, given its metadata and codebook.
+
+    ``meta`` holds the package-level properties (name, title, version, description, licenses,
+    sources, contributors, and any ``impt:`` extensions); ``columns`` maps table name to the
+    columns written, when they differ from the full schema.
+    """
+    resources = []
+    for name in TABLE_ORDER:
+        if columns is not None and name not in columns:
+            continue
+        table = TABLES[name]
+        resources.append(
+            {
+                "name": name,
+                "type": "table",
+                "path": table.path,
+                "scheme": "file",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "description": table.description,
+                "schema": table_schema(table, codebook, None if columns is None else columns[name]),
+            }
+        )
+    return {"$schema": PACKAGE_PROFILE, **meta, "resources": resources}

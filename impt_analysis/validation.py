@@ -1,0 +1,188 @@
+"""Strict validation of a study data package: every problem found, none guessed away.
+
+Each check returns :class:`Problem` records naming the file, the row as a spreadsheet user
+counts it (the header is row 1, the first record row 2), the column and the offending value.
+:func:`read_table` never drops, coerces or reorders a record: a row it cannot read is reported.
+
+Examples
+--------
+>>> from impt_analysis.validation import Problem
+>>> str(Problem("flows.csv", 7, "frequency", "weekly", "not a code of category 'frequency'"))
+"flows.csv, row 7, column frequency: 'weekly': not a code of category 'frequency'"
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .schema import TABLES, Field, Table
+
+__all__ = ["Problem", "StudyValidationError", "read_table", "check_table", "check_keys"]
+
+_ISO_CACHE: set[str] = set()
+
+
+def iso_countries() -> set[str]:
+    """ISO 3166-1 alpha-2 codes, from pycountry (loaded on first use)."""
+    if not _ISO_CACHE:
+        import pycountry
+
+        _ISO_CACHE.update(c.alpha_2 for c in pycountry.countries)
+    return _ISO_CACHE
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one place: file, row (header = 1), column, value and message."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        value = "" if self.value is None else f"{self.value!r}: "
+        return f"{', '.join(where)}: {value}{self.message}"
+
+
+class StudyValidationError(ValueError):
+    """Raised when a study fails validation; ``.problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem], source: str = "study"):
+        self.problems = list(problems)
+        self.source = source
+        lines = [f"{source}: {len(self.problems)} problem(s) found"]
+        lines += [f"  - {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+    def to_frame(self) -> pd.DataFrame:
+        """The problems as a frame with columns file, row, column, value, message."""
+        return pd.DataFrame([p.__dict__ for p in self.problems], columns=["file", "row", "column", "value", "message"])
+
+
+def read_table(path: Path, table: Table, optional_columns: set[str] = frozenset()) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read one CSV strictly as text: UTF-8 (a byte order mark is allowed), any line endings.
+
+    Returns the frame (all columns as ``str``, empty cells as ``""``) and the problems found:
+    a file that is missing or not UTF-8, a missing or duplicated column, a row with the wrong
+    number of fields. The frame keeps every record in file order, ragged ones included.
+    """
+    name = path.name
+    if not path.is_file():
+        return None, [Problem(name, None, None, None, f"file is missing from the study folder {path.parent}")]
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        return None, [Problem(name, line, None, repr(raw[err.start : err.start + 4])[2:-1],
+                              "file is not UTF-8: save it as UTF-8 (the loader does not guess encodings)")]
+    problems: list[Problem] = []
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows:
+        return None, [Problem(name, 1, None, None, "file is empty: it needs at least a header row")]
+    header, records = rows[0], rows[1:]
+    seen: set[str] = set()
+    for col in header:
+        if col in seen:
+            problems.append(Problem(name, 1, col, None, "column appears twice in the header"))
+        seen.add(col)
+    for f in table.fields:
+        if f.name not in seen and f.required and f.name not in optional_columns:
+            problems.append(Problem(name, 1, f.name, None, "required column is missing"))
+    width = len(header)
+    kept, numbers = [], []
+    for i, rec in enumerate(records):
+        if not any(rec):  # a blank line holds no record
+            continue
+        if len(rec) != width:
+            problems.append(Problem(name, i + 2, None, None, f"row has {len(rec)} fields, the header has {width}"))
+            rec = (rec + [""] * width)[:width]
+        kept.append(rec)
+        numbers.append(i + 2)
+    frame = pd.DataFrame(kept, columns=header, dtype=str) if kept else pd.DataFrame(columns=header, dtype=str)
+    frame.attrs["rows"] = numbers
+    return frame, problems
+
+
+def check_table(frame: pd.DataFrame, table: Table, allowed: dict[str, set[str]]) -> list[Problem]:
+    """Cell-level checks of one table: required values, types, ranges, patterns, vocabularies."""
+    problems: list[Problem] = []
+    rows = frame.attrs.get("rows") or list(range(2, len(frame) + 2))
+    for f in table.fields:
+        if f.name not in frame.columns:
+            continue
+        s = frame[f.name]
+        empty = s.eq("")
+        for msg, bad in _field_failures(f, s, empty, allowed):
+            for i in bad.to_numpy().nonzero()[0]:
+                problems.append(Problem(table.path, rows[i], f.name, s.iat[i], msg))
+    if "start" in frame.columns and "end" in frame.columns:
+        start = pd.to_numeric(frame["start"], errors="coerce")
+        end = pd.to_numeric(frame["end"], errors="coerce")
+        for i in (start > end).to_numpy().nonzero()[0]:
+            problems.append(Problem(table.path, rows[i], "start", frame["start"].iat[i],
+                                    f"start is after end ({frame['end'].iat[i]})"))
+    return problems
+
+
+def _field_failures(f: Field, s: pd.Series, empty: pd.Series, allowed: dict[str, set[str]]):
+    if f.required:
+        yield "a value is required", empty
+    filled = ~empty
+    if f.type == "integer":
+        ok = s.str.fullmatch(r"[+-]?\d+")
+        yield "not a whole number", filled & ~ok
+        num = pd.to_numeric(s.where(filled & ok), errors="coerce")
+        if f.minimum is not None:
+            yield f"must be at least {f.minimum}", num < f.minimum
+        if f.maximum is not None:
+            yield f"must be at most {f.maximum}", num > f.maximum
+    elif f.type == "date":
+        parsed = pd.to_datetime(s.where(filled), format="%Y-%m-%d", errors="coerce")
+        yield "not a date in the form YYYY-MM-DD", filled & parsed.isna()
+    if f.category:
+        yield f"not a code of category {f.category!r} in the codebook", filled & ~s.isin(allowed.get(f.category, set()))
+    if f.name == "code" and "__code__" in allowed:
+        yield "not a code of the codebook", filled & ~s.isin(allowed["__code__"])
+    if f.name == "country":
+        yield "not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. DK)", filled & ~s.isin(iso_countries())
+
+
+def check_keys(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Primary keys unique and foreign keys resolvable, across the loaded tables."""
+    problems: list[Problem] = []
+    for name, frame in frames.items():
+        table = TABLES[name]
+        rows = frame.attrs.get("rows") or list(range(2, len(frame) + 2))
+        key = [c for c in table.primary_key if c in frame.columns]
+        if key and len(key) == len(table.primary_key):
+            dup = frame.duplicated(key, keep="first")
+            if dup.any():
+                first = frame.reset_index(drop=True).groupby(key, sort=False).cumcount()
+                firsts = {tuple(r): rows[i] for i, r in enumerate(frame[key].itertuples(index=False)) if first.iat[i] == 0}
+                for i in dup.to_numpy().nonzero()[0]:
+                    values = tuple(frame[key].iloc[i])
+                    problems.append(Problem(table.path, rows[i], ", ".join(key), " / ".join(values),
+                                            f"duplicate key: the same as row {firsts[values]}"))
+        for fk in table.foreign_keys:
+            target = frames.get(fk.resource)
+            if fk.fields not in frame.columns or target is None or fk.reference not in target.columns:
+                continue
+            s = frame[fk.fields]
+            bad = s.ne("") & ~s.isin(set(target[fk.reference]))
+            for i in bad.to_numpy().nonzero()[0]:
+                problems.append(Problem(table.path, rows[i], fk.fields, s.iat[i],
+                                        f"no such {fk.reference} in {fk.resource}.csv"))
+    return problems
