@@ -11,7 +11,7 @@ True
 __version__ = "0.1.0"
 
 from .reference import reference_table
-from .study import Study, load_study, write_study
+from .study import Study, load_study, study_from_tables, write_study
 from .validation import Problem, StudyValidationError
 
 __all__ = [
@@ -21,5 +21,6 @@ __all__ = [
     "StudyValidationError",
     "load_study",
     "reference_table",
+    "study_from_tables",
     "write_study",
 ]

@@ -26,7 +26,7 @@ import pandas as pd
 
 from .codebook import default_codebook
 from .reference import reference_table
-from .study import Study
+from .study import Study, study_from_tables
 
 __all__ = ["generate_study", "DEMO_SEED", "WAVE2_CHANGES"]
 
@@ -520,15 +520,7 @@ def _to_study(b: _Builder, codebook: pd.DataFrame, n_interviews: int, seed: int,
     meta = demo_metadata(n_interviews, seed, wave)
     tables = {name: frame(name, getattr(b, name)) for name in
               ("actors", "interviews", "items", "knowledge", "flows", "barriers", "codings", "case_counts")}
-    # Round-trip through the package format so the result has exactly the loader's types.
-    import tempfile
-
-    from .study import load_study, write_study
-
-    with tempfile.TemporaryDirectory() as tmp:
-        write_study(Study(codebook=codebook, **tables, meta=meta), tmp)
-        study = load_study(tmp)
-    study.path = None
+    study = study_from_tables({"codebook": codebook, **tables}, meta)
     return study
 
 

@@ -25,7 +25,7 @@ from .codebook import CONTROLLED_CATEGORIES, default_codebook
 from .schema import TABLE_ORDER, TABLES, package_descriptor
 from .validation import Problem, StudyValidationError, check_keys, check_table, read_table
 
-__all__ = ["Study", "load_study", "write_study", "demo_path"]
+__all__ = ["Study", "load_study", "study_from_tables", "write_study", "demo_path"]
 
 log = logging.getLogger(__name__)
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -144,14 +144,56 @@ def load_study(path: str | Path | None = None) -> Study:
     meta, problems = _read_meta(folder)
     free_text = {f.name for t in TABLES.values() for f in t.fields if f.free_text}
     optional = free_text if meta.get("impt:public") else set()
-
     raw: dict[str, pd.DataFrame] = {}
     for name in TABLE_ORDER:
         frame, found = read_table(folder / TABLES[name].path, TABLES[name], optional)
         problems += found
         if frame is not None:
             raw[name] = frame
+    study = _validated(raw, meta, problems, str(folder))
+    study.path = folder
+    return study
 
+
+def study_from_tables(tables: dict[str, pd.DataFrame | list[dict]], meta: dict | None = None) -> Study:
+    """Build a validated Study from in-memory tables, as :func:`load_study` would from files.
+
+    Missing tables are empty; a missing codebook is the default one. Values are validated
+    exactly as in files (every problem reported, with the row a spreadsheet would show).
+
+    Examples
+    --------
+    >>> s = study_from_tables({"actors": [{"actor_id": "A", "name": "Municipal social services",
+    ...     "country": "DK", "sector": "social_services", "level": "local", "kind": "organisation"}]})
+    >>> s.actors["level"].iat[0]
+    'local'
+    """
+    raw = {}
+    for name in TABLE_ORDER:
+        given = tables.get(name)
+        columns = [f.name for f in TABLES[name].fields]
+        if given is None:
+            frame = default_codebook() if name == "codebook" else pd.DataFrame(columns=columns)
+        else:
+            frame = pd.DataFrame(given)
+            for col in columns:
+                if col not in frame.columns and not TABLES[name].field(col).required:
+                    frame[col] = ""
+        frame = frame.astype(object).where(frame.notna(), "")
+        frame = frame.apply(lambda col: col.map(_as_text)) if len(frame) else frame.astype(str)
+        frame.attrs["rows"] = list(range(2, len(frame) + 2))
+        raw[name] = frame
+    return _validated(raw, dict(meta or {}), [], "tables")
+
+
+def _as_text(value) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return "" if value is None else str(value)
+
+
+def _validated(raw: dict[str, pd.DataFrame], meta: dict, problems: list[Problem], source: str) -> Study:
+    """Validate all-text tables and return the typed Study, or raise with every problem."""
     codebook = raw.get("codebook")
     if codebook is None or not {"code", "category"} <= set(codebook.columns):
         codebook = default_codebook()
@@ -163,9 +205,9 @@ def load_study(path: str | Path | None = None) -> Study:
         problems += check_table(frame, TABLES[name], allowed if name == "codings" else _without_code(allowed))
     problems += check_keys(raw)
     if problems:
-        raise StudyValidationError(problems, str(folder))
+        raise StudyValidationError(problems, source)
     tables = {name: _typed(raw[name], TABLES[name], codebook) for name in TABLE_ORDER}
-    return Study(**tables, meta=meta, path=folder)
+    return Study(**tables, meta=meta)
 
 
 def _without_code(allowed: dict[str, set[str]]) -> dict[str, set[str]]:
