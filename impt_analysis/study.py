@@ -179,6 +179,7 @@ def study_from_tables(tables: dict[str, pd.DataFrame | list[dict]], meta: dict |
             for col in columns:
                 if col not in frame.columns and not TABLES[name].field(col).required:
                     frame[col] = ""
+        frame = frame[[c for c in columns if c in frame.columns] + [c for c in frame.columns if c not in columns]]
         frame = frame.astype(object).where(frame.notna(), "")
         frame = frame.apply(lambda col: col.map(_as_text)) if len(frame) else frame.astype(str)
         frame.attrs["rows"] = list(range(2, len(frame) + 2))
