@@ -1,0 +1,75 @@
+"""The synthetic demonstration study: deterministic, believable, labelled synthetic."""
+
+from __future__ import annotations
+
+import filecmp
+
+import pytest
+
+from impt_analysis.demo import DEMO_SEED, generate_study
+from impt_analysis.study import demo_path, write_study
+
+
+def test_committed_demo_equals_fresh_generation(tmp_path):
+    write_study(generate_study(60, seed=DEMO_SEED), tmp_path)
+    committed = sorted(p.name for p in demo_path().iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == committed
+    match, mismatch, errors = filecmp.cmpfiles(demo_path(), tmp_path, committed, shallow=False)
+    assert mismatch == [] and errors == [], "regenerate with: impt demo-data --out data/demo"
+
+
+def test_same_seed_same_study_other_seed_other_study():
+    a, b, c = generate_study(60, seed=5), generate_study(60, seed=5), generate_study(60, seed=6)
+    assert a.flows.equals(b.flows) and a.codings.equals(b.codings)
+    assert not a.knowledge.equals(c.knowledge)
+
+
+def test_shape_of_the_demo(demo):
+    per_country = demo.interviews.groupby("country").size()
+    assert len(per_country) == 9 and per_country.between(6, 8).all()
+    assert (demo.interviews["date"].dt.year == 2010).all()
+    actors = demo.actors[demo.actors["country"].notna()].groupby("country").size()
+    assert actors.between(10, 25).all()
+    international = demo.actors[demo.actors["level"] == "international"]
+    assert len(international) >= 2 and international["country"].isna().all()
+    barriers = demo.barriers.groupby("interview_id").size()
+    assert barriers.between(1, 4).all() and len(barriers) == 60
+    assert set(demo.case_counts["tier"]) == {"identified", "suspected", "exploitative_situation", "at_risk_context"}
+    # two coders on about a fifth of the segments
+    coders = demo.codings.groupby("segment_id")["coder"].nunique()
+    assert 0.1 < (coders > 1).mean() < 0.3
+    assert demo.meta["impt:synthetic"] is True and "SYNTHETIC" in demo.meta["description"]
+
+
+def test_cross_border_flows_between_contact_points(demo):
+    kinds = demo.actors.set_index("actor_id")["kind"]
+    country = demo.actors.set_index("actor_id")["country"]
+    f = demo.flows
+    ncp_to_ncp = f[(f.source_actor.map(kinds) == "contact_point") & (f.target_actor.map(kinds) == "contact_point")]
+    assert len(ncp_to_ncp) > 0
+    assert (ncp_to_ncp.source_actor.map(country) != ncp_to_ncp.target_actor.map(country)).all()
+
+
+def test_actors_are_role_descriptions(demo):
+    """No person: every actor name says what kind of body it is."""
+    words = ("service", "unit", "office", "board", "NGO", "group", "network", "station", "worker", "work",
+             "centre", "district", "Contact Point", "organisation", "shelter")
+    assert all(any(w in name for w in words) for name in demo.actors["name"])
+
+
+def test_wave_two_is_a_later_follow_up():
+    study = generate_study(60, wave=2)
+    assert (study.interviews["date"].dt.year == 2012).all()
+    assert study.meta["name"].endswith("wave2") and study.synthetic
+
+
+@pytest.mark.parametrize("n", [9, 600])
+def test_generator_scales(n):
+    study = generate_study(n, seed=1)
+    assert len(study.interviews) == n
+    assert study.interviews.groupby("country").size().between(n // 9, n // 9 + 1).all()
+
+
+def test_too_few_interviews_is_refused():
+    with pytest.raises(ValueError, match="at least 9"):
+        generate_study(5)
