@@ -100,5 +100,43 @@ def demo_data(out: Path, n_interviews: int, seed: int | None, wave: int):
     click.echo(f"wrote a synthetic study of {len(study.interviews)} interviews to {out}")
 
 
+
+@main.command()
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="Study folder (default: the synthetic demonstration study).")
+@click.option("--country", "countries", multiple=True, metavar="CODE",
+              help="A country to report on; repeat for several (default: every country).")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("reports"), show_default=True,
+              help="Folder of the report site.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Notebooks run in parallel (default: CPUs).")
+@click.option("--include-excerpts", is_flag=True, help="Show coded excerpts in the barrier pages (never with --public).")
+@click.option("--public", is_flag=True, help='Pages fit to publish: no excerpts, counts of 1 to 4 shown as "<5".')
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def report(data, countries, out, jobs, include_excerpts, public, quiet):
+    """Rerun every report notebook with papermill and build the HTML report site.
+
+    Runs the country mapping and barrier notebooks for each country, the barrier analysis
+    for the region (ALL) and the regional overview, and writes OUT/index.html linking them.
+    A notebook that fails does not stop the others; the run then ends with exit code 1 and a
+    summary of what failed and why.
+
+    \b
+    Example:
+      impt report --country DK --country SE --out reports/ --jobs 2
+    """
+    from .report import run_report
+
+    try:
+        result = run_report(data, list(countries), out, jobs, include_excerpts, public, progress=not quiet)
+    except StudyValidationError as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
+    except ValueError as err:  # an unknown country code: a usage error, nothing ran
+        raise click.UsageError(str(err)) from err
+    click.echo(result.summary())
+    click.echo(f"open {result.index}")
+    if result.failed:
+        sys.exit(1)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,128 @@
+"""Helpers for the report notebooks: parameter checks, display set-up and public-safe tables.
+
+The notebooks stay thin stories; what they share lives here so that it is tested once.
+
+Examples
+--------
+>>> from impt_analysis.notebook import check_parameters
+>>> check_parameters(country="DK", countries=["DK", "SE"])
+'DK'
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from .study import Study, load_study
+
+__all__ = ["check_parameters", "open_study", "setup", "public_table", "synthetic_banner"]
+
+log = logging.getLogger(__name__)
+
+
+def check_parameters(country=None, data=None, include_excerpts=False, public=False, countries=None,
+                     allow_all=False) -> str | None:
+    """Check a notebook's parameters at once, with a clear error naming the bad one.
+
+    Parameters
+    ----------
+    country : str, optional
+        An ISO country code present in the study, or ``"ALL"`` when ``allow_all``.
+    data : str or None
+        A study folder, or None for the synthetic demonstration study.
+    include_excerpts, public : bool
+    countries : list of str, optional
+        The countries of the study; when given, ``country`` must be one of them.
+
+    Returns
+    -------
+    str or None
+        The country code, upper-cased.
+
+    Examples
+    --------
+    >>> check_parameters(country="ALL", countries=["DK"], allow_all=True)
+    'ALL'
+    """
+    if data is not None and not isinstance(data, (str, Path)):
+        raise TypeError(f"parameter data must be a path (str) or None, not {type(data).__name__}")
+    for name, value in (("include_excerpts", include_excerpts), ("public", public)):
+        if not isinstance(value, bool):
+            raise TypeError(f"parameter {name} must be True or False, not {value!r}")
+    if country is None:
+        return None
+    if not isinstance(country, str):
+        raise TypeError(f"parameter country must be a country code (str), not {type(country).__name__}")
+    code = country.strip().upper()
+    if allow_all and code == "ALL":
+        return code
+    if countries is not None and code not in countries:
+        extra = ' or "ALL"' if allow_all else ""
+        raise ValueError(f"unknown country code {country!r}: the study has {', '.join(countries)}{extra}")
+    return code
+
+
+def open_study(data: str | Path | None) -> Study:
+    """Load the study a notebook is parameterised with (None: the synthetic demonstration study)."""
+    return load_study(data)
+
+
+def setup(public: bool = False) -> None:
+    """Prepare a report kernel: quiet warnings, compact tables, and public-safe display.
+
+    With ``public=True`` every DataFrame shown has its counts of 1 to 4 replaced by "<5"
+    (see :func:`public_table`), so a published page never shows a small cell.
+    """
+    warnings.filterwarnings("ignore")
+    logging.getLogger().setLevel(logging.WARNING)
+    pd.set_option("display.max_rows", 200)
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.max_colwidth", 120)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - outside Jupyter
+        return
+    ip = get_ipython()
+    if ip is None:
+        return
+    ip.run_line_magic("matplotlib", "inline")
+    ip.run_line_magic("config", "InlineBackend.figure_formats = ['png']")
+    ip.run_line_magic("config", "InlineBackend.rc = {'figure.dpi': 110}")
+    formatter = ip.display_formatter.formatters["text/html"]
+    if public:
+        formatter.for_type(pd.DataFrame, lambda frame: public_table(frame).to_html())
+    else:
+        formatter.type_printers.pop(pd.DataFrame, None)
+
+
+def public_table(frame: pd.DataFrame, below: int = 5) -> pd.DataFrame:
+    """A copy of ``frame`` fit to publish: integer counts from 1 to ``below - 1`` shown as "<5".
+
+    Only whole-number columns (counts of people, interviews or cases) are masked; zeros stay,
+    as they disclose no one.
+
+    Examples
+    --------
+    >>> public_table(pd.DataFrame({"n": [0, 3, 12]}))["n"].tolist()
+    [0, '<5', 12]
+    """
+    out = frame.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_integer_dtype(s) and not pd.api.types.is_bool_dtype(s):
+            small = s.between(1, below - 1)
+            if small.any():
+                out[col] = s.astype(object).where(~small, f"<{below}")
+    return out
+
+
+def synthetic_banner(study: Study) -> str:
+    """A Markdown banner for notebooks showing synthetic data ("" for real data)."""
+    if not study.synthetic:
+        return ""
+    return ("**Synthetic demonstration data.** This page shows the synthetic demonstration study, "
+            "not the confidential 2010 interviews.")

@@ -1,0 +1,308 @@
+"""The report site: rerun every report notebook with papermill and publish them as HTML.
+
+One run executes, through papermill's Python API, the country mapping notebook for each
+country, the barrier analysis for each country and for the whole region ("ALL"), and the
+regional overview; keeps the executed notebooks; converts each to HTML without code; and
+writes ``index.html`` linking them all. Runs go in parallel; a notebook that fails does not
+stop the others. Every page carries a provenance footer, and a banner when the data are the
+synthetic demonstration study.
+
+Examples
+--------
+>>> from impt_analysis.report import plan  # doctest: +SKIP
+>>> [job.name for job in plan(load_study(), ["DK"])]  # doctest: +SKIP
+['country_mapping_DK', 'barrier_analysis_DK', 'barrier_analysis_ALL', 'regional_overview']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import multiprocessing
+import os
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import __version__
+from .study import Study, demo_path
+
+__all__ = ["Job", "JobResult", "ReportResult", "plan", "run_report", "provenance", "data_checksum", "notebooks_path"]
+
+log = logging.getLogger(__name__)
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+TITLES = {
+    "country_mapping": "Information mapping",
+    "barrier_analysis": "Barriers",
+    "regional_overview": "Regional overview",
+}
+
+
+def notebooks_path() -> Path:
+    """The folder of the report notebooks (wheel or source checkout)."""
+    for candidate in (_PACKAGE_DIR / "notebooks", _PACKAGE_DIR.parent / "notebooks"):
+        if (candidate / "country_mapping.ipynb").is_file():
+            return candidate
+    raise FileNotFoundError("the report notebooks are not installed with impt_analysis")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to run: its template, output name and parameters (plain Python values)."""
+
+    notebook: str
+    name: str
+    title: str
+    parameters: dict
+
+
+@dataclass
+class JobResult:
+    job: Job
+    ok: bool
+    html: str | None = None
+    executed: str | None = None
+    error: str | None = None
+    cell: int | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class ReportResult:
+    out: Path
+    index: Path
+    results: list[JobResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[JobResult]:
+        return [r for r in self.results if not r.ok]
+
+    def summary(self) -> str:
+        lines = [f"{len(self.results) - len(self.failed)} of {len(self.results)} reports built in {self.out}"]
+        for r in self.failed:
+            where = f"cell {r.cell}" if r.cell is not None else "before execution"
+            lines.append(f"  FAILED {r.job.name} ({where}): {r.error}")
+            if r.executed:
+                lines.append(f"         executed notebook kept for inspection: {r.executed}")
+        return "\n".join(lines)
+
+
+def plan(study: Study, countries: list[str] | None = None, data: str | None = None,
+         include_excerpts: bool = False, public: bool = False) -> list[Job]:
+    """The notebooks a report run executes, with their parameters.
+
+    Raises ValueError for a country code the study does not have, before anything runs.
+    """
+    countries = list(study.countries) if not countries else [c.strip().upper() for c in countries]
+    unknown = [c for c in countries if c not in study.countries]
+    if unknown:
+        raise ValueError(f"unknown country code(s) {', '.join(unknown)}: the study has {', '.join(study.countries)}")
+    excerpts = include_excerpts and not public
+    jobs = []
+    for c in countries:
+        params = {"country": c, "data": data, "include_excerpts": excerpts, "public": public}
+        jobs.append(Job("country_mapping", f"country_mapping_{c}", f"{TITLES['country_mapping']}: {c}", params))
+    for c in countries + ["ALL"]:
+        params = {"country": c, "data": data, "include_excerpts": excerpts, "public": public}
+        label = "the region" if c == "ALL" else c
+        jobs.append(Job("barrier_analysis", f"barrier_analysis_{c}", f"{TITLES['barrier_analysis']}: {label}", params))
+    jobs.append(Job("regional_overview", "regional_overview", TITLES["regional_overview"],
+                    {"data": data, "public": public}))
+    return jobs
+
+
+def data_checksum(folder: Path) -> str:
+    """SHA-256 over the study's data files (names and contents, in name order)."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.iterdir()):
+        if path.suffix in (".csv", ".json") and path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def provenance(study: Study, parameters: dict, run_date: str | None = None) -> dict:
+    """What a page is based on: dataset, version, checksum, library version, parameters, date."""
+    folder = study.path or demo_path()
+    return {
+        "dataset": study.meta.get("title", study.name),
+        "dataset_name": study.name,
+        "dataset_version": study.version,
+        "checksum": data_checksum(Path(folder)),
+        "impt_analysis": __version__,
+        "parameters": parameters,
+        "run_date": run_date or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "synthetic": study.synthetic,
+    }
+
+
+def footer_html(prov: dict) -> str:
+    params = ", ".join(f"{k}={v!r}" for k, v in prov["parameters"].items())
+    return (
+        '<footer class="impt-provenance" style="margin:3em 2em 1em;padding-top:.8em;border-top:1px solid #999;'
+        'font:0.85em sans-serif;color:#333">'
+        f"<strong>Provenance.</strong> Dataset: {html.escape(prov['dataset'])} "
+        f"({html.escape(prov['dataset_name'])}, version {html.escape(prov['dataset_version'])}); "
+        f"data checksum (SHA-256): <code>{prov['checksum'][:16]}…</code>; "
+        f"impt_analysis {html.escape(prov['impt_analysis'])}; parameters: <code>{html.escape(params or 'none')}</code>; "
+        f"run {html.escape(prov['run_date'])}.</footer>"
+    )
+
+
+def banner_html(prov: dict) -> str:
+    if not prov["synthetic"]:
+        return ""
+    return ('<div class="impt-synthetic" style="background:#fff3cd;border:1px solid #e0b000;padding:.6em 1em;'
+            'margin:0 0 1em;font:bold 1em sans-serif">Synthetic demonstration data: not the confidential '
+            '2010 interviews. Actors are role descriptions; no row describes a real person or case.</div>')
+
+
+def _decorate(page: str, prov: dict, title: str) -> str:
+    nav = ('<nav style="font:0.9em sans-serif;margin:0 0 1em"><a href="index.html">&larr; All reports</a></nav>')
+    head_end = page.find("</head>")
+    if head_end != -1 and "<title>" in page:
+        start = page.find("<title>")
+        end = page.find("</title>", start)
+        page = page[:start] + f"<title>{html.escape(title)}</title>" + page[end + len("</title>"):]
+    body = page.find("<body")
+    body_end = page.find(">", body) + 1
+    page = page[:body_end] + nav + banner_html(prov) + page[body_end:]
+    close = page.rfind("</body>")
+    return page[:close] + footer_html(prov) + page[close:]
+
+
+def _run_job(job: Job, out: str, prov: dict, notebooks: str) -> JobResult:
+    """Execute one notebook with papermill and convert it to HTML (runs in a worker process)."""
+    import time
+
+    import nbformat
+    import papermill
+    from nbconvert import HTMLExporter
+    from papermill.exceptions import PapermillExecutionError
+
+    started = time.perf_counter()
+    executed = Path(out) / "notebooks" / f"{job.name}.ipynb"
+    try:
+        papermill.execute_notebook(str(Path(notebooks) / f"{job.notebook}.ipynb"), str(executed),
+                                   parameters=job.parameters, kernel_name="python3", progress_bar=False,
+                                   cwd=notebooks, log_output=False)
+    except PapermillExecutionError as err:
+        return JobResult(job, False, executed=str(executed), error=f"{err.ename}: {err.evalue}",
+                         cell=err.cell_index, seconds=time.perf_counter() - started)
+    except Exception as err:  # the kernel died, the notebook is unreadable, ...
+        return JobResult(job, False, executed=str(executed) if executed.exists() else None,
+                         error=f"{type(err).__name__}: {err}".strip(), seconds=time.perf_counter() - started)
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    page = Path(out) / f"{job.name}.html"
+    page.write_text(_decorate(body, {**prov, "parameters": job.parameters}, job.title), encoding="utf-8")
+    return JobResult(job, True, html=str(page), executed=str(executed), seconds=time.perf_counter() - started)
+
+
+def run_report(data: str | Path | None = None, countries: list[str] | None = None, out: str | Path = "reports",
+               jobs: int | None = None, include_excerpts: bool = False, public: bool = False,
+               progress: bool = True) -> ReportResult:
+    """Run every report notebook and build the HTML site.
+
+    Parameters
+    ----------
+    data : path, optional
+        The study folder; None for the synthetic demonstration study.
+    countries : list of str, optional
+        Country codes to report on (default: every country of the study).
+    out : path
+        The site folder: ``index.html``, one HTML page per notebook, and ``notebooks/`` with
+        the executed notebooks.
+    jobs : int, optional
+        Notebooks run in parallel (default: the number of CPUs).
+    include_excerpts : bool
+        Show coded excerpts in the barrier pages (never with ``public``).
+    public : bool
+        Pages fit to publish: no excerpts, counts of 1 to 4 shown as "<5".
+
+    Returns
+    -------
+    ReportResult
+        With ``failed`` listing any notebook that failed (cell and error).
+
+    Raises
+    ------
+    StudyValidationError
+        If the study is invalid (nothing runs).
+    ValueError
+        For an unknown country code (nothing runs).
+    """
+    from .study import load_study
+
+    study = load_study(data)
+    data_arg = None if data is None else str(Path(data).resolve())
+    job_list = plan(study, countries, data_arg, include_excerpts, public)
+    out = Path(out).resolve()
+    (out / "notebooks").mkdir(parents=True, exist_ok=True)
+    prov = provenance(study, {})
+    notebooks = str(notebooks_path())
+    jobs = jobs or os.cpu_count() or 1
+    results: list[JobResult] = []
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(job_list)), mp_context=context) as pool:
+        futures = {pool.submit(_run_job, job, str(out), prov, notebooks): job for job in job_list}
+        bar = _progress(len(futures), progress)
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                results.append(future.result())
+            except Exception as err:  # a worker crashed
+                results.append(JobResult(job, False, error="".join(traceback.format_exception_only(err)).strip()))
+            bar.update(1)
+        bar.close()
+    order = {job.name: i for i, job in enumerate(job_list)}
+    results.sort(key=lambda r: order[r.job.name])
+    index = write_index(study, out, results, {**prov, "parameters": {"data": data_arg, "public": public,
+                                                                       "include_excerpts": include_excerpts and not public}})
+    return ReportResult(out, index, results)
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="reports", unit="notebook", disable=not enabled)
+
+
+def write_index(study: Study, out: Path, results: list[JobResult], prov: dict) -> Path:
+    """Write ``index.html``: links to every page and the regional three-aspect table."""
+    from .coordination import compare_with_reference
+
+    table = compare_with_reference(study)
+    rows = []
+    for r in results:
+        link = (f'<a href="{html.escape(Path(r.html).name)}">{html.escape(r.job.title)}</a>' if r.ok
+                else f"{html.escape(r.job.title)} <em>(failed: {html.escape(r.error or '')})</em>")
+        rows.append(f"<li>{link}</li>")
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>IMPT Workbench reports: {html.escape(study.meta.get('title', study.name))}</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #bbb;padding:.3em .6em;text-align:center}}</style></head>
+<body>{banner_html(prov)}
+<h1>IMPT Workbench reports</h1>
+<p>{html.escape(study.meta.get('title', study.name))}: {len(study.interviews)} interviews in
+{len(study.countries)} countries.</p>
+<h2>The three aspects per country, derived from the interviews beside the published 2010 table</h2>
+<p>X = present, (X) = partly or weakly present, - = absent. Derived by the rules in the methods page;
+published: the 2010 BSR IMPT report.</p>
+{_three_aspect_html(table)}
+<h2>Reports</h2>
+<ul>{''.join(rows)}</ul>
+{footer_html(prov)}
+</body></html>
+"""
+    index = out / "index.html"
+    index.write_text(page, encoding="utf-8")
+    return index
+
+
+def _three_aspect_html(table) -> str:
+    return table.to_html(classes="three-aspects", na_rep="")
