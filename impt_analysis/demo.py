@@ -211,7 +211,9 @@ def _country_flows(b: _Builder, country: str, p: Profile, ids: dict[str, list[st
     add(police, ids["prosecution"][0], "case_referral", "regular")
     add(coord, ngo, "informal_contact", "ad_hoc")
     if coord != ncp:
-        add(ncp, coord, "meeting", "regular")
+        # The contact point is a government actor: its regular reports would count as a third
+        # sector feeding a weak co-ordinator, so they are regular only where co-ordination is X.
+        add(ncp, coord, "meeting", "regular" if p.coordination == "X" else "ad_hoc")
         add(coord, ncp, "meeting", "regular")
     if p.coordination == "X":
         add(coord, ids["research"][0], "meeting", "ad_hoc")
