@@ -289,7 +289,7 @@ def side_information(study: Study, country: str, rules: AspectRules | None = Non
                      "levels": sorted({G.nodes[a]["level"] for a in holders}),
                      "verification": VERIFICATION_ORDER[int(group["rank"].max())],
                      "n_interviews": int(group["interview_id"].nunique())})
-    order = {item: i for i, item in enumerate(study.items["item_id"])}
+    order = {node: i for i, node in enumerate(G)}  # items were added in the order of items.csv
     rows.sort(key=lambda row: order[row["item_id"]])
     return pd.DataFrame(rows, columns=columns)
 

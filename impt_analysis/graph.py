@@ -31,6 +31,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .schema import TABLES
 from .study import Study
 
 __all__ = ["build_graph", "flow_graph", "who_knows_what", "VERIFICATION_ORDER", "ACTOR_ATTRIBUTES",
@@ -53,9 +54,22 @@ def _plain(frame: pd.DataFrame, columns) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
+def _table(study: Study, name: str) -> pd.DataFrame:
+    """A study table with every schema column, even when it is empty.
+
+    ``study_from_tables`` gives an empty table without its columns; an empty table has no
+    records to lose, so adding the columns changes nothing a user gave.
+    """
+    frame = getattr(study, name)
+    missing = [f.name for f in TABLES[name].fields if f.name not in frame.columns]
+    if missing and len(frame) == 0:
+        frame = frame.reindex(columns=list(frame.columns) + missing)
+    return frame
+
+
 def _country_parts(study: Study, country: str | None):
     """The actors, items, flows and knowledge of a country's graph (all of them without a country)."""
-    actors, items, flows, knowledge = study.actors, study.items, study.flows, study.knowledge
+    actors, items, flows, knowledge = (_table(study, n) for n in ("actors", "items", "flows", "knowledge"))
     if country is None:
         return actors, items, flows, knowledge
     country = str(country)
@@ -129,7 +143,7 @@ def build_graph(study: Study, country: str | None = None) -> nx.MultiDiGraph:
     k = _plain(knowledge, ("verification", "source_type", "interview_id")).assign(type="knows")
     G.add_edges_from(zip(knowledge["actor_id"], knowledge["item_id"], knowledge["interview_id"], k.to_dict("records")))
 
-    country_of = study.actors.set_index("actor_id")["country"].astype(object)
+    country_of = actors.set_index("actor_id")["country"].astype(object)  # holds every flow's two ends
     src_country = flows["source_actor"].map(country_of)
     tgt_country = flows["target_actor"].map(country_of)
     cross = src_country.fillna("") != tgt_country.fillna("")
@@ -182,7 +196,7 @@ def flow_graph(study: Study, country: str | None = None) -> nx.DiGraph:
     channels = f.drop_duplicates(["source", "target", "channel"]).sort_values("channel")
     edges["channels"] = channels.groupby(["source", "target"], sort=True)["channel"].agg(list)
     edges = edges.reset_index()
-    country_of = study.actors.set_index("actor_id")["country"].astype(object)
+    country_of = actors.set_index("actor_id")["country"].astype(object)
     src_country, tgt_country = edges["source"].map(country_of), edges["target"].map(country_of)
     cross = src_country.fillna("") != tgt_country.fillna("")
     attrs = pd.DataFrame({
