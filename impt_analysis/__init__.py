@@ -12,7 +12,12 @@ __version__ = "0.1.0"
 
 from .coordination import AspectRules, compare_with_reference, reach, side_information, three_aspects
 from .graph import build_graph, flow_graph, who_knows_what
+from .barriers import barrier_cooccurrence, barrier_table, blocked_links
+from .basis import basis, case_count_table
+from .brokerage import brokerage
+from .codings import code_cooccurrence, code_frequencies
 from .reference import reference_table
+from .triangulation import triangulate
 from .study import Study, load_study, study_from_tables, write_study
 from .validation import Problem, StudyValidationError
 
@@ -26,6 +31,15 @@ __all__ = [
     "side_information",
     "three_aspects",
     "who_knows_what",
+    "barrier_cooccurrence",
+    "barrier_table",
+    "basis",
+    "blocked_links",
+    "brokerage",
+    "case_count_table",
+    "code_cooccurrence",
+    "code_frequencies",
+    "triangulate",
     "Problem",
     "Study",
     "StudyValidationError",

@@ -1,0 +1,262 @@
+"""The basis of a figure: how well verified it is, and on how many independent sources it rests.
+
+The 2010 report asks countries to disseminate the numbers of children identified as victims
+of trafficking, suspected victims, children in abusive or exploitative situations and
+children in contexts that may lead to trafficking, and it insists that *transparency on what
+the figures are based on is crucial in order to manage the complexities involved*. Every
+figure the workbench reports therefore comes with its basis: its verification mix (official
+data, "maybe-information", anecdotal evidence) and the number of independent sources.
+
+Examples
+--------
+>>> import impt_analysis as impt
+>>> study = impt.load_study()
+>>> table = impt.case_count_table(study, country="DE")
+>>> table["tier"].tolist()
+['identified', 'suspected', 'exploitative_situation', 'at_risk_context']
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+import pandas as pd
+
+from .codebook import VOCABULARIES
+from .study import Study
+
+__all__ = ["basis", "case_count_table"]
+
+log = logging.getLogger(__name__)
+
+_ITEM_KEYS = ("item_id",)
+_CASE_KEYS = ("basis", "source_actor")
+
+
+def basis(
+    frame_or_study: Study | pd.DataFrame,
+    study: Study | None = None,
+    *,
+    items: Iterable[str] | None = None,
+    by: str | list[str] | None = None,
+) -> pd.DataFrame:
+    """The basis of a figure: its verification mix and number of independent sources.
+
+    The report says transparency on what figures are based on is crucial: use this beside
+    every count of items or of children that goes into a report. Two kinds of figure are
+    understood:
+
+    - **Items** (a count of pieces of information): a :class:`Study`, optionally with
+      ``items=`` item ids, or any frame with an ``item_id`` column (e.g. from
+      :func:`~impt_analysis.triangulate`) together with ``study``. The unit is the *report*:
+      each ``knowledge`` row (an interview saying an actor holds the item, at a verification
+      level) counts once. The independent sources are the distinct reporting organisations
+      (the interviews' ``actor_id``), as in :func:`~impt_analysis.triangulate`.
+    - **Case counts** (numbers of children): a frame with ``basis`` and ``source_actor``
+      columns, such as ``study.case_counts`` or a selection of it. The unit is the *figure*
+      (a row); the independent sources are the distinct ``source_actor``.
+
+    Parameters
+    ----------
+    frame_or_study : Study or pandas.DataFrame
+        What the figure counts (see above).
+    study : Study, optional
+        The study the item ids of a frame refer to (needed for a frame of items only).
+    items : iterable of str, optional
+        Item ids, when ``frame_or_study`` is a study; by default all its items.
+    by : str or list of str, optional
+        Give the basis per group: columns of the items table (``country``, ``info_type``,
+        ``child_group``, ``theme``) for items, columns of the frame for case counts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row (or one per group, the ``by`` columns first), with, for items, ``n_items``,
+        ``n_reports``, ``n_interviews``; for case counts, ``n_figures`` and ``count`` (the
+        sum of the figures, missing when there is none). Then for both: one count column
+        per verification level (``official``, ``maybe``, ``anecdotal``), ``share_<level>``
+        (of the reports or figures; missing when there is none), and ``n_sources``.
+
+    Raises
+    ------
+    ValueError
+        If the input is neither kind, an item id is not in the study, or a ``by`` column
+        does not exist.
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> study = load_study()
+    >>> b = basis(study, items=["DK-T001", "DK-T004"])
+    >>> int(b["n_items"].iat[0]), bool(b[["official", "maybe", "anecdotal"]].sum(axis=1).eq(b["n_reports"]).all())
+    (2, True)
+    >>> basis(study.case_counts, by="tier")["tier"].tolist()
+    ['identified', 'suspected', 'exploitative_situation', 'at_risk_context']
+    """
+    by_cols = [by] if isinstance(by, str) else list(by or [])
+    if isinstance(frame_or_study, Study):
+        if study is not None:
+            raise ValueError("basis: give the study once (as the first argument, with items=...)")
+        return _item_basis(frame_or_study, items, by_cols)
+    if not isinstance(frame_or_study, pd.DataFrame):
+        raise ValueError(f"basis: expected a Study or a DataFrame, not {type(frame_or_study).__name__}")
+    frame = frame_or_study
+    if set(_CASE_KEYS) <= set(frame.columns):
+        if items is not None:
+            raise ValueError("basis: items= applies to items, not to case counts")
+        return _case_basis(frame, by_cols)
+    if "item_id" in frame.columns:
+        if study is None:
+            raise ValueError("basis: a frame of items needs the study its item ids refer to (basis(frame, study))")
+        if items is not None:
+            raise ValueError("basis: give the items either as a frame or as items=, not both")
+        return _item_basis(study, frame["item_id"].dropna(), by_cols)
+    raise ValueError("basis: the frame has neither an 'item_id' column (items) nor 'basis' and "
+                     f"'source_actor' columns (case counts); its columns are {list(frame.columns)}")
+
+
+def case_count_table(study: Study, country: str | None = None) -> pd.DataFrame:
+    """The four tiers of case numbers per country, each with its basis.
+
+    The report asks that numbers be disseminated of children (1) identified as victims of
+    trafficking, (2) suspected victims, (3) in abusive or exploitative situations and (4) in
+    contexts that may lead to trafficking, and that it be transparent what the figures are
+    based on. Every country has a row for each of the four tiers, whether or not it
+    disseminates a figure for it: a tier with no figure has ``n_figures`` 0 and ``count``
+    missing, so the gap is visible.
+
+    ``count`` sums the figures of a tier (over child groups and sources). Where two sources
+    give a figure for the same child group, both are summed and the group is listed in
+    ``double_counted``: read the figure with care.
+
+    Parameters
+    ----------
+    study : Study
+    country : str, optional
+        One country code; by default every country of the study's interviews or case counts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per country, year and tier (tiers in the codebook's order; ``year`` missing
+        for a country with no figure at all): ``country``, ``year``, ``tier``, ``n_figures``,
+        ``count``, ``child_groups`` (sorted list), ``double_counted`` (list), the basis mix
+        (``official``, ``maybe``, ``anecdotal`` and their ``share_`` columns) and
+        ``n_sources``.
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> table = case_count_table(load_study(), country="DE")
+    >>> table[["tier", "n_figures"]].values.tolist()
+    [['identified', 1], ['suspected', 0], ['exploitative_situation', 0], ['at_risk_context', 0]]
+    """
+    cases = study.case_counts
+    countries = sorted(set(study.countries) | set(cases["country"].dropna().astype(str)))
+    if country is not None:
+        if country not in countries:
+            raise ValueError(f"case_count_table: no country {country!r} in the study (it has {', '.join(countries)})")
+        countries = [country]
+    tiers = list(cases["tier"].cat.categories) if isinstance(cases["tier"].dtype, pd.CategoricalDtype) \
+        else [c for c, _, _ in VOCABULARIES["tier"]]
+    cases = cases[cases["country"].isin(countries)]
+    keys = ["country", "year", "tier"]
+    table = _case_basis(cases.astype({"tier": str}), keys)
+    detail = cases.astype({"tier": str, "child_group": str}).groupby(keys, observed=True).agg(
+        child_groups=("child_group", lambda s: sorted(set(s))),
+        double_counted=("child_group", lambda s: sorted(s[s.duplicated()].unique())),
+    )
+    table = table.merge(detail, left_on=keys, right_index=True, how="left")
+    years = cases.groupby("country")["year"].agg(lambda s: sorted(set(s))).to_dict()
+    grid = pd.DataFrame(
+        [(c, y, t) for c in countries for y in (years.get(c) or [pd.NA]) for t in tiers], columns=keys
+    ).astype({"year": "Int64"})
+    out = grid.merge(table.astype({"year": "Int64"}), on=keys, how="left")
+    levels = [c for c in table.columns if c not in keys and c not in ("count", "child_groups", "double_counted")
+              and not c.startswith("share_")]
+    out[levels] = out[levels].fillna(0).astype("int64")
+    out["count"] = out["count"].astype("Int64")
+    for col in ("child_groups", "double_counted"):
+        out[col] = [v if isinstance(v, list) else [] for v in out[col]]
+    out["tier"] = pd.Categorical(out["tier"], categories=tiers)
+    order = keys + ["n_figures", "count", "child_groups", "double_counted"]
+    return out[order + [c for c in out.columns if c not in order]]
+
+
+def _item_basis(study: Study, items: Iterable[str] | None, by: list[str]) -> pd.DataFrame:
+    catalogue = study.items
+    if items is None:
+        scope = catalogue
+    else:
+        wanted = list(dict.fromkeys(items))
+        unknown = sorted(set(wanted) - set(catalogue["item_id"]))
+        if unknown:
+            raise ValueError(f"basis: item id(s) not in the study's items.csv: {', '.join(map(str, unknown[:10]))}")
+        scope = catalogue[catalogue["item_id"].isin(wanted)]
+    _check_columns(scope, by, "the items table")
+    reports = (
+        study.knowledge[study.knowledge["item_id"].isin(scope["item_id"])]
+        .merge(study.interviews[["interview_id", "actor_id"]].rename(columns={"actor_id": "reporter"}),
+               on="interview_id", how="left")
+        .merge(scope[["item_id", *by]], on="item_id", how="left")
+    )
+    codes = _codes(study.knowledge["verification"], "verification")
+    mix = _mix(reports, "verification", codes, "reporter", by)
+    counts = _group(scope, by).agg(n_items=("item_id", "nunique"))
+    extra = _group(reports, by).agg(n_reports=("item_id", "size"), n_interviews=("interview_id", "nunique"))
+    out = counts.join(extra, how="left").join(mix, how="left")
+    return _finish(out, codes, by, "n_reports")
+
+
+def _case_basis(cases: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    _check_columns(cases, by, "the case counts")
+    codes = _codes(cases["basis"], "basis")
+    mix = _mix(cases, "basis", codes, "source_actor", by)
+    figures = _group(cases, by).agg(n_figures=("basis", "size"))
+    if "count" in cases.columns:
+        figures = figures.join(_group(cases, by)["count"].sum(min_count=1).astype("Int64"))
+    out = figures.join(mix, how="left")
+    return _finish(out, codes, by, "n_figures")
+
+
+def _codes(column: pd.Series, category: str) -> list[str]:
+    """The verification levels, strongest first: the codebook's, then any others present."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return [str(c) for c in column.cat.categories]
+    known = [code for code, _, _ in VOCABULARIES[category]]
+    return known + sorted(set(column.dropna().astype(str)) - set(known))
+
+
+def _group(frame: pd.DataFrame, by: list[str]):
+    if by:
+        return frame.groupby(by, observed=True, sort=True, dropna=False)
+    return frame.groupby(lambda _: 0)
+
+
+def _mix(rows: pd.DataFrame, level: str, codes: list[str], source: str, by: list[str]) -> pd.DataFrame:
+    levels = rows[level].astype(pd.CategoricalDtype(codes))
+    dummies = pd.get_dummies(levels).astype("int64").set_axis(codes, axis=1)
+    counted = pd.concat([rows[by].reset_index(drop=True), dummies.reset_index(drop=True)], axis=1)
+    mix = _group(counted, by)[codes].sum()
+    return mix.join(_group(rows, by).agg(n_sources=(source, "nunique")))
+
+
+def _finish(out: pd.DataFrame, codes: list[str], by: list[str], total: str) -> pd.DataFrame:
+    if not by and out.empty:
+        out = pd.DataFrame({c: pd.array([pd.NA if c == "count" else 0], dtype="Int64") for c in out.columns})
+    counts = [c for c in out.columns if c != "count"]
+    out[counts] = out[counts].fillna(0).astype("int64")
+    n = out[total].where(out[total] > 0)
+    for code in codes:
+        out[f"share_{code}"] = out[code] / n
+    order = [c for c in out.columns if c != "n_sources"] + ["n_sources"]
+    out = out[order]
+    return out.reset_index() if by else out.reset_index(drop=True)
+
+
+def _check_columns(frame: pd.DataFrame, by: list[str], what: str) -> None:
+    missing = [c for c in by if c not in frame.columns]
+    if missing:
+        raise ValueError(f"basis: no column {', '.join(map(repr, missing))} in {what} "
+                         f"(it has {', '.join(map(str, frame.columns))})")
