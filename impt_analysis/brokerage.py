@@ -129,7 +129,8 @@ def brokerage(
     missing = [n for n in G if n not in groups]
     if missing:
         shown = ", ".join(map(repr, missing[:10])) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
-        raise ValueError(f"brokerage: {len(missing)} node(s) of the graph have no group: {shown}")
+        raise ValueError(f"brokerage: {len(missing)} node(s) of the graph have no group: {shown} "
+                         "(give every node a group, or pass G.subgraph(groups); for actors only, use flow_graph)")
     group = {n: groups[n] for n in G}
     succ = {v: set(G.successors(v)) - {v} for v in G}
     pred = {v: set(G.predecessors(v)) - {v} for v in G}
