@@ -182,7 +182,8 @@ def _in_country(study: Study, rows: pd.DataFrame, country: str | None, caller: s
     if country is None:
         return rows
     if country not in study.countries:
-        raise ValueError(f"{caller}: no interviews from country {country!r} (the study has {', '.join(study.countries)})")
+        raise ValueError(f"{caller}: no interviews from country {country!r} "
+                         f"(the study has {', '.join(study.countries)})")
     ids = set(study.interviews.loc[study.interviews["country"] == country, "interview_id"])
     return rows[rows["interview_id"].isin(ids)]
 

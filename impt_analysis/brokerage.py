@@ -79,7 +79,9 @@ def brokerage(
         multigraph are collapsed into one (brokerage is about whether a line exists, not how
         often it is used); self-loops are ignored.
     groups : mapping
-        Node -> group (e.g. the actors' sector, or level). Every node of ``G`` must have one.
+        Node -> group (e.g. the actors' sector, level or country). Every node of ``G`` must
+        be a key; a missing value (None, NaN) is one group of its own, e.g. the international
+        actors when grouping by country.
     betweenness_k : int, optional
         If given, betweenness is estimated from ``k`` sampled source nodes
         (:func:`networkx.betweenness_centrality` with ``k``), for graphs too large for the
@@ -131,7 +133,8 @@ def brokerage(
         shown = ", ".join(map(repr, missing[:10])) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
         raise ValueError(f"brokerage: {len(missing)} node(s) of the graph have no group: {shown} "
                          "(give every node a group, or pass G.subgraph(groups); for actors only, use flow_graph)")
-    group = {n: groups[n] for n in G}
+    # NaN != NaN: a missing group (None, NaN, pd.NA) must compare equal to itself.
+    group = {n: None if pd.api.types.is_scalar(groups[n]) and pd.isna(groups[n]) else groups[n] for n in G}
     succ = {v: set(G.successors(v)) - {v} for v in G}
     pred = {v: set(G.predecessors(v)) - {v} for v in G}
     counts = {role: dict.fromkeys(G, 0) for role in ROLES}

@@ -97,7 +97,8 @@ def test_basis_of_case_counts(study):
     assert got["share_official"] == pytest.approx(0.5)
     by_tier = basis(study.case_counts, by="tier").set_index("tier")
     assert list(by_tier.index) == ["identified", "suspected"]
-    assert by_tier.loc["suspected", ["n_figures", "count", "maybe", "anecdotal", "n_sources"]].tolist() == [2, 15, 1, 1, 2]
+    suspected = by_tier.loc["suspected", ["n_figures", "count", "maybe", "anecdotal", "n_sources"]]
+    assert suspected.tolist() == [2, 15, 1, 1, 2]
 
 
 def test_basis_of_no_case_counts(study):

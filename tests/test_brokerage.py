@@ -98,6 +98,15 @@ def test_groups_by_sector_or_level_on_a_study(build):
     assert roles_of(by_level, "R") == {"liaison": 1}           # local -> regional -> national
 
 
+def test_missing_group_values_form_one_group():
+    # Grouping by country: the two international actors (no country) are one group.
+    nan = float("nan")
+    frame = brokerage(nx.DiGraph([("a", "v"), ("v", "b")]), {"a": "DK", "v": nan, "b": float("nan")})
+    assert roles_of(frame, "v") == {"gatekeeper": 1}
+    assert roles_of(brokerage(nx.DiGraph([("a", "v"), ("v", "b")]), {"a": None, "v": None, "b": None}), "v") \
+        == {"coordinator": 1}
+
+
 def test_every_node_needs_a_group():
     with pytest.raises(ValueError, match="1 node.*'b'"):
         brokerage(nx.DiGraph([("a", "v"), ("v", "b")]), {"a": "X", "v": "Y"})
