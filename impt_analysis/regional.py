@@ -1,0 +1,162 @@
+"""The regional view: cross-border flows, the contact-point network, and a scorecard of the
+2010 report's main recommendations per country, each computed from the interviews.
+
+The report ends with "main issues": a national co-ordination function is vital; numbers of
+children should be disseminated in four tiers; transparency on what figures are based on is
+crucial; regional and local information should reach the national level; NGOs should be
+involved in information collection; information should be scrutinised through
+triangulation; and national co-ordination should be in contact with research. The
+:func:`scorecard` turns each into a check on the data (see ``docs/methods.md``).
+
+Examples
+--------
+>>> from impt_analysis import load_study, scorecard
+>>> bool(scorecard(load_study()).loc["DK", "coordination_exists"])
+True
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+
+from .coordination import AspectRules, _rules, coordination_actors, three_aspects
+from .graph import flow_graph
+from .study import Study
+from .triangulation import triangulate
+
+__all__ = ["cross_border_flows", "scorecard", "interview_table", "RECOMMENDATIONS"]
+
+TIERS = ("identified", "suspected", "exploitative_situation", "at_risk_context")
+
+#: The scorecard's columns and the recommendation of the 2010 report each one checks.
+RECOMMENDATIONS = {
+    "coordination_exists": "A national co-ordination function is vital to manage information on children at risk.",
+    "four_tiers": "Numbers should be disseminated on identified, suspected, exploited and at-risk children.",
+    "basis_stated": "Transparency on what the figures are based on is crucial.",
+    "local_reaches_national": "Regional/local information should have open lines to the national level.",
+    "ngos_feed_in": "NGOs should be involved in information collection.",
+    "triangulated": "Information collected should be scrutinised, e.g. validated through triangulation.",
+    "research_contact": "National co-ordination should be in contact with research institutions.",
+}
+
+
+def interview_table(study: Study, country: str | None = None) -> pd.DataFrame:
+    """Interviews by the respondent organisation's sector (rows) and level (columns).
+
+    Only sectors and levels with interviews are shown; ``total`` closes each row and column.
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> int(interview_table(load_study(), "DK").loc["total", "total"])
+    7
+    """
+    rows = study.interviews if country is None else study.interviews[study.interviews["country"] == country]
+    table = pd.crosstab(rows["sector"], rows["level"], margins=True, margins_name="total", dropna=True)
+    return table.rename_axis(index="sector", columns="level")
+
+
+def cross_border_flows(study: Study) -> pd.DataFrame:
+    """Flows between actors of different countries (international actors have no country).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per flow: ``flow_id``, source and target actor with their country, kind and
+        name, ``channel``, ``frequency``, ``interview_id`` — in the order of ``flows.csv``.
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> flows = cross_border_flows(load_study())
+    >>> bool((flows["source_country"].fillna("") != flows["target_country"].fillna("")).all())
+    True
+    """
+    actors = study.actors.set_index("actor_id")
+    f = study.flows
+    src, tgt = actors.loc[f["source_actor"]], actors.loc[f["target_actor"]]
+    crossing = src["country"].fillna("").to_numpy() != tgt["country"].fillna("").to_numpy()
+    rows = f[crossing]
+    out = pd.DataFrame({
+        "flow_id": rows["flow_id"].to_numpy(),
+        "source_actor": rows["source_actor"].to_numpy(),
+        "source_country": src["country"].to_numpy()[crossing],
+        "source_kind": src["kind"].astype(str).to_numpy()[crossing],
+        "target_actor": rows["target_actor"].to_numpy(),
+        "target_country": tgt["country"].to_numpy()[crossing],
+        "target_kind": tgt["kind"].astype(str).to_numpy()[crossing],
+        "channel": rows["channel"].to_numpy(),
+        "frequency": rows["frequency"].to_numpy(),
+        "interview_id": rows["interview_id"].to_numpy(),
+    })
+    if "name" in actors.columns:
+        out.insert(2, "source_name", src["name"].to_numpy()[crossing])
+        out.insert(6, "target_name", tgt["name"].to_numpy()[crossing])
+    return out
+
+
+def scorecard(study: Study, rules: AspectRules | None = None, min_triangulated_share: float = 0.5) -> pd.DataFrame:
+    """Whether the data show, for each country, what the 2010 report recommends.
+
+    Parameters
+    ----------
+    study : Study
+    rules : AspectRules, optional
+        The rules of :func:`~impt_analysis.three_aspects` (co-ordination actors, local levels).
+    min_triangulated_share : float
+        ``triangulated`` holds when at least this share of the country's reported items is
+        triangulated (:func:`~impt_analysis.triangulate`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by country. Boolean columns, one per recommendation (see
+        :data:`RECOMMENDATIONS`): ``coordination_exists`` (an actor of kind
+        national_coordinator), ``four_tiers`` (case counts in all four tiers),
+        ``basis_stated`` (there are case counts and every one states its basis and its
+        source), ``local_reaches_national`` (the three-aspect local input is X or (X)),
+        ``ngos_feed_in`` (an NGO of the country has a path of flows to co-ordination),
+        ``triangulated`` (see above) and ``research_contact`` (a flow, either way, between a
+        co-ordination actor and a research actor). Then the figures behind them:
+        ``tiers_disseminated``, ``share_triangulated``, and ``met`` (how many of the seven hold).
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> card = scorecard(load_study())
+    >>> card.loc["DE", ["coordination_exists", "four_tiers"]].tolist()
+    [False, False]
+    """
+    rules = _rules(rules)
+    aspects = three_aspects(study, rules)
+    tri = triangulate(study)
+    tri = tri[tri["status"].isin(["triangulated", "corroborated", "single_source"])]
+    rows = []
+    for country in study.countries:
+        G = flow_graph(study, country)
+        targets = coordination_actors(G, country, rules)
+        reaching = set()
+        for t in targets:
+            reaching |= nx.ancestors(G, t) | {t}
+        home = {n: d for n, d in G.nodes(data=True) if d.get("country") == country}
+        counts = study.case_counts[study.case_counts["country"] == country]
+        tiers = sorted(set(counts["tier"].astype(str)) & set(TIERS), key=TIERS.index)
+        items = tri[tri["country"] == country]
+        share = float((items["status"] == "triangulated").mean()) if len(items) else 0.0
+        research = {n for n, d in home.items() if d.get("sector") == "research"}
+        rows.append({
+            "country": country,
+            "coordination_exists": any(d.get("kind") == "national_coordinator" for d in home.values()),
+            "four_tiers": len(tiers) == len(TIERS),
+            "basis_stated": bool(len(counts)) and bool(counts["basis"].notna().all() & counts["source_actor"].notna().all()),
+            "local_reaches_national": aspects.loc[country, "local_input"] != "-",
+            "ngos_feed_in": any(d.get("sector") == "ngo" and n in reaching for n, d in home.items()),
+            "triangulated": share >= min_triangulated_share,
+            "research_contact": any(G.has_edge(t, r) or G.has_edge(r, t) for t in targets for r in research),
+            "tiers_disseminated": len(tiers),
+            "share_triangulated": round(share, 2),
+        })
+    card = pd.DataFrame(rows).set_index("country")
+    card["met"] = card[list(RECOMMENDATIONS)].sum(axis=1)
+    return card
