@@ -183,5 +183,163 @@ def graph(data: Path | None, country: str | None, out: Path, flows_only: bool):
     click.echo(f"wrote the {what}{where} to {out}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges{note}")
 
 
+def _free_folder(out: Path, force: bool) -> None:
+    """Refuse to overwrite a study already in ``out`` (before anything is read or written)."""
+    if (out / "datapackage.json").exists() and not force:
+        raise click.UsageError(f"{out} already holds a study; choose another --out or add --force to overwrite it")
+
+
+@main.command("import-qdpx")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder to write the study data package into.")
+@click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="YAML or JSON file: which variables hold country, sector, level and date, defaults for "
+                   "sources without them, and how the tool's codes map to the codebook.")
+@click.option("--force", is_flag=True, help="Overwrite a study already in --out.")
+@handles_bad_data
+def import_qdpx(file: Path, out: Path, mapping: Path | None, force: bool):
+    """Import a REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder) as a study.
+
+    Every coding is imported or reported with the reason. An interview needs a country, date,
+    sector and level: from case variables of those names, or from the mapping file (see
+    `impt_analysis.refi_qda` for its format). The file is untrusted: unsafe archives are
+    refused (exit 1) and nothing is written.
+
+    \b
+    Example:
+      impt import-qdpx project.qdpx --out my-study --mapping mapping.yaml
+      impt validate my-study
+    """
+    from .refi_qda import import_summary, read_qdpx
+    from .study import write_study
+
+    _free_folder(out, force)
+    study = read_qdpx(file, mapping)
+    write_study(study, out)
+    click.echo(str(import_summary(study)))
+    click.echo(f"wrote the study to {out}: {len(study.interviews)} interviews, {len(study.codings)} codings")
+
+
+@main.command("export-qdpx")
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="Study folder (default: the synthetic demonstration study).")
+@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The .qdpx file to write.")
+@click.option("--texts", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="Folder of full transcripts, <interview_id>.txt (UTF-8); without it the source texts "
+                   "hold the excerpts at their positions.")
+@handles_bad_data
+def export_qdpx(data: Path | None, out: Path, texts: Path | None):
+    """Export a study as a REFI-QDA project, to continue coding in a tool.
+
+    The archive holds the excerpts: it is as confidential as the study.
+
+    \b
+    Example:
+      impt export-qdpx --data my-study --out my-study.qdpx --texts transcripts/
+    """
+    from .refi_qda import write_qdpx
+    from .study import load_study
+
+    study = load_study(data)
+    full = None
+    if texts is not None:
+        full = {}
+        for interview_id in study.interviews["interview_id"]:
+            path = texts / f"{interview_id}.txt"
+            if path.is_file():
+                full[interview_id] = path.read_bytes().decode("utf-8-sig")
+    write_qdpx(study, out, full)
+    note = " (synthetic demonstration data)" if study.synthetic else ""
+    click.echo(f"wrote {out}: {len(study.interviews)} sources, {len(study.codings)} codings{note}")
+
+
+@main.command()
+@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The .xlsx workbook to write.")
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="Fill the sheets with this study's tables (default: empty sheets, the default codebook).")
+@handles_bad_data
+def template(out: Path, data: Path | None):
+    """Write an Excel template for coding interviews by hand.
+
+    One sheet per table with headers, drop-down lists from the codebook and a "Read me"
+    sheet. Fill it in, then `impt import-xlsx`.
+
+    \b
+    Example:
+      impt template --out coding.xlsx
+    """
+    from .spreadsheet import write_template
+    from .study import load_study
+
+    write_template(out, load_study(data) if data is not None else None)
+    click.echo(f"wrote the coding template {out}")
+
+
+@main.command("import-xlsx")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder to write the study data package into.")
+@click.option("--force", is_flag=True, help="Overwrite a study already in --out.")
+@handles_bad_data
+def import_xlsx(file: Path, out: Path, force: bool):
+    """Turn a filled coding workbook into a study data package.
+
+    Validated like `impt validate`: every problem is listed with its sheet, row and column,
+    and nothing is written if there is any (exit 1).
+
+    \b
+    Example:
+      impt import-xlsx coding.xlsx --out my-study
+    """
+    from .spreadsheet import read_workbook
+    from .study import write_study
+
+    _free_folder(out, force)
+    study = read_workbook(file)
+    write_study(study, out)
+    click.echo(study.summary())
+    click.echo(f"wrote the study to {out}")
+
+
+@main.command()
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="Study folder (default: the synthetic demonstration study).")
+@click.option("--by", default="code", show_default=True,
+              help="'code' (one row per code), 'all' (pooled), or an interview column such as 'country'.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the table as CSV here instead of printing it.")
+@handles_bad_data
+def agreement(data: Path | None, by: str, out: Path | None):
+    """Inter-coder agreement on segments coded by two or more coders.
+
+    Percent agreement, Cohen's kappa (two coders) and Krippendorff's alpha, per code or pooled.
+
+    \b
+    Example:
+      impt agreement --data my-study --by country
+    """
+    from .agreement import agreement as agreement_table
+    from .study import load_study
+
+    import pandas as pd
+
+    study = load_study(data)
+    if by not in ("code", "all") and by not in study.interviews.columns:
+        raise click.BadParameter(f"{by!r}: use 'code', 'all' or a column of interviews "
+                                 f"({', '.join(study.interviews.columns)})", param_hint="--by")
+    table = agreement_table(study, by=None if by == "all" else by)
+    if out is not None:
+        table.to_csv(out, index=False, lineterminator="\n")
+        click.echo(f"wrote {len(table)} rows to {out}")
+    else:
+        with pd.option_context("display.width", 200, "display.max_rows", None):
+            click.echo(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    if study.synthetic:
+        click.echo("(synthetic demonstration data)")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
