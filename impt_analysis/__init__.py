@@ -12,11 +12,12 @@ __version__ = "0.1.0"
 
 from .coordination import AspectRules, compare_with_reference, reach, side_information, three_aspects
 from .graph import build_graph, flow_graph, who_knows_what
-from .barriers import barrier_cooccurrence, barrier_table, blocked_links
+from .barriers import barrier_cooccurrence, barrier_excerpts, barrier_table, blocked_links
 from .basis import basis, case_count_table
-from .brokerage import brokerage
+from .brokerage import brokerage, brokers
 from .codings import code_cooccurrence, code_frequencies
 from .reference import reference_table
+from .regional import cross_border_flows, interview_table, scorecard
 from .triangulation import triangulate
 from .study import Study, load_study, study_from_tables, write_study
 from .validation import Problem, StudyValidationError
@@ -35,7 +36,12 @@ __all__ = [
     "barrier_table",
     "basis",
     "blocked_links",
+    "barrier_excerpts",
     "brokerage",
+    "brokers",
+    "cross_border_flows",
+    "interview_table",
+    "scorecard",
     "case_count_table",
     "code_cooccurrence",
     "code_frequencies",

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .study import Study
 
-__all__ = ["barrier_table", "barrier_cooccurrence", "blocked_links", "GROUPINGS"]
+__all__ = ["barrier_table", "barrier_cooccurrence", "blocked_links", "barrier_excerpts", "GROUPINGS"]
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 GROUPINGS = ("country", "sector", "level")
 
 
-def barrier_table(study: Study, by: str | None = "country") -> pd.DataFrame:
+def barrier_table(study: Study, by: str | None = "country", country: str | None = None) -> pd.DataFrame:
     """How many interviews name each barrier, and what share of the group's interviews that is.
 
     Parameters
@@ -40,6 +40,8 @@ def barrier_table(study: Study, by: str | None = "country") -> pd.DataFrame:
     by : {"country", "sector", "level"} or None
         The interview attribute to group by (the respondent's organisation's sector or level);
         None for the whole study.
+    country : str, optional
+        Only the interviews of this country.
 
     Returns
     -------
@@ -62,8 +64,8 @@ def barrier_table(study: Study, by: str | None = "country") -> pd.DataFrame:
     if by is not None and by not in GROUPINGS:
         raise ValueError(f"barrier_table: by must be one of {', '.join(GROUPINGS)} or None, not {by!r}")
     keys = [by] if by else []
-    interviews = study.interviews
-    named = study.barriers.merge(interviews[["interview_id", *keys]], on="interview_id", how="left")
+    interviews = _in_country(study, study.interviews, country, "barrier_table")
+    named = _in_country(study, study.barriers, country, "barrier_table").merge(interviews[["interview_id", *keys]], on="interview_id", how="left")
     counted = named.groupby([*keys, "barrier"], observed=True).agg(
         interviews=("interview_id", "nunique"), mentions=("interview_id", "size"),
         mean_severity=("severity", "mean"),
@@ -72,7 +74,7 @@ def barrier_table(study: Study, by: str | None = "country") -> pd.DataFrame:
         sizes = interviews.groupby(by, observed=True)["interview_id"].nunique()
     else:
         sizes = pd.Series({None: interviews["interview_id"].nunique()})
-    barriers = [b for b in study.barriers["barrier"].cat.categories if b in set(study.barriers["barrier"])]
+    barriers = [b for b in study.barriers["barrier"].cat.categories if b in set(named["barrier"])]
     grid = pd.MultiIndex.from_product([list(sizes.index), barriers], names=[by or "_all", "barrier"])
     out = counted.reindex(grid if by else grid.droplevel(0)).reset_index()
     if by:
@@ -123,7 +125,7 @@ def barrier_cooccurrence(study: Study, country: str | None = None) -> pd.DataFra
                         columns=pd.Index(order, name="barrier"))
 
 
-def blocked_links(study: Study, country: str) -> pd.DataFrame:
+def blocked_links(study: Study, country: str | None = None) -> pd.DataFrame:
     """The actor pairs a barrier is attached to, and whether information flows on them anyway.
 
     A barrier row may name the link it blocks (``source_actor`` -> ``target_actor``). This
@@ -136,8 +138,8 @@ def blocked_links(study: Study, country: str) -> pd.DataFrame:
     Parameters
     ----------
     study : Study
-    country : str
-        The country of the interviews in which the barriers were named.
+    country : str, optional
+        The country of the interviews in which the barriers were named; None for all.
 
     Returns
     -------
@@ -175,6 +177,38 @@ def blocked_links(study: Study, country: str) -> pd.DataFrame:
     columns = ["interview_id", "barrier", "label", "severity"]
     columns += [f"{end}_{what}" for end in ("source", "target") for what in ("actor", "name", "sector", "level")]
     return out[columns + ["flow_exists", "n_flows", "frequency"]].reset_index(drop=True)
+
+
+def barrier_excerpts(study: Study, country: str | None = None) -> pd.DataFrame:
+    """The coded excerpts behind the barriers: segments coded with a barrier code.
+
+    Excerpts are free text from confidential interviews: show them only on the consultant's
+    own machine, never in a published report.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``interview_id``, ``country``, ``sector``, ``level``, ``barrier``, ``label``,
+        ``coder``, ``segment_id`` and ``excerpt`` (missing in a public export), in the order
+        of ``codings.csv``.
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> rows = barrier_excerpts(load_study(), "LT")
+    >>> bool(rows["country"].eq("LT").all())
+    True
+    """
+    codes = set(study.codebook.loc[study.codebook["category"] == "barrier", "code"])
+    coded = _in_country(study, study.codings, country, "barrier_excerpts")
+    coded = coded[coded["code"].isin(codes)]
+    out = coded.merge(study.interviews[["interview_id", "country", "sector", "level"]], on="interview_id", how="left")
+    out = out.rename(columns={"code": "barrier"})
+    out["label"] = out["barrier"].map(_labels(study, "barrier"))
+    if "excerpt" not in out.columns:
+        out["excerpt"] = None
+    columns = ["interview_id", "country", "sector", "level", "barrier", "label", "coder", "segment_id", "excerpt"]
+    return out[columns].reset_index(drop=True)
 
 
 def _in_country(study: Study, rows: pd.DataFrame, country: str | None, caller: str) -> pd.DataFrame:

@@ -27,7 +27,7 @@ from collections.abc import Hashable, Mapping
 import networkx as nx
 import pandas as pd
 
-__all__ = ["brokerage", "ROLES"]
+__all__ = ["brokerage", "brokers", "ROLES"]
 
 log = logging.getLogger(__name__)
 
@@ -171,3 +171,30 @@ def brokerage(
     frame["betweenness"] = pd.array([between[n] for n in nodes], dtype="float64")
     log.debug("brokerage: %d nodes, %d brokered two-paths", len(frame), int(frame["total"].sum()))
     return frame
+
+
+def brokers(study, country: str, by: str = "level") -> pd.DataFrame:
+    """The brokers of a country's flow graph, with who they are, most brokering first.
+
+    Runs :func:`brokerage` on :func:`~impt_analysis.flow_graph` of the country, with the
+    actors' ``by`` attribute (``"level"`` or ``"sector"``) as groups, and adds the actors'
+    name, sector, level and kind. Actors that broker nothing are left out.
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> table = brokers(load_study(), "DK")
+    >>> bool(table["total"].is_monotonic_decreasing)
+    True
+    """
+    from .graph import flow_graph
+
+    if by not in ("level", "sector", "country", "kind"):
+        raise ValueError(f"brokers: by must be 'level', 'sector', 'country' or 'kind', not {by!r}")
+    G = flow_graph(study, country)
+    roles = brokerage(G, {n: d.get(by) for n, d in G.nodes(data=True)})
+    attributes = pd.DataFrame.from_dict(dict(G.nodes(data=True)), orient="index")
+    keep = [c for c in ("name", "sector", "level", "kind") if c in attributes.columns]
+    out = attributes[keep].join(roles.drop(columns=["group"], errors="ignore"))
+    out = out[out["total"] > 0].sort_values(["total", "betweenness"], ascending=False, kind="stable")
+    return out.rename_axis("actor_id").reset_index()

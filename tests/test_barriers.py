@@ -157,3 +157,33 @@ def test_demo(demo):
         assert (matrix.values == matrix.values.T).all()
         links = blocked_links(demo, country)
         assert (links["flow_exists"] == (links["n_flows"] > 0)).all()
+
+
+def test_barrier_table_of_one_country(study):
+    """EE's single interview names only lack of training: one row, share 1."""
+    table = barrier_table(study, by="level", country="EE")
+    assert table[["level", "barrier", "interviews", "n_interviews", "share"]].values.tolist() == \
+        [["national", "lack_of_training", 1, 1, 1.0]]
+
+
+def test_blocked_links_of_the_whole_study(study):
+    links = blocked_links(study)
+    assert links["interview_id"].tolist() == ["I1", "I1", "I1", "I2", "I3"]
+
+
+def test_barrier_excerpts_only_barrier_codes(build):
+    from impt_analysis.barriers import barrier_excerpts
+
+    codings = [
+        {"segment_id": "S1", "interview_id": "I1", "code": "data_protection_rules", "coder": "c1", "start": 0,
+         "end": 5, "excerpt": "rules"},
+        {"segment_id": "S2", "interview_id": "I1", "code": "side_information", "coder": "c1", "start": 9,
+         "end": 12, "excerpt": "abc"},
+        {"segment_id": "S3", "interview_id": "I4", "code": "lack_of_training", "coder": "c1", "start": 0,
+         "end": 4, "excerpt": "none"},
+    ]
+    s = build(actors=ACTORS, interviews=INTERVIEWS, barriers=BARRIERS, codings=codings)
+    rows = barrier_excerpts(s, "DK")
+    assert rows[["segment_id", "barrier", "excerpt", "sector"]].values.tolist() == \
+        [["S1", "data_protection_rules", "rules", "child_protection"]]
+    assert barrier_excerpts(s)["segment_id"].tolist() == ["S1", "S3"]

@@ -148,3 +148,22 @@ def test_demo_flow_network_matches_the_definition(demo):
         assert frame[role].to_dict() == expected[role]
     assert frame["total"].sum() > 0
     assert frame["betweenness"].between(0, 1).all()
+
+
+def test_brokers_of_a_country_by_hand(build):
+    """Local school -> municipal service -> national coordinator: the service is the only broker,
+    a representative of the local level (school and service local, coordinator national)."""
+    from impt_analysis.brokerage import brokers
+
+    actors = [
+        {"actor_id": "S", "country": "DK", "sector": "education", "level": "local", "kind": "organisation"},
+        {"actor_id": "M", "country": "DK", "sector": "child_protection", "level": "local", "kind": "organisation"},
+        {"actor_id": "C", "country": "DK", "sector": "government", "level": "national",
+         "kind": "national_coordinator"},
+    ]
+    study = build(actors, flows=[{"source_actor": "S", "target_actor": "M"}, {"source_actor": "M", "target_actor": "C"}])
+    table = brokers(study, "DK")
+    assert table["actor_id"].tolist() == ["M"]
+    assert table.loc[0, ["representative", "total", "sector"]].tolist() == [1, 1, "child_protection"]
+    by_sector = brokers(study, "DK", by="sector")
+    assert int(by_sector.loc[0, "liaison"]) == 1
