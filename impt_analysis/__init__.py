@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 
 from .coordination import AspectRules, compare_with_reference, reach, side_information, three_aspects
 from .graph import build_graph, flow_graph, who_knows_what
+from .agreement import agreement
 from .barriers import barrier_cooccurrence, barrier_excerpts, barrier_table, blocked_links
 from .basis import basis, case_count_table
 from .brokerage import brokerage, brokers
@@ -25,6 +26,7 @@ from .validation import Problem, StudyValidationError
 __all__ = [
     "__version__",
     "AspectRules",
+    "agreement",
     "build_graph",
     "compare_with_reference",
     "flow_graph",
