@@ -229,14 +229,11 @@ def read_mapping(mapping: str | Path | dict | None) -> Mapping:
             raise QdpxError(f"{where}: no such file") from None
         except UnicodeDecodeError as err:
             raise QdpxError(f"{where}: not UTF-8 ({err})") from None
-        try:
-            if path.suffix.lower() == ".json":
-                mapping = json.loads(text)
-            else:
-                import yaml
+        import yaml
 
-                mapping = yaml.safe_load(text) or {}
-        except (ValueError, Exception) as err:  # yaml.YAMLError is not a ValueError
+        try:
+            mapping = json.loads(text) if path.suffix.lower() == ".json" else (yaml.safe_load(text) or {})
+        except (json.JSONDecodeError, yaml.YAMLError) as err:
             raise QdpxError(f"{where}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {err}") from None
     if not isinstance(mapping, dict):
         raise QdpxError(f"{where}: must be a mapping of sections ({', '.join(sorted(_MAPPING_KEYS))})")
@@ -413,13 +410,14 @@ def read_qdpx(path: str | Path, mapping: str | Path | dict | None = None, *,
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
+    rules = read_mapping(mapping)
     archive = _Archive(path, MAX_UNCOMPRESSED_BYTES if max_bytes is None else max_bytes,
                        MAX_ENTRIES if max_entries is None else max_entries)
-    root = _parse_project(archive)
-    rules = read_mapping(mapping)
-    summary = ImportSummary(file=path.name)
-    codebook, code_of, groups, paths = _codebook(root, rules, summary, path.name)
-    sources = _sources(root, archive, summary)
+    with archive.zip:
+        root = _parse_project(archive)
+        summary = ImportSummary(file=path.name)
+        codebook, code_of, groups, paths = _codebook(root, rules, summary, path.name)
+        sources = _sources(root, archive, summary)
     interviews, actors = _interviews(root, sources, rules, path.name)
     codings = _codings(root, sources, code_of, groups, paths, _users(root), rules, summary)
     barriers = _barriers(codings, codebook, rules, summary)
