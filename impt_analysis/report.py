@@ -189,7 +189,7 @@ def _run_job(job: Job, out: str, prov: dict, notebooks: str) -> JobResult:
     try:
         papermill.execute_notebook(str(Path(notebooks) / f"{job.notebook}.ipynb"), str(executed),
                                    parameters=job.parameters, kernel_name="python3", progress_bar=False,
-                                   cwd=notebooks, log_output=False)
+                                   cwd=notebooks, log_output=False, request_save_on_cell_execute=False)
     except PapermillExecutionError as err:
         return JobResult(job, False, executed=str(executed), error=f"{err.ename}: {err.evalue}",
                          cell=err.cell_index, seconds=time.perf_counter() - started)
