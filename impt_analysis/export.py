@@ -18,7 +18,10 @@ GEXF and GraphML hold only strings, numbers and booleans, so before writing them
   also has no graph attributes, so the graph's own attributes are kept in GraphML and JSON only.
 
 Node-link JSON keeps lists, dicts and ``None`` as they are. Node ids are written as text in
-every format, so a graph read back has string ids.
+every format, so a graph read back has string ids. A multigraph's edge keys are written (as
+the edge ids of GraphML, and an attribute of GEXF); networkx reads a file back as a
+multigraph only when it holds parallel edges (``nx.read_graphml(path, force_multigraph=True)``
+always does).
 
 Examples
 --------
@@ -202,8 +205,8 @@ def export_graph(graph: nx.Graph, path, format: str | None = None) -> Path:
     >>> import networkx as nx
     >>> G = nx.MultiDiGraph([("police", "coordinator", "F1", {"type": "tells"})])
     >>> path = export_graph(G, pathlib.Path(tempfile.mkdtemp()) / "flows.gexf")
-    >>> list(nx.read_gexf(path).edges(keys=True, data="edge_type"))
-    [('police', 'coordinator', 'F1', 'tells')]
+    >>> list(nx.read_gexf(path).edges(data="edge_type"))
+    [('police', 'coordinator', 'tells')]
     """
     path = Path(path)
     fmt = format or FORMATS.get(path.suffix.lower())
