@@ -1,198 +1,123 @@
-"""The explorer: what a selection matches (worked by hand on a small study), and the widgets."""
+"""The explorer's widgets, tested without a browser: set the controls, read the panes."""
 
 from __future__ import annotations
 
 import dataclasses
 
-import pandas as pd
 import pytest
+from test_selection import small  # noqa: F401 - the hand-worked study, as a fixture
 
-from impt_analysis import study_from_tables
-from impt_analysis.explore import (Explorer, Selection, check_selection, excerpt_table, interview_table, item_table,
-                                   select)
+from impt_analysis.explore import Explorer, Selection
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.fixture
-def small(build):
-    """Denmark: a coordinator A1, police A2 and an NGO A3; Sweden: police B1.
-
-    Interviews DK-I1 (police, A2), DK-I2 (NGO, A3), SE-I1 (police, B1). Items: T1 (DK, au
-    pairs), T2 and T3 (DK, Roma children; no one reports T3), U1 (SE, au pairs).
-    """
-    actors = [
-        {"actor_id": "A1", "country": "DK", "sector": "government", "level": "national", "kind": "national_coordinator"},
-        {"actor_id": "A2", "country": "DK", "sector": "police", "level": "national", "kind": "organisation"},
-        {"actor_id": "A3", "country": "DK", "sector": "ngo", "level": "local", "kind": "organisation"},
-        {"actor_id": "B1", "country": "SE", "sector": "police", "level": "national", "kind": "organisation"},
-    ]
-    interviews = [
-        {"interview_id": "DK-I1", "country": "DK", "date": "2010-05-01", "sector": "police", "level": "national",
-         "actor_id": "A2"},
-        {"interview_id": "DK-I2", "country": "DK", "date": "2010-05-02", "sector": "ngo", "level": "local",
-         "actor_id": "A3"},
-        {"interview_id": "SE-I1", "country": "SE", "date": "2010-06-01", "sector": "police", "level": "national",
-         "actor_id": "B1"},
-    ]
-    items = [
-        {"item_id": "T1", "country": "DK", "child_group": "au_pairs"},
-        {"item_id": "T2", "country": "DK", "child_group": "roma_children"},
-        {"item_id": "T3", "country": "DK", "child_group": "roma_children"},
-        {"item_id": "U1", "country": "SE", "child_group": "au_pairs"},
-    ]
-    knowledge = [
-        {"interview_id": "DK-I1", "actor_id": "A2", "item_id": "T1", "verification": "official"},
-        {"interview_id": "DK-I2", "actor_id": "A3", "item_id": "T1", "verification": "anecdotal"},
-        {"interview_id": "DK-I2", "actor_id": "A3", "item_id": "T2", "verification": "maybe"},
-        {"interview_id": "SE-I1", "actor_id": "B1", "item_id": "U1", "verification": "official"},
-    ]
-    flows = [
-        {"interview_id": "DK-I1", "source_actor": "A2", "target_actor": "A1", "item_id": ""},
-        {"interview_id": "DK-I2", "source_actor": "A3", "target_actor": "A1", "item_id": "T2"},
-        {"interview_id": "DK-I2", "source_actor": "A3", "target_actor": "A2", "item_id": "T1"},
-        {"interview_id": "SE-I1", "source_actor": "B1", "target_actor": "A2", "item_id": ""},
-    ]
-    police = "The police report to the <b>Ministry</b> every month."
-    codings = [
-        {"segment_id": "S1", "interview_id": "DK-I1", "code": "national_coordination", "coder": "c1", "start": 0,
-         "end": 52, "excerpt": police},
-        {"segment_id": "S1", "interview_id": "DK-I1", "code": "national_coordination", "coder": "c2", "start": 0,
-         "end": 52, "excerpt": police},
-        {"segment_id": "S2", "interview_id": "DK-I2", "code": "professional_networks", "coder": "c1", "start": 10,
-         "end": 52, "excerpt": "Our network meets the school each quarter."},
-        {"segment_id": "S2", "interview_id": "DK-I2", "code": "good_practice", "coder": "c1", "start": 10,
-         "end": 52, "excerpt": "Our network meets the school each quarter."},
-        {"segment_id": "S3", "interview_id": "SE-I1", "code": "cross_border", "coder": "c1", "start": 5, "end": 31,
-         "excerpt": "We phone the Danish POLICE."},
-    ]
-    barriers = [{"interview_id": "DK-I2", "barrier": "lack_of_resources", "source_actor": "", "target_actor": "",
-                 "severity": 2}]
-    case_counts = [
-        {"country": "DK", "year": 2009, "tier": "identified", "child_group": "au_pairs", "count": 3,
-         "basis": "official", "source_actor": "A2"},
-        {"country": "DK", "year": 2009, "tier": "suspected", "child_group": "roma_children", "count": 7,
-         "basis": "maybe", "source_actor": "A3"},
-    ]
-    return build(actors, flows=flows, items=items, knowledge=knowledge, interviews=interviews, codings=codings,
-                 barriers=barriers, case_counts=case_counts)
+def test_the_explorer_starts_with_the_whole_study(small):
+    ex = Explorer(small)
+    assert ex.selection == Selection()
+    assert len(ex.tables["interviews"]) == 3
+    assert "3 of 3 interviews" in ex.summary.value
+    assert "Choose a country" in ex.flow_caption.value and ex.flow_image.value == b""
 
 
-def ids(frame, column):
-    return frame[column].astype(str).tolist()
+def test_setting_a_control_updates_every_pane(small):
+    ex = Explorer(small)
+    ex.country.value = "DK"
+    assert ex.tables["interviews"]["interview_id"].tolist() == ["DK-I1", "DK-I2"]
+    assert "DK-I2" in ex.interviews_pane.value and "SE-I1" not in ex.interviews_pane.value
+    assert ex.tables["items"]["item_id"].tolist() == ["T1", "T2", "T3"]
+    assert ex.tables["codes"]["code"].tolist() == ["good_practice", "national_coordination", "professional_networks"]
+    assert "professional_networks" in ex.codes_pane.value and "cross_border" not in ex.codes_pane.value
+    ex.sector.value = "police"
+    assert ex.tables["interviews"]["interview_id"].tolist() == ["DK-I1"]
+    assert ex.tables["codes"][["code", "segments", "coders"]].values.tolist() == [["national_coordination", 1, 2]]
 
 
-# --- the core: select ----------------------------------------------------------------------
-
-def test_empty_selection_is_the_whole_study(small):
-    view = select(small, Selection())
-    for name, frame in small.tables().items():
-        pd.testing.assert_frame_equal(getattr(view, name), frame, check_categorical=True)
-    assert view.meta["impt:selection"] == {"country": None, "sector": None, "child_group": None,
-                                           "verification": None, "search": ""}
-
-
-def test_country_keeps_its_interviews_and_every_item_of_the_country(small):
-    view = select(small, Selection(country="DK"))
-    assert ids(view.interviews, "interview_id") == ["DK-I1", "DK-I2"]
-    assert ids(view.items, "item_id") == ["T1", "T2", "T3"]      # T3 unreported, still listed
-    assert len(view.knowledge) == 3
-    assert ids(view.flows, "flow_id") == ["F1", "F2", "F3"]      # F4 was reported in Sweden
-    assert ids(view.codings, "segment_id") == ["S1", "S1", "S2", "S2"]
-    assert len(view.barriers) == 1
-    assert len(view.actors) == 4                                   # the frame of reference stays whole
+def test_the_flow_graph_is_drawn_for_the_country(small):
+    ex = Explorer(small)
+    ex.country.value = "DK"
+    assert bytes(ex.flow_image.value).startswith(PNG)
+    assert "3 flows reported in 2 selected interviews" in ex.flow_caption.value
+    ex.set(sector="police", child_group="roma_children")          # DK-I1 reported no Roma children
+    assert ex.flow_image.value == b"" and "No interviews match" in ex.interviews_pane.value
 
 
-def test_sector_narrows_interviews_and_then_items_to_those_reported(small):
-    view = select(small, Selection(country="DK", sector="police"))
-    assert ids(view.interviews, "interview_id") == ["DK-I1"]
-    assert ids(view.knowledge, "item_id") == ["T1"]
-    assert ids(view.items, "item_id") == ["T1"]
-    assert ids(view.flows, "flow_id") == ["F1"]
-    assert len(view.barriers) == 0
+def test_a_word_found_nowhere_says_so(small):
+    ex = Explorer(small)
+    ex.search.value = "trampoline"
+    for pane in (ex.interviews_pane, ex.items_pane, ex.codes_pane, ex.excerpts_pane):
+        assert 'No matching excerpts: no coded excerpt contains &quot;trampoline&quot;' in pane.value
+    assert len(ex.tables["interviews"]) == 0
 
 
-def test_child_group_keeps_interviews_reporting_it_and_drops_flows_about_other_items(small):
-    view = select(small, Selection(country="DK", child_group="roma_children"))
-    assert ids(view.interviews, "interview_id") == ["DK-I2"]
-    assert ids(view.items, "item_id") == ["T2", "T3"]
-    assert ids(view.flows, "flow_id") == ["F2"]                  # F3 is about T1 (au pairs)
-    assert view.case_counts["count"].tolist() == [7]
-    assert ids(view.codings, "segment_id") == ["S2", "S2"]
+def test_excerpts_are_escaped_and_the_word_marked(small):
+    ex = Explorer(small).set(country="DK", search="ministry")
+    assert ex.tables["excerpts"]["segment_id"].tolist() == ["S1"]
+    assert "report to the &lt;b&gt;<mark>Ministry</mark>&lt;/b&gt; every month" in ex.excerpts_pane.value
+    assert "<b>Ministry" not in ex.excerpts_pane.value
 
 
-def test_verification_across_countries(small):
-    view = select(small, Selection(verification="official"))
-    assert ids(view.interviews, "interview_id") == ["DK-I1", "SE-I1"]
-    assert ids(view.items, "item_id") == ["T1", "U1"]
-    assert ids(view.flows, "flow_id") == ["F1", "F4"]
+def test_set_refreshes_once_and_rejects_unknown_controls(small, monkeypatch):
+    ex = Explorer(small)
+    calls = []
+    monkeypatch.setattr(ex, "refresh", lambda: calls.append(ex.selection))
+    ex.set(country="SE", verification="official", search="danish")
+    assert calls == [Selection(country="SE", verification="official", search="danish")]
+    with pytest.raises(TypeError, match="no such control: colour"):
+        ex.set(colour="red")
 
 
-def test_search_is_case_insensitive_and_literal(small):
-    view = select(small, Selection(search="  police "))
-    assert ids(view.interviews, "interview_id") == ["DK-I1", "SE-I1"]
-    assert ids(view.codings, "segment_id") == ["S1", "S1", "S3"]
-    assert ids(view.items, "item_id") == ["T1", "U1"]
-    assert len(select(small, Selection(search="sch..l")).interviews) == 0   # not a regular expression
-    assert ids(select(small, Selection(search="<b>")).codings, "segment_id") == ["S1", "S1"]
+def test_an_initial_selection_sets_the_controls(small):
+    ex = Explorer(small, Selection(country="SE", search="danish"))
+    assert (ex.country.value, ex.search.value) == ("SE", "danish")
+    assert ex.tables["excerpts"]["segment_id"].tolist() == ["S3"]
 
 
-def test_a_word_found_nowhere_selects_nothing(small):
-    view = select(small, Selection(country="SE", search="quarter"))
-    assert all(len(getattr(view, t)) == 0 for t in ("interviews", "items", "knowledge", "flows", "codings"))
+def test_the_dropdowns_offer_what_the_study_holds(small):
+    ex = Explorer(small)
+    assert [v for _, v in ex.country.options] == [None, "DK", "SE"]
+    assert [v for _, v in ex.sector.options] == [None, "police", "ngo"]
+    assert [v for _, v in ex.child_group.options] == [None, "roma_children", "au_pairs"]
+    assert [v for _, v in ex.verification.options] == [None, "official", "maybe", "anecdotal"]
 
 
-@pytest.mark.parametrize("selection", [Selection(country="DK", sector="police"), Selection(child_group="au_pairs"),
-                                       Selection(verification="anecdotal", search="network"), Selection(search="x")])
-def test_a_selection_is_referentially_whole(small, selection):
-    view = select(small, selection)
-    rebuilt = study_from_tables(view.tables())       # raises on any dangling reference
-    assert len(rebuilt.interviews) == len(view.interviews)
-
-
-def test_unknown_values_are_named(small):
-    with pytest.raises(ValueError, match=r"unknown country 'FI': the study has DK, SE"):
-        select(small, Selection(country="FI"))
-    with pytest.raises(ValueError, match="unknown child group 'pirates'"):
-        check_selection(small, Selection(child_group="pirates"))
-    with pytest.raises(TypeError, match="search must be a string"):
-        check_selection(small, Selection(search=3))
-
-
-def test_searching_a_public_export_says_there_are_no_excerpts(small):
+def test_searching_a_public_export_shows_the_reason(small):
     public = dataclasses.replace(small, codings=small.codings.drop(columns="excerpt"), meta={"impt:public": True})
-    with pytest.raises(ValueError, match="no excerpts"):
-        select(public, Selection(search="police"))
-    assert len(select(public, Selection(country="DK")).codings) == 4
+    ex = Explorer(public)
+    ex.search.value = "police"
+    assert "this study has no excerpts" in ex.summary.value
+    assert ex.tables == {} and ex.interviews_pane.value == ""
 
 
-# --- the display tables --------------------------------------------------------------------
-
-def test_interview_table_counts_what_each_interview_reported(small):
-    t = interview_table(select(small, Selection(country="DK")))
-    assert t.to_dict("records") == [
-        {"interview_id": "DK-I1", "country": "DK", "date": "2010-05-01", "sector": "police", "level": "national",
-         "respondent": "A2", "knowledge": 1, "flows": 1, "barriers": 0, "codings": 2},
-        {"interview_id": "DK-I2", "country": "DK", "date": "2010-05-02", "sector": "ngo", "level": "local",
-         "respondent": "A3", "knowledge": 2, "flows": 2, "barriers": 1, "codings": 2},
-    ]
-
-
-def test_item_table_gives_the_verification_mix_and_the_strongest(small):
-    t = item_table(select(small, Selection(country="DK")))
-    got = t[["item_id", "interviews", "official", "maybe", "anecdotal", "strongest"]].to_dict("records")
-    assert got == [
-        {"item_id": "T1", "interviews": 2, "official": 1, "maybe": 0, "anecdotal": 1, "strongest": "official"},
-        {"item_id": "T2", "interviews": 1, "official": 0, "maybe": 1, "anecdotal": 0, "strongest": "maybe"},
-        {"item_id": "T3", "interviews": 0, "official": 0, "maybe": 0, "anecdotal": 0, "strongest": ""},
-    ]
+def test_the_demo_study_in_the_explorer_writes_nothing(demo, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    ex = Explorer(demo)
+    assert "Synthetic demonstration data" in ex.widget.children[0].value
+    ex.set(country="DK", search="school")
+    assert bytes(ex.flow_image.value).startswith(PNG)
+    assert len(ex.tables["excerpts"]) > 0
+    assert all("school" in e.lower() for e in ex.tables["excerpts"]["excerpt"])
+    assert list(tmp_path.iterdir()) == []
 
 
-def test_excerpt_table_has_one_row_per_segment(small):
-    t = excerpt_table(select(small, Selection(country="DK")))
-    assert t[["segment_id", "codes", "coders"]].values.tolist() == [
-        ["S1", "national_coordination", "c1, c2"],
-        ["S2", "professional_networks, good_practice", "c1"],
-    ]
-    assert list(excerpt_table(select(small, Selection(country="SE", search="quarter"))).columns) == \
-        ["segment_id", "interview_id", "codes", "coders", "excerpt"]
+def test_links_carrying_the_chosen_child_group_are_highlighted(small):
+    ex = Explorer(small).set(country="DK", child_group="roma_children")
+    assert ex.highlighted == [("A3", "A1")]                        # F2, about T2
+    assert "1 link carrying information on this child group" in ex.flow_caption.value
+    ex.child_group.value = "au_pairs"                              # DK-I1 and DK-I2 both reported T1
+    assert ex.tables["interviews"]["interview_id"].tolist() == ["DK-I1", "DK-I2"]
+    assert ex.highlighted == [("A3", "A2")]                        # F3, about T1; F1 is about no item
+    ex.child_group.value = None
+    assert ex.highlighted == [] and "Magenta" not in ex.flow_caption.value
+
+
+def test_the_agreement_tab_measures_the_selected_double_coded_segments(small):
+    ex = Explorer(small).set(country="DK")
+    # Only S1 is coded by two coders, both with national_coordination: they agree, and
+    # kappa and alpha are undefined because every decision is the same.
+    got = ex.tables["agreement"][["code", "n_segments", "n_coders", "percent_agreement"]].values.tolist()
+    assert got == [["(all codes, pooled)", 1, 2, 1.0], ["national_coordination", 1, 2, 1.0]]
+    assert ex.tables["agreement"]["cohen_kappa"].isna().all()
+    assert "the 1 segment of the selection that two or more coders coded" in ex.agreement_pane.value
+    ex.country.value = "SE"
+    assert "No segment in country SE was coded by two or more coders" in ex.agreement_pane.value

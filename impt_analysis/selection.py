@@ -1,0 +1,328 @@
+"""What part of a study a reader's selection matches: the core of the interactive explorer.
+
+The 2010 consultant read about 60 interviews to answer *who holds information on which
+children, how well verified, and where it goes*. A reader of a study does the same by narrowing
+it down: a country, a sector, a child group, a level of verification, a word in the coded
+excerpts. :func:`select` returns the matching part of the study as a
+:class:`~impt_analysis.study.Study`, so that every analysis of the workbench runs on it
+unchanged, and :func:`matching_interviews`, :func:`matching_items` and
+:func:`matching_excerpts` are the tables a reader looks at. The widgets over them are in
+:mod:`impt_analysis.explore`.
+
+What a selection matches
+------------------------
+Every filter is optional; an empty :class:`Selection` matches the whole study, and each filter
+only ever narrows. Step by step:
+
+1. **Interviews** are those in the ``country`` and ``sector`` (the interview's own), and, when a
+   ``search`` word is given, with at least one coded excerpt containing it (case-insensitive,
+   a literal substring: "police" also finds "policeman").
+2. **Knowledge** rows are those reported in these interviews about an item of the ``country``
+   (the item's country) and ``child_group``, with the chosen ``verification``.
+3. When a ``child_group`` or a ``verification`` is chosen, the interviews are narrowed to those
+   that reported such knowledge.
+4. **Items** are those of the ``country`` and ``child_group``; once a ``sector``,
+   ``verification`` or ``search`` is chosen, only those some knowledge row of step 2 reports
+   (with only country and child group chosen, an item no interview reports is still listed).
+5. **Flows**, **barriers** and **codings** are those reported in the interviews of step 3; a flow
+   about a particular item is kept only when that item is selected (flows about no particular
+   item stay), and with a ``search`` word only the codings whose excerpt contains it.
+6. **Case counts** are those of the ``country`` and ``child_group``. The **actors** and the
+   **codebook** are kept whole: they are the frame of reference the flows point into.
+
+The result is referentially whole: every row it keeps points only to rows it keeps.
+
+Excerpts are free text about children at risk: :func:`matching_excerpts` is for the reader's
+own screen; nothing in this module writes anything.
+
+Examples
+--------
+>>> from impt_analysis import load_study
+>>> from impt_analysis.selection import Selection, select
+>>> view = select(load_study(), Selection(country="DK", sector="police"))
+>>> view.interviews["interview_id"].tolist()
+['DK-I02']
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from .study import Study
+
+__all__ = ["Selection", "select", "check_selection", "matching_interviews", "matching_items", "matching_excerpts",
+           "VERIFICATION_LEVELS"]
+
+log = logging.getLogger(__name__)
+
+#: Strongest first, as the report lists them.
+VERIFICATION_LEVELS = ("official", "maybe", "anecdotal")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the reader chose. ``None`` (or an empty search) means "any".
+
+    Parameters
+    ----------
+    country : str, optional
+        A country code of the study.
+    sector : str, optional
+        A sector code (the interview's sector).
+    child_group : str, optional
+        A child-group code (the item's group).
+    verification : str, optional
+        ``"official"``, ``"maybe"`` or ``"anecdotal"`` (of a knowledge row).
+    search : str
+        A word or phrase to find in the coded excerpts, case-insensitive; leading and
+        trailing spaces are ignored.
+
+    Examples
+    --------
+    >>> Selection(country="DK", search="  School ").word
+    'school'
+    """
+
+    country: str | None = None
+    sector: str | None = None
+    child_group: str | None = None
+    verification: str | None = None
+    search: str = ""
+
+    @property
+    def word(self) -> str:
+        """The search word, stripped and case-folded ("" when there is none)."""
+        return (self.search or "").strip().casefold()
+
+    def describe(self) -> str:
+        """The selection in words, for a heading ("all interviews" when nothing is chosen)."""
+        parts = [f"{name.replace('_', ' ')} {value}" for name, value in asdict(self).items()
+                 if name != "search" and value]
+        if self.word:
+            parts.append(f'excerpts containing "{self.search.strip()}"')
+        return ", ".join(parts) if parts else "all interviews"
+
+
+def check_selection(study: Study, selection: Selection) -> None:
+    """Raise a clear error when a selection names a value the study does not know.
+
+    Raises
+    ------
+    ValueError
+        Naming the field, the value and the values allowed.
+    TypeError
+        When the search is not a string.
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> check_selection(load_study(), Selection(country="XX"))
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown country 'XX': the study has DE, DK, EE, FI, LT, LV, NO, PL, SE
+    """
+    if not isinstance(selection.search, str):
+        raise TypeError(f"the search must be a string, not {type(selection.search).__name__}")
+    codes = study.codebook.groupby("category")["code"].agg(list).to_dict()
+    allowed = {
+        "country": study.countries,
+        "sector": codes.get("sector", []),
+        "child_group": codes.get("child_group", []),
+        "verification": codes.get("verification", list(VERIFICATION_LEVELS)),
+    }
+    for name, values in allowed.items():
+        value = getattr(selection, name)
+        if value is not None and value not in values:
+            raise ValueError(f"unknown {name.replace('_', ' ')} {value!r}: the study has {', '.join(map(str, values))}")
+
+
+def _is(column: pd.Series, value) -> pd.Series:
+    """Rows whose value equals ``value``; every row when ``value`` is None."""
+    if value is None:
+        return pd.Series(True, index=column.index)
+    return column.astype(object) == value
+
+
+def _contains(excerpts: pd.Series, word: str) -> pd.Series:
+    return excerpts.astype(object).fillna("").astype(str).str.casefold().str.contains(word, regex=False)
+
+
+def select(study: Study, selection: Selection) -> Study:
+    """The part of a study that matches a selection, as a Study.
+
+    Parameters
+    ----------
+    study : Study
+        A loaded study.
+    selection : Selection
+        The filters; see the module docstring for exactly what matches.
+
+    Returns
+    -------
+    Study
+        The matching rows of every table, in their original order (the actors and codebook
+        whole). ``meta`` is the study's, plus ``"impt:selection"``, the selection as a dict.
+
+    Raises
+    ------
+    ValueError
+        If the selection names a value the study does not know, or searches the excerpts of a
+        study without excerpts (a public export).
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> view = select(load_study(), Selection(country="DK", child_group="au_pairs"))
+    >>> view.items["item_id"].tolist()
+    ['DK-T001']
+    """
+    check_selection(study, selection)
+    s, word = selection, selection.word
+    codings = study.codings
+    if word and "excerpt" not in codings.columns:
+        raise ValueError("this study has no excerpts (a public export): there is nothing to search")
+
+    interviews = study.interviews
+    keep = _is(interviews["country"], s.country) & _is(interviews["sector"], s.sector)
+    if word:
+        found = codings.loc[_contains(codings["excerpt"], word), "interview_id"]
+        keep &= interviews["interview_id"].isin(found)
+    interview_ids = interviews.loc[keep, "interview_id"]
+
+    items = study.items
+    pool = items.loc[_is(items["country"], s.country) & _is(items["child_group"], s.child_group), "item_id"]
+    k = study.knowledge
+    knowledge = k[k["interview_id"].isin(interview_ids) & k["item_id"].isin(pool) & _is(k["verification"], s.verification)]
+
+    if s.child_group is not None or s.verification is not None:
+        interview_ids = interview_ids[interview_ids.isin(knowledge["interview_id"])]
+    if s.sector is not None or s.verification is not None or word:
+        pool = pool[pool.isin(knowledge["item_id"])]
+
+    f = study.flows
+    flows = f[f["interview_id"].isin(interview_ids) & (f["item_id"].isna() | f["item_id"].isin(pool))]
+    in_interviews = codings["interview_id"].isin(interview_ids)
+    if word:
+        in_interviews &= _contains(codings["excerpt"], word)
+    cc = study.case_counts
+    tables = {
+        "codebook": study.codebook,
+        "actors": study.actors,
+        "interviews": interviews[interviews["interview_id"].isin(interview_ids)],
+        "items": items[items["item_id"].isin(pool)],
+        "knowledge": knowledge,
+        "flows": flows,
+        "barriers": study.barriers[study.barriers["interview_id"].isin(interview_ids)],
+        "codings": codings[in_interviews],
+        "case_counts": cc[_is(cc["country"], s.country) & _is(cc["child_group"], s.child_group)],
+    }
+    tables = {name: frame.reset_index(drop=True) for name, frame in tables.items()}
+    meta = {**study.meta, "impt:selection": asdict(selection)}
+    log.debug("select(%s): %d interviews, %d items", selection, len(tables["interviews"]), len(tables["items"]))
+    return Study(**tables, meta=meta, path=study.path)
+
+
+def matching_interviews(view: Study) -> pd.DataFrame:
+    """The selected interviews, one row each, with what they reported inside the selection.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``interview_id``, ``country``, ``date``, ``sector``, ``level``, ``respondent`` (the
+        interviewed actor's role description, when the study has names), and the number of the
+        selection's ``knowledge`` rows, ``flows``, ``barriers`` and ``codings`` it reported.
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> matching_interviews(select(load_study(), Selection(country="DK", sector="police")))["flows"].tolist()
+    [5]
+    """
+    i = view.interviews
+    out = pd.DataFrame({
+        "interview_id": i["interview_id"].astype(str),
+        "country": i["country"].astype(str),
+        "date": i["date"].dt.strftime("%Y-%m-%d"),
+        "sector": i["sector"].astype(str),
+        "level": i["level"].astype(str),
+    })
+    if "name" in view.actors.columns:
+        out["respondent"] = i["actor_id"].map(view.actors.set_index("actor_id")["name"]).astype(object)
+    for name in ("knowledge", "flows", "barriers", "codings"):
+        counts = getattr(view, name)["interview_id"].value_counts()
+        out[name] = out["interview_id"].map(counts).fillna(0).astype(int)
+    return out.reset_index(drop=True)
+
+
+def matching_items(view: Study) -> pd.DataFrame:
+    """The selected information items, with how often and how well the selection reports them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``item_id``, ``country``, ``label`` (when the study has labels), ``info_type``,
+        ``child_group``, ``theme``; ``interviews``, the number of selected interviews reporting
+        the item; ``official``, ``maybe``, ``anecdotal``, the number of the selection's
+        knowledge rows at each level; and ``strongest``, the strongest of them ("" when none).
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> t = matching_items(select(load_study(), Selection(country="DK", child_group="au_pairs")))
+    >>> t[["item_id", "interviews", "strongest"]].to_dict("records")
+    [{'item_id': 'DK-T001', 'interviews': 3, 'strongest': 'anecdotal'}]
+    """
+    items, k = view.items, view.knowledge
+    columns = ["item_id", "country", "label", "info_type", "child_group", "theme"]
+    out = pd.DataFrame({c: items[c].astype(object) for c in columns if c in items.columns})
+    reporting = k.groupby("item_id")["interview_id"].nunique()
+    out["interviews"] = out["item_id"].map(reporting).fillna(0).astype(int)
+    mix = pd.crosstab(k["item_id"], k["verification"].astype(object)) if len(k) else pd.DataFrame()
+    strongest = pd.Series("", index=out.index, dtype=object)
+    for level in reversed(VERIFICATION_LEVELS):
+        n = out["item_id"].map(mix[level]).fillna(0).astype(int) if level in mix else pd.Series(0, index=out.index)
+        out[level] = n
+        strongest = strongest.where(n == 0, level)
+    out = out[[c for c in out.columns if c not in VERIFICATION_LEVELS] + list(VERIFICATION_LEVELS)]
+    out["strongest"] = strongest
+    return out.reset_index(drop=True)
+
+
+def matching_excerpts(view: Study) -> pd.DataFrame:
+    """The selection's coded excerpts, one row per segment, with every code and coder on it.
+
+    Free text: for the reader's own screen, never for a public page.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``segment_id``, ``interview_id``, ``codes`` and ``coders`` (comma-separated, in the
+        order they were coded), and ``excerpt`` ("" when the study has no excerpts), in the
+        order of ``codings.csv``.
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> t = matching_excerpts(select(load_study(), Selection(country="DK", search="quarter")))
+    >>> t.loc[0, ["segment_id", "codes"]].tolist()
+    ['S000003', 'professional_networks']
+    """
+    c = view.codings
+    columns = ["segment_id", "interview_id", "codes", "coders", "excerpt"]
+    if len(c) == 0:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame({
+        "segment_id": c["segment_id"].astype(str),
+        "interview_id": c["interview_id"].astype(str),
+        "code": c["code"].astype(str),
+        "coder": c["coder"].astype(str),
+        "excerpt": c["excerpt"].astype(object).fillna("") if "excerpt" in c.columns else "",
+    })
+    joined = lambda s: ", ".join(dict.fromkeys(s))  # noqa: E731 - unique, in first-seen order
+    out = (frame.groupby(["segment_id", "interview_id"], sort=False)
+           .agg(codes=("code", joined), coders=("coder", joined), excerpt=("excerpt", "first"))
+           .reset_index())
+    return out[columns]
