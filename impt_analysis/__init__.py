@@ -16,12 +16,14 @@ from .agreement import agreement
 from .barriers import barrier_cooccurrence, barrier_excerpts, barrier_table, blocked_links
 from .basis import basis, case_count_table
 from .brokerage import brokerage, brokers
+from .channels import recommend_channels
 from .codings import code_cooccurrence, code_frequencies
 from .reference import reference_table
 from .regional import cross_border_flows, interview_table, scorecard
 from .triangulation import triangulate
 from .study import Study, load_study, study_from_tables, write_study
 from .validation import Problem, StudyValidationError
+from .waves import compare_studies
 
 __all__ = [
     "__version__",
@@ -55,4 +57,6 @@ __all__ = [
     "reference_table",
     "study_from_tables",
     "write_study",
+    "recommend_channels",
+    "compare_studies",
 ]

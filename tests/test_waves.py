@@ -1,0 +1,56 @@
+"""Comparing two waves, on two small studies worked out by hand, and on the demo's waves."""
+
+from __future__ import annotations
+
+from impt_analysis.waves import compare_studies
+
+
+def actor(actor_id, level, sector, kind="organisation"):
+    return {"actor_id": actor_id, "country": "DK", "sector": sector, "level": level, "kind": kind}
+
+
+ACTORS = [actor("C", "national", "government", "national_coordinator"), actor("P", "national", "police"),
+          actor("L", "local", "social_services"), actor("M", "local", "education")]
+ITEMS = [{"item_id": "T1", "country": "DK"}]
+KNOWLEDGE = [{"actor_id": "L", "item_id": "T1", "verification": "maybe", "source_type": "research"}]
+
+
+def barriers(n):
+    names = ["lack_of_training", "data_protection_rules"]
+    return [{"interview_id": "DK-I1", "barrier": b, "severity": 2} for b in names[:n]]
+
+
+def test_compare_by_hand(build):
+    """Before: L and M cut off (local input -, T1 side information), 2 barriers in 1 interview.
+    After: L -> C regularly (1 of 2 local actors reach: X, as half suffices), T1 reaches,
+    1 barrier. Co-ordination stays (X): C hears regularly from police, then police and social
+    services: 2 sectors < 3."""
+    before = build(ACTORS, flows=[{"source_actor": "P", "target_actor": "C"}], items=ITEMS, knowledge=KNOWLEDGE,
+                   barriers=barriers(2))
+    after = build(ACTORS, flows=[{"source_actor": "P", "target_actor": "C"}, {"source_actor": "L", "target_actor": "C"}],
+                  items=ITEMS, knowledge=KNOWLEDGE, barriers=barriers(1))
+    row = compare_studies(before, after).loc["DK"]
+    assert row[["local_input_before", "local_input_after", "local_input_change"]].tolist() == ["-", "X", "improved"]
+    assert row[["coordination_before", "coordination_after", "coordination_change"]].tolist() == ["(X)", "(X)", "same"]
+    assert row[["share_reaching_before", "share_reaching_after", "share_reaching_change"]].tolist() == [0.0, 0.5, 0.5]
+    assert row[["side_items_before", "side_items_after", "side_items_change"]].tolist() == [1, 0, -1]
+    assert row[["barriers_per_interview_before", "barriers_per_interview_after"]].tolist() == [2.0, 1.0]
+    # improved: local input, share reaching, side items, barriers; nothing worse
+    assert (int(row["improved"]), int(row["worse"])) == (4, 0)
+
+
+def test_only_countries_in_both(build, demo):
+    small = build(ACTORS)
+    assert compare_studies(demo, small).index.tolist() == ["DK"]
+
+
+def test_demo_wave_two_closes_gaps(demo):
+    from impt_analysis.demo import WAVE2_CHANGES, generate_study
+
+    change = compare_studies(demo, generate_study(wave=2))
+    for country, aspects in WAVE2_CHANGES.items():
+        for aspect, verdict in aspects.items():
+            if verdict != "(X)+":
+                assert change.loc[country, f"{aspect}_after"] == verdict
+                assert change.loc[country, f"{aspect}_change"] == "improved"
+    assert change.loc["FI", "share_reaching_change"] > 0
