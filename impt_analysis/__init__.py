@@ -18,6 +18,7 @@ from .basis import basis, case_count_table
 from .brokerage import brokerage, brokers
 from .channels import recommend_channels
 from .codings import code_cooccurrence, code_frequencies
+from .export import export_graph
 from .reference import reference_table
 from .regional import cross_border_flows, interview_table, scorecard
 from .triangulation import triangulate
@@ -36,6 +37,7 @@ __all__ = [
     "side_information",
     "three_aspects",
     "who_knows_what",
+    "export_graph",
     "barrier_cooccurrence",
     "barrier_table",
     "basis",

@@ -21,7 +21,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..study import Study
-from .style import MUTED, OKABE_ITO, country_name, finish, interviews_of, new_figure, plural, synthetic_note
+from .style import (MUTED, OKABE_ITO, codebook_labels, country_name, finish, interviews_of, new_figure, plural,
+                    synthetic_note)
 
 __all__ = ["draw_barriers"]
 
@@ -72,7 +73,7 @@ def draw_barriers(study: Study, country: str | None = None, by: str | None = Non
     if by is None:
         groups = [("all", table)]
     else:
-        names = dict(zip(study.codebook["code"], study.codebook["label"]))
+        names = codebook_labels(study, by)
         groups = [(g, part) for g, part in table.groupby(by, observed=True, sort=True)]
         if by == "country":
             names = {g: country_name(g) for g, _ in groups}

@@ -21,8 +21,9 @@ from matplotlib.patches import Patch
 
 from ..graph import VERIFICATION_ORDER, who_knows_what
 from ..study import Study
-from .style import (COORDINATION_KINDS, LEVELS, MUTED, VERIFICATION_COLOURS, check_country, country_name, finish,
-                    interviews_of, new_figure, plural, sector_group, short_name, synthetic_note, wrap)
+from .style import (COORDINATION_KINDS, LEVELS, MUTED, VERIFICATION_COLOURS, check_country, codebook_labels,
+                    country_name, finish, interviews_of, new_figure, plural, sector_group, short_name,
+                    synthetic_note, wrap)
 
 __all__ = ["draw_who_knows_what"]
 
@@ -94,12 +95,14 @@ def draw_who_knows_what(study: Study, country: str) -> Figure:
     for side in ax.spines.values():
         side.set_visible(False)
     _group_rules(ax, [actors.at[a, "level"] for a in rows], axis="y", labels=lambda lv: str(lv).capitalize())
-    type_label = dict(zip(study.codebook["code"], study.codebook["label"]))
+    type_label = codebook_labels(study, "info_type")
+    verification_label = codebook_labels(study, "verification")
     short = {"trend": "Trends", "emerging_issue": "Emerging issues", "incident": "Incidents"}
     _group_rules(ax, [items.at[i, "info_type"] for i in cols], axis="x",
                  labels=lambda t: short.get(t) or type_label.get(t, str(t)))
 
-    handles = [Patch(facecolor=VERIFICATION_COLOURS[v], label=type_label.get(v, v)) for v in reversed(VERIFICATION_ORDER)]
+    handles = [Patch(facecolor=VERIFICATION_COLOURS[v], label=verification_label.get(v, v))
+               for v in reversed(VERIFICATION_ORDER)]
     handles.append(Patch(facecolor="#FAFAFA", edgecolor="#CCCCCC", label="not reported"))
     if any(actors.at[a, "kind"] in COORDINATION_KINDS for a in rows):
         handles.append(Patch(facecolor="none", edgecolor="none", label="bold: co-ordination actor"))
@@ -108,13 +111,13 @@ def draw_who_knows_what(study: Study, country: str) -> Figure:
 
     knowledge = study.knowledge[study.knowledge["item_id"].isin(cols) & study.knowledge["actor_id"].isin(rows)]
     mix = knowledge["verification"].astype(str).value_counts()
-    mix_text = ", ".join(f"{mix.get(v, 0)} {type_label.get(v, v).lower()}" for v in reversed(VERIFICATION_ORDER))
+    mix_text = ", ".join(f"{mix.get(v, 0)} {verification_label.get(v, v).lower()}" for v in reversed(VERIFICATION_ORDER))
     left_out = int((~keep).sum())
     subtitle = (f"{plural(len(interviews_of(study, country)), 'interview')} · "
                 f"{plural(len(knowledge), 'report')} of an actor knowing an item ({mix_text}); "
                 f"each cell the strongest verification reported · {len(rows)} actors, {len(cols)} items")
     if left_out:
-        subtitle += f" ({left_out} outside actors with no knowledge of these items not shown)"
+        subtitle += f" ({plural(left_out, 'outside actor')} with no knowledge of these items not shown)"
     return finish(fig, f"Who knows what in {country_name(country)}", subtitle + synthetic_note(study))
 
 
