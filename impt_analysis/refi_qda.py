@@ -675,11 +675,17 @@ def _interviews(root: ET.Element, sources: list[_Source], rules: Mapping, label:
         collect(refs, case, f"case {case.get('name')!r}" if case.get("name") else "an unnamed case")
     for s in sources:
         collect([s.guid], s.element, "the source")
+    known = {s.name for s in sources} | {s.guid for s in sources}
+    unknown = [k for k in rules.sources if k not in known and k.strip("{}").lower() not in known]
+    if unknown:
+        raise QdpxError(f"mapping, sources: {', '.join(map(repr, unknown))} is not a source of {label} "
+                        f"(its sources: {', '.join(s.name for s in sources[:10])})")
     problems: list[Problem] = []
     missing: dict[str, list[str]] = defaultdict(list)
     rows = []
     for s in sources:
-        given = rules.sources.get(s.name) or rules.sources.get(s.guid) or {}
+        given = rules.sources.get(s.name) or next((v for k, v in rules.sources.items()
+                                                   if k.strip("{}").lower() == s.guid), {})
         row = {"interview_id": s.interview_id}
         origin = []
         for f in FIELDS:

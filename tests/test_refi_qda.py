@@ -141,7 +141,7 @@ def test_mapping_renames_variables_maps_values_and_overrides_per_source(tmp_path
     mapping = {"variables": {"country": "land"},
                "values": {"country": {"Dänemark": "DK", "Estland": "EE"}, "sector": {"polizei": "police"}},
                "defaults": {"sector": "ngo", "level": "national", "date": "2010-01-01"},
-               "sources": {"Interview EE 1": {"level": "local", "date": "2010-02-02"}}}
+               "sources": {G(3002).upper(): {"level": "local", "date": "2010-02-02"}}}  # by GUID, any case
     study = read_qdpx(two_sources(tmp_path, v1, v2), mapping)
     rows = study.interviews.set_index("interview_id")
     assert rows.loc["Interview DK 1", ["country", "sector", "level", "actor_id"]].astype(str).tolist() == \
@@ -313,6 +313,8 @@ def test_mapping_errors_are_clear(tmp_path):
         read_qdpx(path, {**DEFAULTS, "codes": {"Legislation": "nonsense"}})
     with pytest.raises(QdpxError, match="match none of its codes"):
         read_qdpx(path, {**DEFAULTS, "categories": {"Border crossing": "barrier"}})
+    with pytest.raises(QdpxError, match="'Interview DK 9' is not a source"):
+        read_qdpx(path, {**DEFAULTS, "sources": {"Interview DK 9": {"level": "local"}}})
     with pytest.raises(QdpxError, match="barrier_severity must be 1"):
         read_mapping({"barrier_severity": 5})
 
