@@ -66,6 +66,12 @@ entities and no external references); ZIP entries with absolute paths or ``..`` 
 the number of entries and their uncompressed size are capped. Any of these stops the import
 with :class:`UnsafeArchiveError` before anything is written.
 
+Source texts are read from ``internal://`` paths inside the archive, or bare paths under
+``sources/``, byte for byte: Windows line endings stay, as the positions count them. (Text
+given inline as ``PlainTextContent`` passes through the XML parser, which turns ``\r\n`` into
+``\n``; no common tool writes it.) A source whose plain text is empty (a ``.docx`` with an
+empty ``.txt`` twin) or missing keeps its codings without excerpts, and the summary says so.
+
 Every ``Coding`` in the file is imported or reported, with the reason, in the
 :class:`ImportSummary` stored as ``study.meta["impt:import_summary"]`` (see
 :func:`import_summary`).
