@@ -22,14 +22,14 @@ def test_committed_without_outputs(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_one_parameters_cell_with_typed_commented_defaults(path):
-    from papermill.inspection import _infer_parameters
+    import papermill
 
     book = nbformat.read(path, as_version=4)
     tagged = [c for c in book.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
-    params = _infer_parameters(book)
+    params = papermill.inspect_notebook(str(path))
     assert params, "papermill --help-notebook finds no parameters"
-    assert all(p.inferred_type_name != "None" and p.help for p in params), params
+    assert all(p["inferred_type_name"] != "None" and p["help"] for p in params.values()), params
 
 
 def test_country_mapping_executes_with_papermill(tmp_path, demo):
