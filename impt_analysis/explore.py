@@ -80,16 +80,23 @@ class Explorer:
 
     ``summary``
         What is selected and how many interviews, items, flows and codings match.
-    ``interviews_pane``, ``items_pane``, ``codes_pane``, ``excerpts_pane``
+    ``interviews_pane``, ``items_pane``, ``codes_pane``, ``excerpts_pane`` (in ``panes``)
         HTML tables: :func:`matching_interviews`, :func:`matching_items`, the code frequencies
         (:func:`impt_analysis.codings.code_frequencies`) and :func:`matching_excerpts` with the
         search word marked. An empty result says why in words.
+    ``agreement_pane``
+        Inter-coder agreement (:func:`impt_analysis.agreement.agreement`) on the selection's
+        segments that two or more coders coded: all codes pooled, then per code.
     ``flow_image``, ``flow_caption``
         The country's flow graph (:func:`impt_analysis.plots.draw_flows` on the selection) as
-        PNG bytes, with a caption; without a country the caption asks for one.
+        PNG bytes, with a caption; without a country the caption asks for one. With a child
+        group chosen, the links carrying information on it are highlighted (``highlighted``).
 
     The frames behind the panes are in ``tables`` and the selected part of the study in
-    ``view``. Excerpts are shown on screen only; the explorer writes nothing.
+    ``view``. A selection the study does not allow (searching a public export, which has no
+    excerpts) is explained in ``summary``; an error while updating after a click is shown
+    there too (and logged), while :meth:`set` and :meth:`refresh` called from code raise it.
+    Excerpts are shown on screen only; the explorer writes nothing.
 
     Parameters
     ----------
@@ -183,8 +190,14 @@ class Explorer:
         return self
 
     def _changed(self, change) -> None:
-        if not self._holding:
+        if self._holding:
+            return
+        try:
             self.refresh()
+        except Exception as err:  # noqa: BLE001 - an observer's error would only reach JupyterLab's log console
+            log.exception("the explorer could not update")
+            self.summary.value = (f"<p><b>The explorer could not update ({html.escape(type(err).__name__)}: "
+                                  f"{html.escape(str(err))}).</b> Details are in the log.</p>")
 
     def refresh(self) -> None:
         """Recompute the selection and every pane from the controls."""

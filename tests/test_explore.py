@@ -5,11 +5,17 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from test_selection import small  # noqa: F401 - the hand-worked study, as a fixture
+from test_selection import small_study
 
 from impt_analysis.explore import Explorer, Selection
 
 PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+def small(build):
+    """The hand-worked study of ``test_selection``: DK-I1, DK-I2 and SE-I1."""
+    return small_study(build)
 
 
 def test_the_explorer_starts_with_the_whole_study(small):
@@ -121,3 +127,17 @@ def test_the_agreement_tab_measures_the_selected_double_coded_segments(small):
     assert "the 1 segment of the selection that two or more coders coded" in ex.agreement_pane.value
     ex.country.value = "SE"
     assert "No segment in country SE was coded by two or more coders" in ex.agreement_pane.value
+
+
+def test_an_error_while_updating_is_shown_not_swallowed(small, monkeypatch, caplog):
+    ex = Explorer(small)
+
+    def broken(selection):
+        raise RuntimeError("the figure could not be drawn")
+
+    monkeypatch.setattr(ex, "_draw_flows", broken)
+    ex.country.value = "DK"                                        # as a click would: through the observer
+    assert "RuntimeError: the figure could not be drawn" in ex.summary.value
+    assert "the explorer could not update" in caplog.text
+    with pytest.raises(RuntimeError):                              # called from code, it raises
+        ex.refresh()

@@ -14,6 +14,11 @@ from impt_analysis.selection import (Selection, check_selection, matching_excerp
 
 @pytest.fixture
 def small(build):
+    """The small study of :func:`small_study`."""
+    return small_study(build)
+
+
+def small_study(build):
     """A small study worked by hand (``test_explore`` uses it too).
 
     Denmark: a coordinator A1, police A2 and an NGO A3; Sweden: police B1.
