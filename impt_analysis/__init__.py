@@ -20,9 +20,11 @@ from .channels import recommend_channels
 from .codings import code_cooccurrence, code_frequencies
 from .export import export_graph
 from .reference import reference_table
+from .publish import check_disclosure, export_public
 from .regional import cross_border_flows, interview_table, scorecard
 from .triangulation import triangulate
 from .study import Study, load_study, study_from_tables, write_study
+from .suppression import suppress_small_cells
 from .validation import Problem, StudyValidationError
 from .waves import compare_studies
 
@@ -61,4 +63,7 @@ __all__ = [
     "write_study",
     "recommend_channels",
     "compare_studies",
+    "check_disclosure",
+    "export_public",
+    "suppress_small_cells",
 ]

@@ -341,5 +341,59 @@ def agreement(data: Path | None, by: str, out: Path | None):
         click.echo("(synthetic demonstration data)")
 
 
+
+@main.command("export-public")
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="Study folder (default: the synthetic demonstration study).")
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="Folder to write the public data package into (must be new or empty).")
+@click.option("--k", "k", default=5, show_default=True, type=click.IntRange(min=2),
+              help="Every published country, year, sector and level of an interview occurs at least k times.")
+@click.option("--suppress-below", default=5, show_default=True, type=click.IntRange(min=1),
+              help="Suppress counts from 1 to this minus 1 (children in case counts, interviews per barrier).")
+@click.option("--key-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="File holding the secret pseudonym key (at least 16 bytes; kept out of the package). "
+                   "The same key gives the same package; without it a one-off key is used.")
+@click.option("--names-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="UTF-8 text file of names (one per line) that must appear nowhere in the package.")
+@click.option("--force", is_flag=True, help="Replace a non-empty --out folder.")
+@handles_bad_data
+def export_public_command(data: Path | None, out: Path, k: int, suppress_below: int, key_file: Path | None,
+                          names_file: Path | None, force: bool):
+    """Write a de-identified public data package of a study, for reuse by others.
+
+    Drops free text, replaces identifiers by keyed pseudonyms, coarsens dates to the year,
+    makes interviews k-anonymous (generalising sector and level, then suppressing), suppresses
+    small counts with secondary suppression, and writes DISCLOSURE.md, README.md and
+    CITATION.cff. The package is checked before it is moved into place; nothing is written if
+    the check fails.
+
+    \b
+    Examples:
+      openssl rand -hex 32 > ~/impt-export.key
+      impt export-public --data my-study --out public/ --key-file ~/impt-export.key
+      impt export-public --out /tmp/demo-public --k 5 --suppress-below 5 --force
+    """
+    from .publish import export_public
+    from .study import load_study
+
+    key = None
+    if key_file is not None:
+        key = key_file.read_bytes().strip()
+        if len(key) < 16:
+            raise DataError(f"{key_file}: the key must hold at least 16 bytes (e.g. openssl rand -hex 32)")
+    names: list[str] = []
+    if names_file is not None:
+        try:
+            text = names_file.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise DataError(f"{names_file}: not UTF-8 text") from err
+        names = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    study = load_study(data)
+    result = export_public(study, out, k=k, suppress_below=suppress_below, key=key, force=force, names=names)
+    click.echo(result.summary())
+    if study.synthetic:
+        click.echo("(synthetic demonstration data)")
+
 if __name__ == "__main__":  # pragma: no cover
     main()

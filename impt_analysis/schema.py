@@ -13,11 +13,12 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-__all__ = ["Field", "Table", "TABLES", "TABLE_ORDER", "table_schema", "package_descriptor"]
+__all__ = ["Field", "Table", "TABLES", "TABLE_ORDER", "PUBLIC_TABLES", "GENERATED_COLUMNS", "tables_for", "table_schema",
+           "package_descriptor"]
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
@@ -217,6 +218,56 @@ TABLES: dict[str, Table] = {
 TABLE_ORDER = tuple(TABLES)
 
 
+def _public_table(table: Table) -> Table:
+    """The form a table takes in a de-identified public export (see :mod:`impt_analysis.publish`).
+
+    Free-text columns become optional (an export leaves them out); actor names and item
+    labels are generated from controlled values; the interview date gives way to its year; the
+    respondent's organisation (``interviews.actor_id``) and a suppressed case count may be
+    absent or empty.
+    """
+    fields = []
+    for f in table.fields:
+        if (table.name, f.name) in GENERATED_COLUMNS:
+            sources = ", ".join(GENERATED_COLUMNS[table.name, f.name])
+            f = replace(f, required=False, free_text=False,
+                        description=f"Generated from {sources} (the original free text is not published).")
+        elif f.free_text:
+            f = replace(f, required=False)
+        elif (table.name, f.name) == ("interviews", "date"):
+            fields.append(Field("year", type="integer", required=False, minimum=1990, maximum=2100,
+                                description="Year of the interview (a public export publishes no full date)."))
+            f = replace(f, required=False)
+        elif (table.name, f.name) == ("interviews", "actor_id"):
+            f = replace(f, required=False, description="The respondent's organisation (not in a public export).")
+        elif (table.name, f.name) in {("interviews", "sector"), ("interviews", "level")}:
+            f = replace(f, description=f.description[:-1] + ", generalised to a broader group where needed "
+                        "for k-anonymity (see the codebook).")
+        elif (table.name, f.name) == ("case_counts", "count"):
+            f = replace(f, required=False, description="Number of children; empty where suppressed (a small "
+                        "count, or a cell hidden so that a small count cannot be worked out from totals).")
+        fields.append(f)
+    if table.name == "interviews":
+        return replace(table, fields=tuple(fields),
+                       description="One row per interview (a public export does not say whom the respondent speaks for).")
+    return replace(table, fields=tuple(fields))
+
+
+# Columns a public export generates from controlled values instead of publishing free text.
+GENERATED_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("actors", "name"): ("sector", "level", "kind"),
+    ("items", "label"): ("info_type", "child_group", "theme"),
+}
+
+# The tables of a de-identified public export (``"impt:public": true`` in datapackage.json).
+PUBLIC_TABLES: dict[str, Table] = {name: _public_table(t) for name, t in TABLES.items()}
+
+
+def tables_for(meta: dict) -> dict[str, Table]:
+    """The table definitions a package's metadata calls for: public or full."""
+    return PUBLIC_TABLES if meta.get("impt:public") else TABLES
+
+
 def table_schema(table: Table, codebook: pd.DataFrame, present: list[str] | None = None) -> dict:
     """A Frictionless Table Schema (v2) for ``table``, enums taken from ``codebook``.
 
@@ -260,13 +311,15 @@ def package_descriptor(meta: dict, codebook: pd.DataFrame, columns: dict[str, li
 
     ``meta`` holds the package-level properties (name, title, version, description, licenses,
     sources, contributors, and any ``impt:`` extensions); ``columns`` maps table name to the
-    columns written, when they differ from the full schema.
+    columns written, when they differ from the full schema. A public export
+    (``meta["impt:public"]``) is described with :data:`PUBLIC_TABLES`.
     """
     resources = []
+    tables = tables_for(meta)
     for name in TABLE_ORDER:
         if columns is not None and name not in columns:
             continue
-        table = TABLES[name]
+        table = tables[name]
         resources.append(
             {
                 "name": name,

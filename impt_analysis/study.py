@@ -22,7 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from .codebook import CONTROLLED_CATEGORIES, default_codebook
-from .schema import TABLE_ORDER, TABLES, package_descriptor
+from .package_docs import write_package_docs
+from .schema import TABLE_ORDER, TABLES, package_descriptor, tables_for
 from .validation import Problem, StudyValidationError, check_keys, check_table, read_table
 
 __all__ = ["Study", "load_study", "study_from_tables", "write_study", "demo_path"]
@@ -45,6 +46,8 @@ class Study:
 
     Controlled values are pandas categoricals whose categories are the codebook's codes;
     ``start``, ``end``, ``severity``, ``year`` and ``count`` are integers, ``date`` a datetime.
+    A public export (``study.public``) has ``interviews.year`` instead of ``date``, no free
+    text, and empty (``<NA>``) suppressed case counts.
     """
 
     codebook: pd.DataFrame
@@ -144,9 +147,10 @@ def load_study(path: str | Path | None = None) -> Study:
     meta, problems = _read_meta(folder)
     free_text = {f.name for t in TABLES.values() for f in t.fields if f.free_text}
     optional = free_text if meta.get("impt:public") else set()
+    tables = tables_for(meta)
     raw: dict[str, pd.DataFrame] = {}
     for name in TABLE_ORDER:
-        frame, found = read_table(folder / TABLES[name].path, TABLES[name], optional)
+        frame, found = read_table(folder / tables[name].path, tables[name], optional)
         problems += found
         if frame is not None:
             raw[name] = frame
@@ -169,22 +173,27 @@ def study_from_tables(tables: dict[str, pd.DataFrame | list[dict]], meta: dict |
     'local'
     """
     raw = {}
+    meta = dict(meta or {})
+    schema = tables_for(meta)
     for name in TABLE_ORDER:
         given = tables.get(name)
-        columns = [f.name for f in TABLES[name].fields]
+        columns = [f.name for f in schema[name].fields]
         if given is None:
             frame = default_codebook() if name == "codebook" else pd.DataFrame(columns=columns)
         else:
             frame = pd.DataFrame(given)
+            if frame.empty and len(frame.columns) == 0:  # an empty list of records
+                frame = pd.DataFrame(columns=columns)
             for col in columns:
-                if col not in frame.columns and not TABLES[name].field(col).required:
+                # A public export leaves out what it does not publish: absent stays absent.
+                if col not in frame.columns and not schema[name].field(col).required and not meta.get("impt:public"):
                     frame[col] = ""
         frame = frame[[c for c in columns if c in frame.columns] + [c for c in frame.columns if c not in columns]]
         frame = frame.astype(object).where(frame.notna(), "")
         frame = frame.apply(lambda col: col.map(_as_text)) if len(frame) else frame.astype(str)
         frame.attrs["rows"] = list(range(2, len(frame) + 2))
         raw[name] = frame
-    return _validated(raw, dict(meta or {}), [], "tables")
+    return _validated(raw, meta, [], "tables")
 
 
 def _as_text(value) -> str:
@@ -202,12 +211,13 @@ def _validated(raw: dict[str, pd.DataFrame], meta: dict, problems: list[Problem]
         problems += _check_codebook(codebook)
     allowed = {cat: set(group["code"]) for cat, group in codebook.groupby("category")}
     allowed["__code__"] = set(codebook["code"])
+    schema = tables_for(meta)
     for name, frame in raw.items():
-        problems += check_table(frame, TABLES[name], allowed if name == "codings" else _without_code(allowed))
+        problems += check_table(frame, schema[name], allowed if name == "codings" else _without_code(allowed))
     problems += check_keys(raw)
     if problems:
         raise StudyValidationError(problems, source)
-    tables = {name: _typed(raw[name], TABLES[name], codebook) for name in TABLE_ORDER}
+    tables = {name: _typed(raw[name], schema[name], codebook) for name in TABLE_ORDER}
     return Study(**tables, meta=meta)
 
 
@@ -252,10 +262,12 @@ def _typed(frame: pd.DataFrame, table, codebook: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_study(study: Study, path: str | Path, meta: dict | None = None) -> Path:
-    """Write a study as a data package: the CSV files and ``datapackage.json``.
+    """Write a study as a data package: the CSV files, ``datapackage.json`` and its documentation.
 
     Values are written as text exactly as they would be read back (dates ISO, empty for
-    missing), rows in their order. Returns the folder.
+    missing), rows in their order. A ``README.md`` codebook and a ``CITATION.cff`` are
+    generated from the descriptor (:func:`~impt_analysis.package_docs.write_package_docs`).
+    Returns the folder.
     """
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
@@ -270,5 +282,6 @@ def write_study(study: Study, path: str | Path, meta: dict | None = None) -> Pat
         columns[name] = list(frame.columns)
     descriptor = package_descriptor(meta, study.codebook, columns)
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_package_docs(folder, descriptor, study.codebook)
     return folder
 

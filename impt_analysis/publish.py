@@ -1,0 +1,311 @@
+"""A de-identified public export of a study that universities can reuse, documented and citable.
+
+The study's own aim was to make information useful "without threatening individual
+integrity". :func:`export_public` writes a new data package from a study, never touching the
+input: the tables de-identified by :func:`~impt_analysis.deidentify.deidentify` (no free text,
+keyed pseudonyms, years instead of dates, k-anonymous interviews, suppressed small counts),
+a table of barrier counts per country, a ``DISCLOSURE.md`` saying what was removed,
+generalised and suppressed (with counts), the k reached and the risks that remain, and the
+package documentation every published package carries (``README.md`` codebook,
+``CITATION.cff``, licence and sources in ``datapackage.json``).
+
+The package is written into a temporary folder beside the output and moved into place only
+once it is complete and :func:`~impt_analysis.disclosure.check_disclosure` has passed on it;
+an existing non-empty output folder is refused unless ``force`` is given.
+
+Examples
+--------
+>>> import tempfile
+>>> from impt_analysis import load_study
+>>> from impt_analysis.publish import export_public
+>>> out = export_public(load_study(), tempfile.mkdtemp() + "/public", key=b"0123456789abcdef")
+>>> out.check.passed, load_study(out.path).public
+(True, True)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from .deidentify import BARRIER_COUNTS, CASE_COUNT_MARGINS, Deidentified, deidentify
+from .disclosure import DisclosureCheck, check_disclosure
+from .package_docs import write_package_docs
+from .schema import table_schema
+from .study import Study, write_study
+
+__all__ = ["PublicExport", "DisclosureError", "export_public", "check_disclosure", "disclosure_statement"]
+
+log = logging.getLogger(__name__)
+
+
+class DisclosureError(ValueError):
+    """The export did not pass its own disclosure check; nothing was published."""
+
+
+@dataclass(frozen=True)
+class PublicExport:
+    """What :func:`export_public` wrote: the folder, the record of what was done, the check."""
+
+    path: Path
+    record: dict
+    check: DisclosureCheck
+    key_given: bool
+
+    def summary(self) -> str:
+        """A few lines for the command line."""
+        r = self.record
+        cells = r["suppressed_cells"]
+        lines = [
+            f"wrote a de-identified public export to {self.path}",
+            f"  interviews: {r['interviews']['published']} published, {r['interviews']['suppressed']} suppressed; "
+            f"k reached {r['k_reached']} (required {r['k']})",
+            f"  case counts: {cells['case_counts']['suppressed']} of {cells['case_counts']['cells']} cells suppressed; "
+            f"barrier counts: {cells['barrier_counts']['suppressed']} of {cells['barrier_counts']['cells']}",
+            f"  columns removed: {', '.join(r['removed_columns']) or 'none'}",
+            f"  disclosure check: {'passed' if self.check.passed else 'FAILED'}",
+        ]
+        if not self.key_given:
+            lines.append("  the pseudonyms were made with a one-off key that was not kept: the export cannot be "
+                         "reproduced (give --key-file to make it reproducible)")
+        return "\n".join(lines)
+
+
+def export_public(study: Study, out: str | Path, k: int = 5, suppress_below: int = 5,
+                  key: bytes | str | None = None, force: bool = False, names: Iterable[str] = ()) -> PublicExport:
+    """Write a de-identified public data package of ``study`` into the folder ``out``.
+
+    Parameters
+    ----------
+    study : Study
+        The study to publish (it is not changed, nor is its folder).
+    out : str or Path
+        The folder to write. It must not exist, or be empty, unless ``force``.
+    k : int
+        Every published combination of country, year, sector and level of an interview
+        occurs at least ``k`` times (at least 2).
+    suppress_below : int
+        Counts of 1 to ``suppress_below - 1`` children (case counts) or interviews (barrier
+        counts) are suppressed, with secondary suppression.
+    key : bytes or str, optional
+        Secret key for the pseudonyms, at least 16 bytes. The same key gives the same package,
+        byte for byte; without one a random key is used and forgotten. Never written into the
+        package: keep it apart (or destroy it).
+    force : bool
+        Replace a non-empty ``out`` folder.
+    names : iterable of str
+        Names that must not appear anywhere in the package (checked by
+        :func:`~impt_analysis.disclosure.check_disclosure`).
+
+    Returns
+    -------
+    PublicExport
+
+    Raises
+    ------
+    FileExistsError
+        ``out`` is not empty (and ``force`` is not given), or is a file.
+    ValueError
+        Bad parameters, ``out`` overlaps the study's own folder, or the export failed its
+        disclosure check (:class:`DisclosureError`; nothing is written then).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from impt_analysis import load_study
+    >>> folder = tempfile.mkdtemp() + "/public"
+    >>> out = export_public(load_study(), folder, key=b"0123456789abcdef")
+    >>> out.record["k_reached"] >= 5, sorted(p.name for p in out.path.glob("*.md"))
+    (True, ['DISCLOSURE.md', 'README.md'])
+    """
+    if not isinstance(k, int) or isinstance(k, bool) or k < 2:
+        raise ValueError(f"k must be a whole number of at least 2, not {k!r}")
+    if not isinstance(suppress_below, int) or isinstance(suppress_below, bool) or suppress_below < 1:
+        raise ValueError(f"suppress_below must be a whole number of at least 1, not {suppress_below!r}")
+    names = [n for n in names]
+    out = Path(out)
+    _check_target(out, study.path, force)
+    result = deidentify(study, k=k, suppress_below=suppress_below, key=key)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        _write(result, tmp)
+        check = check_disclosure(tmp, k=k, names=names, suppress_below=suppress_below)
+        if not check.passed:
+            raise DisclosureError(f"the export was not published: it failed its own disclosure check\n{check}")
+        os.chmod(tmp, 0o755)
+        _move_into_place(tmp, out, force)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    check = DisclosureCheck(out, check.k, check.k_reached, check.free_text, check.identifiers, check.other)
+    log.info("wrote a public export of %s to %s", study.name, out)
+    return PublicExport(out, result.record, check, key is not None)
+
+
+def _check_target(out: Path, source: Path | None, force: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"{out} exists and is not a folder")
+    if source is not None:
+        a, b = out.resolve(), Path(source).resolve()
+        if a == b or a in b.parents or b in a.parents:
+            raise ValueError(f"{out} overlaps the study's own folder {source}: write the export somewhere else")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise FileExistsError(f"{out} is not empty: choose an empty folder, or use --force to replace it")
+
+
+def _move_into_place(tmp: Path, out: Path, force: bool) -> None:
+    """Swap the finished package in: the output folder is never left half written."""
+    _check_target(out, None, force)
+    if out.is_dir():
+        old = out.with_name(f".{out.name}.old-{secrets.token_hex(4)}")
+        out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old)
+    else:
+        tmp.rename(out)
+
+
+def _write(result: Deidentified, folder: Path) -> None:
+    """Write the public study, its aggregates, DISCLOSURE.md and the package documentation."""
+    public = result.study
+    write_study(public, folder)
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    for r in descriptor["resources"]:
+        if r["name"] == "case_counts":
+            r["impt:suppression"] = {"value": "count", **CASE_COUNT_MARGINS}
+    for name, frame in result.aggregates.items():
+        frame.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n")
+        descriptor["resources"].append(_aggregate_resource(public, name, frame))
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
+                                             encoding="utf-8")
+    (folder / "DISCLOSURE.md").write_text(disclosure_statement(result.record, public), encoding="utf-8")
+    write_package_docs(folder, descriptor, public.codebook)
+
+
+def _aggregate_resource(public: Study, name: str, frame: pd.DataFrame) -> dict:
+    table = {"barrier_counts": BARRIER_COUNTS}[name]
+    return {
+        "name": name, "type": "table", "path": f"{name}.csv", "scheme": "file", "format": "csv",
+        "mediatype": "text/csv", "encoding": "utf-8", "description": table.description,
+        "schema": table_schema(table, public.codebook),
+        "impt:suppression": {"value": "interviews", "rows": ["country"], "columns": ["barrier"]},
+    }
+
+
+def disclosure_statement(record: dict, public: Study | None = None) -> str:
+    """``DISCLOSURE.md``: what the export removed, generalised and suppressed, and what risks remain.
+
+    Parameters
+    ----------
+    record : dict
+        The record of :func:`~impt_analysis.deidentify.deidentify` (also in
+        ``datapackage.json`` as ``impt:disclosure``).
+    public : Study, optional
+        The public study, for its title and synthetic label.
+
+    Returns
+    -------
+    str
+        Markdown text.
+    """
+    iv = record["interviews"]
+    cells = record["suppressed_cells"]
+    k, below = record["k"], record["suppress_below"]
+    title = public.meta.get("title", "") if public is not None else ""
+    out = [f"# Disclosure control{': ' + title if title else ''}", ""]
+    if public is not None and public.synthetic:
+        out += ["> **SYNTHETIC DEMONSTRATION DATA.** The source study is synthetic; the controls below are "
+                "applied as they would be to real interviews.", ""]
+    out += [
+        "This package was written by `impt_analysis.publish.export_public` from a study of coded interviews "
+        "with professionals about children at risk of trafficking. It is meant to be reused; this page says "
+        "what was done so that no child and no respondent can be identified from it, and what risks remain. "
+        "The same figures are in `datapackage.json` under `impt:disclosure`.", "",
+        "## Summary", "",
+        "| | |", "| --- | --- |",
+        f"| k required / reached | {k} / {record['k_reached'] if record['k_reached'] is not None else 'no interviews'} |",
+        f"| quasi-identifiers of an interview | {', '.join(record['quasi_identifiers'])} |",
+        f"| interviews in the study / published / suppressed | {iv['in_study']} / {iv['published']} / {iv['suppressed']} |",
+        f"| case-count cells suppressed | {cells['case_counts']['suppressed']} of {cells['case_counts']['cells']} "
+        f"({cells['case_counts']['primary']} primary, {cells['case_counts']['secondary']} secondary) |",
+        f"| barrier-count cells suppressed | {cells['barrier_counts']['suppressed']} of "
+        f"{cells['barrier_counts']['cells']} ({cells['barrier_counts']['primary']} primary, "
+        f"{cells['barrier_counts']['secondary']} secondary) |",
+        "",
+        "## Removed", "",
+        "| column | values removed |", "| --- | --- |",
+    ]
+    out += [f"| `{col}` | {n} |" for col, n in record["removed_columns"].items()]
+    out += ["",
+            "Interview notes and coded excerpts are free text and are never published. The interview date is "
+            "replaced by its year (`interviews.year`). The respondent's organisation (`interviews.actor_id`) is "
+            "left out, because it would give the respondent's exact sector and level. Any column outside the "
+            "published schema is left out.", "",
+            "## Replaced", "",
+            f"- Actor names ({record['generated_columns']['actors.name']}) are replaced by their sector, level "
+            "and kind, e.g. \"Police (National, Organisation)\"; item labels "
+            f"({record['generated_columns']['items.label']}) by their type, child group and theme.",
+            "- Identifiers are replaced by pseudonyms: the first letter of what they name and 16 hexadecimal "
+            "digits of HMAC-SHA256 under a secret key. The same key gives the same pseudonyms; the key is not "
+            "in this package, and without it the pseudonyms cannot be traced back. Distinct values: "
+            + ", ".join(f"{n} {namespace}s" for namespace, n in record["pseudonyms"].items()) + ".",
+            "- Rows are sorted by country and pseudonym, so their order tells nothing.", "",
+            "## Generalised and suppressed interviews", "",
+            f"Every combination of {', '.join(record['quasi_identifiers'])} among the published interviews occurs "
+            f"at least {k} times (k-anonymity). To get there, each country's sectors are generalised to a group "
+            "(state authority or public service / civil society / other sectors) or hidden (any sector), and its "
+            "levels to local or regional / national or international or hidden (any level), choosing for each "
+            "country the step that suppresses the fewest interviews, then the least generalisation. The groups "
+            "and their members are listed in `codebook.csv` (category sector and level). Interviews that no step "
+            "protects (a country with fewer than k interviews in a year) are suppressed, with the knowledge, "
+            "flows, barriers and codings reported in them.", "",
+            "| country | interviews | sector | level | suppressed | smallest class |",
+            "| --- | --- | --- | --- | --- | --- |"]
+    out += [f"| {g['country']} | {g['interviews']} | {g['sector']} | {g['level']} | {g['suppressed']} | "
+            f"{g['k'] if g['k'] is not None else '-'} |" for g in record["generalisation"]]
+    removed = record["rows_removed_with_suppressed_interviews"]
+    out += ["", "Rows removed with the suppressed interviews: "
+            + ", ".join(f"{n} {name}" for name, n in removed.items()) + ".", "",
+            "## Suppressed counts", "",
+            f"Counts from 1 to {below - 1} are suppressed (left empty): the numbers of children in "
+            "`case_counts.csv`, and the numbers of interviews naming a barrier in `barrier_counts.csv`. Further "
+            "cells are suppressed (secondary suppression) so that no suppressed cell can be worked out from row "
+            "or column totals: the totals of a country per tier and of the region per child group (case counts), "
+            "of a country and of a barrier (barrier counts). A suppressed cell is left empty whatever the reason, "
+            "so primary and secondary cells cannot be told apart. Zeros are shown.", "",
+            "## Residual risks", "",
+            "- **Organisations are named by their role.** Actors keep their country, sector, level and kind: a "
+            "national co-ordinator or contact point is one identifiable body. What organisations do with "
+            "information is the subject of the study; respondents are not linked to them, but the flows and "
+            "knowledge reported in an interview often involve the respondent's own organisation, so a reader "
+            "may guess it.",
+            "- **k-anonymity protects against singling out, not against what a whole group shares.** If every "
+            "interview of a class named the same barrier, a reader learns it of each of them.",
+            "- **Patterns can fingerprint an interview** for someone who knows the transcripts: how many flows, "
+            "items and coded segments it has, and the positions of the segments.",
+            "- **Suppressed cells can be bounded**, though not recovered: a cell is at most the suppressed part "
+            "of its row's total. Only the totals named above are protected; a table summed in another way "
+            "(e.g. per source within a country) is not.",
+            "- **Barrier counts can be recomputed** from `barriers.csv`, which is published row by row; those "
+            "rows are protected by the k-anonymity of their interviews, and the suppressed table is the one to "
+            "quote.",
+            "- **The key re-identifies.** Whoever holds the pseudonym key and the original identifiers can link "
+            "this package back to the study. Keep the key apart from the package, or destroy it.",
+            "- **The codebook is published as it is.** Its labels and descriptions were checked for e-mail "
+            "addresses, telephone numbers and the names given to the check, like every other cell.", "",
+            "## Check", "",
+            "`impt_analysis.disclosure.check_disclosure` re-read this package before it was published: the k "
+            "reached, no free-text column, no full date, no link from respondent to organisation, no cell looking "
+            "like an e-mail address or telephone number (or holding a name given to it), no count from 1 to "
+            f"{below - 1} and no suppressed cell recoverable from totals. It passed.", ""]
+    return "\n".join(out)
