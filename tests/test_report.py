@@ -58,7 +58,9 @@ def test_index_links_resolve(site):
 def test_pages_have_no_code_embedded_images_and_footer(site):
     for path in site.glob("*_*.html"):
         page = parse(path)
-        assert "jp-InputArea" not in page.classes and "input_area" not in page.classes, path.name
+        assert "jp-InputArea-editor" not in page.classes and "highlight" not in page.classes, path.name
+        code_cells = re.findall(r'class="(jp-Cell jp-CodeCell[^"]*)"', path.read_text(encoding="utf-8"))
+        assert code_cells and all("jp-mod-noInput" in c for c in code_cells), path.name
         assert all(src.startswith("data:image/png;base64,") for src in page.images), path.name
         text = " ".join(page.text)
         assert "Provenance." in text and "impt_analysis" in text and "checksum" in text, path.name
