@@ -279,6 +279,8 @@ def deidentify(study: Study, k: int = 5, suppress_below: int = 5, key: bytes | s
     -------
     Deidentified
     """
+    if study.public:
+        raise ValueError("this study is already a public export: export the original study instead")
     key = _as_key(key)
     codebook = _public_codebook(study.codebook)
     labels = {(c, code): label for c, code, label in codebook[["category", "code", "label"]].itertuples(index=False)}

@@ -115,3 +115,11 @@ def test_short_key_is_refused(build):
                     "kind": "organisation"}])
     with pytest.raises(ValueError, match="16 bytes"):
         deidentify(study, key=b"short")
+
+
+def test_a_public_export_is_not_exported_again(build):
+    study = build([{"actor_id": "A1", "country": "DK", "sector": "police", "level": "national",
+                    "kind": "organisation"}])
+    public = deidentify(study, k=1, key=KEY).study
+    with pytest.raises(ValueError, match="already a public export"):
+        deidentify(public, key=KEY)
