@@ -83,9 +83,9 @@ def _layout(G, country: str | None, width: float, gap: float):
     countries = sorted({str(d["country"]) for _, d in G.nodes(data=True) if d.get("country")})
     pos, spacing = {}, {}
 
-    def spread(nodes, left, span, y):
-        """Nodes evenly over [left, left + span]; coordination actors lifted, over the middle of it."""
-        lifted = [n for n in nodes if G.nodes[n].get("kind") in COORDINATION_KINDS] if y_level == "national" else []
+    def spread(nodes, left, span, y, level):
+        """Nodes evenly over [left, left + span]; national coordination actors lifted, over the middle of it."""
+        lifted = [n for n in nodes if G.nodes[n].get("kind") in COORDINATION_KINDS] if level == "national" else []
         rest = [n for n in nodes if n not in lifted]
         for group, lo, width, dy in ((rest, left, span, 0.0), (lifted, left + 0.2 * span, 0.6 * span, 0.45 * gap)):
             for i, n in enumerate(group):
@@ -96,9 +96,10 @@ def _layout(G, country: str | None, width: float, gap: float):
         if country is None and y_level != "international":
             block = width / max(1, len(countries))
             for k, c in enumerate(countries):
-                spread([n for n in layers[y_level] if G.nodes[n].get("country") == c], k * block, block, r * gap)
+                spread([n for n in layers[y_level] if G.nodes[n].get("country") == c], k * block, block, r * gap,
+                       y_level)
         else:
-            spread(layers[y_level], 0.0, width, r * gap)
+            spread(layers[y_level], 0.0, width, r * gap, y_level)
     return pos, spacing, rows
 
 
