@@ -108,6 +108,12 @@ ITEMS = [
      "sexual_exploitation", "local"),
 ]
 
+# How many interviews report an actor's holding of an item: the follow-up wave asks more widely,
+# so more of its information is corroborated and triangulated.
+REPORTS_PER_HOLDING = {1: [1, 1, 1, 2], 2: [1, 2, 2, 3]}
+# Trends are known widely; emerging issues to a few; an incident or narrative to one actor.
+HOLDERS_PER_ITEM = {"trend": (2, 3), "emerging_issue": (1, 2), "incident": (1, 1)}
+
 SOURCE_BY_VERIFICATION = {
     "official": ["official_data", "official_data", "organisation_report"],
     "maybe": ["organisation_report", "research", "training_material", "media"],
@@ -313,7 +319,9 @@ def _items_and_knowledge(b: _Builder, country: str, ids: dict[str, list[str]], i
             # Local items stay with the outreach NGO and the parish in two cases out of three.
             if level == "local" and rng.random() < 0.67:
                 keys = ["l_outreach", "l_parish"]
-            for key in rng.sample(keys, k=min(len(keys), rng.randint(1, 3))):
+            low, high = HOLDERS_PER_ITEM[info_type]
+            high += b.wave - 1  # the follow-up reaches more of those who know
+            for key in rng.sample(keys, k=min(len(keys), rng.randint(low, high))):
                 actor_id = ids[key][0] if level == "national" else ids[key][r]
                 if key in official_keys and info_type == "trend":
                     verification = "official"
@@ -322,7 +330,7 @@ def _items_and_knowledge(b: _Builder, country: str, ids: dict[str, list[str]], i
                 else:
                     verification = rng.choice(["maybe", "maybe", "official", "anecdotal"])
                 reports = {own[actor_id]} if actor_id in own else set()
-                for _ in range(rng.choice([1, 1, 2, 3]) - len(reports)):
+                for _ in range(rng.choice(REPORTS_PER_HOLDING[b.wave]) - len(reports)):
                     reports.add(rng.choice(interviews)["interview_id"])
                 for interview_id in sorted(reports):
                     b.knowledge.append({"interview_id": interview_id, "actor_id": actor_id, "item_id": item_id,
