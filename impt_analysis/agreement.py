@@ -45,6 +45,7 @@ __all__ = ["agreement", "double_coded"]
 log = logging.getLogger(__name__)
 
 COLUMNS = ["n_segments", "n_coded", "n_coders", "percent_agreement", "cohen_kappa", "krippendorff_alpha"]
+_SEGMENT = ["interview_id", "segment_id"]  # a segment is identified by its interview and segment_id
 
 
 def double_coded(study: Study) -> pd.DataFrame:
@@ -59,7 +60,7 @@ def double_coded(study: Study) -> pd.DataFrame:
     2
     """
     codings = study.codings
-    coders = codings.groupby(["interview_id", "segment_id"], observed=True)["coder"].transform("nunique")
+    coders = codings.groupby(_SEGMENT, observed=True)["coder"].transform("nunique")
     return codings[coders >= 2].reset_index(drop=True)
 
 
@@ -115,9 +116,6 @@ def agreement(study: Study, by: str | None = "code") -> pd.DataFrame:
             _ratings(group, segments) for _, group in codings[inside].groupby("code", observed=True, sort=True)])
         rows.append({label: value, **_measures(ratings), "n_segments": len(segments)})
     return pd.DataFrame(rows, columns=[label] + COLUMNS)
-
-
-_SEGMENT = ["interview_id", "segment_id"]
 
 
 def _ratings(codings: pd.DataFrame, coded: pd.DataFrame) -> np.ndarray:

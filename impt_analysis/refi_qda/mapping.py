@@ -1,0 +1,115 @@
+"""The mapping file: how a coded project's variables, values and codes become the study's.
+
+A project names its case variables and codes as its coders chose. The mapping file (YAML or
+JSON, every section optional; its sections are described in :mod:`impt_analysis.refi_qda`)
+says which variable holds each interview field, which of our codes a value or a tool code
+stands for, and the values of sources that have none. :func:`read_mapping` checks its shape
+before the project is read: an unknown section or field is an error naming the file and
+section, never ignored.
+
+Examples
+--------
+>>> read_mapping({"variables": {"country": "Land"}}).variables
+{'country': 'Land'}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .project import FIELDS, QdpxError
+
+__all__ = ["Mapping", "read_mapping"]
+
+_MAPPING_KEYS = {"variables", "values", "defaults", "sources", "codes", "categories", "barrier_severity"}
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A parsed mapping file (see the docstring of :mod:`impt_analysis.refi_qda`)."""
+
+    variables: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
+    defaults: dict = field(default_factory=dict)
+    sources: dict = field(default_factory=dict)
+    codes: dict = field(default_factory=dict)
+    categories: dict = field(default_factory=dict)
+    barrier_severity: int | None = None
+
+
+def read_mapping(mapping: str | Path | dict | None) -> Mapping:
+    """Read a mapping file (YAML or JSON), or check a mapping given as a dict.
+
+    Examples
+    --------
+    >>> read_mapping({"defaults": {"country": "DK"}}).defaults
+    {'country': 'DK'}
+    """
+    if mapping is None:
+        return Mapping()
+    where = "mapping"
+    if not isinstance(mapping, dict):
+        path = Path(mapping)
+        where = f"mapping file {path.name}"
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise QdpxError(f"{where}: no such file") from None
+        except UnicodeDecodeError as err:
+            raise QdpxError(f"{where}: not UTF-8 ({err})") from None
+        import yaml
+
+        try:
+            mapping = json.loads(text) if path.suffix.lower() == ".json" else (yaml.safe_load(text) or {})
+        except (json.JSONDecodeError, yaml.YAMLError) as err:
+            raise QdpxError(f"{where}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {err}") from None
+    if not isinstance(mapping, dict):
+        raise QdpxError(f"{where}: must be a mapping of sections ({', '.join(sorted(_MAPPING_KEYS))})")
+    unknown = sorted(set(mapping) - _MAPPING_KEYS)
+    if unknown:
+        raise QdpxError(f"{where}: unknown section(s) {', '.join(map(repr, unknown))}; "
+                        f"the sections are {', '.join(sorted(_MAPPING_KEYS))}")
+    sections = {}
+    for key in ("variables", "defaults", "codes", "categories"):
+        sections[key] = _flat(mapping.get(key), f"{where}, section {key}")
+    sections["values"] = {k: {_text(a): _text(b) for a, b in _flat_dict(v, f"{where}, values: {k}").items()}
+                          for k, v in _flat_dict(mapping.get("values"), f"{where}, section values").items()}
+    sections["sources"] = {_text(k): _flat(v, f"{where}, sources: {k}")
+                           for k, v in _flat_dict(mapping.get("sources"), f"{where}, section sources").items()}
+    for key in ("variables", "values"):
+        bad = set(sections[key]) - set(FIELDS)
+        if bad:
+            raise QdpxError(f"{where}, section {key}: {', '.join(sorted(bad))} not among {', '.join(FIELDS)}")
+    for key, given in [("defaults", sections["defaults"])] + [(f"sources: {k}", v) for k, v in sections["sources"].items()]:
+        bad = set(given) - set(FIELDS) - ({"coder"} if key == "defaults" else set())
+        if bad:
+            raise QdpxError(f"{where}, section {key}: {', '.join(sorted(bad))} not among {', '.join(FIELDS)}")
+    severity = mapping.get("barrier_severity")
+    if severity is not None and (isinstance(severity, bool) or severity not in (1, 2, 3)):
+        raise QdpxError(f"{where}: barrier_severity must be 1 (minor), 2 (serious) or 3 (blocking), not {severity!r}")
+    return Mapping(barrier_severity=severity, **sections)
+
+
+def _text(value) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def _flat_dict(value, where: str) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise QdpxError(f"{where}: must be a mapping of names to values")
+    return value
+
+
+def _flat(value, where: str) -> dict[str, str]:
+    given = _flat_dict(value, where)
+    for k, v in given.items():
+        if isinstance(v, (dict, list)):
+            raise QdpxError(f"{where}: the value of {k!r} must be a single value")
+    return {_text(k): _text(v) for k, v in given.items()}

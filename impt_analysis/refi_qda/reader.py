@@ -1,0 +1,112 @@
+"""Read a REFI-QDA project (``.qdpx``) as a validated study, with its import summary.
+
+:func:`read_qdpx` opens the archive safely (:mod:`~impt_analysis.refi_qda.archive`), reads the
+mapping (:mod:`~impt_analysis.refi_qda.mapping`), and turns the project's codes into the
+codebook (:mod:`~impt_analysis.refi_qda.codes`), its text sources and case variables into
+interviews and actors (:mod:`~impt_analysis.refi_qda.sources`,
+:mod:`~impt_analysis.refi_qda.cases`), and its codings of text selections into codings and
+barriers (:mod:`~impt_analysis.refi_qda.codings`). It checks that every ``Coding`` of the file
+was imported or reported in the :class:`~impt_analysis.refi_qda.ImportSummary`, then
+validates the tables as :func:`~impt_analysis.study.load_study` would.
+
+Examples
+--------
+>>> study = read_qdpx("project.qdpx", mapping="mapping.yaml")   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from ..study import Study, study_from_tables
+from .archive import MAX_ENTRIES, MAX_UNCOMPRESSED_BYTES, Archive, parse_project
+from .cases import interviews_and_actors
+from .codes import codebook_of
+from .codings import barriers_of, codings_of, users_of
+from .mapping import read_mapping
+from .sources import read_sources
+from .summary import ImportSummary
+
+__all__ = ["read_qdpx"]
+
+log = logging.getLogger(__name__)
+
+
+def read_qdpx(path: str | Path, mapping: str | Path | dict | None = None, *,
+              max_bytes: int | None = None, max_entries: int | None = None) -> Study:
+    """Read a REFI-QDA project (``.qdpx``) as a validated study.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.qdpx`` file (untrusted: see the docstring of :mod:`impt_analysis.refi_qda`).
+    mapping : str, Path or dict, optional
+        A mapping file (YAML or JSON) or its content: which variables hold country, sector,
+        level and date, defaults for sources without them, and how the tool's codes map to
+        the codebook.
+    max_bytes, max_entries : int, optional
+        Caps on the archive (default :data:`~impt_analysis.refi_qda.archive.MAX_UNCOMPRESSED_BYTES`,
+        :data:`~impt_analysis.refi_qda.archive.MAX_ENTRIES`).
+
+    Returns
+    -------
+    Study
+        Codebook (the default one plus the project's codes), interviews, actors, codings and,
+        if the mapping gives ``barrier_severity``, barriers. The import summary is
+        ``study.meta["impt:import_summary"]`` (see :func:`~impt_analysis.refi_qda.import_summary`).
+
+    Raises
+    ------
+    UnsafeArchiveError
+        The archive or XML is refused (path traversal, size, number of entries, DTD).
+    QdpxError
+        Not a REFI-QDA project, or the mapping does not fit it.
+    StudyValidationError
+        Interviews lack a country, date, sector or level, or a value cannot be mapped.
+
+    Examples
+    --------
+    >>> study = read_qdpx("project.qdpx", mapping="mapping.yaml")   # doctest: +SKIP
+    >>> study.codings.groupby("coder").size()                        # doctest: +SKIP
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    rules = read_mapping(mapping)
+    archive = Archive(path, MAX_UNCOMPRESSED_BYTES if max_bytes is None else max_bytes,
+                      MAX_ENTRIES if max_entries is None else max_entries)
+    with archive.zip:
+        root = parse_project(archive)
+        summary = ImportSummary(file=path.name)
+        codebook, code_of, groups, paths = codebook_of(root, rules, summary, path.name)
+        sources = read_sources(root, archive, summary)
+    interviews, actors = interviews_and_actors(root, sources, rules, path.name)
+    codings = codings_of(root, sources, code_of, groups, paths, users_of(root), rules, summary)
+    barriers = barriers_of(codings, codebook, rules, summary)
+    summary.n_sources = len(sources)
+    summary.n_imported = len(codings)
+    if summary.n_imported + summary.n_skipped != summary.n_codings:  # every coding accounted for
+        raise AssertionError(f"{summary.n_codings} codings found, {summary.n_imported} imported, "
+                             f"{summary.n_skipped} skipped")
+    log.info("%s", summary)
+    tables = {"codebook": codebook, "actors": actors, "interviews": interviews, "codings": codings,
+              "barriers": barriers}
+    return study_from_tables(tables, _meta(root, path, summary))
+
+
+def _meta(root: ET.Element, path: Path, summary: ImportSummary) -> dict:
+    name = root.get("name") or path.stem
+    description = (root.findtext("Description") or "").strip()
+    meta = {
+        "name": re.sub(r"[^a-z0-9._-]+", "-", name.casefold()).strip("-") or "imported-study",
+        "title": name,
+        "description": f"Imported from the REFI-QDA project {path.name}"
+                       + (f" (exported by {root.get('origin')})" if root.get("origin") else "") + ".",
+        "impt:synthetic": "(impt:synthetic)" in description,
+        "impt:source": {"format": "REFI-QDA project 1.0", "file": path.name, "origin": root.get("origin", "")},
+        "impt:import_summary": summary.to_dict(),
+    }
+    return meta

@@ -1,0 +1,91 @@
+"""The import summary: every coding of a project imported, or reported with the reason.
+
+An import never drops a coding silently. :class:`ImportSummary` counts what came in and lists
+each coding left out (with its source, code and reason) and what else the user should know
+(sources without plain text, renamed codes). It travels with the study as
+``study.meta["impt:import_summary"]``, so it survives writing and loading the study;
+:func:`import_summary` reads it back. Excerpts are never part of it.
+
+Examples
+--------
+>>> summary = ImportSummary(file="p.qdpx", n_codings=3, n_imported=2,
+...                         skipped=[{"coding": "g", "source": "s", "code": "c", "reason": "r"}])
+>>> print(summary)
+p.qdpx: 2 of 3 codings imported, 0 codes, 0 sources
+  skipped 1: r
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
+from ..study import Study
+
+__all__ = ["ImportSummary", "import_summary"]
+
+
+@dataclass
+class ImportSummary:
+    """What an import took in and what it left out, and why.
+
+    ``skipped`` lists one dict per coding not imported (``coding`` GUID, ``source``, ``code``
+    name and ``reason``); ``notes`` lists everything else the user should know (sources
+    without plain text, renamed codes). Excerpts are never part of it.
+    """
+
+    file: str
+    n_codes: int = 0
+    n_sources: int = 0
+    n_codings: int = 0
+    n_imported: int = 0
+    skipped: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n_skipped(self) -> int:
+        return len(self.skipped)
+
+    def reasons(self) -> dict[str, int]:
+        """Number of skipped codings per reason."""
+        counts: dict[str, int] = defaultdict(int)
+        for item in self.skipped:
+            counts[item["reason"]] += 1
+        return dict(counts)
+
+    def skipped_frame(self) -> pd.DataFrame:
+        """The skipped codings as a frame: coding, source, code, reason."""
+        return pd.DataFrame(self.skipped, columns=["coding", "source", "code", "reason"])
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "n_skipped": self.n_skipped}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ImportSummary:
+        return cls(**{k: v for k, v in data.items() if k != "n_skipped"})
+
+    def __str__(self) -> str:
+        lines = [f"{self.file}: {self.n_imported} of {self.n_codings} codings imported, "
+                 f"{self.n_codes} codes, {self.n_sources} sources"]
+        lines += [f"  skipped {n}: {reason}" for reason, n in self.reasons().items()]
+        lines += [f"  note: {note}" for note in self.notes]
+        return "\n".join(lines)
+
+
+def import_summary(study: Study) -> ImportSummary:
+    """The :class:`ImportSummary` of a study read by :func:`~impt_analysis.refi_qda.read_qdpx`.
+
+    The summary is kept in the study's package properties, so it is there also after writing
+    and loading the study.
+
+    Examples
+    --------
+    >>> import_summary(read_qdpx("demo.qdpx", mapping="mapping.yaml")).n_skipped  # doctest: +SKIP
+    0
+    """
+    data = study.meta.get("impt:import_summary")
+    if data is None:
+        raise ValueError(f"study {study.name!r} was not imported from a REFI-QDA project")
+    return ImportSummary.from_dict(data)
