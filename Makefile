@@ -21,9 +21,10 @@ $(STAMP): pyproject.toml requirements.lock
 
 report: $(STAMP)
 	$(BIN)/impt validate
+	$(BIN)/impt report --out reports
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) tests
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests --nbval-lax notebooks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
