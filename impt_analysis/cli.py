@@ -111,8 +111,10 @@ def demo_data(out: Path, n_interviews: int, seed: int | None, wave: int):
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Notebooks run in parallel (default: CPUs).")
 @click.option("--include-excerpts", is_flag=True, help="Show coded excerpts in the barrier pages (never with --public).")
 @click.option("--public", is_flag=True, help='Pages fit to publish: no excerpts, counts of 1 to 4 shown as "<5".')
+@click.option("--compare-with", type=click.Path(path_type=Path), default=None,
+              help="A later wave of the study: the regional overview shows what changed.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def report(data, countries, out, jobs, include_excerpts, public, quiet):
+def report(data, countries, out, jobs, include_excerpts, public, compare_with, quiet):
     """Rerun every report notebook with papermill and build the HTML report site.
 
     Runs the country mapping and barrier notebooks for each country, the barrier analysis
@@ -127,7 +129,8 @@ def report(data, countries, out, jobs, include_excerpts, public, quiet):
     from .report import run_report
 
     try:
-        result = run_report(data, list(countries), out, jobs, include_excerpts, public, progress=not quiet)
+        result = run_report(data, list(countries), out, jobs, include_excerpts, public, progress=not quiet,
+                            compare_with=compare_with)
     except StudyValidationError as err:
         click.echo(str(err), err=True)
         sys.exit(1)

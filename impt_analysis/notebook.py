@@ -100,23 +100,37 @@ def setup(public: bool = False) -> None:
 
 
 def public_table(frame: pd.DataFrame, below: int = 5) -> pd.DataFrame:
-    """A copy of ``frame`` fit to publish: integer counts from 1 to ``below - 1`` shown as "<5".
+    """A copy of ``frame`` fit to publish: counts from 1 to ``below - 1`` shown as "<5".
 
-    Only whole-number columns (counts of people, interviews or cases) are masked; zeros stay,
-    as they disclose no one.
+    The whole-number columns (counts of people, interviews or cases) form a table of counts
+    that goes through :func:`~impt_analysis.suppression.suppress_small_cells`, the same
+    suppression as the public export: small counts are hidden, and so are the cells that
+    would give them away from row or column totals. Every hidden cell shows the same mark,
+    "<5", so that a reader cannot tell the small ones from the others. Zeros stay, as they
+    disclose no one. If no suppression pattern can protect the table, every count in it is
+    hidden.
 
     Examples
     --------
-    >>> public_table(pd.DataFrame({"n": [0, 3, 12]}))["n"].tolist()
-    [0, '<5', 12]
+    >>> public_table(pd.DataFrame({"n": [0, 3, 12, 40]}))["n"].tolist()
+    ['0', '<5', '<5', '40']
     """
+    from .suppression import suppress_small_cells
+
+    counts = [c for c in frame.columns
+              if pd.api.types.is_integer_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])]
+    if not counts:
+        return frame.copy()
+    mark = f"<{below}"
+    block = frame[counts].reset_index(drop=True)
+    block.columns = range(len(counts))  # column labels need not be unique or strings
+    try:
+        shown = suppress_small_cells(block.astype("float"), below).display(mark)
+    except ValueError:
+        shown = block.astype(object).where(block.isna(), mark)
     out = frame.copy()
-    for col in out.columns:
-        s = out[col]
-        if pd.api.types.is_integer_dtype(s) and not pd.api.types.is_bool_dtype(s):
-            small = s.between(1, below - 1)
-            if small.any():
-                out[col] = s.astype(object).where(~small, f"<{below}")
+    for i, col in enumerate(counts):
+        out[col] = shown[i].to_numpy()
     return out
 
 

@@ -92,7 +92,7 @@ class ReportResult:
 
 
 def plan(study: Study, countries: list[str] | None = None, data: str | None = None,
-         include_excerpts: bool = False, public: bool = False) -> list[Job]:
+         include_excerpts: bool = False, public: bool = False, compare_with: str | None = None) -> list[Job]:
     """The notebooks a report run executes, with their parameters.
 
     Raises ValueError for a country code the study does not have, before anything runs.
@@ -111,7 +111,7 @@ def plan(study: Study, countries: list[str] | None = None, data: str | None = No
         label = "the region" if c == "ALL" else c
         jobs.append(Job("barrier_analysis", f"barrier_analysis_{c}", f"{TITLES['barrier_analysis']}: {label}", params))
     jobs.append(Job("regional_overview", "regional_overview", TITLES["regional_overview"],
-                    {"data": data, "public": public}))
+                    {"data": data, "compare_with": compare_with, "public": public}))
     return jobs
 
 
@@ -205,7 +205,7 @@ def _run_job(job: Job, out: str, prov: dict, notebooks: str) -> JobResult:
 
 def run_report(data: str | Path | None = None, countries: list[str] | None = None, out: str | Path = "reports",
                jobs: int | None = None, include_excerpts: bool = False, public: bool = False,
-               progress: bool = True) -> ReportResult:
+               progress: bool = True, compare_with: str | Path | None = None) -> ReportResult:
     """Run every report notebook and build the HTML site.
 
     Parameters
@@ -223,6 +223,10 @@ def run_report(data: str | Path | None = None, countries: list[str] | None = Non
         Show coded excerpts in the barrier pages (never with ``public``).
     public : bool
         Pages fit to publish: no excerpts, counts of 1 to 4 shown as "<5".
+    progress : bool
+        Show a progress bar.
+    compare_with : path, optional
+        A later wave of the study: the regional overview then shows what changed.
 
     Returns
     -------
@@ -240,7 +244,11 @@ def run_report(data: str | Path | None = None, countries: list[str] | None = Non
 
     study = load_study(data)
     data_arg = None if data is None else str(Path(data).resolve())
-    job_list = plan(study, countries, data_arg, include_excerpts, public)
+    later = None
+    if compare_with is not None:
+        load_study(compare_with)  # a broken later wave fails here, before anything runs
+        later = str(Path(compare_with).resolve())
+    job_list = plan(study, countries, data_arg, include_excerpts, public, later)
     out = Path(out).resolve()
     (out / "notebooks").mkdir(parents=True, exist_ok=True)
     prov = provenance(study, {})
