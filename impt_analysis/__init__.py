@@ -10,7 +10,7 @@ True
 
 __version__ = "0.1.0"
 
-from .coordination import AspectRules, compare_with_reference, reach, side_information, three_aspects
+from .coordination import AspectRules, aspect_table, compare_with_reference, reach, side_information, three_aspects
 from .graph import build_graph, flow_graph, who_knows_what
 from .agreement import agreement
 from .barriers import barrier_cooccurrence, barrier_excerpts, barrier_table, blocked_links
@@ -21,7 +21,7 @@ from .codings import code_cooccurrence, code_frequencies
 from .export import export_graph
 from .reference import reference_table
 from .publish import check_disclosure, export_public
-from .regional import cross_border_flows, interview_table, scorecard
+from .regional import cross_border_flows, cross_border_matrix, interview_table, scorecard
 from .triangulation import triangulate
 from .study import Study, load_study, study_from_tables, write_study
 from .suppression import suppress_small_cells
@@ -31,6 +31,7 @@ from .waves import compare_studies
 __all__ = [
     "__version__",
     "AspectRules",
+    "aspect_table",
     "agreement",
     "build_graph",
     "compare_with_reference",
@@ -48,6 +49,7 @@ __all__ = [
     "brokerage",
     "brokers",
     "cross_border_flows",
+    "cross_border_matrix",
     "interview_table",
     "scorecard",
     "case_count_table",

@@ -32,7 +32,7 @@ from .graph import VERIFICATION_ORDER, build_graph, flow_graph
 from .reference import ASPECTS, reference_table
 from .study import Study
 
-__all__ = ["AspectRules", "three_aspects", "compare_with_reference", "reach", "side_information",
+__all__ = ["AspectRules", "three_aspects", "compare_with_reference", "aspect_table", "reach", "side_information",
            "coordination_actors"]
 
 log = logging.getLogger(__name__)
@@ -454,3 +454,28 @@ def compare_with_reference(study: Study, rules: AspectRules | None = None) -> pd
     out["agrees"] = out["coordination_agrees"] & out["networks_agrees"] & out["local_input_agrees"]
     out["note"] = published["note"]
     return out
+
+
+def aspect_table(study: Study, country: str, rules: AspectRules | None = None) -> pd.DataFrame:
+    """One country's three aspects as a readable table: verdict, published verdict, evidence.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per aspect (``aspect`` in words), with ``derived``, ``published`` (missing for
+        a country the 2010 report did not cover), ``agrees`` and ``evidence``.
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> aspect_table(load_study(), "LT")["derived"].tolist()
+    ['(X)', '(X)', '-']
+    """
+    if country not in study.countries:
+        raise ValueError(f"aspect_table: unknown country {country!r} (the study has {', '.join(study.countries)})")
+    row = compare_with_reference(study, rules).loc[country]
+    evidence = three_aspects(study, rules).loc[country]
+    names = {"coordination": "National co-ordination", "networks": "Professional networks",
+             "local_input": "Local and regional input"}
+    return pd.DataFrame([{"aspect": names[a], "derived": row[a], "published": row[f"{a}_published"],
+                          "agrees": row[f"{a}_agrees"], "evidence": evidence[f"{a}_evidence"]} for a in ASPECTS])

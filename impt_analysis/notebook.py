@@ -19,7 +19,7 @@ import pandas as pd
 
 from .study import Study, load_study
 
-__all__ = ["check_parameters", "open_study", "setup", "public_table", "synthetic_banner"]
+__all__ = ["check_parameters", "open_study", "setup", "public_table", "report_html", "synthetic_banner"]
 
 log = logging.getLogger(__name__)
 
@@ -93,10 +93,27 @@ def setup(public: bool = False) -> None:
     ip.run_line_magic("config", "InlineBackend.figure_formats = ['png']")
     ip.run_line_magic("config", "InlineBackend.rc = {'figure.dpi': 110}")
     formatter = ip.display_formatter.formatters["text/html"]
-    if public:
-        formatter.for_type(pd.DataFrame, lambda frame: public_table(frame).to_html())
-    else:
-        formatter.type_printers.pop(pd.DataFrame, None)
+    formatter.for_type(pd.DataFrame, lambda frame: report_html(frame, public=public))
+
+
+def report_html(frame: pd.DataFrame, public: bool = False) -> str:
+    """A table as a report shows it: no row numbers, lists as text, small counts hidden if public.
+
+    Examples
+    --------
+    >>> "<th>0</th>" in report_html(pd.DataFrame({"n": [7]}))
+    False
+    """
+    shown = public_table(frame) if public else frame
+    shown = shown.apply(lambda col: col.map(_as_text) if col.dtype == object else col)
+    plain_index = isinstance(shown.index, pd.RangeIndex)
+    return shown.to_html(index=not plain_index, na_rep="", border=0, classes="dataframe impt-table")
+
+
+def _as_text(value):
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(str(v) for v in value)
+    return value
 
 
 def public_table(frame: pd.DataFrame, below: int = 5) -> pd.DataFrame:

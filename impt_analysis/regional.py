@@ -25,7 +25,7 @@ from .graph import flow_graph
 from .study import Study
 from .triangulation import triangulate
 
-__all__ = ["cross_border_flows", "scorecard", "interview_table", "RECOMMENDATIONS"]
+__all__ = ["cross_border_flows", "cross_border_matrix", "scorecard", "interview_table", "RECOMMENDATIONS"]
 
 TIERS = ("identified", "suspected", "exploitative_situation", "at_risk_context")
 
@@ -94,6 +94,27 @@ def cross_border_flows(study: Study) -> pd.DataFrame:
         out.insert(2, "source_name", src["name"].to_numpy()[crossing])
         out.insert(6, "target_name", tgt["name"].to_numpy()[crossing])
     return out
+
+
+def cross_border_matrix(study: Study) -> pd.DataFrame:
+    """Cross-border flows counted from country (rows) to country (columns).
+
+    International bodies (no country) count as ``international``. A cell is the number of
+    reported flows; the diagonal is empty, as those flows do not cross a border.
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> m = cross_border_matrix(load_study())
+    >>> int(m.loc["DK", "international"]) > 0
+    True
+    """
+    flows = cross_border_flows(study)
+    source = flows["source_country"].fillna("international")
+    target = flows["target_country"].fillna("international")
+    order = sorted(set(source) | set(target), key=lambda c: (c == "international", c))
+    matrix = pd.crosstab(source, target).reindex(index=order, columns=order, fill_value=0)
+    return matrix.rename_axis(index="from", columns="to")
 
 
 def scorecard(study: Study, rules: AspectRules | None = None, min_triangulated_share: float = 0.5) -> pd.DataFrame:

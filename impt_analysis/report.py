@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pandas as pd
+
 from . import __version__
 from .study import Study, demo_path
 
@@ -313,4 +315,31 @@ published: the 2010 BSR IMPT report.</p>
 
 
 def _three_aspect_html(table) -> str:
-    return table.to_html(classes="three-aspects", na_rep="")
+    """The nine-country table: each aspect as derived (published), disagreements marked."""
+    from .reference import ASPECTS
+
+    head = "".join(f"<th>{html.escape(t)}</th>" for t in ("Country", "National co-ordination", "Professional networks",
+                                                            "Local/regional input"))
+    rows, notes = [], []
+    for country, row in table.iterrows():
+        cells = []
+        for aspect in ASPECTS:
+            derived, published = row[aspect], row.get(f"{aspect}_published")
+            if published is None or published != published:
+                cells.append(f"<td>{html.escape(derived)}</td>")
+            elif derived == published:
+                cells.append(f"<td>{html.escape(derived)}</td>")
+            else:
+                cells.append(f'<td style="background:#fde0d0">{html.escape(derived)} '
+                             f"(published {html.escape(published)}) &ne;</td>")
+        mark = ""
+        if isinstance(row.get("note"), str) and row["note"]:
+            notes.append(f"<li>{html.escape(country)}: {html.escape(row['note'])}</li>")
+            mark = "<sup>&dagger;</sup>"
+        rows.append(f"<tr><th>{html.escape(country)}{mark}</th>{''.join(cells)}</tr>")
+    agree = int(sum(bool(row[f"{a}_agrees"]) for _, row in table.iterrows() for a in ASPECTS
+                    if row[f"{a}_agrees"] is not pd.NA))
+    total = int(sum(row[f"{a}_agrees"] is not pd.NA for _, row in table.iterrows() for a in ASPECTS))
+    note_html = f"<p>&dagger; The report's prose disagrees with its own table:</p><ul>{''.join(notes)}</ul>" if notes else ""
+    return (f"<p>{agree} of {total} cells agree with the published table; a cell that does not shows both.</p>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{note_html}")

@@ -256,3 +256,13 @@ def test_demo_reach_and_side_information(demo):
     side = side_information(demo, "LT")
     assert len(side) > 0
     assert set(side["levels"].sum()) <= {"local", "regional"}
+
+
+def test_aspect_table_of_the_demo(demo):
+    from impt_analysis import aspect_table
+
+    table = aspect_table(demo, "LT")
+    assert table["aspect"].tolist() == ["National co-ordination", "Professional networks", "Local and regional input"]
+    assert table["derived"].tolist() == ["(X)", "(X)", "-"] and table["published"].tolist() == ["(X)", "(X)", "-"]
+    assert table["agrees"].tolist() == [True, True, True]
+    assert table["evidence"].str.len().gt(20).all()

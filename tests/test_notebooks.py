@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -48,8 +49,11 @@ def test_country_mapping_executes_with_papermill(tmp_path, demo):
                      if c.cell_type == "code" for o in c.outputs)
     verdicts = three_aspects(demo).loc["LT"]
     assert "Information mapping: LT" in text
-    for aspect in ("coordination", "networks", "local_input"):
-        assert f"{aspect.replace('_', ' ')}** ({verdicts[aspect]})" in text
+    names = {"coordination": "National co-ordination", "networks": "Professional networks",
+             "local_input": "Local and regional input"}
+    for aspect, name in names.items():
+        verdict = re.escape(verdicts[aspect])
+        assert re.search(rf"<td>{name}</td>\\n\s*<td>{verdict}</td>", text), (aspect, verdicts[aspect])
     assert not [o for c in book.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     streams = [o for c in book.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "stream"]
     assert streams == [], "no warnings or log noise in a report"

@@ -64,3 +64,11 @@ def test_interview_table(demo):
     table = interview_table(demo, "DK")
     assert table.loc["total", "total"] == (demo.interviews["country"] == "DK").sum()
     assert interview_table(demo).loc["total", "total"] == 60
+
+
+def test_cross_border_matrix_by_hand(build):
+    from impt_analysis.regional import cross_border_matrix
+
+    m = cross_border_matrix(two_countries(build))
+    assert list(m.index) == list(m.columns) == ["DK", "SE", "international"]
+    assert m.loc["DK", "international"] == 1 and m.loc["international", "SE"] == 1 and m.loc["DK", "SE"] == 0
