@@ -52,10 +52,16 @@ def basis(
       :func:`~impt_analysis.triangulate`) together with ``study``. The unit is the *report*:
       each ``knowledge`` row (an interview saying an actor holds the item, at a verification
       level) counts once. The independent sources are the distinct reporting organisations
-      (the interviews' ``actor_id``), as in :func:`~impt_analysis.triangulate`.
+      (the interviews' ``actor_id``), as in :func:`~impt_analysis.triangulate`. A
+      de-identified public export does not say whom a respondent speaks for: there,
+      ``n_sources`` is missing (``<NA>``) wherever there are reports, and ``n_interviews``,
+      the interviews reporting, is the only count of sources (at least as many as the
+      organisations, since two interviews may speak for one organisation).
     - **Case counts** (numbers of children): a frame with ``basis`` and ``source_actor``
       columns, such as ``study.case_counts`` or a selection of it. The unit is the *figure*
-      (a row); the independent sources are the distinct ``source_actor``.
+      (a row); the independent sources are the distinct ``source_actor``. A figure whose
+      ``count`` is missing (suppressed in a public export) still counts as a figure, and
+      makes the ``count`` of its group missing: a sum without it would understate.
 
     Parameters
     ----------
@@ -74,7 +80,7 @@ def basis(
     pandas.DataFrame
         One row (or one per group, the ``by`` columns first), with, for items, ``n_items``,
         ``n_reports``, ``n_interviews``; for case counts, ``n_figures`` and ``count`` (the
-        sum of the figures, missing when there is none). Then for both: one count column
+        sum of the figures, missing when there is none or one is missing). Then for both: one count column
         per verification level (``official``, ``maybe``, ``anecdotal``), ``share_<level>``
         (of the reports or figures; missing when there is none), and ``n_sources``.
 
@@ -128,7 +134,9 @@ def case_count_table(study: Study, country: str | None = None) -> pd.DataFrame:
 
     ``count`` sums the figures of a tier (over child groups and sources). Where two sources
     give a figure for the same child group, both are summed and the group is listed in
-    ``double_counted``: read the figure with care.
+    ``double_counted``: read the figure with care. In a public export a small figure, and any
+    figure that would give it away, is suppressed (its ``count`` missing): the tier's
+    ``count`` is then missing too, while ``n_figures`` still counts the suppressed figure.
 
     Parameters
     ----------
@@ -195,10 +203,13 @@ def _item_basis(study: Study, items: Iterable[str] | None, by: list[str]) -> pd.
             raise ValueError(f"basis: item id(s) not in the study's items.csv: {', '.join(map(str, unknown[:10]))}")
         scope = catalogue[catalogue["item_id"].isin(wanted)]
     _check_columns(scope, by, "the items table")
+    # A public export has no interviews.actor_id: the reporting organisations are unknown.
+    known = "actor_id" in study.interviews.columns
+    reporters = (study.interviews[["interview_id", "actor_id"]].rename(columns={"actor_id": "reporter"}) if known
+                 else study.interviews[["interview_id"]].assign(reporter=pd.NA))
     reports = (
         study.knowledge[study.knowledge["item_id"].isin(scope["item_id"])]
-        .merge(study.interviews[["interview_id", "actor_id"]].rename(columns={"actor_id": "reporter"}),
-               on="interview_id", how="left")
+        .merge(reporters, on="interview_id", how="left")
         .merge(scope[["item_id", *by]], on="item_id", how="left")
     )
     codes = _codes(study.knowledge["verification"], "verification")
@@ -206,7 +217,10 @@ def _item_basis(study: Study, items: Iterable[str] | None, by: list[str]) -> pd.
     counts = _group(scope, by).agg(n_items=("item_id", "nunique"))
     extra = _group(reports, by).agg(n_reports=("item_id", "size"), n_interviews=("interview_id", "nunique"))
     out = counts.join(extra, how="left").join(mix, how="left")
-    return _finish(out, codes, by, "n_reports")
+    out = _finish(out, codes, by, "n_reports")
+    if not known:
+        out["n_sources"] = out["n_sources"].astype("Int64").mask(out["n_reports"] > 0)
+    return out
 
 
 def _case_basis(cases: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -215,7 +229,10 @@ def _case_basis(cases: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     mix = _mix(cases, "basis", codes, "source_actor", by)
     figures = _group(cases, by).agg(n_figures=("basis", "size"))
     if "count" in cases.columns:
-        figures = figures.join(_group(cases, by)["count"].sum(min_count=1).astype("Int64"))
+        # A suppressed (missing) figure makes its group's sum unknown, not smaller.
+        total = _group(cases, by)["count"].sum(min_count=1).astype("Int64")
+        unknown = _group(cases.assign(_missing=cases["count"].isna()), by)["_missing"].any()
+        figures = figures.join(total.mask(unknown.reindex(total.index, fill_value=False)))
     out = figures.join(mix, how="left")
     return _finish(out, codes, by, "n_figures")
 
