@@ -142,17 +142,23 @@ def scorecard(study: Study, rules: AspectRules | None = None, min_triangulated_s
         co-ordination actor and a research actor). Then the figures behind them:
         ``tiers_disseminated``, ``share_triangulated``, and ``met`` (how many of the seven hold).
 
+        In a public export whose interview sectors are generalised, some items are
+        ``sectors_unknown`` (:func:`~impt_analysis.triangulate`): ``share_triangulated`` is
+        then missing (NaN), and ``triangulated`` is known (True or False) only when every
+        way of counting those items gives the same answer, otherwise ``<NA>`` (the column is
+        then of the nullable ``boolean`` type). ``met`` counts the checks known to hold.
+
     Examples
     --------
     >>> from impt_analysis import load_study
     >>> card = scorecard(load_study())
-    >>> card.loc["DE", ["coordination_exists", "four_tiers"]].tolist()
+    >>> [bool(v) for v in card.loc["DE", ["coordination_exists", "four_tiers"]]]
     [False, False]
     """
     rules = _rules(rules)
     aspects = three_aspects(study, rules)
     tri = triangulate(study)
-    tri = tri[tri["status"].isin(["triangulated", "corroborated", "single_source"])]
+    tri = tri[tri["status"].isin(["triangulated", "sectors_unknown", "corroborated", "single_source"])]
     rows = []
     for country in study.countries:
         G = flow_graph(study, country)
@@ -165,6 +171,14 @@ def scorecard(study: Study, rules: AspectRules | None = None, min_triangulated_s
         tiers = sorted(set(counts["tier"].astype(str)) & set(TIERS), key=TIERS.index)
         items = tri[tri["country"] == country]
         share = float((items["status"] == "triangulated").mean()) if len(items) else 0.0
+        # Items a public export cannot settle: the share lies between share and share + unsettled.
+        unsettled = float((items["status"] == "sectors_unknown").mean()) if len(items) else 0.0
+        if unsettled == 0:
+            triangulated = share >= min_triangulated_share
+        elif share >= min_triangulated_share or share + unsettled < min_triangulated_share:
+            triangulated, share = share >= min_triangulated_share, float("nan")
+        else:
+            triangulated, share = pd.NA, float("nan")
         research = {n for n, d in home.items() if d.get("sector") == "research"}
         rows.append({
             "country": country,
@@ -173,11 +187,13 @@ def scorecard(study: Study, rules: AspectRules | None = None, min_triangulated_s
             "basis_stated": bool(len(counts)) and bool(counts["basis"].notna().all() & counts["source_actor"].notna().all()),
             "local_reaches_national": aspects.loc[country, "local_input"] != "-",
             "ngos_feed_in": any(d.get("sector") == "ngo" and n in reaching for n, d in home.items()),
-            "triangulated": share >= min_triangulated_share,
+            "triangulated": triangulated,
             "research_contact": any(G.has_edge(t, r) or G.has_edge(r, t) for t in targets for r in research),
             "tiers_disseminated": len(tiers),
             "share_triangulated": round(share, 2),
         })
     card = pd.DataFrame(rows).set_index("country")
-    card["met"] = card[list(RECOMMENDATIONS)].sum(axis=1)
+    if card["triangulated"].isna().any():
+        card["triangulated"] = card["triangulated"].astype("boolean")
+    card["met"] = card[list(RECOMMENDATIONS)].fillna(False).astype(bool).sum(axis=1)
     return card

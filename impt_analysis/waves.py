@@ -46,7 +46,9 @@ def wave_indicators(study: Study, rules: AspectRules | None = None) -> pd.DataFr
         regional actors with a path to co-ordination, :func:`~impt_analysis.reach`),
         ``side_items`` (:func:`~impt_analysis.side_information`), ``triangulated_items``
         (:func:`~impt_analysis.triangulate`), ``barriers_per_interview`` (barrier rows per
-        interview) and ``n_interviews``.
+        interview) and ``n_interviews``. In a public export whose interview sectors are
+        generalised, ``triangulated_items`` is missing (NaN) for a country with items whose
+        triangulation the export cannot settle (``sectors_unknown``).
     """
     aspects = three_aspects(study, rules)
     tri = triangulate(study)
@@ -60,11 +62,18 @@ def wave_indicators(study: Study, rules: AspectRules | None = None) -> pd.DataFr
             **{a: aspects.loc[country, a] for a in ASPECTS},
             "share_reaching": float(reached.mean()) if len(reached) else 0.0,
             "side_items": len(side_information(study, country, rules)),
-            "triangulated_items": int(((tri["country"] == country) & (tri["status"] == "triangulated")).sum()),
+            "triangulated_items": _triangulated_items(tri[tri["country"] == country]),
             "barriers_per_interview": study.barriers["interview_id"].isin(ids).sum() / n_interviews,
             "n_interviews": n_interviews,
         })
     return pd.DataFrame(rows).set_index("country")
+
+
+def _triangulated_items(tri: pd.DataFrame) -> int | float:
+    """Items triangulated; NaN when a public export cannot tell for some (a count would understate)."""
+    if (tri["status"] == "sectors_unknown").any():
+        return float("nan")
+    return int((tri["status"] == "triangulated").sum())
 
 
 def compare_studies(before: Study, after: Study, rules: AspectRules | None = None) -> pd.DataFrame:
@@ -85,7 +94,9 @@ def compare_studies(before: Study, after: Study, rules: AspectRules | None = Non
         For each indicator (``share_reaching``, ``side_items``, ``triangulated_items``,
         ``barriers_per_interview``): ``_before``, ``_after`` and ``_change`` (after minus
         before; for side items and barriers a fall is an improvement). ``improved`` counts the
-        aspects and indicators that got better, ``worse`` those that got worse.
+        aspects and indicators that got better, ``worse`` those that got worse; an indicator
+        missing in either wave (see :func:`wave_indicators`) has a missing change and counts
+        in neither.
     """
     a, b = wave_indicators(before, rules), wave_indicators(after, rules)
     countries = [c for c in a.index if c in b.index]

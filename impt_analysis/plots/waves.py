@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -44,7 +45,9 @@ def draw_change(change: pd.DataFrame, before: Study | None = None, after: Study 
         Three panels (share of local and regional actors reaching co-ordination,
         side-information items, triangulated items); an arrow per country from the earlier
         value (hollow) to the later one (filled), green where it improved, vermillion where it
-        got worse; the aspects whose verdict changed are written beside the country.
+        got worse; the aspects whose verdict changed are written beside the country. A value
+        missing in either wave (a public export that cannot settle triangulation) is not
+        drawn: "not known" is written in its place.
     """
     needed = [f"{name}_{when}" for name, *_ in _PANELS for when in ("before", "after")]
     missing = [c for c in needed if c not in change.columns]
@@ -56,6 +59,10 @@ def draw_change(change: pd.DataFrame, before: Study | None = None, after: Study 
     for ax, (name, title, unit, higher_is_better) in zip(axes, _PANELS):
         for y, country in enumerate(countries):
             old, new = float(change.loc[country, f"{name}_before"]), float(change.loc[country, f"{name}_after"])
+            if np.isnan(old) or np.isnan(new):
+                ax.text(0.02, y, "not known", transform=ax.get_yaxis_transform(), va="center", fontsize=8,
+                        color=MUTED, style="italic", gid=f"unknown:{name}:{country}")
+                continue
             better = (new > old) if higher_is_better else (new < old)
             colour = MUTED if new == old else OKABE_ITO["bluish_green"] if better else OKABE_ITO["vermillion"]
             if new != old:
