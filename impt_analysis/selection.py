@@ -14,9 +14,10 @@ What a selection matches
 Every filter is optional; an empty :class:`Selection` matches the whole study, and each filter
 only ever narrows. Step by step:
 
-1. **Interviews** are those in the ``country`` and ``sector`` (the interview's own), and, when a
-   ``search`` word is given, with at least one coded excerpt containing it (case-insensitive,
-   a literal substring: "police" also finds "policeman").
+1. **Interviews** are those in the ``country`` and ``sector`` (the interview's own, as
+   published: in a public export perhaps a group such as ``civil_society``, or ``any_sector``),
+   and, when a ``search`` word is given, with at least one coded excerpt containing it
+   (case-insensitive, a literal substring: "police" also finds "policeman").
 2. **Knowledge** rows are those reported in these interviews about an item of the ``country``
    (the item's country) and ``child_group``, with the chosen ``verification``.
 3. When a ``child_group`` or a ``verification`` is chosen, the interviews are narrowed to those
@@ -234,22 +235,25 @@ def matching_interviews(view: Study) -> pd.DataFrame:
         ``interview_id``, ``country``, ``date``, ``sector``, ``level``, ``respondent`` (the
         interviewed actor's role description, when the study has names), and the number of the
         selection's ``knowledge`` rows, ``flows``, ``barriers`` and ``codings`` it reported.
+        For a public export: ``year`` in place of ``date``, the sector and level as published
+        (perhaps generalised, e.g. ``any_sector``), and no ``respondent`` (the export does not
+        say whom the respondent speaks for).
 
     Examples
     --------
     >>> from impt_analysis import load_study
     >>> matching_interviews(select(load_study(), Selection(country="DK", sector="police")))["flows"].tolist()
-    [5]
+    [7]
     """
     i = view.interviews
     out = pd.DataFrame({
         "interview_id": i["interview_id"].astype(str),
         "country": i["country"].astype(str),
-        "date": i["date"].dt.strftime("%Y-%m-%d"),
+        **({"date": i["date"].dt.strftime("%Y-%m-%d")} if "date" in i.columns else {"year": i["year"]}),
         "sector": i["sector"].astype(str),
         "level": i["level"].astype(str),
     })
-    if "name" in view.actors.columns:
+    if "name" in view.actors.columns and "actor_id" in i.columns:
         out["respondent"] = i["actor_id"].map(view.actors.set_index("actor_id")["name"]).astype(object)
     for name in ("knowledge", "flows", "barriers", "codings"):
         counts = getattr(view, name)["interview_id"].value_counts()
@@ -273,7 +277,7 @@ def matching_items(view: Study) -> pd.DataFrame:
     >>> from impt_analysis import load_study
     >>> t = matching_items(select(load_study(), Selection(country="DK", child_group="au_pairs")))
     >>> t[["item_id", "interviews", "strongest"]].to_dict("records")
-    [{'item_id': 'DK-T001', 'interviews': 3, 'strongest': 'anecdotal'}]
+    [{'item_id': 'DK-T001', 'interviews': 2, 'strongest': 'maybe'}]
     """
     items, k = view.items, view.knowledge
     columns = ["item_id", "country", "label", "info_type", "child_group", "theme"]
@@ -308,7 +312,7 @@ def matching_excerpts(view: Study) -> pd.DataFrame:
     >>> from impt_analysis import load_study
     >>> t = matching_excerpts(select(load_study(), Selection(country="DK", search="quarter")))
     >>> t.loc[0, ["segment_id", "codes"]].tolist()
-    ['S000003', 'professional_networks']
+    ['S000015', 'professional_networks']
     """
     c = view.codings
     columns = ["segment_id", "interview_id", "codes", "coders", "excerpt"]
