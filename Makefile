@@ -24,7 +24,7 @@ report: $(STAMP)
 	$(BIN)/impt report --out reports
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests --nbval-lax notebooks
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests --nbval-lax notebooks --doctest-modules impt_analysis
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -187,7 +187,7 @@ def default_codebook() -> pd.DataFrame:
 
     Examples
     --------
-    >>> default_codebook().groupby("category").size()["tier"]
+    >>> int(default_codebook().groupby("category").size()["tier"])
     4
     """
     rows = [

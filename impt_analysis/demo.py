@@ -478,7 +478,7 @@ def generate_study(n_interviews: int = 60, seed: int = DEMO_SEED, wave: int = 1)
     Examples
     --------
     >>> study = generate_study(90, seed=1)
-    >>> study.interviews.groupby("country").size().between(9, 11).all()
+    >>> bool(study.interviews.groupby("country").size().between(9, 11).all())
     True
     """
     if n_interviews < 9:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,11 @@ from impt_analysis import load_study, study_from_tables
 from impt_analysis.study import demo_path
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO.parent / "shared" / "samples" / "refi-qda"
+# The shared REFI-QDA samples live beside the checkout (``../shared``); IMPT_SHARED overrides.
+SAMPLES = next((p / "samples" / "refi-qda" for p in
+                ([Path(os.environ["IMPT_SHARED"])] if os.environ.get("IMPT_SHARED") else [])
+                + [REPO.parent / "shared", REPO.parent.parent / "shared", Path("/work/shared")]
+                if (p / "samples" / "refi-qda").is_dir()), REPO.parent / "shared" / "samples" / "refi-qda")
 
 
 @pytest.fixture(scope="session")
