@@ -188,6 +188,7 @@ def _run_job(job: Job, out: str, prov: dict, notebooks: str) -> JobResult:
 
     started = time.perf_counter()
     executed = Path(out) / "notebooks" / f"{job.name}.ipynb"
+    _kernel_log_to(Path(out) / "notebooks" / f"{job.name}.log")
     try:
         papermill.execute_notebook(str(Path(notebooks) / f"{job.notebook}.ipynb"), str(executed),
                                    parameters=job.parameters, kernel_name="python3", progress_bar=False,
@@ -203,6 +204,17 @@ def _run_job(job: Job, out: str, prov: dict, notebooks: str) -> JobResult:
     page = Path(out) / f"{job.name}.html"
     page.write_text(_decorate(body, {**prov, "parameters": job.parameters}, job.title), encoding="utf-8")
     return JobResult(job, True, html=str(page), executed=str(executed), seconds=time.perf_counter() - started)
+
+
+def _kernel_log_to(path: Path) -> None:
+    """Send this worker's stderr (and its kernels') to a log file, not the user's terminal.
+
+    Kernels print start-up and shutdown messages on stderr; they are no news to the person
+    running the reports, but are kept beside the executed notebook for inspection.
+    """
+    log_file = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(log_file, 2)
+    os.close(log_file)
 
 
 def run_report(data: str | Path | None = None, countries: list[str] | None = None, out: str | Path = "reports",

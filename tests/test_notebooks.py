@@ -69,3 +69,22 @@ def test_unknown_country_is_refused_at_once(tmp_path):
                                    cwd=str(REPO / "notebooks"))
     assert info.value.ename == "ValueError" and "unknown country code 'XX'" in info.value.evalue
     assert info.value.exec_count <= 3  # the check runs before any analysis
+
+
+def test_regional_overview_compares_with_a_later_wave(tmp_path):
+    """With compare_with, the overview shows the change table and its figure."""
+    import papermill
+
+    from impt_analysis.demo import generate_study
+    from impt_analysis.study import write_study
+
+    later = write_study(generate_study(wave=2), tmp_path / "wave2")
+    out = tmp_path / "overview.ipynb"
+    papermill.execute_notebook(str(REPO / "notebooks" / "regional_overview.ipynb"), str(out),
+                               parameters={"data": None, "compare_with": str(later), "public": False},
+                               kernel_name="python3", progress_bar=False, cwd=str(REPO / "notebooks"))
+    book = nbformat.read(out, as_version=4)
+    last = [c for c in book.cells if c.cell_type == "code"][-1]
+    kinds = [set(o.get("data", {})) for o in last.outputs]
+    assert any("text/html" in k for k in kinds) and any("image/png" in k for k in kinds)
+    assert "coordination_change" in json.dumps([o.get("data", {}) for o in last.outputs])
