@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 from .coordination import AspectRules, aspect_table, compare_with_reference, reach, side_information, three_aspects
 from .graph import build_graph, flow_graph, who_knows_what
 from .agreement import agreement
-from .barriers import barrier_cooccurrence, barrier_excerpts, barrier_table, blocked_links
+from .barriers import barrier_cooccurrence, barrier_crosstab, barrier_excerpts, barrier_table, blocked_links
 from .basis import basis, case_count_table
 from .brokerage import brokerage, brokers
 from .channels import recommend_channels
@@ -45,6 +45,7 @@ __all__ = [
     "barrier_table",
     "basis",
     "blocked_links",
+    "barrier_crosstab",
     "barrier_excerpts",
     "brokerage",
     "brokers",

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .study import Study
 
-__all__ = ["barrier_table", "barrier_cooccurrence", "blocked_links", "barrier_excerpts", "GROUPINGS"]
+__all__ = ["barrier_table", "barrier_crosstab", "barrier_cooccurrence", "blocked_links", "barrier_excerpts", "GROUPINGS"]
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +89,33 @@ def barrier_table(study: Study, by: str | None = "country", country: str | None 
     out["barrier"] = pd.Categorical(out["barrier"], categories=study.barriers["barrier"].cat.categories)
     out["label"] = out["barrier"].astype(str).map(_labels(study, "barrier"))
     return out[[*keys, "barrier", "label", "interviews", "n_interviews", "share", "mentions", "mean_severity"]]
+
+
+def barrier_crosstab(study: Study, by: str = "sector", country: str | None = None,
+                     value: str = "interviews") -> pd.DataFrame:
+    """Barriers (rows, by label) against the groups of ``by`` (columns): a report-sized view.
+
+    The wide form of :func:`barrier_table`: each cell is ``value`` (``interviews`` naming the
+    barrier, or their ``share`` of the group's interviews); only barriers named at least once
+    are shown, and the last row, ``interviews``, is the number of interviews of each group.
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> table = barrier_crosstab(load_study(), by="level", country="DK")
+    >>> int(table.loc["interviews"].sum())
+    7
+    """
+    if value not in ("interviews", "share"):
+        raise ValueError(f"barrier_crosstab: value must be 'interviews' or 'share', not {value!r}")
+    long = barrier_table(study, by=by, country=country)
+    long = long[long.groupby("barrier", observed=True)["interviews"].transform("sum") > 0]
+    wide = long.pivot_table(index="label", columns=by, values=value, observed=True, sort=False, aggfunc="first")
+    sizes = long.drop_duplicates(by).set_index(by)["n_interviews"]
+    wide.loc["interviews"] = sizes.reindex(wide.columns)
+    if value == "interviews":
+        wide = wide.astype("int64")
+    return wide.rename_axis(index="barrier", columns=by)
 
 
 def barrier_cooccurrence(study: Study, country: str | None = None) -> pd.DataFrame:

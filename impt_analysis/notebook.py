@@ -82,6 +82,7 @@ def setup(public: bool = False) -> None:
     pd.set_option("display.max_rows", 200)
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.max_colwidth", 120)
+    pd.set_option("display.precision", 2)
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - outside Jupyter

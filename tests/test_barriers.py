@@ -187,3 +187,17 @@ def test_barrier_excerpts_only_barrier_codes(build):
     assert rows[["segment_id", "barrier", "excerpt", "sector"]].values.tolist() == \
         [["S1", "data_protection_rules", "rules", "child_protection"]]
     assert barrier_excerpts(s)["segment_id"].tolist() == ["S1", "S3"]
+
+
+def test_barrier_crosstab_by_hand(study):
+    """DK: I1 (local child protection) names data protection and weak police links; I2 (local
+    NGO) trust and weak links; I3 (national government) feedback and data protection."""
+    from impt_analysis import barrier_crosstab
+
+    table = barrier_crosstab(study, by="level", country="DK")
+    assert list(table.columns) == ["local", "national"]
+    assert table.loc["Weak links between police and child protection"].tolist() == [2, 0]
+    assert table.loc["Data protection rules"].tolist() == [1, 1]
+    assert table.loc["interviews"].tolist() == [2, 1]
+    shares = barrier_crosstab(study, by="level", country="DK", value="share")
+    assert shares.loc["Data protection rules", "local"] == 0.5
