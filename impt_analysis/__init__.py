@@ -10,63 +10,70 @@ True
 
 __version__ = "0.1.0"
 
-from .coordination import AspectRules, aspect_table, compare_with_reference, reach, side_information, three_aspects
-from .graph import build_graph, flow_graph, who_knows_what
-from .agreement import agreement
-from .barriers import barrier_cooccurrence, barrier_crosstab, barrier_excerpts, barrier_table, blocked_links
-from .basis import basis, case_count_table
-from .brokerage import brokerage, brokers
-from .channels import recommend_channels
-from .codings import code_cooccurrence, code_frequencies
-from .export import export_graph
-from .reference import reference_table
-from .publish import check_disclosure, export_public
-from .regional import cross_border_flows, cross_border_matrix, interview_table, scorecard
-from .triangulation import triangulate
+# The study: load, validate, write
 from .study import Study, load_study, study_from_tables, write_study
-from .suppression import suppress_small_cells
 from .validation import Problem, StudyValidationError
+from .reference import reference_table
+
+# The information-flow graph and the study's questions
+from .graph import build_graph, flow_graph, who_knows_what
+from .coordination import AspectRules, aspect_table, compare_with_reference, reach, side_information, three_aspects
+from .regional import cross_border_flows, cross_border_matrix, interview_table, scorecard
+from .brokerage import brokerage, brokers
+from .triangulation import triangulate
+from .basis import basis, case_count_table
+from .barriers import barrier_cooccurrence, barrier_crosstab, barrier_excerpts, barrier_table, blocked_links
+from .codings import code_cooccurrence, code_frequencies
+from .agreement import agreement
+
+# From diagnosis to action
+from .channels import recommend_channels
 from .waves import compare_studies
+
+# Sharing: graph files, public exports
+from .export import export_graph
+from .publish import check_disclosure, export_public
+from .suppression import suppress_small_cells
 
 __all__ = [
     "__version__",
     "AspectRules",
-    "aspect_table",
-    "agreement",
-    "build_graph",
-    "compare_with_reference",
-    "flow_graph",
-    "reach",
-    "side_information",
-    "three_aspects",
-    "who_knows_what",
-    "export_graph",
-    "barrier_cooccurrence",
-    "barrier_table",
-    "basis",
-    "blocked_links",
-    "barrier_crosstab",
-    "barrier_excerpts",
-    "brokerage",
-    "brokers",
-    "cross_border_flows",
-    "cross_border_matrix",
-    "interview_table",
-    "scorecard",
-    "case_count_table",
-    "code_cooccurrence",
-    "code_frequencies",
-    "triangulate",
     "Problem",
     "Study",
     "StudyValidationError",
-    "load_study",
-    "reference_table",
-    "study_from_tables",
-    "write_study",
-    "recommend_channels",
-    "compare_studies",
+    "agreement",
+    "aspect_table",
+    "barrier_cooccurrence",
+    "barrier_crosstab",
+    "barrier_excerpts",
+    "barrier_table",
+    "basis",
+    "blocked_links",
+    "brokerage",
+    "brokers",
+    "build_graph",
+    "case_count_table",
     "check_disclosure",
+    "code_cooccurrence",
+    "code_frequencies",
+    "compare_studies",
+    "compare_with_reference",
+    "cross_border_flows",
+    "cross_border_matrix",
+    "export_graph",
     "export_public",
+    "flow_graph",
+    "interview_table",
+    "load_study",
+    "reach",
+    "recommend_channels",
+    "reference_table",
+    "scorecard",
+    "side_information",
+    "study_from_tables",
     "suppress_small_cells",
+    "three_aspects",
+    "triangulate",
+    "who_knows_what",
+    "write_study",
 ]
