@@ -49,6 +49,9 @@ def main():
     Examples:
       impt validate                    # the bundled synthetic demonstration study
       impt validate path/to/study      # your own study folder
+      impt report --out reports/       # rerun every report into an HTML site
+      impt import-qdpx project.qdpx --mapping mapping.yaml --out study/
+      impt export-public --data study/ --out public/
       impt demo-data --out demo/       # write the demonstration study as CSV files
     """
 
