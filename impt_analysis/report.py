@@ -177,7 +177,40 @@ def _decorate(page: str, prov: dict, title: str) -> str:
     return page[:close] + footer_html(prov) + page[close:]
 
 
-def _run_job(job: Job, out: str, prov: dict, notebooks: str) -> JobResult:
+_WORKER_KERNEL = None  # the kernel a worker process reuses from one notebook to the next
+
+
+def _warm_kernel(cwd: str):
+    """This worker's kernel, started on first use and emptied (``%reset -f``) before each notebook.
+
+    Starting a kernel and importing pandas, networkx and matplotlib into it takes seconds;
+    the worker pays that once, not once per notebook. Each notebook starts from an empty
+    namespace and runs its own imports and set-up, so it sees no variable of the one before.
+    The kernel is shut down when the worker exits.
+    """
+    global _WORKER_KERNEL
+    from multiprocessing.util import Finalize
+
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    km = _WORKER_KERNEL
+    if km is None or not run_sync(km.is_alive)():
+        km = AsyncKernelManager(kernel_name="python3")
+        run_sync(km.start_kernel)(cwd=cwd)
+        Finalize(km, run_sync(km.shutdown_kernel), kwargs={"now": True}, exitpriority=10)
+        _WORKER_KERNEL = km
+    client = km.blocking_client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        client.execute_interactive("%reset -f", timeout=60, store_history=False)
+    finally:
+        client.stop_channels()
+    return km
+
+
+def _run_job(job: Job, out: str, prov: dict, notebooks: str, reuse_kernel: bool = True) -> JobResult:
     """Execute one notebook with papermill and convert it to HTML (runs in a worker process)."""
     import time
 
@@ -190,9 +223,10 @@ def _run_job(job: Job, out: str, prov: dict, notebooks: str) -> JobResult:
     executed = Path(out) / "notebooks" / f"{job.name}.ipynb"
     _kernel_log_to(Path(out) / "notebooks" / f"{job.name}.log")
     try:
+        engine = {"km": _warm_kernel(notebooks)} if reuse_kernel else {}
         papermill.execute_notebook(str(Path(notebooks) / f"{job.notebook}.ipynb"), str(executed),
                                    parameters=job.parameters, kernel_name="python3", progress_bar=False,
-                                   cwd=notebooks, log_output=False, request_save_on_cell_execute=False)
+                                   cwd=notebooks, log_output=False, request_save_on_cell_execute=False, **engine)
     except PapermillExecutionError as err:
         return JobResult(job, False, executed=str(executed), error=f"{err.ename}: {err.evalue}",
                          cell=err.cell_index, seconds=time.perf_counter() - started)

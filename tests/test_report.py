@@ -111,3 +111,27 @@ def test_failed_notebook_is_reported_and_kept(tmp_path, monkeypatch):
     assert "FAILED barrier_analysis_DK" in result.output and "ZeroDivisionError" in result.output
     assert (tmp_path / "r" / "notebooks" / "barrier_analysis_DK.ipynb").is_file()
     assert (tmp_path / "r" / "country_mapping_DK.html").is_file()
+
+
+def test_a_reused_kernel_starts_each_notebook_empty(tmp_path):
+    """Workers reuse their kernel, but each notebook sees nothing of the one before."""
+    from impt_analysis import report
+
+    km = report._warm_kernel(str(tmp_path))
+    client = km.blocking_client()
+    client.start_channels()
+    client.wait_for_ready(timeout=60)
+    client.execute_interactive("leftover = 42", timeout=30)
+    client.stop_channels()
+    assert report._warm_kernel(str(tmp_path)) is km  # the same kernel, still alive
+    client = km.blocking_client()
+    client.start_channels()
+    outputs = []
+    reply = client.execute_interactive("print('leftover' in dir())", timeout=30,
+                                       output_hook=lambda msg: outputs.append(msg["content"].get("text", "")))
+    client.stop_channels()
+    assert reply["content"]["status"] == "ok" and "False" in "".join(outputs)
+    from jupyter_core.utils import run_sync
+
+    run_sync(km.shutdown_kernel)(now=True)
+    report._WORKER_KERNEL = None
