@@ -3,8 +3,8 @@
 One run executes, through papermill's Python API, the country mapping notebook for each
 country, the barrier analysis for each country and for the whole region ("ALL"), and the
 regional overview; keeps the executed notebooks; converts each to HTML without code; and
-writes ``index.html`` linking them all. Runs go in parallel; a notebook that fails does not
-stop the others. Every page carries a provenance footer, and a banner when the data are the
+writes ``index.html`` linking them all. Runs go in parallel, each worker reusing one kernel
+(emptied before every notebook); a notebook that fails does not stop the others. Every page carries a provenance footer, and a banner when the data are the
 synthetic demonstration study.
 
 Examples
