@@ -13,11 +13,13 @@ Examples
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-__all__ = ["Field", "Table", "TABLES", "TABLE_ORDER", "PUBLIC_TABLES", "GENERATED_COLUMNS", "tables_for", "table_schema",
+__all__ = ["Field", "Table", "TABLES", "TABLE_ORDER", "PUBLIC_TABLES", "GENERATED_COLUMNS", "tables_for", "package_name", "table_schema",
            "package_descriptor"]
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -266,6 +268,19 @@ PUBLIC_TABLES: dict[str, Table] = {name: _public_table(t) for name, t in TABLES.
 def tables_for(meta: dict) -> dict[str, Table]:
     """The table definitions a package's metadata calls for: public or full."""
     return PUBLIC_TABLES if meta.get("impt:public") else TABLES
+
+
+def package_name(title: str, default: str = "study") -> str:
+    """A Data Package ``name`` (lower case, digits, ``.``, ``_``, ``-``) made from a title.
+
+    Examples
+    --------
+    >>> package_name("Coding round 2, Tallinn")
+    'coding-round-2-tallinn'
+    >>> package_name("???", default="imported-study")
+    'imported-study'
+    """
+    return re.sub(r"[^a-z0-9._-]+", "-", title.casefold()).strip("-") or default
 
 
 def table_schema(table: Table, codebook: pd.DataFrame, present: list[str] | None = None) -> dict:

@@ -19,14 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from .codebook import default_codebook
-from .schema import TABLE_ORDER, TABLES
+from .schema import TABLE_ORDER, TABLES, package_name
 from .study import Study, study_from_tables
 from .validation import Problem, StudyValidationError
 
@@ -263,7 +262,7 @@ def read_workbook(path: str | Path, meta: dict | None = None) -> Study:
     finally:
         wb.close()
     meta = dict(meta if meta is not None else package or {
-        "name": re.sub(r"[^a-z0-9._-]+", "-", path.stem.casefold()).strip("-") or "study",
+        "name": package_name(path.stem),
         "title": path.stem, "description": f"Entered in the coding template {path.name}."})
     try:
         study = study_from_tables(tables, meta)

@@ -125,6 +125,16 @@ def test_case_variables_on_the_text_source(tmp_path):
     assert study.actors["country"].tolist() == ["DK", "EE"]
 
 
+def test_a_value_without_a_variable_reference_is_ignored(tmp_path):
+    """A VariableValue whose VariableRef has no targetGUID names no variable: it is skipped,
+    as a value with no VariableRef at all, and the other values still count."""
+    orphan = "<VariableValue><VariableRef/><TextValue>Norway</TextValue></VariableValue>"
+    v1 = orphan + value("Country", "DK") + value("Sector", "police") + value("Level", "local") + value("Date", "2010-03-01")
+    v2 = value("Country", "EE") + value("Sector", "health") + value("Level", "national") + value("Date", "2010-03-02")
+    study = read_qdpx(two_sources(tmp_path, v1, v2))
+    assert study.interviews["country"].tolist() == ["DK", "EE"]
+
+
 def test_conflicting_values_are_an_error_naming_both_places(tmp_path):
     cases = f'<Cases><Case guid="{G(701)}" name="Land A">{value("Country", "SE")}<SourceRef targetGUID="{G(3001)}"/></Case></Cases>'
     v1 = value("Country", "DK") + value("Sector", "police") + value("Level", "local") + value("Date", "2010-03-01")

@@ -17,10 +17,10 @@ Examples
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from ..schema import package_name
 from ..study import Study, study_from_tables
 from .archive import MAX_ENTRIES, MAX_UNCOMPRESSED_BYTES, Archive, parse_project
 from .cases import interviews_and_actors
@@ -101,7 +101,7 @@ def _meta(root: ET.Element, path: Path, summary: ImportSummary) -> dict:
     name = root.get("name") or path.stem
     description = (root.findtext("Description") or "").strip()
     meta = {
-        "name": re.sub(r"[^a-z0-9._-]+", "-", name.casefold()).strip("-") or "imported-study",
+        "name": package_name(name, "imported-study"),
         "title": name,
         "description": f"Imported from the REFI-QDA project {path.name}"
                        + (f" (exported by {root.get('origin')})" if root.get("origin") else "") + ".",
