@@ -104,9 +104,12 @@ def report_html(frame: pd.DataFrame, public: bool = False) -> str:
     --------
     >>> "<th>0</th>" in report_html(pd.DataFrame({"n": [7]}))
     False
+    >>> "<td>yes</td>" in report_html(pd.DataFrame({"met": [True]}))
+    True
     """
     shown = public_table(frame) if public else frame
     shown = shown.apply(lambda col: col.map(_as_text) if col.dtype == object else col)
+    shown = shown.apply(lambda col: col.map(_yes_no) if col.dtype in (bool, "boolean") else col)
     plain_index = isinstance(shown.index, pd.RangeIndex)
     return shown.to_html(index=not plain_index, na_rep="", border=0, classes="dataframe impt-table")
 
@@ -115,6 +118,12 @@ def _as_text(value):
     if isinstance(value, (list, tuple, set)):
         return ", ".join(str(v) for v in value)
     return value
+
+
+def _yes_no(value) -> str:
+    if value is pd.NA or value is None:
+        return "not known"  # e.g. a check a public export cannot settle
+    return "yes" if value else "no"
 
 
 def public_table(frame: pd.DataFrame, below: int = 5) -> pd.DataFrame:
