@@ -17,7 +17,9 @@ from .reference import reference_table
 
 # The information-flow graph and the study's questions
 from .graph import build_graph, flow_graph, who_knows_what
-from .coordination import AspectRules, aspect_table, compare_with_reference, reach, side_information, three_aspects
+from .rules import AspectRules
+from .coordination import aspect_table, compare_with_reference, three_aspects
+from .reach import reach, side_information
 from .regional import cross_border_flows, cross_border_matrix, interview_table, scorecard
 from .brokerage import brokerage, brokers
 from .triangulation import triangulate

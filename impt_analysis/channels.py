@@ -22,7 +22,9 @@ import logging
 import networkx as nx
 import pandas as pd
 
-from .coordination import AspectRules, _rules, coordination_actors, side_information, three_aspects
+from .coordination import three_aspects
+from .reach import side_information
+from .rules import AspectRules, coordination_actors, rules_or_default
 from .graph import VERIFICATION_ORDER, flow_graph
 from .study import Study
 
@@ -62,7 +64,7 @@ def channel_candidates(study: Study, country: str, rules: AspectRules | None = N
     >>> all(isinstance(s, str) and isinstance(t, str) for s, t in pairs)
     True
     """
-    rules = _rules(rules)
+    rules = rules_or_default(rules)
     G = flow_graph(study, country)
     reaching = _reaching(_followed(G, rules.reach_regular_only), coordination_actors(G, country, rules))
     home = _home(G, country)
@@ -142,7 +144,7 @@ def recommend_channels(study: Study, country: str, k: int = 3, candidates: list[
     >>> recommend_channels(load_study(), "LT", k=1)["rank"].tolist()
     [1]
     """
-    rules = _rules(rules)
+    rules = rules_or_default(rules)
     if not isinstance(k, int) or k < 1:
         raise ValueError(f"recommend_channels: k must be a positive integer, not {k!r}")
     if country not in study.countries:

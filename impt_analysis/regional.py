@@ -20,7 +20,8 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from .coordination import AspectRules, _rules, coordination_actors, three_aspects
+from .coordination import three_aspects
+from .rules import AspectRules, coordination_actors, rules_or_default
 from .graph import flow_graph
 from .study import Study
 from .triangulation import triangulate
@@ -155,7 +156,7 @@ def scorecard(study: Study, rules: AspectRules | None = None, min_triangulated_s
     >>> [bool(v) for v in card.loc["DE", ["coordination_exists", "four_tiers"]]]
     [False, False]
     """
-    rules = _rules(rules)
+    rules = rules_or_default(rules)
     aspects = three_aspects(study, rules)
     tri = triangulate(study)
     tri = tri[tri["status"].isin(["triangulated", "sectors_unknown", "corroborated", "single_source"])]

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .coordination import AspectRules, reach, side_information, three_aspects
+from .coordination import three_aspects
+from .reach import reach, side_information
+from .rules import AspectRules
 from .reference import ASPECTS
 from .study import Study
 from .triangulation import triangulate

@@ -1,0 +1,185 @@
+"""Reach, gatekeepers and side information: does what local actors know get to co-ordination?
+
+:func:`reach` follows every local and regional actor's flows to co-ordination and names the
+gatekeepers on the way; :func:`side_information` lists what is known only to actors whose
+information never reaches co-ordination (the report's "side information").
+
+Examples
+--------
+>>> from impt_analysis import load_study, reach
+>>> bool(reach(load_study(), "LT")["reaches"].any())
+False
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+
+from .graph import VERIFICATION_ORDER, build_graph, flow_graph
+from .rules import AspectRules, coordination_actors, home_actors, rules_or_default
+from .study import Study
+
+__all__ = ["reach", "side_information", "reach_table"]
+
+
+class _Sink:
+    """The virtual node every coordination actor feeds (a class, so it never clashes with an id)."""
+
+    def __repr__(self) -> str:
+        return "<coordination>"
+
+
+
+def _reach_from(G: nx.DiGraph, targets: list[str], regular_only: bool) -> tuple[dict, dict]:
+    """Shortest distance to the nearest target, and immediate dominators, for every node that reaches one.
+
+    Paths to co-ordination are followed backwards: in the reversed graph a virtual sink points
+    to every target, so the sink's breadth-first distances are the shortest path lengths (+1)
+    and the sink's dominator tree gives, for each node, the nodes that every one of its paths
+    to any target passes through (Cooper, Harvey and Kennedy's algorithm, as in networkx).
+    """
+    if not targets:
+        return {}, {}
+    if regular_only:
+        G = G.edge_subgraph([(u, v) for u, v, r in G.edges(data="regular") if r])
+    R = nx.DiGraph()
+    R.add_edges_from((v, u) for u, v in G.edges if u != v)
+    sink = _Sink()
+    R.add_edges_from((sink, t) for t in targets)
+    distance = {n: d - 1 for n, d in nx.single_source_shortest_path_length(R, sink).items() if n is not sink}
+    idom = nx.immediate_dominators(R, sink)
+    idom.pop(sink, None)  # networkx < 3.5 maps the start to itself
+    return distance, {n: (None if d is sink else d) for n, d in idom.items()}
+
+
+def _gatekeepers(node: str, idom: dict, targets: set) -> list[str]:
+    """The dominators of ``node`` on its way to co-ordination, nearest first, excluding the targets."""
+    out, at = [], idom.get(node)
+    while at is not None:
+        if at not in targets:
+            out.append(at)
+        at = idom.get(at)
+    return out
+
+
+def reach_table(G: nx.DiGraph, country: str, rules: AspectRules) -> pd.DataFrame:
+    """:func:`reach` on a country's flow graph already built (shared with the local-input rule)."""
+    targets = coordination_actors(G, country, rules)
+    distance, idom = _reach_from(G, targets, rules.reach_regular_only)
+    target_set = set(targets)
+    rows = []
+    for actor in home_actors(G, country, levels=rules.local_levels):
+        d = G.nodes[actor]
+        hops = distance.get(actor)
+        rows.append({"actor_id": actor, "name": d.get("name"), "sector": d.get("sector"), "level": d.get("level"),
+                     "reaches": hops is not None, "path_length": hops,
+                     "gatekeepers": _gatekeepers(actor, idom, target_set) if hops else []})
+    frame = pd.DataFrame(rows, columns=["actor_id", "name", "sector", "level", "reaches", "path_length", "gatekeepers"])
+    frame["reaches"] = frame["reaches"].astype(bool)
+    frame["path_length"] = frame["path_length"].astype("Int64")
+    return frame
+
+
+def reach(study: Study, country: str, rules: AspectRules | None = None) -> pd.DataFrame:
+    """Whether each local and regional actor of a country feeds national co-ordination, and through whom.
+
+    An actor *reaches* co-ordination when a directed path of flows (any frequency, unless
+    ``rules.reach_regular_only``) leads from it to one of its country's coordination actors
+    (kinds ``rules.coordination_kinds``) in :func:`~impt_analysis.graph.flow_graph` of the
+    country. Its *gatekeepers* are the actors that every one of those paths passes through:
+    the chain of immediate dominators of the actor in the reversed flow graph, rooted at a
+    virtual sink that every coordination actor feeds. Coordination actors themselves are
+    destinations, not gatekeepers, and are not listed.
+
+    Parameters
+    ----------
+    study : Study
+    country : str
+        The country code.
+    rules : AspectRules, optional
+        Uses ``coordination_kinds``, ``local_levels`` and ``reach_regular_only``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per local and regional actor of the country (in the order of ``actors.csv``):
+        ``actor_id``, ``name``, ``sector``, ``level``, ``reaches`` (bool), ``path_length``
+        (number of flows on the shortest path; 0 for a coordination actor itself; missing when
+        it does not reach) and ``gatekeepers`` (list of actor ids, nearest first; empty when it
+        does not reach or reaches directly).
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> r = reach(load_study(), "DK")
+    >>> bool(r["reaches"].mean() >= 0.5)
+    True
+    """
+    rules = rules_or_default(rules)
+    return reach_table(flow_graph(study, country), str(country), rules)
+
+
+def side_information(study: Study, country: str, rules: AspectRules | None = None) -> pd.DataFrame:
+    """The items that are known only to actors with no path of flows to co-ordination.
+
+    This is the report's *side information*: what professionals know about children at risk
+    that never reaches those who collect it. Holders are the actors of the country's graph
+    (:func:`~impt_analysis.graph.build_graph`) reported to know the item; an actor has a path
+    when it reaches a coordination actor of the country as in :func:`reach` (a coordination
+    actor itself has one). Items nobody is reported to know are not listed.
+
+    Parameters
+    ----------
+    study : Study
+    country : str
+    rules : AspectRules, optional
+        Uses ``coordination_kinds`` and ``reach_regular_only``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per side-information item (in the order of ``items.csv``): ``item_id``,
+        ``label``, ``info_type``, ``child_group``, ``holders`` (sorted list of actor ids),
+        ``sectors`` and ``levels`` (sorted lists of the holders' distinct sectors and levels),
+        ``verification`` (the strongest reported: official > maybe > anecdotal) and
+        ``n_interviews`` (interviews reporting that the item is known).
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> side = side_information(load_study(), "LT")
+    >>> list(side.columns[:3])
+    ['item_id', 'label', 'info_type']
+    """
+    rules = rules_or_default(rules)
+    country = str(country)
+    G = build_graph(study, country)
+    flows = flow_graph(study, country)
+    targets = coordination_actors(flows, country, rules)
+    distance, _ = _reach_from(flows, targets, rules.reach_regular_only)
+    known = pd.DataFrame([(a, i, d["verification"], d["interview_id"]) for a, i, d in G.edges(data=True)
+                          if d["type"] == "knows"], columns=["actor_id", "item_id", "verification", "interview_id"])
+    columns = ["item_id", "label", "info_type", "child_group", "holders", "sectors", "levels", "verification",
+               "n_interviews"]
+    if known.empty:
+        return pd.DataFrame(columns=columns)
+    known["reaches"] = known["actor_id"].map(lambda a: a in distance)
+    known["rank"] = known["verification"].map({v: i for i, v in enumerate(VERIFICATION_ORDER)})
+    rows = []
+    for item, group in known.groupby("item_id", sort=False):
+        if group["reaches"].any():
+            continue
+        holders = sorted(set(group["actor_id"]))
+        node = G.nodes[item]
+        rows.append({"item_id": item, "label": node.get("label"), "info_type": node.get("info_type"),
+                     "child_group": node.get("child_group"), "holders": holders,
+                     "sectors": sorted({G.nodes[a]["sector"] for a in holders}),
+                     "levels": sorted({G.nodes[a]["level"] for a in holders}),
+                     "verification": VERIFICATION_ORDER[int(group["rank"].max())],
+                     "n_interviews": int(group["interview_id"].nunique())})
+    order = {node: i for i, node in enumerate(G)}  # items were added in the order of items.csv
+    rows.sort(key=lambda row: order[row["item_id"]])
+    return pd.DataFrame(rows, columns=columns)
+
+
