@@ -61,3 +61,4 @@ def test_wheel_ships_the_demo_and_reference_data(tmp_path):
     assert "impt_analysis/data/demo/datapackage.json" in names
     assert "impt_analysis/data/demo/flows.csv" in names
     assert "impt_analysis/data/reference/three_aspects_2010.csv" in names
+    assert "impt_analysis/notebooks/country_mapping.ipynb" in names  # impt report works from a wheel
