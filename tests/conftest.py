@@ -19,6 +19,23 @@ SAMPLES = next((p / "samples" / "refi-qda" for p in
                 if (p / "samples" / "refi-qda").is_dir()), REPO.parent / "shared" / "samples" / "refi-qda")
 
 
+# Five reporting organisations (four in DK, one in EE), each interviewed once: the small study
+# behind the hand-worked triangulation and basis tests.
+REPORTING_ACTORS = [
+    {"actor_id": "P1", "country": "DK", "sector": "police", "level": "national", "kind": "organisation"},
+    {"actor_id": "NG", "country": "DK", "sector": "ngo", "level": "national", "kind": "organisation"},
+    {"actor_id": "CP", "country": "DK", "sector": "child_protection", "level": "local", "kind": "organisation"},
+    {"actor_id": "P2", "country": "DK", "sector": "police", "level": "local", "kind": "organisation"},
+    {"actor_id": "EP", "country": "EE", "sector": "police", "level": "national", "kind": "organisation"},
+]
+REPORTING_INTERVIEWS = [
+    {"interview_id": f"I{n}", "country": c, "date": "2010-05-01", "sector": s, "level": lv, "actor_id": a}
+    for n, (a, c, s, lv) in enumerate([("P1", "DK", "police", "national"), ("NG", "DK", "ngo", "national"),
+                                       ("CP", "DK", "child_protection", "local"), ("P2", "DK", "police", "local"),
+                                       ("EP", "EE", "police", "national")], 1)
+]
+
+
 @pytest.fixture(scope="session")
 def demo():
     """The bundled synthetic demonstration study (loaded once; do not modify it)."""

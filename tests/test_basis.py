@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import REPORTING_ACTORS as ACTORS, REPORTING_INTERVIEWS as INTERVIEWS
 
 from impt_analysis import basis, case_count_table, triangulate
 
-ACTORS = [
-    {"actor_id": "P1", "country": "DK", "sector": "police", "level": "national", "kind": "organisation"},
-    {"actor_id": "NG", "country": "DK", "sector": "ngo", "level": "national", "kind": "organisation"},
-    {"actor_id": "CP", "country": "DK", "sector": "child_protection", "level": "local", "kind": "organisation"},
-    {"actor_id": "P2", "country": "DK", "sector": "police", "level": "local", "kind": "organisation"},
-    {"actor_id": "EP", "country": "EE", "sector": "police", "level": "national", "kind": "organisation"},
-]
-INTERVIEWS = [
-    {"interview_id": f"I{n}", "country": c, "date": "2010-05-01", "sector": s, "level": lv, "actor_id": a}
-    for n, (a, c, s, lv) in enumerate([("P1", "DK", "police", "national"), ("NG", "DK", "ngo", "national"),
-                                       ("CP", "DK", "child_protection", "local"), ("P2", "DK", "police", "local"),
-                                       ("EP", "EE", "police", "national")], 1)
-]
 ITEMS = [{"item_id": "T2", "country": "DK"}, {"item_id": "T3", "country": "DK", "theme": "sexual_exploitation"},
          {"item_id": "T4", "country": "DK"}, {"item_id": "T7", "country": "EE"}]
 KNOWLEDGE = [

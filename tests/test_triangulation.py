@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import REPORTING_ACTORS as ACTORS, REPORTING_INTERVIEWS as INTERVIEWS
 
 from impt_analysis import triangulate
 from impt_analysis.triangulation import STATUSES
 
-ACTORS = [
-    {"actor_id": "P1", "country": "DK", "sector": "police", "level": "national", "kind": "organisation"},
-    {"actor_id": "NG", "country": "DK", "sector": "ngo", "level": "national", "kind": "organisation"},
-    {"actor_id": "CP", "country": "DK", "sector": "child_protection", "level": "local", "kind": "organisation"},
-    {"actor_id": "P2", "country": "DK", "sector": "police", "level": "local", "kind": "organisation"},
-    {"actor_id": "EP", "country": "EE", "sector": "police", "level": "national", "kind": "organisation"},
-]
-INTERVIEWS = [
-    {"interview_id": f"I{n}", "country": c, "date": "2010-05-01", "sector": s, "level": lv, "actor_id": a}
-    for n, (a, c, s, lv) in enumerate([("P1", "DK", "police", "national"), ("NG", "DK", "ngo", "national"),
-                                       ("CP", "DK", "child_protection", "local"), ("P2", "DK", "police", "local"),
-                                       ("EP", "EE", "police", "national")], 1)
-]
 ITEMS = [{"item_id": i, "country": "EE" if i == "T7" else "DK"} for i in ("T1", "T2", "T3", "T4", "T5", "T6", "T7")]
 KNOWLEDGE = [
     # T1: one interview, one sector.
