@@ -23,34 +23,14 @@ import networkx as nx
 import pandas as pd
 
 from .coordination import three_aspects
-from .reach import side_information
-from .rules import AspectRules, coordination_actors, rules_or_default
+from .reach import followed_graph, reaching_actors, side_information
+from .rules import AspectRules, coordination_actors, home_actors, rules_or_default
 from .graph import VERIFICATION_ORDER, flow_graph
 from .study import Study
 
 __all__ = ["recommend_channels", "channel_candidates", "with_channels"]
 
 log = logging.getLogger(__name__)
-
-
-def _followed(G: nx.DiGraph, regular_only: bool) -> nx.DiGraph:
-    """The graph whose paths count as reaching co-ordination (regular flows only, if so ruled)."""
-    H = nx.DiGraph()
-    H.add_nodes_from(G)
-    H.add_edges_from((u, v) for u, v, regular in G.edges(data="regular") if regular or not regular_only)
-    return H
-
-
-def _reaching(H: nx.DiGraph, targets: list[str]) -> set[str]:
-    """Every node with a directed path to a target (the targets included)."""
-    out = set(targets)
-    for t in targets:
-        out |= nx.ancestors(H, t)
-    return out
-
-
-def _home(G: nx.DiGraph, country: str) -> list[str]:
-    return [n for n, d in G.nodes(data=True) if d.get("country") == country]
 
 
 def channel_candidates(study: Study, country: str, rules: AspectRules | None = None) -> list[tuple[str, str]]:
@@ -66,8 +46,8 @@ def channel_candidates(study: Study, country: str, rules: AspectRules | None = N
     """
     rules = rules_or_default(rules)
     G = flow_graph(study, country)
-    reaching = _reaching(_followed(G, rules.reach_regular_only), coordination_actors(G, country, rules))
-    home = _home(G, country)
+    reaching = reaching_actors(followed_graph(G, rules.reach_regular_only), coordination_actors(G, country, rules))
+    home = home_actors(G, country)
     return [(s, t) for s in home if s not in reaching for t in home if t in reaching]
 
 
@@ -156,13 +136,13 @@ def recommend_channels(study: Study, country: str, k: int = 3, candidates: list[
     if unknown:
         raise ValueError(f"recommend_channels: candidate actors not in {country}'s flow graph: {sorted(set(unknown))}")
     targets = coordination_actors(G, country, rules)
-    local = {n for n in _home(G, country) if G.nodes[n].get("level") in rules.local_levels}
+    local = {n for n in home_actors(G, country) if G.nodes[n].get("level") in rules.local_levels}
     holders = _side_item_holders(study, country, rules)
     rank = {v: i for i, v in enumerate(VERIFICATION_ORDER)}  # anecdotal 0 < maybe 1 < official 2
 
     chosen, rows = [], []
-    H = _followed(G, rules.reach_regular_only)
-    reaching = _reaching(H, targets)
+    H = followed_graph(G, rules.reach_regular_only)
+    reaching = reaching_actors(H, targets)
     total_local = total_items = 0
     for step in range(1, k + 1):
         best, best_key = None, None

@@ -20,7 +20,7 @@ from .graph import VERIFICATION_ORDER, build_graph, flow_graph
 from .rules import AspectRules, coordination_actors, home_actors, rules_or_default
 from .study import Study
 
-__all__ = ["reach", "side_information", "reach_table"]
+__all__ = ["reach", "side_information", "reach_table", "reaching_actors", "followed_graph"]
 
 
 class _Sink:
@@ -29,6 +29,30 @@ class _Sink:
     def __repr__(self) -> str:
         return "<coordination>"
 
+
+
+def followed_graph(G: nx.DiGraph, regular_only: bool) -> nx.DiGraph:
+    """The graph whose paths count as reaching co-ordination: every actor, and every flow (or
+    only the regular ones when ``regular_only``, as ``AspectRules.reach_regular_only`` says)."""
+    H = nx.DiGraph()
+    H.add_nodes_from(G)
+    H.add_edges_from((u, v) for u, v, regular in G.edges(data="regular") if regular or not regular_only)
+    return H
+
+
+def reaching_actors(H: nx.DiGraph, targets: list[str]) -> set[str]:
+    """Every node of ``H`` with a directed path to a target, the targets included.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> sorted(reaching_actors(nx.DiGraph([("school", "service"), ("service", "ncp"), ("ngo", "x")]), ["ncp"]))
+    ['ncp', 'school', 'service']
+    """
+    out = set(targets)
+    for t in targets:
+        out |= nx.ancestors(H, t)
+    return out
 
 
 def _reach_from(G: nx.DiGraph, targets: list[str], regular_only: bool) -> tuple[dict, dict]:
@@ -41,8 +65,7 @@ def _reach_from(G: nx.DiGraph, targets: list[str], regular_only: bool) -> tuple[
     """
     if not targets:
         return {}, {}
-    if regular_only:
-        G = G.edge_subgraph([(u, v) for u, v, r in G.edges(data="regular") if r])
+    G = followed_graph(G, regular_only)
     R = nx.DiGraph()
     R.add_edges_from((v, u) for u, v in G.edges if u != v)
     sink = _Sink()

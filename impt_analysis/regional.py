@@ -17,10 +17,10 @@ True
 
 from __future__ import annotations
 
-import networkx as nx
 import pandas as pd
 
 from .coordination import three_aspects
+from .reach import followed_graph, reaching_actors
 from .rules import AspectRules, coordination_actors, rules_or_default
 from .graph import flow_graph
 from .study import Study
@@ -164,9 +164,7 @@ def scorecard(study: Study, rules: AspectRules | None = None, min_triangulated_s
     for country in study.countries:
         G = flow_graph(study, country)
         targets = coordination_actors(G, country, rules)
-        reaching = set()
-        for t in targets:
-            reaching |= nx.ancestors(G, t) | {t}
+        reaching = reaching_actors(followed_graph(G, rules.reach_regular_only), targets)
         home = {n: d for n, d in G.nodes(data=True) if d.get("country") == country}
         counts = study.case_counts[study.case_counts["country"] == country]
         tiers = sorted(set(counts["tier"].astype(str)) & set(TIERS), key=TIERS.index)
