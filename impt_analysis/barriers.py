@@ -64,8 +64,8 @@ def barrier_table(study: Study, by: str | None = "country", country: str | None 
     if by is not None and by not in GROUPINGS:
         raise ValueError(f"barrier_table: by must be one of {', '.join(GROUPINGS)} or None, not {by!r}")
     keys = [by] if by else []
-    interviews = _in_country(study, study.interviews, country, "barrier_table")
-    named = _in_country(study, study.barriers, country, "barrier_table").merge(interviews[["interview_id", *keys]], on="interview_id", how="left")
+    interviews = rows_in_country(study, study.interviews, country, "barrier_table")
+    named = rows_in_country(study, study.barriers, country, "barrier_table").merge(interviews[["interview_id", *keys]], on="interview_id", how="left")
     counted = named.groupby([*keys, "barrier"], observed=True).agg(
         interviews=("interview_id", "nunique"), mentions=("interview_id", "size"),
         mean_severity=("severity", "mean"),
@@ -87,7 +87,7 @@ def barrier_table(study: Study, by: str | None = "country", country: str | None 
     out["n_interviews"] = out["n_interviews"].astype("int64")
     out["share"] = out["interviews"] / out["n_interviews"].where(out["n_interviews"] > 0)
     out["barrier"] = pd.Categorical(out["barrier"], categories=study.barriers["barrier"].cat.categories)
-    out["label"] = out["barrier"].astype(str).map(_labels(study, "barrier"))
+    out["label"] = out["barrier"].astype(str).map(study.labels("barrier"))
     return out[[*keys, "barrier", "label", "interviews", "n_interviews", "share", "mentions", "mean_severity"]]
 
 
@@ -141,7 +141,7 @@ def barrier_cooccurrence(study: Study, country: str | None = None) -> pd.DataFra
     >>> bool((matrix.values == matrix.values.T).all())
     True
     """
-    named = _in_country(study, study.barriers, country, "barrier_cooccurrence")
+    named = rows_in_country(study, study.barriers, country, "barrier_cooccurrence")
     order = [b for b in named["barrier"].cat.categories if b in set(named["barrier"])]
     incidence = (
         pd.crosstab(named["interview_id"], named["barrier"].astype(str)).clip(upper=1)
@@ -184,10 +184,10 @@ def blocked_links(study: Study, country: str | None = None) -> pd.DataFrame:
     >>> bool(links["source_actor"].notna().all())
     True
     """
-    named = _in_country(study, study.barriers, country, "blocked_links")
+    named = rows_in_country(study, study.barriers, country, "blocked_links")
     named = named[named["source_actor"].notna() | named["target_actor"].notna()]
     out = named[["interview_id", "barrier", "severity", "source_actor", "target_actor"]].reset_index(drop=True)
-    out.insert(2, "label", out["barrier"].astype(str).map(_labels(study, "barrier")))
+    out.insert(2, "label", out["barrier"].astype(str).map(study.labels("barrier")))
     actors = study.actors.set_index("actor_id")
     names = actors["name"] if "name" in actors.columns else pd.Series(None, index=actors.index, dtype=object)
     for end in ("source", "target"):
@@ -227,19 +227,22 @@ def barrier_excerpts(study: Study, country: str | None = None) -> pd.DataFrame:
     True
     """
     codes = set(study.codebook.loc[study.codebook["category"] == "barrier", "code"])
-    coded = _in_country(study, study.codings, country, "barrier_excerpts")
+    coded = rows_in_country(study, study.codings, country, "barrier_excerpts")
     coded = coded[coded["code"].isin(codes)]
     out = coded.merge(study.interviews[["interview_id", "country", "sector", "level"]], on="interview_id", how="left")
     out = out.rename(columns={"code": "barrier"})
-    out["label"] = out["barrier"].map(_labels(study, "barrier"))
+    out["label"] = out["barrier"].map(study.labels("barrier"))
     if "excerpt" not in out.columns:
         out["excerpt"] = None
     columns = ["interview_id", "country", "sector", "level", "barrier", "label", "coder", "segment_id", "excerpt"]
     return out[columns].reset_index(drop=True)
 
 
-def _in_country(study: Study, rows: pd.DataFrame, country: str | None, caller: str) -> pd.DataFrame:
-    """The rows (with an interview_id) from the interviews of ``country``; all if None."""
+def rows_in_country(study: Study, rows: pd.DataFrame, country: str | None, caller: str) -> pd.DataFrame:
+    """The rows (with an interview_id) from the interviews of ``country``; all if None.
+
+    Raises ValueError, naming ``caller``, when the study has no interviews from the country.
+    """
     if country is None:
         return rows
     if country not in study.countries:
@@ -247,8 +250,3 @@ def _in_country(study: Study, rows: pd.DataFrame, country: str | None, caller: s
                          f"(the study has {', '.join(study.countries)})")
     ids = set(study.interviews.loc[study.interviews["country"] == country, "interview_id"])
     return rows[rows["interview_id"].isin(ids)]
-
-
-def _labels(study: Study, category: str) -> dict[str, str]:
-    codebook = study.codebook[study.codebook["category"] == category]
-    return dict(zip(codebook["code"], codebook["label"]))

@@ -85,6 +85,17 @@ class Study:
         """True for a de-identified public export (its free-text columns are absent)."""
         return bool(self.meta.get("impt:public", False))
 
+    def labels(self, category: str) -> dict[str, str]:
+        """Code -> label for one category of the codebook (a code may recur in another category).
+
+        Examples
+        --------
+        >>> load_study().labels("tier")["at_risk_context"]
+        'At-risk context'
+        """
+        book = self.codebook[self.codebook["category"] == category]
+        return dict(zip(book["code"].astype(str), book["label"].astype(str)))
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables by name, in the package's order."""
         return {name: getattr(self, name) for name in TABLE_ORDER}

@@ -20,21 +20,20 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..barriers import rows_in_country
 from ..study import Study
-from .style import (MUTED, OKABE_ITO, codebook_labels, country_name, finish, interviews_of, new_figure, plural,
+from .style import (MUTED, OKABE_ITO, country_name, finish, new_figure, plural,
                     synthetic_note)
 
 __all__ = ["draw_barriers"]
 
 
 def _in_country(study: Study, country: str | None) -> Study:
+    """The study cut to one country's interviews and the barriers they name (all if None)."""
     if country is None:
         return study
-    if country not in study.countries:
-        raise ValueError(f"no interviews from country {country!r} (the study has {', '.join(study.countries)})")
-    interviews = interviews_of(study, country)
-    barriers = study.barriers[study.barriers["interview_id"].isin(interviews["interview_id"])]
-    return dataclasses.replace(study, interviews=interviews, barriers=barriers)
+    return dataclasses.replace(study, interviews=rows_in_country(study, study.interviews, country, "draw_barriers"),
+                               barriers=rows_in_country(study, study.barriers, country, "draw_barriers"))
 
 
 def draw_barriers(study: Study, country: str | None = None, by: str | None = None) -> Figure:
@@ -73,7 +72,7 @@ def draw_barriers(study: Study, country: str | None = None, by: str | None = Non
     if by is None:
         groups = [("all", table)]
     else:
-        names = codebook_labels(study, by)
+        names = study.labels(by)
         groups = [(g, part) for g, part in table.groupby(by, observed=True, sort=True)]
         if by == "country":
             names = {g: country_name(g) for g, _ in groups}

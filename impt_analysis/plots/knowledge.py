@@ -21,7 +21,7 @@ from matplotlib.patches import Patch
 
 from ..graph import VERIFICATION_ORDER, who_knows_what
 from ..study import Study
-from .style import (COORDINATION_KINDS, LEVELS, MUTED, VERIFICATION_COLOURS, check_country, codebook_labels,
+from .style import (COORDINATION_KINDS, LEVELS, MUTED, VERIFICATION_COLOURS, check_country,
                     country_name, finish, interviews_of, new_figure, plural, sector_group, short_name,
                     synthetic_note, wrap)
 
@@ -95,8 +95,8 @@ def draw_who_knows_what(study: Study, country: str) -> Figure:
     for side in ax.spines.values():
         side.set_visible(False)
     _group_rules(ax, [actors.at[a, "level"] for a in rows], axis="y", labels=lambda lv: str(lv).capitalize())
-    type_label = codebook_labels(study, "info_type")
-    verification_label = codebook_labels(study, "verification")
+    type_label = study.labels("info_type")
+    verification_label = study.labels("verification")
     short = {"trend": "Trends", "emerging_issue": "Emerging issues", "incident": "Incidents"}
     _group_rules(ax, [items.at[i, "info_type"] for i in cols], axis="x",
                  labels=lambda t: short.get(t) or type_label.get(t, str(t)))

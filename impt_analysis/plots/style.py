@@ -115,12 +115,6 @@ def synthetic_note(study: Study | None) -> str:
     return " · synthetic demonstration data" if study is not None and study.synthetic else ""
 
 
-def codebook_labels(study: Study, category: str) -> dict[str, str]:
-    """Code -> label for one category of the study's codebook (a code may recur in another category)."""
-    book = study.codebook[study.codebook["category"] == category]
-    return dict(zip(book["code"].astype(str), book["label"].astype(str)))
-
-
 def short_name(name: str) -> str:
     """A role description without its parenthetical (the local-language name)."""
     return re.sub(r"\s*\([^)]*\)", "", str(name)).strip()
