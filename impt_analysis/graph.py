@@ -31,7 +31,6 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .schema import TABLES
 from .study import Study
 
 __all__ = ["build_graph", "flow_graph", "who_knows_what", "VERIFICATION_ORDER", "ACTOR_ATTRIBUTES",
@@ -54,22 +53,9 @@ def _plain(frame: pd.DataFrame, columns) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
-def _table(study: Study, name: str) -> pd.DataFrame:
-    """A study table with every schema column, even when it is empty.
-
-    ``study_from_tables`` gives an empty table without its columns; an empty table has no
-    records to lose, so adding the columns changes nothing a user gave.
-    """
-    frame = getattr(study, name)
-    missing = [f.name for f in TABLES[name].fields if f.name not in frame.columns]
-    if missing and len(frame) == 0:
-        frame = frame.reindex(columns=list(frame.columns) + missing)
-    return frame
-
-
 def _country_parts(study: Study, country: str | None):
     """The actors, items, flows and knowledge of a country's graph (all of them without a country)."""
-    actors, items, flows, knowledge = (_table(study, n) for n in ("actors", "items", "flows", "knowledge"))
+    actors, items, flows, knowledge = study.actors, study.items, study.flows, study.knowledge
     if country is None:
         return actors, items, flows, knowledge
     country = str(country)

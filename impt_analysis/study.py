@@ -193,8 +193,9 @@ def study_from_tables(tables: dict[str, pd.DataFrame | list[dict]], meta: dict |
             frame = default_codebook() if name == "codebook" else pd.DataFrame(columns=columns)
         else:
             frame = pd.DataFrame(given)
-            if frame.empty and len(frame.columns) == 0:  # an empty list of records
-                frame = pd.DataFrame(columns=columns)
+            if len(frame) == 0:  # no records to lose: an empty table gets its required columns
+                frame = frame.reindex(columns=list(frame.columns) + [
+                    c for c in columns if c not in frame.columns and schema[name].field(c).required])
             for col in columns:
                 # A public export leaves out what it does not publish: absent stays absent.
                 if col not in frame.columns and not schema[name].field(col).required and not meta.get("impt:public"):
@@ -204,7 +205,10 @@ def study_from_tables(tables: dict[str, pd.DataFrame | list[dict]], meta: dict |
         frame = frame.apply(lambda col: col.map(_as_text)) if len(frame) else frame.astype(str)
         frame.attrs["rows"] = list(range(2, len(frame) + 2))
         raw[name] = frame
-    return _validated(raw, meta, [], "tables")
+    problems = [Problem(schema[name].path, 1, f.name, None, "required column is missing")
+                for name, frame in raw.items() for f in schema[name].fields
+                if f.required and f.name not in frame.columns]
+    return _validated(raw, meta, problems, "tables")
 
 
 def _as_text(value) -> str:

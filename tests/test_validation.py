@@ -213,3 +213,14 @@ def test_no_such_folder(tmp_path):
     with pytest.raises(StudyValidationError) as info:
         load_study(tmp_path / "nope")
     assert "no such study folder" in str(info.value)
+
+
+def test_in_memory_tables_follow_the_same_rules_as_files():
+    """study_from_tables: an empty table gets its columns; a table missing a required column is refused."""
+    from impt_analysis import study_from_tables
+
+    assert "source_actor" in study_from_tables({"flows": []}).flows.columns
+    with pytest.raises(StudyValidationError) as info:
+        study_from_tables({"flows": [{"flow_id": "F1"}]})
+    missing = {(p.file, p.row, p.column) for p in info.value.problems if "required column" in p.message}
+    assert ("flows.csv", 1, "source_actor") in missing and ("flows.csv", 1, "interview_id") in missing
