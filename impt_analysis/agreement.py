@@ -32,7 +32,6 @@ Examples
 
 from __future__ import annotations
 
-import logging
 from itertools import combinations
 
 import numpy as np
@@ -41,8 +40,6 @@ import pandas as pd
 from .study import Study
 
 __all__ = ["agreement", "double_coded"]
-
-log = logging.getLogger(__name__)
 
 COLUMNS = ["n_segments", "n_coded", "n_coders", "percent_agreement", "cohen_kappa", "krippendorff_alpha"]
 _SEGMENT = ["interview_id", "segment_id"]  # a segment is identified by its interview and segment_id

@@ -17,15 +17,11 @@ Examples
 
 from __future__ import annotations
 
-import logging
-
 import pandas as pd
 
 from .study import Study
 
 __all__ = ["barrier_table", "barrier_crosstab", "barrier_cooccurrence", "blocked_links", "barrier_excerpts", "GROUPINGS"]
-
-log = logging.getLogger(__name__)
 
 #: The interview attributes a barrier table can be grouped by.
 GROUPINGS = ("country", "sector", "level")

@@ -18,7 +18,6 @@ Examples
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 import pandas as pd
@@ -28,9 +27,6 @@ from .study import Study
 
 __all__ = ["basis", "case_count_table"]
 
-log = logging.getLogger(__name__)
-
-_ITEM_KEYS = ("item_id",)
 _CASE_KEYS = ("basis", "source_actor")
 
 

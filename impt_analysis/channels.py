@@ -17,20 +17,17 @@ True
 from __future__ import annotations
 
 import dataclasses
-import logging
 
 import networkx as nx
 import pandas as pd
 
-from .coordination import three_aspects
+from .coordination import country_aspects
 from .reach import followed_graph, reaching_actors, side_information
 from .rules import AspectRules, coordination_actors, home_actors, rules_or_default
 from .graph import VERIFICATION_ORDER, flow_graph
 from .study import Study
 
 __all__ = ["recommend_channels", "channel_candidates", "with_channels"]
-
-log = logging.getLogger(__name__)
 
 
 def channel_candidates(study: Study, country: str, rules: AspectRules | None = None) -> list[tuple[str, str]]:
@@ -136,7 +133,7 @@ def recommend_channels(study: Study, country: str, k: int = 3, candidates: list[
     if unknown:
         raise ValueError(f"recommend_channels: candidate actors not in {country}'s flow graph: {sorted(set(unknown))}")
     targets = coordination_actors(G, country, rules)
-    local = {n for n in home_actors(G, country) if G.nodes[n].get("level") in rules.local_levels}
+    local = set(home_actors(G, country, levels=rules.local_levels))
     holders = _side_item_holders(study, country, rules)
     rank = {v: i for i, v in enumerate(VERIFICATION_ORDER)}  # anecdotal 0 < maybe 1 < official 2
 
@@ -165,7 +162,7 @@ def recommend_channels(study: Study, country: str, k: int = 3, candidates: list[
             holders.pop(i)
         total_local += best_key[0]
         total_items += best_key[1]
-        verdicts = three_aspects(with_channels(study, chosen), rules).loc[country]
+        verdicts = country_aspects(flow_graph(with_channels(study, chosen), country), country, rules)
         rows.append({"rank": step, "source_actor": source, "source_name": G.nodes[source].get("name"),
                      "target_actor": target, "target_name": G.nodes[target].get("name"),
                      "new_actors": sorted(new), "new_local_actors": best_key[0], "new_items": items,

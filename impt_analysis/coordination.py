@@ -21,8 +21,6 @@ Examples
 
 from __future__ import annotations
 
-import logging
-
 import networkx as nx
 import pandas as pd
 
@@ -32,9 +30,7 @@ from .reference import ASPECTS, reference_table
 from .rules import AspectRules, coordination_actors, home_actors, rules_or_default
 from .study import Study
 
-__all__ = ["three_aspects", "compare_with_reference", "aspect_table"]
-
-log = logging.getLogger(__name__)
+__all__ = ["three_aspects", "country_aspects", "compare_with_reference", "aspect_table"]
 
 _MAX_LISTED = 12  # actors named in an evidence sentence before "and N more"
 
@@ -125,6 +121,14 @@ def _local_input(G: nx.DiGraph, country: str, rules: AspectRules) -> tuple[str, 
     return "-", f"-: {sentence}{lists}."
 
 
+def country_aspects(G: nx.DiGraph, country: str, rules: AspectRules | None = None) -> dict[str, str]:
+    """One country's three verdicts and their evidence, from its flow graph (a row of :func:`three_aspects`)."""
+    rules = rules_or_default(rules)
+    verdicts = {"coordination": _coordination(G, country, rules), "networks": _networks(G, country, rules),
+                "local_input": _local_input(G, country, rules)}
+    return {**{a: v for a, (v, _) in verdicts.items()}, **{f"{a}_evidence": e for a, (_, e) in verdicts.items()}}
+
+
 def three_aspects(study: Study, rules: AspectRules | None = None) -> pd.DataFrame:
     """The report's three aspects per country, derived from the flows with explicit rules.
 
@@ -162,13 +166,7 @@ def three_aspects(study: Study, rules: AspectRules | None = None) -> pd.DataFram
     '(X)'
     """
     rules = rules_or_default(rules)
-    rows = {}
-    for country in study.countries:
-        G = flow_graph(study, country)
-        verdicts = {"coordination": _coordination(G, country, rules), "networks": _networks(G, country, rules),
-                    "local_input": _local_input(G, country, rules)}
-        rows[country] = {**{a: v for a, (v, _) in verdicts.items()},
-                         **{f"{a}_evidence": e for a, (_, e) in verdicts.items()}}
+    rows = {country: country_aspects(flow_graph(study, country), country, rules) for country in study.countries}
     columns = list(ASPECTS) + [f"{a}_evidence" for a in ASPECTS]
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
     frame.index.name = "country"
@@ -198,7 +196,10 @@ def compare_with_reference(study: Study, rules: AspectRules | None = None) -> pd
     >>> bool(compare_with_reference(load_study())["agrees"].all())
     True
     """
-    derived = three_aspects(study, rules)
+    return _beside_reference(three_aspects(study, rules))
+
+
+def _beside_reference(derived: pd.DataFrame) -> pd.DataFrame:
     published = reference_table(with_notes=True).reindex(derived.index)
     out = pd.DataFrame(index=derived.index)
     for aspect in ASPECTS:
@@ -229,8 +230,9 @@ def aspect_table(study: Study, country: str, rules: AspectRules | None = None) -
     """
     if country not in study.countries:
         raise ValueError(f"aspect_table: unknown country {country!r} (the study has {', '.join(study.countries)})")
-    row = compare_with_reference(study, rules).loc[country]
-    evidence = three_aspects(study, rules).loc[country]
+    evidence = three_aspects(study, rules)
+    row = _beside_reference(evidence).loc[country]
+    evidence = evidence.loc[country]
     names = {"coordination": "National co-ordination", "networks": "Professional networks",
              "local_input": "Local and regional input"}
     return pd.DataFrame([{"aspect": names[a], "derived": row[a], "published": row[f"{a}_published"],

@@ -21,8 +21,6 @@ from .study import Study, load_study
 
 __all__ = ["check_parameters", "open_study", "setup", "public_table", "report_html", "synthetic_banner"]
 
-log = logging.getLogger(__name__)
-
 
 def check_parameters(country=None, data=None, include_excerpts=False, public=False, countries=None,
                      allow_all=False) -> str | None:

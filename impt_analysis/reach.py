@@ -180,14 +180,14 @@ def side_information(study: Study, country: str, rules: AspectRules | None = Non
     G = build_graph(study, country)
     flows = flow_graph(study, country)
     targets = coordination_actors(flows, country, rules)
-    distance, _ = _reach_from(flows, targets, rules.reach_regular_only)
+    reaching = reaching_actors(followed_graph(flows, rules.reach_regular_only), targets)
     known = pd.DataFrame([(a, i, d["verification"], d["interview_id"]) for a, i, d in G.edges(data=True)
                           if d["type"] == "knows"], columns=["actor_id", "item_id", "verification", "interview_id"])
     columns = ["item_id", "label", "info_type", "child_group", "holders", "sectors", "levels", "verification",
                "n_interviews"]
     if known.empty:
         return pd.DataFrame(columns=columns)
-    known["reaches"] = known["actor_id"].map(lambda a: a in distance)
+    known["reaches"] = known["actor_id"].isin(reaching)
     known["rank"] = known["verification"].map({v: i for i, v in enumerate(VERIFICATION_ORDER)})
     rows = []
     for item, group in known.groupby("item_id", sort=False):

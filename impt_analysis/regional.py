@@ -19,16 +19,17 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .codebook import VOCABULARIES
 from .coordination import three_aspects
 from .reach import followed_graph, reaching_actors
-from .rules import AspectRules, coordination_actors, rules_or_default
+from .rules import AspectRules, coordination_actors, home_actors, rules_or_default
 from .graph import flow_graph
 from .study import Study
 from .triangulation import triangulate
 
 __all__ = ["cross_border_flows", "cross_border_matrix", "scorecard", "interview_table", "RECOMMENDATIONS"]
 
-TIERS = ("identified", "suspected", "exploitative_situation", "at_risk_context")
+TIERS = tuple(code for code, _, _ in VOCABULARIES["tier"])
 
 #: The scorecard's columns and the recommendation of the 2010 report each one checks.
 RECOMMENDATIONS = {
@@ -165,7 +166,7 @@ def scorecard(study: Study, rules: AspectRules | None = None, min_triangulated_s
         G = flow_graph(study, country)
         targets = coordination_actors(G, country, rules)
         reaching = reaching_actors(followed_graph(G, rules.reach_regular_only), targets)
-        home = {n: d for n, d in G.nodes(data=True) if d.get("country") == country}
+        home = {n: G.nodes[n] for n in home_actors(G, country)}
         counts = study.case_counts[study.case_counts["country"] == country]
         tiers = sorted(set(counts["tier"].astype(str)) & set(TIERS), key=TIERS.index)
         items = tri[tri["country"] == country]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import logging
 import multiprocessing
 import os
 import traceback
@@ -27,14 +26,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pandas as pd
-
 from . import __version__
 from .study import Study, demo_path
 
 __all__ = ["Job", "JobResult", "ReportResult", "plan", "run_report", "provenance", "data_checksum", "notebooks_path"]
 
-log = logging.getLogger(__name__)
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 TITLES = {
@@ -371,9 +367,7 @@ def _three_aspect_html(table) -> str:
         cells = []
         for aspect in ASPECTS:
             derived, published = row[aspect], row.get(f"{aspect}_published")
-            if published is None or published != published:
-                cells.append(f"<td>{html.escape(derived)}</td>")
-            elif derived == published:
+            if published is None or published != published or derived == published:
                 cells.append(f"<td>{html.escape(derived)}</td>")
             else:
                 cells.append(f'<td style="background:#fde0d0">{html.escape(derived)} '
@@ -383,9 +377,8 @@ def _three_aspect_html(table) -> str:
             notes.append(f"<li>{html.escape(country)}: {html.escape(row['note'])}</li>")
             mark = "<sup>&dagger;</sup>"
         rows.append(f"<tr><th>{html.escape(country)}{mark}</th>{''.join(cells)}</tr>")
-    agree = int(sum(bool(row[f"{a}_agrees"]) for _, row in table.iterrows() for a in ASPECTS
-                    if row[f"{a}_agrees"] is not pd.NA))
-    total = int(sum(row[f"{a}_agrees"] is not pd.NA for _, row in table.iterrows() for a in ASPECTS))
+    agreement = table[[f"{a}_agrees" for a in ASPECTS]]
+    agree, total = int(agreement.sum().sum()), int(agreement.notna().sum().sum())
     note_html = f"<p>&dagger; The report's prose disagrees with its own table:</p><ul>{''.join(notes)}</ul>" if notes else ""
     return (f"<p>{agree} of {total} cells agree with the published table; a cell that does not shows both.</p>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{note_html}")

@@ -15,7 +15,6 @@ Examples
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +27,6 @@ from .validation import Problem, StudyValidationError, check_keys, check_table, 
 
 __all__ = ["Study", "load_study", "study_from_tables", "write_study", "demo_path"]
 
-log = logging.getLogger(__name__)
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -156,12 +154,10 @@ def load_study(path: str | Path | None = None) -> Study:
     if not folder.is_dir():
         raise StudyValidationError([Problem(str(folder), None, None, None, "no such study folder")], str(folder))
     meta, problems = _read_meta(folder)
-    free_text = {f.name for t in TABLES.values() for f in t.fields if f.free_text}
-    optional = free_text if meta.get("impt:public") else set()
     tables = tables_for(meta)
     raw: dict[str, pd.DataFrame] = {}
     for name in TABLE_ORDER:
-        frame, found = read_table(folder / tables[name].path, tables[name], optional)
+        frame, found = read_table(folder / tables[name].path, tables[name])
         problems += found
         if frame is not None:
             raw[name] = frame

@@ -71,7 +71,7 @@ class StudyValidationError(ValueError):
         return pd.DataFrame([p.__dict__ for p in self.problems], columns=["file", "row", "column", "value", "message"])
 
 
-def read_table(path: Path, table: Table, optional_columns: set[str] = frozenset()) -> tuple[pd.DataFrame | None, list[Problem]]:
+def read_table(path: Path, table: Table) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read one CSV strictly as text: UTF-8 (a byte order mark is allowed), any line endings.
 
     Returns the frame (all columns as ``str``, empty cells as ``""``) and the problems found:
@@ -99,7 +99,7 @@ def read_table(path: Path, table: Table, optional_columns: set[str] = frozenset(
             problems.append(Problem(name, 1, col, None, "column appears twice in the header"))
         seen.add(col)
     for f in table.fields:
-        if f.name not in seen and f.required and f.name not in optional_columns:
+        if f.name not in seen and f.required:
             problems.append(Problem(name, 1, f.name, None, "required column is missing"))
     width = len(header)
     kept, numbers = [], []

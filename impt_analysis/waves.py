@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .barriers import rows_in_country
 from .coordination import three_aspects
 from .reach import reach, side_information
 from .rules import AspectRules
@@ -57,15 +58,15 @@ def wave_indicators(study: Study, rules: AspectRules | None = None) -> pd.DataFr
     rows = []
     for country in study.countries:
         reached = reach(study, country, rules)["reaches"]
-        n_interviews = int((study.interviews["country"] == country).sum())
-        ids = set(study.interviews.loc[study.interviews["country"] == country, "interview_id"])
+        n_interviews = len(rows_in_country(study, study.interviews, country, "wave_indicators"))
+        n_barriers = len(rows_in_country(study, study.barriers, country, "wave_indicators"))
         rows.append({
             "country": country,
             **{a: aspects.loc[country, a] for a in ASPECTS},
             "share_reaching": float(reached.mean()) if len(reached) else 0.0,
             "side_items": len(side_information(study, country, rules)),
             "triangulated_items": _triangulated_items(tri[tri["country"] == country]),
-            "barriers_per_interview": study.barriers["interview_id"].isin(ids).sum() / n_interviews,
+            "barriers_per_interview": n_barriers / n_interviews,
             "n_interviews": n_interviews,
         })
     return pd.DataFrame(rows).set_index("country")
