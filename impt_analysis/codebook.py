@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["VOCABULARIES", "CONTROLLED_CATEGORIES", "THEMATIC_CODES", "default_codebook"]
+__all__ = ["VOCABULARIES", "CONTROLLED_CATEGORIES", "THEMATIC_CODES", "default_codebook", "label_map"]
 
 # category -> [(code, label, description)]
 VOCABULARIES: dict[str, list[tuple[str, str, str]]] = {
@@ -200,3 +200,15 @@ def default_codebook() -> pd.DataFrame:
         for code, label, description, parent in THEMATIC_CODES
     ]
     return pd.DataFrame(rows, columns=["code", "category", "label", "description", "parent"])
+
+
+def label_map(codebook: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(category, code) -> label: a code may recur in another category with another label.
+
+    Examples
+    --------
+    >>> label_map(default_codebook())[("channel", "media")]
+    'Media'
+    """
+    return {(str(c), str(code)): str(label)
+            for c, code, label in codebook[["category", "code", "label"]].itertuples(index=False)}

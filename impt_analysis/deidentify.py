@@ -41,6 +41,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .codebook import label_map
 from .schema import PUBLIC_TABLES, TABLE_ORDER, Field, Table
 from .study import Study, study_from_tables
 from .suppression import suppress_small_cells
@@ -283,7 +284,7 @@ def deidentify(study: Study, k: int = 5, suppress_below: int = 5, key: bytes | s
         raise ValueError("this study is already a public export: export the original study instead")
     key = _as_key(key)
     codebook = _public_codebook(study.codebook)
-    labels = {(c, code): label for c, code, label in codebook[["category", "code", "label"]].itertuples(index=False)}
+    labels = label_map(codebook)
     record: dict = {"k": k, "suppress_below": suppress_below, "quasi_identifiers": list(QUASI_IDENTIFIERS)}
     tables = {name: frame.copy() for name, frame in study.tables().items()}
     record["removed_columns"] = _drop_columns(tables)

@@ -39,6 +39,7 @@ from typing import Iterable
 import pandas as pd
 
 from .deidentify import CASE_COUNT_MARGINS, QUASI_IDENTIFIERS, generated_text
+from .codebook import label_map
 from .schema import GENERATED_COLUMNS, tables_for
 from .study import Study, load_study
 from .suppression import recoverable_cells
@@ -160,7 +161,7 @@ def _k_reached(study: Study) -> int | None:
 
 def _free_text(study: Study) -> list[str]:
     schema = tables_for(study.meta)
-    labels = {(c, code): label for c, code, label in study.codebook[["category", "code", "label"]].itertuples(index=False)}
+    labels = label_map(study.codebook)
     found = []
     for name, frame in study.tables().items():
         known = {f.name: f for f in schema[name].fields}

@@ -33,6 +33,7 @@ import pandas as pd
 
 from .selection import (VERIFICATION_LEVELS, Selection, check_selection, matching_excerpts, matching_interviews,
                         matching_items, select)
+from .codebook import label_map
 from .study import Study
 
 __all__ = ["Explorer", "Selection", "select", "check_selection", "matching_interviews", "matching_items",
@@ -124,7 +125,7 @@ class Explorer:
         self.view: Study = study
         self.tables: dict[str, pd.DataFrame] = {}
         self.highlighted: list[tuple[str, str]] = []
-        labels = study.codebook.drop_duplicates(["category", "code"]).set_index(["category", "code"])["label"]
+        labels = label_map(study.codebook)
 
         def options(category, present, everything):
             present = set(map(str, present.dropna().astype(object)))
@@ -303,9 +304,7 @@ class Explorer:
                                    f"({html.escape(selection.describe())}).{carried}</p>")
 
     def _label(self, category: str, code: str) -> str:
-        cb = self.study.codebook
-        found = cb.loc[(cb["category"] == category) & (cb["code"] == code), "label"]
-        return str(found.iat[0]) if len(found) else code
+        return self.study.labels(category).get(code, code)
 
     def show(self) -> None:
         """Display the explorer in the notebook."""

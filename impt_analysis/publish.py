@@ -25,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -131,7 +132,7 @@ def export_public(study: Study, out: str | Path, k: int = 5, suppress_below: int
         raise ValueError(f"k must be a whole number of at least 2, not {k!r}")
     if not isinstance(suppress_below, int) or isinstance(suppress_below, bool) or suppress_below < 1:
         raise ValueError(f"suppress_below must be a whole number of at least 1, not {suppress_below!r}")
-    names = [n for n in names]
+    names = list(names)
     out = Path(out)
     _check_target(out, study.path, force)
     result = deidentify(study, k=k, suppress_below=suppress_below, key=key)
@@ -147,7 +148,7 @@ def export_public(study: Study, out: str | Path, k: int = 5, suppress_below: int
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    check = DisclosureCheck(out, check.k, check.k_reached, check.free_text, check.identifiers, check.other)
+    check = dataclasses.replace(check, path=out)
     log.info("wrote a public export of %s to %s", study.name, out)
     return PublicExport(out, result.record, check, key is not None)
 

@@ -52,6 +52,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
+from .graph import VERIFICATION_ORDER
 from .study import Study
 
 __all__ = ["Selection", "select", "check_selection", "matching_interviews", "matching_items", "matching_excerpts",
@@ -60,7 +61,7 @@ __all__ = ["Selection", "select", "check_selection", "matching_interviews", "mat
 log = logging.getLogger(__name__)
 
 #: Strongest first, as the report lists them.
-VERIFICATION_LEVELS = ("official", "maybe", "anecdotal")
+VERIFICATION_LEVELS = VERIFICATION_ORDER[::-1]
 
 
 @dataclass(frozen=True)

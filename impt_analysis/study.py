@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .codebook import CONTROLLED_CATEGORIES, default_codebook
+from .codebook import CONTROLLED_CATEGORIES, default_codebook, label_map
 from .package_docs import write_package_docs
 from .schema import TABLE_ORDER, TABLES, package_descriptor, tables_for
 from .validation import Problem, StudyValidationError, check_keys, check_table, read_table
@@ -91,8 +91,7 @@ class Study:
         >>> load_study().labels("tier")["at_risk_context"]
         'At-risk context'
         """
-        book = self.codebook[self.codebook["category"] == category]
-        return dict(zip(book["code"].astype(str), book["label"].astype(str)))
+        return {code: label for (c, code), label in label_map(self.codebook).items() if c == category}
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables by name, in the package's order."""

@@ -63,16 +63,13 @@ from typing import Hashable, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["Suppression", "suppress_small_cells", "recoverable_cells", "PRIMARY", "SECONDARY", "MARK",
-           "SUPPRESSION_NOTE"]
+__all__ = ["Suppression", "suppress_small_cells", "recoverable_cells", "PRIMARY", "SECONDARY", "MARK"]
 
 log = logging.getLogger(__name__)
 
 PRIMARY = "primary"
 SECONDARY = "secondary"
 MARK = "[c]"
-SUPPRESSION_NOTE = (f"{MARK}: suppressed - a count from 1 to 4, or a cell hidden so that such a count "
-                    "cannot be worked out from the totals.")
 _FREE = ("free",)  # the node of lines with a single cell: it carries no equation
 
 

@@ -23,7 +23,7 @@ import random
 
 import pandas as pd
 
-from ..codebook import default_codebook
+from ..codebook import default_codebook, label_map
 from ..study import Study, study_from_tables
 from .content import items_and_knowledge, make_barriers, make_case_counts, make_codings, make_interviews
 from .roles import WAVE2_CHANGES
@@ -72,7 +72,7 @@ def generate_study(n_interviews: int = 60, seed: int = DEMO_SEED, wave: int = 1)
         per_country[c] += 1
     year = 2010 if wave == 1 else 2012
     codebook = default_codebook()
-    labels = dict(zip(codebook["code"], codebook["label"]))
+    labels = label_map(codebook)
     ids_by_country, interviews_by_country, known_by = {}, {}, {}
     for country in countries:
         replicas = max(1, round(per_country[country] / 7))

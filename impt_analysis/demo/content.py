@@ -123,7 +123,7 @@ def make_barriers(b: Builder, country: str, p: Profile, ids: dict[str, list[str]
 
 
 def make_codings(b: Builder, interviews: list[dict], barriers: dict[str, list[str]], names: dict[str, str],
-             labels: dict[str, str], coord: str) -> None:
+             labels: dict[tuple[str, str], str], coord: str) -> None:
     """Coded segments: one per barrier named, and two to four thematic ones per interview."""
     rng = b.rng
     thematic = list(EXCERPTS)
@@ -136,7 +136,7 @@ def make_codings(b: Builder, interviews: list[dict], barriers: dict[str, list[st
             if code in EXCERPTS:
                 text = EXCERPTS[code].format(actor=actor)
             else:
-                text = BARRIER_EXCERPT.format(label_lower=labels[code].lower(), actor=actor)
+                text = BARRIER_EXCERPT.format(label_lower=labels["barrier", code].lower(), actor=actor)
             b.segment += 1
             segment_id = f"S{b.segment:06d}"
             start, end = position, position + len(text)

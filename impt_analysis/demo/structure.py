@@ -54,10 +54,10 @@ class Builder:
         self.flow_specs: list[tuple] = []  # (country, source, target, channel, frequency)
         self.segment = 0
 
-    def actor(self, country, key, name, sector, level, kind, n):
+    def actor(self, country, name, sector, level, kind, n):
         actor_id = f"{country or 'INT'}-A{n:03d}"
         self.actors.append({"actor_id": actor_id, "name": name, "country": country, "sector": sector,
-                            "level": level, "kind": kind, "_key": key})
+                            "level": level, "kind": kind})
         return actor_id
 
 
@@ -69,17 +69,17 @@ def country_actors(b: Builder, country: str, p: Profile, replicas: int) -> dict[
         if key == "coord" and not p.has_coordinator or key == "network" and p.networks == "-":
             continue
         n += 1
-        ids[key] = [b.actor(country, key, name, sector, level, kind, n)]
+        ids[key] = [b.actor(country, name, sector, level, kind, n)]
     letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
     for r in range(replicas):
         region = letters[r] if replicas <= len(letters) else f"{r + 1}"
         for key, name, sector in REGIONAL:
             n += 1
-            ids.setdefault(key, []).append(b.actor(country, key, name.format(r=region), sector, "regional", "organisation", n))
+            ids.setdefault(key, []).append(b.actor(country, name.format(r=region), sector, "regional", "organisation", n))
         for key, name, sector in LOCAL:
             n += 1
             label = name.format(t=region, service=LOCAL_SERVICE.get(country, "child welfare"))
-            ids.setdefault(key, []).append(b.actor(country, key, label, sector, "local", "organisation", n))
+            ids.setdefault(key, []).append(b.actor(country, label, sector, "local", "organisation", n))
     return ids
 
 
@@ -143,8 +143,8 @@ def country_flows(b: Builder, country: str, p: Profile, ids: dict[str, list[str]
 
 
 def international_actors(b: Builder, ncps: dict[str, str], migrations: dict[str, str]) -> None:
-    int_ncp = b.actor(None, "int_ncp", INTERNATIONAL[0][1], "igo", "international", INTERNATIONAL[0][3], 1)
-    int_igo = b.actor(None, "int_igo", INTERNATIONAL[1][1], "igo", "international", INTERNATIONAL[1][3], 2)
+    int_ncp = b.actor(None, INTERNATIONAL[0][1], "igo", "international", INTERNATIONAL[0][3], 1)
+    int_igo = b.actor(None, INTERNATIONAL[1][1], "igo", "international", INTERNATIONAL[1][3], 2)
     for country, ncp in ncps.items():
         b.flow_specs.append((country, ncp, int_ncp, "professional_network", "regular"))
         b.flow_specs.append((country, int_ncp, ncp, "professional_network", "regular"))

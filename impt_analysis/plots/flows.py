@@ -23,7 +23,7 @@ from matplotlib.patches import FancyArrowPatch, Patch
 from ..graph import flow_graph
 from ..study import Study
 from .style import (COORDINATION_KINDS, HIGHLIGHT, INK, KIND_LABELS, KIND_MARKERS, LEVELS, MUTED, OTHER_SECTOR,
-                    SECTOR_GROUPS, WIDTH, check_country, country_name, finish, interviews_of, new_figure, plural,
+                    SECTOR_GROUPS, WIDTH, country_name, finish, interviews_of, new_figure, plural,
                     sector_colour, sector_group, short_name, synthetic_note, wrap)
 
 __all__ = ["draw_flows"]
@@ -192,7 +192,6 @@ def draw_flows(study: Study, country: str | None, highlight=None, *, highlight_l
     >>> fig.texts[0].get_text()
     'Who tells whom: information flows in Denmark'
     """
-    check_country(study, country)
     G = flow_graph(study, country)
     highlight = [tuple(pair) for pair in (highlight or [])]
     for pair in highlight:

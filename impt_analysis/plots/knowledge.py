@@ -21,7 +21,7 @@ from matplotlib.patches import Patch
 
 from ..graph import VERIFICATION_ORDER, who_knows_what
 from ..study import Study
-from .style import (COORDINATION_KINDS, LEVELS, MUTED, VERIFICATION_COLOURS, check_country,
+from .style import (COORDINATION_KINDS, LEVELS, MUTED, VERIFICATION_COLOURS,
                     country_name, finish, interviews_of, new_figure, plural, sector_group, short_name,
                     synthetic_note, wrap)
 
@@ -57,7 +57,6 @@ def draw_who_knows_what(study: Study, country: str) -> Figure:
     """
     if country is None:
         raise ValueError("draw_who_knows_what needs a country: the region has too many actors and items for one figure")
-    check_country(study, country)
     wkw = who_knows_what(study, country)
     actors = study.actors.set_index("actor_id").loc[wkw.index]
     items = study.items.set_index("item_id").loc[list(wkw.columns)]

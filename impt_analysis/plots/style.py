@@ -95,12 +95,6 @@ def country_name(code: str | None) -> str:
     return getattr(found, "common_name", None) or (found.name if found else str(code))
 
 
-def check_country(study: Study, country: str | None) -> None:
-    known = set(study.countries) | set(study.actors["country"].dropna().astype(str))
-    if country is not None and country not in known:
-        raise ValueError(f"country {country!r} is not in the study (countries: {', '.join(sorted(known))})")
-
-
 def interviews_of(study: Study, country: str | None) -> pd.DataFrame:
     if country is None:
         return study.interviews
