@@ -36,12 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-import pandas as pd
-
 from .deidentify import BARRIER_COUNTS, CASE_COUNT_MARGINS, Deidentified, deidentify
 from .disclosure import DisclosureCheck, check_disclosure
 from .package_docs import write_package_docs
-from .schema import table_schema
+from .schema import resource_descriptor
 from .study import Study, write_study
 
 __all__ = ["PublicExport", "DisclosureError", "export_public", "check_disclosure", "disclosure_statement"]
@@ -186,21 +184,17 @@ def _write(result: Deidentified, folder: Path) -> None:
             r["impt:suppression"] = {"value": "count", **CASE_COUNT_MARGINS}
     for name, frame in result.aggregates.items():
         frame.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n")
-        descriptor["resources"].append(_aggregate_resource(public, name, frame))
+        descriptor["resources"].append(_aggregate_resource(public, name))
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
                                              encoding="utf-8")
     (folder / "DISCLOSURE.md").write_text(disclosure_statement(result.record, public), encoding="utf-8")
     write_package_docs(folder, descriptor, public.codebook)
 
 
-def _aggregate_resource(public: Study, name: str, frame: pd.DataFrame) -> dict:
+def _aggregate_resource(public: Study, name: str) -> dict:
     table = {"barrier_counts": BARRIER_COUNTS}[name]
-    return {
-        "name": name, "type": "table", "path": f"{name}.csv", "scheme": "file", "format": "csv",
-        "mediatype": "text/csv", "encoding": "utf-8", "description": table.description,
-        "schema": table_schema(table, public.codebook),
-        "impt:suppression": {"value": "interviews", "rows": ["country"], "columns": ["barrier"]},
-    }
+    return {**resource_descriptor(table, public.codebook),
+            "impt:suppression": {"value": "interviews", "rows": ["country"], "columns": ["barrier"]}}
 
 
 def disclosure_statement(record: dict, public: Study | None = None) -> str:

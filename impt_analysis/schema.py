@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-__all__ = ["Field", "Table", "TABLES", "TABLE_ORDER", "PUBLIC_TABLES", "GENERATED_COLUMNS", "tables_for", "package_name", "table_schema",
+__all__ = ["Field", "Table", "TABLES", "TABLE_ORDER", "PUBLIC_TABLES", "GENERATED_COLUMNS", "tables_for", "package_name", "table_schema", "resource_descriptor",
            "package_descriptor"]
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -334,18 +334,20 @@ def package_descriptor(meta: dict, codebook: pd.DataFrame, columns: dict[str, li
     for name in TABLE_ORDER:
         if columns is not None and name not in columns:
             continue
-        table = tables[name]
-        resources.append(
-            {
-                "name": name,
-                "type": "table",
-                "path": table.path,
-                "scheme": "file",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "description": table.description,
-                "schema": table_schema(table, codebook, None if columns is None else columns[name]),
-            }
-        )
+        resources.append(resource_descriptor(tables[name], codebook, None if columns is None else columns[name]))
     return {"$schema": PACKAGE_PROFILE, **meta, "resources": resources}
+
+
+def resource_descriptor(table: Table, codebook: pd.DataFrame, present: list[str] | None = None) -> dict:
+    """The Data Package resource describing one table's CSV file, with its Table Schema."""
+    return {
+        "name": table.name,
+        "type": "table",
+        "path": table.path,
+        "scheme": "file",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "description": table.description,
+        "schema": table_schema(table, codebook, present),
+    }

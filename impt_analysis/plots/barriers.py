@@ -14,26 +14,16 @@ Examples
 
 from __future__ import annotations
 
-import dataclasses
-
 import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..barriers import rows_in_country
+from ..barriers import barrier_table, rows_in_country
 from ..study import Study
 from .style import (MUTED, OKABE_ITO, country_name, finish, new_figure, plural,
                     synthetic_note)
 
 __all__ = ["draw_barriers"]
-
-
-def _in_country(study: Study, country: str | None) -> Study:
-    """The study cut to one country's interviews and the barriers they name (all if None)."""
-    if country is None:
-        return study
-    return dataclasses.replace(study, interviews=rows_in_country(study, study.interviews, country, "draw_barriers"),
-                               barriers=rows_in_country(study, study.barriers, country, "draw_barriers"))
 
 
 def draw_barriers(study: Study, country: str | None = None, by: str | None = None) -> Figure:
@@ -61,12 +51,10 @@ def draw_barriers(study: Study, country: str | None = None, by: str | None = Non
     >>> fig.texts[0].get_text()
     'Barriers to information management named in Lithuania'
     """
-    from ..barriers import barrier_table
-
-    scope = _in_country(study, country)
-    table = barrier_table(scope, by=by)
-    n_all = len(scope.interviews)
-    overall = barrier_table(scope, by=None).set_index("barrier")
+    n_all = len(rows_in_country(study, study.interviews, country, "draw_barriers"))
+    mentions = len(rows_in_country(study, study.barriers, country, "draw_barriers"))
+    table = barrier_table(study, by=by, country=country)
+    overall = (table if by is None else barrier_table(study, by=None, country=country)).set_index("barrier")
     order = overall.sort_values(["share", "interviews"], ascending=[True, True], kind="stable").index.tolist()
     labels = overall["label"].to_dict()
     if by is None:
@@ -119,7 +107,6 @@ def draw_barriers(study: Study, country: str | None = None, by: str | None = Non
     where = country_name(country)
     grouping = {None: "", "country": ", by country", "sector": ", by the interviewee's sector",
                 "level": ", by the interviewee's level"}[by]
-    mentions = len(scope.barriers)
     subtitle = (f"{plural(n_all, 'interview')} in {where}, {plural(mentions, 'mention')} of a barrier"
                 f" · bar: share of the {'group' + chr(39) + 's ' if by else ''}interviews naming the barrier, "
                 f"number of interviews at its end; an interview counts once however many links it attaches a barrier to")
