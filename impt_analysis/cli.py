@@ -58,13 +58,14 @@ def main():
 
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@handles_bad_data
-def validate(path: Path | None):
+@click.option("--all", "show_all", is_flag=True, help="List every problem, not the first few of each kind.")
+def validate(path: Path | None, show_all: bool):
     """Validate a study data package and print a summary.
 
     PATH is the study folder (holding datapackage.json); without it, the bundled synthetic
-    demonstration study. Every problem is listed with its file, row and column; the exit code
-    is 1 if there is any.
+    demonstration study. Every problem is reported with its file, row and column (the first
+    five of each kind, then how many more and where; --all lists them all); the exit code is
+    1 if there is any.
 
     \b
     Example:
@@ -72,7 +73,11 @@ def validate(path: Path | None):
     """
     from .study import load_study
 
-    study = load_study(path)
+    try:
+        study = load_study(path)
+    except StudyValidationError as err:
+        click.echo(err.report(None) if show_all else str(err), err=True)
+        sys.exit(1)
     click.echo(study.summary())
     click.echo("valid: no problems found")
 

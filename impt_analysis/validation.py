@@ -57,14 +57,34 @@ class Problem:
 
 
 class StudyValidationError(ValueError):
-    """Raised when a study fails validation; ``.problems`` lists every problem found."""
+    """Raised when a study fails validation; ``.problems`` lists every problem found.
+
+    Its text lists every problem; where one kind of problem (same file, column and message)
+    recurs, it shows the first ``shown_per_kind`` and says how many more and in which rows,
+    so that one broken key does not bury the rest. :meth:`report` gives every line.
+    """
+
+    shown_per_kind = 5
 
     def __init__(self, problems: list[Problem], source: str = "study"):
         self.problems = list(problems)
         self.source = source
-        lines = [f"{source}: {len(self.problems)} problem(s) found"]
-        lines += [f"  - {p}" for p in self.problems]
-        super().__init__("\n".join(lines))
+        super().__init__(self.report(self.shown_per_kind))
+
+    def report(self, per_kind: int | None = None) -> str:
+        """The problems as text, at most ``per_kind`` lines for each kind (all if None)."""
+        lines = [f"{self.source}: {len(self.problems)} problem(s) found"]
+        kinds: dict[tuple, list[Problem]] = {}
+        for p in self.problems:
+            kinds.setdefault((p.file, p.column, p.message), []).append(p)
+        for same in kinds.values():
+            lines += [f"  - {p}" for p in same[:per_kind]]
+            rest = same[per_kind:] if per_kind is not None else []
+            if rest:
+                rows = [p.row for p in rest if p.row is not None]
+                where = f" (rows {min(rows)} to {max(rows)})" if rows else ""
+                lines.append(f"    ... and {len(rest)} more of this kind{where}")
+        return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
         """The problems as a frame with columns file, row, column, value, message."""

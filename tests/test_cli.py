@@ -70,3 +70,15 @@ def test_console_script_runs_without_traceback(demo_copy):
                           capture_output=True, text=True)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and "not UTF-8" in proc.stderr
+
+
+def test_many_problems_of_one_kind_are_summarised(demo_copy):
+    """An emptied interviews.csv breaks hundreds of references: five lines of each kind, then a count."""
+    (demo_copy / "interviews.csv").write_text("interview_id,country\n", encoding="utf-8")
+    result = run("validate", demo_copy)
+    assert result.exit_code == 1
+    assert "interviews.csv, row 1, column date: required column is missing" in result.output
+    assert "more of this kind (rows" in result.output
+    assert len(result.output.splitlines()) < 80
+    full = run("validate", "--all", demo_copy)
+    assert full.exit_code == 1 and len(full.output.splitlines()) > 500
