@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-__all__ = ["Field", "Table", "TABLES", "TABLE_ORDER", "PUBLIC_TABLES", "GENERATED_COLUMNS", "tables_for", "package_name", "table_schema", "resource_descriptor",
+__all__ = ["Field", "Table", "TABLES", "TABLE_ORDER", "PUBLIC_TABLES", "GENERATED_COLUMNS", "ROW_TABLES", "ITEM_SUPPORT", "tables_for", "package_name", "table_schema", "resource_descriptor",
            "package_descriptor"]
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -220,13 +220,36 @@ TABLES: dict[str, Table] = {
 TABLE_ORDER = tuple(TABLES)
 
 
+# Tables whose rows were reported in an interview. In a public export they name the interview's
+# group (``interview_group``), never the interview: the actors a row touches would otherwise
+# tell the respondent's sector or organisation more precisely than ``interviews.csv`` does.
+ROW_TABLES = ("knowledge", "flows", "barriers", "codings")
+# Published per item in a public export, counted on the confidential study, so that
+# triangulation runs without linking rows to interviews.
+ITEM_SUPPORT = (
+    Field("n_interviews", type="integer", minimum=0,
+          description="Published interviews that report the item (knowledge.csv)."),
+    Field("n_organisations", type="integer", minimum=0,
+          description="Distinct organisations the respondents of those interviews speak for."),
+    Field("n_sectors", type="integer", minimum=0,
+          description="Distinct (exact) sectors of the respondents of those interviews."),
+)
+INTERVIEW_GROUP = Field(
+    "interview_group", pattern="^G-[0-9a-f]{16}$",
+    description="The group of published interviews sharing country, year, sector and level (at least k of "
+                "them); rows reported in an interview name its group, never the interview.")
+
+
 def _public_table(table: Table) -> Table:
     """The form a table takes in a de-identified public export (see :mod:`impt_analysis.publish`).
 
     Free-text columns become optional (an export leaves them out); actor names and item
     labels are generated from controlled values; the interview date gives way to its year; the
     respondent's organisation (``interviews.actor_id``) and a suppressed case count may be
-    absent or empty.
+    absent or empty. Interviews carry their ``interview_group``; the rows of
+    :data:`ROW_TABLES` name that group instead of the interview (so ``knowledge`` and
+    ``barriers`` have no primary key: they hold distinct rows); items carry the counts of
+    :data:`ITEM_SUPPORT`.
     """
     fields = []
     for f in table.fields:
@@ -248,10 +271,19 @@ def _public_table(table: Table) -> Table:
         elif (table.name, f.name) == ("case_counts", "count"):
             f = replace(f, required=False, description="Number of children; empty where suppressed (a small "
                         "count, or a cell hidden so that a small count cannot be worked out from totals).")
+        elif table.name in ROW_TABLES and f.name == "interview_id":
+            f = INTERVIEW_GROUP
         fields.append(f)
     if table.name == "interviews":
-        return replace(table, fields=tuple(fields),
+        return replace(table, fields=(*fields, INTERVIEW_GROUP),
                        description="One row per interview (a public export does not say whom the respondent speaks for).")
+    if table.name == "items":
+        return replace(table, fields=(*fields, *ITEM_SUPPORT))
+    if table.name in ROW_TABLES:
+        keys = tuple(replace(fk, fields="interview_group", reference="interview_group")
+                     if fk.fields == "interview_id" else fk for fk in table.foreign_keys)
+        primary = () if table.name in ("knowledge", "barriers") else table.primary_key
+        return replace(table, fields=tuple(fields), primary_key=primary, foreign_keys=keys)
     return replace(table, fields=tuple(fields))
 
 

@@ -224,7 +224,7 @@ def _validated(raw: dict[str, pd.DataFrame], meta: dict, problems: list[Problem]
     schema = tables_for(meta)
     for name, frame in raw.items():
         problems += check_table(frame, schema[name], allowed if name == "codings" else _without_code(allowed))
-    problems += check_keys(raw)
+    problems += check_keys(raw, schema)
     if problems:
         raise StudyValidationError(problems, source)
     tables = {name: _typed(raw[name], schema[name], codebook) for name in TABLE_ORDER}

@@ -180,11 +180,16 @@ def _field_failures(f: Field, s: pd.Series, empty: pd.Series, allowed: dict[str,
         yield "not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. DK)", filled & ~s.isin(iso_countries())
 
 
-def check_keys(frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Primary keys unique and foreign keys resolvable, across the loaded tables."""
+def check_keys(frames: dict[str, pd.DataFrame], tables: dict | None = None) -> list[Problem]:
+    """Primary keys unique and foreign keys resolvable, across the loaded tables.
+
+    ``tables`` are the table definitions to check against (default: the full schema; a public
+    export passes :data:`~impt_analysis.schema.PUBLIC_TABLES`).
+    """
     problems: list[Problem] = []
+    tables = TABLES if tables is None else tables
     for name, frame in frames.items():
-        table = TABLES[name]
+        table = tables[name]
         rows = frame.attrs.get("rows") or list(range(2, len(frame) + 2))
         key = [c for c in table.primary_key if c in frame.columns]
         if key and len(key) == len(table.primary_key):
