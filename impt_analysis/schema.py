@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-__all__ = ["Field", "Table", "TABLES", "TABLE_ORDER", "PUBLIC_TABLES", "GENERATED_COLUMNS", "ROW_TABLES", "ITEM_SUPPORT", "tables_for", "package_name", "table_schema", "resource_descriptor",
+__all__ = ["Field", "Table", "TABLES", "TABLE_ORDER", "PUBLIC_TABLES", "GENERATED_COLUMNS", "ROW_TABLES", "ITEM_SUPPORT", "SUPPRESSION", "EVIDENCE_SEPARATOR", "tables_for", "package_name", "table_schema", "resource_descriptor",
            "package_descriptor"]
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -31,7 +31,9 @@ class Field:
     """A column: its Table Schema type, whether it is required, and its vocabulary.
 
     ``category`` names the codebook category whose codes are the allowed values;
-    ``free_text`` marks columns that never go into a public export.
+    ``free_text`` marks columns that never go into a public export, and so does ``withheld``:
+    a column that is not free text but points at the passages of an interview (``evidence``),
+    which a public export neither publishes nor describes.
     """
 
     name: str
@@ -43,6 +45,18 @@ class Field:
     minimum: int | None = None
     maximum: int | None = None
     pattern: str | None = None
+    withheld: bool = False
+
+
+# The passages a derived row comes from (see :mod:`impt_analysis.refi_qda.derive`): the
+# segment ids of codings.csv, separated by EVIDENCE_SEPARATOR. Never in a public export.
+EVIDENCE_SEPARATOR = ";"
+
+
+def _evidence(what: str) -> Field:
+    return Field("evidence", required=False, withheld=True,
+                 description=f"The coded passages {what} comes from: segment ids of codings.csv, separated by "
+                             f"'{EVIDENCE_SEPARATOR}' (written by impt import-qdpx; never in a public export).")
 
 
 @dataclass(frozen=True)
@@ -137,6 +151,7 @@ TABLES: dict[str, Table] = {
                 Field("item_id", description="The information held."),
                 Field("verification", category="verification", description="Official, maybe or anecdotal."),
                 Field("source_type", category="source_type", description="Where the actor has it from."),
+                _evidence("this row"),
             ),
             primary_key=("interview_id", "actor_id", "item_id"),
             foreign_keys=(
@@ -156,6 +171,7 @@ TABLES: dict[str, Table] = {
                 Field("channel", category="channel", description="How the information is passed."),
                 Field("frequency", category="frequency", description="Regular or ad hoc."),
                 Field("item_id", description="The item passed, if the flow is about one.", required=False),
+                _evidence("the flow"),
             ),
             primary_key=("flow_id",),
             foreign_keys=(
@@ -175,6 +191,7 @@ TABLES: dict[str, Table] = {
                 Field("target_actor", description="Target of the blocked link, if any.", required=False),
                 Field("severity", type="integer", minimum=1, maximum=3,
                       description="1 minor, 2 serious, 3 blocking."),
+                _evidence("the barrier"),
             ),
             foreign_keys=(
                 ForeignKey("interview_id", "interviews", "interview_id"),
@@ -209,6 +226,7 @@ TABLES: dict[str, Table] = {
                 Field("count", type="integer", minimum=0, description="Number of children."),
                 Field("basis", category="basis", description="What the figure is based on."),
                 Field("source_actor", description="The actor the figure comes from."),
+                _evidence("the figure"),
             ),
             primary_key=("country", "year", "tier", "child_group", "source_actor"),
             foreign_keys=(ForeignKey("source_actor", "actors", "actor_id"),),
@@ -238,6 +256,13 @@ INTERVIEW_GROUP = Field(
     "interview_group", pattern="^G-[0-9a-f]{16}$",
     description="The group of published interviews sharing country, year, sector and level (at least k of "
                 "them); rows reported in an interview name its group, never the interview.")
+# Why a count of a public export's suppressed table is empty: "" shown, "primary" a count from 1 to
+# suppress_below - 1, "secondary" hidden so that a primary cell cannot be worked out from totals.
+SUPPRESSION = Field(
+    "suppression", required=False, pattern="^(primary|secondary)$",
+    description="Empty where the count is shown; primary: a count from 1 to suppress_below - 1 (shown as "
+                "\"<5\" for suppress_below 5); secondary: hidden so that a primary count cannot be worked out "
+                "from totals (shown as \"suppressed\").")
 
 
 def _public_table(table: Table) -> Table:
@@ -253,6 +278,8 @@ def _public_table(table: Table) -> Table:
     """
     fields = []
     for f in table.fields:
+        if f.withheld:  # never published, not even described
+            continue
         if (table.name, f.name) in GENERATED_COLUMNS:
             sources = ", ".join(GENERATED_COLUMNS[table.name, f.name])
             f = replace(f, required=False, free_text=False,
@@ -271,6 +298,8 @@ def _public_table(table: Table) -> Table:
         elif (table.name, f.name) == ("case_counts", "count"):
             f = replace(f, required=False, description="Number of children; empty where suppressed (a small "
                         "count, or a cell hidden so that a small count cannot be worked out from totals).")
+            fields += [f, SUPPRESSION]
+            continue
         elif table.name in ROW_TABLES and f.name == "interview_id":
             f = INTERVIEW_GROUP
         fields.append(f)
