@@ -7,6 +7,13 @@ writes ``index.html`` linking them all. Runs go in parallel, each worker reusing
 (emptied before every notebook); a notebook that fails does not stop the others. Every page carries a provenance footer, and a banner when the data are the
 synthetic demonstration study.
 
+A public site (``public=True``) is built from the public export only: the run first writes
+the study's de-identified export (:func:`~impt_analysis.publish.export_public`, with the same
+thresholds) into ``<out>/data/`` and runs every notebook on that package, never on the
+confidential study, so a page can show nothing the export does not hold; its footer names
+the export and its checksum. The site folder must be empty, or is cleared first with
+``force``, so that nothing of an earlier run (excerpt pages) survives.
+
 Examples
 --------
 >>> from impt_analysis.report import plan  # doctest: +SKIP
@@ -18,8 +25,12 @@ from __future__ import annotations
 
 import hashlib
 import html
+import inspect
 import multiprocessing
 import os
+import secrets
+import shutil
+import tempfile
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -29,7 +40,19 @@ from pathlib import Path
 from . import __version__
 from .study import Study, demo_path
 
-__all__ = ["Job", "JobResult", "ReportResult", "plan", "run_report", "provenance", "data_checksum", "notebooks_path"]
+__all__ = ["Job", "JobResult", "ReportResult", "ReportFolderError", "UnknownCountryError", "plan", "run_report",
+           "provenance", "data_checksum", "notebooks_path", "PUBLIC_DATA"]
+
+#: Where a public site keeps the public export its pages are built from.
+PUBLIC_DATA = "data"
+
+
+class ReportFolderError(ValueError):
+    """The site folder cannot take a public site (not empty, or not safe to clear)."""
+
+
+class UnknownCountryError(ValueError):
+    """A country code the study (or its public export) does not have."""
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -90,7 +113,8 @@ class ReportResult:
 
 
 def plan(study: Study, countries: list[str] | None = None, data: str | None = None,
-         include_excerpts: bool = False, public: bool = False, compare_with: str | None = None) -> list[Job]:
+         include_excerpts: bool = False, public: bool = False, compare_with: str | None = None,
+         suppress_below: int = 5) -> list[Job]:
     """The notebooks a report run executes, with their parameters.
 
     Raises ValueError for a country code the study does not have, before anything runs.
@@ -98,18 +122,20 @@ def plan(study: Study, countries: list[str] | None = None, data: str | None = No
     countries = list(study.countries) if not countries else [c.strip().upper() for c in countries]
     unknown = [c for c in countries if c not in study.countries]
     if unknown:
-        raise ValueError(f"unknown country code(s) {', '.join(unknown)}: the study has {', '.join(study.countries)}")
+        raise UnknownCountryError(f"unknown country code(s) {', '.join(unknown)}: the study has "
+                                  f"{', '.join(study.countries)}")
     excerpts = include_excerpts and not public
+    extra = {"suppress_below": suppress_below} if public else {}
     jobs = []
     for c in countries:
-        params = {"country": c, "data": data, "include_excerpts": excerpts, "public": public}
+        params = {"country": c, "data": data, "include_excerpts": excerpts, "public": public, **extra}
         jobs.append(Job("country_mapping", f"country_mapping_{c}", f"{TITLES['country_mapping']}: {c}", params))
     for c in countries + ["ALL"]:
-        params = {"country": c, "data": data, "include_excerpts": excerpts, "public": public}
+        params = {"country": c, "data": data, "include_excerpts": excerpts, "public": public, **extra}
         label = "the region" if c == "ALL" else c
         jobs.append(Job("barrier_analysis", f"barrier_analysis_{c}", f"{TITLES['barrier_analysis']}: {label}", params))
     jobs.append(Job("regional_overview", "regional_overview", TITLES["regional_overview"],
-                    {"data": data, "compare_with": compare_with, "public": public}))
+                    {"data": data, "compare_with": compare_with, "public": public, **extra}))
     return jobs
 
 
@@ -123,10 +149,15 @@ def data_checksum(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def provenance(study: Study, parameters: dict, run_date: str | None = None) -> dict:
-    """What a page is based on: dataset, version, checksum, library version, parameters, date."""
+def provenance(study: Study, parameters: dict, run_date: str | None = None, export: str | None = None) -> dict:
+    """What a page is based on: dataset, version, checksum, library version, parameters, date.
+
+    ``export`` names the public export a public site is built from (its folder in the site):
+    the checksum is then the export's, and nothing names the confidential study.
+    """
     folder = study.path or demo_path()
     return {
+        "export": export,
         "dataset": study.meta.get("title", study.name),
         "dataset_name": study.name,
         "dataset_version": study.version,
@@ -139,13 +170,20 @@ def provenance(study: Study, parameters: dict, run_date: str | None = None) -> d
 
 
 def footer_html(prov: dict) -> str:
-    params = ", ".join(f"{k}={v!r}" for k, v in prov["parameters"].items())
+    shown = dict(prov["parameters"])
+    if prov.get("export"):  # the export's place in the site, not where the site was built
+        shown.update({k: f"{prov['export']}/" if k == "data" else f"{prov['export']}-later/"
+                      for k, v in shown.items() if k in ("data", "compare_with") and v})
+    params = ", ".join(f"{k}={v!r}" for k, v in shown.items())
     return (
         '<footer class="impt-provenance" style="margin:3em 2em 1em;padding-top:.8em;border-top:1px solid #999;'
         'font:0.85em sans-serif;color:#333">'
-        f"<strong>Provenance.</strong> Dataset: {html.escape(prov['dataset'])} "
+        f"<strong>Provenance.</strong> "
+        + (f"Public export <code>{html.escape(prov['export'])}/</code> (de-identified, the only data these "
+           "pages are built from) of the dataset " if prov.get("export") else "Dataset: ")
+        + f"{html.escape(prov['dataset'])} "
         f"({html.escape(prov['dataset_name'])}, version {html.escape(prov['dataset_version'])}); "
-        f"data checksum (SHA-256): <code>{prov['checksum'][:16]}…</code>; "
+        f"{'export' if prov.get('export') else 'data'} checksum (SHA-256): <code>{prov['checksum'][:16]}…</code>; "
         f"impt_analysis {html.escape(prov['impt_analysis'])}; parameters: <code>{html.escape(params or 'none')}</code>; "
         f"run {html.escape(prov['run_date'])}.</footer>"
     )
@@ -249,7 +287,9 @@ def _kernel_log_to(path: Path) -> None:
 
 def run_report(data: str | Path | None = None, countries: list[str] | None = None, out: str | Path = "reports",
                jobs: int | None = None, include_excerpts: bool = False, public: bool = False,
-               progress: bool = True, compare_with: str | Path | None = None) -> ReportResult:
+               progress: bool = True, compare_with: str | Path | None = None, *, k: int = 5,
+               suppress_below: int = 5, key: bytes | str | None = None, names=(), licence: str | None = None,
+               force: bool = False) -> ReportResult:
     """Run every report notebook and build the HTML site.
 
     Parameters
@@ -257,7 +297,8 @@ def run_report(data: str | Path | None = None, countries: list[str] | None = Non
     data : path, optional
         The study folder; None for the synthetic demonstration study.
     countries : list of str, optional
-        Country codes to report on (default: every country of the study).
+        Country codes to report on (default: every country of the study; with ``public``,
+        every country of its public export).
     out : path
         The site folder: ``index.html``, one HTML page per notebook, and ``notebooks/`` with
         the executed notebooks.
@@ -266,11 +307,27 @@ def run_report(data: str | Path | None = None, countries: list[str] | None = Non
     include_excerpts : bool
         Show coded excerpts in the barrier pages (never with ``public``).
     public : bool
-        Pages fit to publish: no excerpts, counts of 1 to 4 shown as "<5".
+        Pages fit to publish, built from the public export only: the export is written to
+        ``<out>/data/`` first (:func:`~impt_analysis.publish.export_public` with ``k``,
+        ``suppress_below``, ``key``, ``names`` and ``licence``) and every notebook runs on it;
+        counts of 1 to ``suppress_below - 1`` show "<5", cells hidden to protect them
+        "suppressed", and so does every value that would give them back. ``out`` must be
+        empty unless ``force``, which clears it first.
     progress : bool
         Show a progress bar.
     compare_with : path, optional
-        A later wave of the study: the regional overview then shows what changed.
+        A later wave of the study: the regional overview then shows what changed (with
+        ``public``, from the later wave's own public export, ``<out>/data-later/``).
+    k, suppress_below : int
+        The public export's k-anonymity and small-count threshold (``public`` only).
+    key : bytes or str, optional
+        The export's pseudonym key; by default a one-off key of the run's own, never written.
+    names : iterable of str
+        Names that must appear nowhere in the export, nor on any page (``public`` only).
+    licence : str, optional
+        The export's licence (SPDX identifier), for a study that states none.
+    force : bool
+        With ``public``: clear a non-empty ``out`` first.
 
     Returns
     -------
@@ -281,21 +338,44 @@ def run_report(data: str | Path | None = None, countries: list[str] | None = Non
     ------
     StudyValidationError
         If the study is invalid (nothing runs).
-    ValueError
+    UnknownCountryError
         For an unknown country code (nothing runs).
+    ReportFolderError
+        With ``public``: ``out`` is not empty (without ``force``) or not safe to clear.
+    ValueError
+        With ``public``: the export could not be written (nothing is written then).
     """
     from .study import load_study
 
     study = load_study(data)
-    data_arg = None if data is None else str(Path(data).resolve())
     later = None
     if compare_with is not None:
         load_study(compare_with)  # a broken later wave fails here, before anything runs
         later = str(Path(compare_with).resolve())
-    job_list = plan(study, countries, data_arg, include_excerpts, public, later)
     out = Path(out).resolve()
+    if public:
+        plan(study, countries)  # unknown codes fail before anything is written
+        names = list(names)
+        public_study, later, countries = _public_data(study, out, later, countries, k=k,
+                                                      suppress_below=suppress_below, key=key, names=names,
+                                                      licence=licence, force=force)
+        study, data_arg, export = public_study, str(public_study.path), PUBLIC_DATA
+    else:
+        data_arg = None if data is None else str(Path(data).resolve())
+        export = None
+    job_list = plan(study, countries, data_arg, include_excerpts, public, later, suppress_below)
     (out / "notebooks").mkdir(parents=True, exist_ok=True)
-    prov = provenance(study, {})
+    prov = provenance(study, {}, export=export)
+    results = _run_all(job_list, out, prov, jobs, progress)
+    if public:
+        _drop_logs(out, results)
+        results = _refuse_names(out, results, names)
+    index = write_index(study, out, results, {**prov, "parameters": {"data": data_arg, "public": public,
+                                                                       "include_excerpts": include_excerpts and not public}})
+    return ReportResult(out, index, results)
+
+
+def _run_all(job_list: list[Job], out: Path, prov: dict, jobs: int | None, progress: bool) -> list[JobResult]:
     notebooks = str(notebooks_path())
     jobs = jobs or os.cpu_count() or 1
     results: list[JobResult] = []
@@ -313,9 +393,133 @@ def run_report(data: str | Path | None = None, countries: list[str] | None = Non
         bar.close()
     order = {job.name: i for i, job in enumerate(job_list)}
     results.sort(key=lambda r: order[r.job.name])
-    index = write_index(study, out, results, {**prov, "parameters": {"data": data_arg, "public": public,
-                                                                       "include_excerpts": include_excerpts and not public}})
-    return ReportResult(out, index, results)
+    return results
+
+
+def check_public_folder(out: Path, study_folder: Path | None, force: bool) -> None:
+    """Refuse a site folder a public run must not fill or clear, with a sentence saying why.
+
+    A public site holds the files of one public run only: a non-empty folder is refused
+    unless ``force``; with ``force`` it is cleared, but never when it is the current working
+    directory or one of its parents. A folder that is, holds or lies in the study's own folder
+    is refused whatever ``force``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> check_public_folder(Path("/"), None, True)
+    Traceback (most recent call last):
+    ...
+    impt_analysis.report.ReportFolderError: --out / is the current working directory or one of its parents: a public run clears its folder; choose a folder of its own
+    """
+    out = Path(out).resolve()
+    if out.exists() and not out.is_dir():
+        raise ReportFolderError(f"--out {out} exists and is not a folder")
+    if study_folder is not None:
+        source = Path(study_folder).resolve()
+        if out == source or out in source.parents or source in out.parents:
+            raise ReportFolderError(f"--out {out} overlaps the study's own folder: a public site is written, and "
+                                    "cleared, outside the study; choose another folder")
+    if not out.is_dir() or not any(out.iterdir()):
+        return
+    if not force:
+        raise ReportFolderError(f"--out {out} is not empty: a public site holds only the files of one public run; "
+                                "choose an empty folder, or add --force to clear it first")
+    cwd = Path.cwd().resolve()
+    if out == cwd or out in cwd.parents or out == Path.home().resolve():
+        raise ReportFolderError(f"--out {out} is the current working directory or one of its parents: a public run "
+                                "clears its folder; choose a folder of its own")
+
+
+def _public_data(study: Study, out: Path, later: str | None, countries: list[str] | None, *, k, suppress_below,
+                 key, names, licence, force) -> tuple[Study, str | None, list[str] | None]:
+    """Write the public export (and the later wave's) into ``out``, cleared first; load it.
+
+    The exports are written beside ``out`` first: a failed export, or an asked country the
+    export does not publish, leaves ``out`` as it was.
+    """
+    from .publish import export_public
+    from .study import load_study
+
+    check_public_folder(out, study.path, force)
+    options = {"k": k, "suppress_below": suppress_below, "key": key if key is not None else secrets.token_bytes(32),
+               "names": names}
+    if licence is not None:
+        if "licence" not in inspect.signature(export_public).parameters:
+            raise ValueError("--licence: this version of the public export takes no licence")
+        options["licence"] = licence
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.export-", dir=out.parent))
+    try:
+        export_public(study, staging / PUBLIC_DATA, **options)
+        if later is not None:
+            export_public(load_study(later), staging / f"{PUBLIC_DATA}-later", **options)
+        countries = _published(load_study(staging / PUBLIC_DATA), countries, k)
+        if out.is_dir():
+            for child in out.iterdir():
+                shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+        out.mkdir(parents=True, exist_ok=True)
+        for child in staging.iterdir():
+            child.rename(out / child.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    later_export = str(out / f"{PUBLIC_DATA}-later") if later is not None else None
+    return load_study(out / PUBLIC_DATA), later_export, countries
+
+
+def _published(public_study: Study, countries: list[str] | None, k: int) -> list[str] | None:
+    """The asked countries that the export publishes; a country it suppressed has no page."""
+    if not countries:
+        return None
+    asked = [c.strip().upper() for c in countries]
+    gone = [c for c in asked if c not in public_study.countries]
+    if gone:
+        raise UnknownCountryError(f"{', '.join(gone)}: no interview of it is published in the public export (k={k}), "
+                                  "so it has no public page; leave it out or lower --k")
+    return asked
+
+
+def fold(text: str) -> str:
+    """Text for a case- and accent-insensitive search.
+
+    Examples
+    --------
+    >>> fold("Jürgen ÅBERG")
+    'jurgen aberg'
+    """
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def _drop_logs(out: Path, results: list[JobResult]) -> None:
+    """A public site keeps no kernel logs of the notebooks that ran (a failed one's stays, for inspection)."""
+    for r in results:
+        if r.ok:
+            (out / "notebooks" / f"{r.job.name}.log").unlink(missing_ok=True)
+
+
+def _refuse_names(out: Path, results: list[JobResult], names: list[str]) -> list[JobResult]:
+    """Take down any page or kept notebook holding a name that must not be published; it counts as failed."""
+    wanted = [(n, fold(n)) for n in names if n and n.strip()]
+    if not wanted:
+        return results
+    checked = []
+    for r in results:
+        hits = []
+        for path in (r.html, r.executed):
+            if path and Path(path).is_file():
+                text = fold(Path(path).read_text(encoding="utf-8"))
+                hits += [n for n, f in wanted if f in text]
+        if hits:
+            for path in (r.html, r.executed):
+                if path:
+                    Path(path).unlink(missing_ok=True)
+            r = JobResult(r.job, False, error=f"the page showed {len(set(hits))} name(s) of --names-file; "
+                                             "it was taken down", seconds=r.seconds)
+        checked.append(r)
+    return checked
 
 
 def _progress(total: int, enabled: bool):

@@ -20,7 +20,8 @@ from matplotlib.patches import Patch, Rectangle
 
 from ..reference import ASPECTS, reference_table
 from ..study import Study
-from .style import INK, MUTED, OKABE_ITO, VERDICT_STYLE, country_name, finish, new_figure, plural, synthetic_note, wrap
+from .style import (INK, MUTED, OKABE_ITO, VERDICT_STYLE, counted, country_name, finish, new_figure, plural,
+                    public_note, synthetic_note, wrap)
 
 __all__ = ["draw_three_aspects"]
 
@@ -49,7 +50,8 @@ def _aspect_frame(frame_or_study, reference: bool, rules):
     return frame, None, None
 
 
-def draw_three_aspects(frame_or_study, reference: bool = True, *, rules=None) -> Figure:
+def draw_three_aspects(frame_or_study, reference: bool = True, *, rules=None, public: bool = False,
+                       suppress_below: int = 5) -> Figure:
     """The three aspects per country as a table figure, the derived verdicts beside the published ones.
 
     For each country and aspect (national co-ordination, professional networks, local and
@@ -68,6 +70,11 @@ def draw_three_aspects(frame_or_study, reference: bool = True, *, rules=None) ->
         Show the published 2010 verdicts beside the derived ones.
     rules : AspectRules, optional
         The rules to derive the verdicts with, when a study is given.
+    public : bool
+        A figure for a public page: a country's number of interviews from 1 to
+        ``suppress_below - 1`` is shown as "<5" (and the caption says so).
+    suppress_below : int
+        The public threshold.
 
     Returns
     -------
@@ -110,7 +117,7 @@ def draw_three_aspects(frame_or_study, reference: bool = True, *, rules=None) ->
                             color=OKABE_ITO["vermillion"])
     notes = frame["note"].dropna() if reference and "note" in frame.columns else pd.Series(dtype=object)
     for i, c in enumerate(countries):
-        n = f" · {plural(int(counts.get(c, 0)), 'interview')}" if counts is not None else ""
+        n = f" · {counted(int(counts.get(c, 0)), 'interview', public, suppress_below)}" if counts is not None else ""
         dagger = " †" if c in notes.index else ""
         ax.text(-0.15, i + 0.5, f"{country_name(c)} ({c}){n}{dagger}", ha="right", va="center", fontsize=9.5,
                 color=INK)
@@ -130,7 +137,7 @@ def draw_three_aspects(frame_or_study, reference: bool = True, *, rules=None) ->
         footnote = "† " + wrap("The report's prose disagrees with its table: "
                                + " ".join(f"{c}: {t.rstrip('.')}." for c, t in notes.items()), 180, 4)
     if study is not None:
-        basis = (f"Derived from {plural(len(study.interviews), 'interview')} in "
+        basis = (f"Derived from {counted(len(study.interviews), 'interview', public, suppress_below)} in "
                  f"{plural(len(countries), 'country').replace('countrys', 'countries')} by the rules of docs/methods.md")
     else:
         basis = f"Verdicts for {len(countries)} countries as given"
@@ -138,7 +145,7 @@ def draw_three_aspects(frame_or_study, reference: bool = True, *, rules=None) ->
         basis += f", beside the table published in 2010 · {agree} of {total} cells agree"
     title = "The three aspects of national information management, by country"
     lines = footnote.count("\n") + 1
-    finish(fig, title, basis + synthetic_note(study), bottom=0.2 + 0.16 * lines if footnote else 0.0)
+    finish(fig, title, basis + public_note(public, suppress_below) + synthetic_note(study), bottom=0.2 + 0.16 * lines if footnote else 0.0)
     if footnote:  # after the title band, so that fig.texts holds the title and subtitle first
         fig.text(0.012, (0.08 + 0.16 * lines) / fig.get_figheight(), footnote, ha="left", va="top", fontsize=7.5,
                  color=MUTED, gid="footnote")

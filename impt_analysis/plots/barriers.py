@@ -20,13 +20,14 @@ from matplotlib.figure import Figure
 
 from ..barriers import barrier_table, rows_in_country
 from ..study import Study
-from .style import (MUTED, OKABE_ITO, country_name, finish, new_figure, plural,
+from .style import (MUTED, OKABE_ITO, counted, country_name, finish, new_figure, plural,
                     synthetic_note)
 
 __all__ = ["draw_barriers"]
 
 
-def draw_barriers(study: Study, country: str | None = None, by: str | None = None) -> Figure:
+def draw_barriers(study: Study, country: str | None = None, by: str | None = None, *, public: bool = False,
+                  suppress_below: int = 5) -> Figure:
     """What blocks information: the share of interviews naming each barrier, as horizontal bars.
 
     Parameters
@@ -38,11 +39,19 @@ def draw_barriers(study: Study, country: str | None = None, by: str | None = Non
         One panel per group of interviews (by the country, or the sector or level of the
         interviewee's organisation), each with the share of that group's interviews; one
         panel for all by default.
+    public : bool
+        A figure for a public page: no count at the end of the bars; a barrier named in 1 to
+        ``suppress_below - 1`` interviews has no bar but the mark "<5", one whose count the
+        public export hid to protect another the mark "suppressed"; the caption says so and
+        gives no total of mentions (it would give the hidden counts back).
+    suppress_below : int
+        The public threshold.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Bars have the gid ``bar:<group>:<barrier>`` (group ``all`` without ``by``).
+        Bars have the gid ``bar:<group>:<barrier>`` (group ``all`` without ``by``); on a
+        public figure, a hidden bar's mark has the gid ``hidden:<group>:<barrier>``.
 
     Examples
     --------
@@ -54,6 +63,8 @@ def draw_barriers(study: Study, country: str | None = None, by: str | None = Non
     n_all = len(rows_in_country(study, study.interviews, country, "draw_barriers"))
     mentions = len(rows_in_country(study, study.barriers, country, "draw_barriers"))
     table = barrier_table(study, by=by, country=country)
+    if public:
+        table = _hide_small(table, suppress_below)
     overall = (table if by is None else barrier_table(study, by=None, country=country)).set_index("barrier")
     order = overall.sort_values(["share", "interviews"], ascending=[True, True], kind="stable").index.tolist()
     labels = overall["label"].to_dict()
@@ -78,12 +89,19 @@ def draw_barriers(study: Study, country: str | None = None, by: str | None = Non
         bars = ax.barh(np.arange(len(order)), share, height=0.7, color=OKABE_ITO["blue"])
         for bar, barrier in zip(bars, order):
             bar.set_gid(f"bar:{group}:{barrier}")
-        n = int(part["n_interviews"].max()) if len(part) else 0
-        for y, (s, m) in enumerate(zip(share, part["interviews"].fillna(0).astype(int))):
-            if m:
-                ax.text(s + 1.5, y, f"{m}", va="center", fontsize=7 if by else 8, color=MUTED)
+        n = int(part["n_interviews"].max()) if len(part) and part["n_interviews"].notna().any() else 0
+        if public:
+            for y, (barrier, mark) in enumerate(zip(order, part["mark"].fillna(""))):
+                if mark:
+                    ax.text(1.0, y, mark, va="center", fontsize=7 if by else 8, color=MUTED, style="italic",
+                            gid=f"hidden:{group}:{barrier}")
+        else:
+            for y, (s, m) in enumerate(zip(share, part["interviews"].fillna(0).astype(int))):
+                if m:
+                    ax.text(s + 1.5, y, f"{m}", va="center", fontsize=7 if by else 8, color=MUTED)
         if by is not None:
-            ax.set_title(f"{names.get(group, group)} ({plural(n, 'interview')})", fontsize=9, loc="left")
+            ax.set_title(f"{names.get(group, group)} ({counted(n, 'interview', public, suppress_below)})",
+                         fontsize=9, loc="left")
         ax.set_xlim(0, top)
         ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter())
         ax.tick_params(labelsize=8 if by is None else 7, length=2)
@@ -107,7 +125,39 @@ def draw_barriers(study: Study, country: str | None = None, by: str | None = Non
     where = country_name(country)
     grouping = {None: "", "country": ", by country", "sector": ", by the interviewee's sector",
                 "level": ", by the interviewee's level"}[by]
+    if public:
+        subtitle = (f"{counted(n_all, 'interview', public, suppress_below)} in {where}"
+                    f" · bar: share of the {'group' + chr(39) + 's ' if by else ''}interviews naming the barrier; "
+                    f"public: no bar for a barrier named in fewer than {suppress_below} interviews "
+                    f"(<{suppress_below}) or hidden to protect one (suppressed)")
+        return finish(fig, f"Barriers to information management named in {where}{grouping}",
+                      subtitle + synthetic_note(study))
     subtitle = (f"{plural(n_all, 'interview')} in {where}, {plural(mentions, 'mention')} of a barrier"
                 f" · bar: share of the {'group' + chr(39) + 's ' if by else ''}interviews naming the barrier, "
                 f"number of interviews at its end; an interview counts once however many links it attaches a barrier to")
     return finish(fig, f"Barriers to information management named in {where}{grouping}", subtitle + synthetic_note(study))
+
+
+def _hide_small(table, suppress_below: int):
+    """The barrier table of a public figure: hidden counts get no share and a mark instead.
+
+    A count from 1 to ``suppress_below - 1`` is primary ("<5"); a count the public export left
+    empty keeps the mark of its ``suppression`` column ("<5" or "suppressed").
+    """
+    import pandas as pd
+
+    interviews = pd.to_numeric(table["interviews"], errors="coerce")
+    reason = (table["suppression"].fillna("").astype(str) if "suppression" in table.columns
+              else pd.Series("", index=table.index))
+    small = interviews.between(1, suppress_below - 1)
+    primary = small | (interviews.isna() & reason.eq("primary"))
+    secondary = ~primary & (interviews.isna() & reason.ne("") | reason.eq("secondary"))
+    mark = pd.Series("", index=table.index, dtype=object)
+    mark[primary] = f"<{suppress_below}"
+    mark[secondary] = "suppressed"
+    hidden = mark.ne("")
+    out = table.copy()
+    out["share"] = pd.to_numeric(out["share"], errors="coerce").astype(float).mask(hidden)
+    out["interviews"] = interviews.astype(float).mask(hidden)
+    out["mark"] = mark
+    return out

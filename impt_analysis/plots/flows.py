@@ -23,7 +23,7 @@ from matplotlib.patches import FancyArrowPatch, Patch
 from ..graph import flow_graph
 from ..study import Study
 from .style import (COORDINATION_KINDS, HIGHLIGHT, INK, KIND_LABELS, KIND_MARKERS, LEVELS, MUTED, OTHER_SECTOR,
-                    SECTOR_GROUPS, WIDTH, country_name, finish, interviews_of, new_figure, plural,
+                    SECTOR_GROUPS, WIDTH, counted, country_name, finish, interviews_of, new_figure, plural, public_note,
                     sector_colour, sector_group, short_name, synthetic_note, wrap)
 
 __all__ = ["draw_flows"]
@@ -147,7 +147,7 @@ def _label_nodes(ax, G, pos, spacing, country):
 
 
 def draw_flows(study: Study, country: str | None, highlight=None, *, highlight_label: str = "highlighted link",
-               labels: bool | None = None) -> Figure:
+               labels: bool | None = None, public: bool = False, suppress_below: int = 5) -> Figure:
     """Who tells whom in a country: the flow graph drawn by level, coloured by sector.
 
     Actors are placed in four rows, local at the bottom, then regional, national and, on top,
@@ -173,6 +173,11 @@ def draw_flows(study: Study, country: str | None, highlight=None, *, highlight_l
         Their legend entry.
     labels : bool, optional
         Label the nodes with their role; default: yes for a country, no for the region.
+    public : bool
+        A figure for a public page: the caption shows counts of interviews and flows from 1
+        to ``suppress_below - 1`` as "<5" (and says so).
+    suppress_below : int
+        The public threshold.
 
     Returns
     -------
@@ -248,15 +253,18 @@ def draw_flows(study: Study, country: str | None, highlight=None, *, highlight_l
     n_flows = sum(int(d.get("n_flows", 1)) for *_, d in G.edges(data=True))
     regular = sum(bool(d.get("regular")) for *_, d in G.edges(data=True))
     loops = sum(1 for u, v in G.edges() if u == v)
-    subtitle = (f"{plural(len(interviews_of(study, country)), 'interview')} · {plural(n_flows, 'reported flow')} "
-                f"between {plural(G.number_of_nodes(), 'actor')}, drawn as {plural(G.number_of_edges(), 'link')}: "
-                f"{regular} regular, {G.number_of_edges() - regular} ad hoc only")
+    n_interviews = len(interviews_of(study, country))
+    subtitle = (f"{counted(n_interviews, 'interview', public, suppress_below)} · "
+                f"{counted(n_flows, 'reported flow', public, suppress_below)} "
+                f"between {plural(G.number_of_nodes(), 'actor')}, drawn as {plural(G.number_of_edges(), 'link')}"
+                + ("" if public else f": {regular} regular, {G.number_of_edges() - regular} ad hoc only"))
     if loops:
-        subtitle += f" ({plural(loops, 'flow')} within one actor not drawn)"
+        subtitle += (" (flows within one actor not drawn)" if public
+                     else f" ({plural(loops, 'flow')} within one actor not drawn)")
     if country is not None:
         subtitle += f" · actors outside {country} shown when linked to it"
     title = f"Who tells whom: information flows in {country_name(country)}"
-    return finish(fig, title, subtitle + synthetic_note(study))
+    return finish(fig, title, subtitle + public_note(public, suppress_below) + synthetic_note(study))
 
 
 def _country_blocks(ax, G, pos, rows, gap, width):

@@ -22,13 +22,14 @@ from matplotlib.patches import Patch
 from ..graph import VERIFICATION_ORDER, who_knows_what
 from ..study import Study
 from .style import (COORDINATION_KINDS, LEVELS, MUTED, VERIFICATION_COLOURS,
-                    country_name, finish, interviews_of, new_figure, plural, sector_group, short_name,
+                    counted, country_name, finish, interviews_of, new_figure, plural, public_note, sector_group,
+                    short_name,
                     synthetic_note, wrap)
 
 __all__ = ["draw_who_knows_what"]
 
 
-def draw_who_knows_what(study: Study, country: str) -> Figure:
+def draw_who_knows_what(study: Study, country: str, *, public: bool = False, suppress_below: int = 5) -> Figure:
     """Who knows what in a country: actors x items, coloured by the strongest verification reported.
 
     A cell is dark blue when an interview reported the actor to know the item from official
@@ -43,6 +44,11 @@ def draw_who_knows_what(study: Study, country: str) -> Figure:
     study : Study
     country : str
         A country code.
+    public : bool
+        A figure for a public page: the caption shows counts of interviews and reports from
+        1 to ``suppress_below - 1`` as "<5" (and says so).
+    suppress_below : int
+        The public threshold.
 
     Returns
     -------
@@ -110,14 +116,17 @@ def draw_who_knows_what(study: Study, country: str) -> Figure:
 
     knowledge = study.knowledge[study.knowledge["item_id"].isin(cols) & study.knowledge["actor_id"].isin(rows)]
     mix = knowledge["verification"].astype(str).value_counts()
-    mix_text = ", ".join(f"{mix.get(v, 0)} {verification_label.get(v, v).lower()}" for v in reversed(VERIFICATION_ORDER))
+    shown = (lambda n: f"<{suppress_below}" if 0 < n < suppress_below else str(n)) if public else str
+    mix_text = ", ".join(f"{shown(int(mix.get(v, 0)))} {verification_label.get(v, v).lower()}"
+                         for v in reversed(VERIFICATION_ORDER))
     left_out = int((~keep).sum())
-    subtitle = (f"{plural(len(interviews_of(study, country)), 'interview')} · "
-                f"{plural(len(knowledge), 'report')} of an actor knowing an item ({mix_text}); "
+    subtitle = (f"{counted(len(interviews_of(study, country)), 'interview', public, suppress_below)} · "
+                f"{counted(len(knowledge), 'report', public, suppress_below)} of an actor knowing an item ({mix_text}); "
                 f"each cell the strongest verification reported · {len(rows)} actors, {len(cols)} items")
     if left_out:
         subtitle += f" ({plural(left_out, 'outside actor')} with no knowledge of these items not shown)"
-    return finish(fig, f"Who knows what in {country_name(country)}", subtitle + synthetic_note(study))
+    return finish(fig, f"Who knows what in {country_name(country)}",
+                  subtitle + public_note(public, suppress_below) + synthetic_note(study))
 
 
 def _group_rules(ax, groups: list, axis: str, labels) -> None:

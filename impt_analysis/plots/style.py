@@ -105,6 +105,27 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def counted(n: int, word: str, public: bool = False, suppress_below: int = 5) -> str:
+    """``plural(n, word)``, or ``"<5 words"`` on a public figure when ``n`` is from 1 to ``suppress_below - 1``.
+
+    Examples
+    --------
+    >>> counted(3, "interview"), counted(3, "interview", public=True), counted(1, "flow", True, 3)
+    ('3 interviews', '<5 interviews', '<3 flows')
+    """
+    n = int(n)
+    if public and 0 < n < suppress_below:
+        return f"<{suppress_below} {word}s"
+    return plural(n, word)
+
+
+def public_note(public: bool, suppress_below: int = 5) -> str:
+    """The caption's word on a public figure: what it does not show."""
+    if not public:
+        return ""
+    return f" · public: counts below {suppress_below} shown as <{suppress_below}"
+
+
 def synthetic_note(study: Study | None) -> str:
     return " · synthetic demonstration data" if study is not None and study.synthetic else ""
 
