@@ -118,11 +118,26 @@ def demo_data(out: Path, n_interviews: int, seed: int | None, wave: int):
               help="Folder of the report site.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Notebooks run in parallel (default: CPUs).")
 @click.option("--include-excerpts", is_flag=True, help="Show coded excerpts in the barrier pages (never with --public).")
-@click.option("--public", is_flag=True, help='Pages fit to publish: no excerpts, counts of 1 to 4 shown as "<5".')
+@click.option("--public", is_flag=True,
+              help="Pages fit to publish, built from the study's public export (written to OUT/data/) only: "
+                   'small counts shown as "<5", cells hidden to protect them as "suppressed".')
+@click.option("--k", "k", default=5, show_default=True, type=click.IntRange(min=2),
+              help="--public: the export's k (every published country, year, sector and level of an interview "
+                   "occurs at least k times).")
+@click.option("--suppress-below", default=5, show_default=True, type=click.IntRange(min=1),
+              help="--public: counts from 1 to this minus 1 are suppressed, in the export and on the pages.")
+@click.option("--key-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="--public: file holding the export's secret pseudonym key (default: a one-off key of the run).")
+@click.option("--names-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="--public: UTF-8 text file of names (one per line) that must appear in no file of the site.")
+@click.option("--licence", default=None, metavar="SPDX",
+              help="--public: the export's licence, for a study whose package states none.")
+@click.option("--force", is_flag=True, help="--public: clear a non-empty OUT first.")
 @click.option("--compare-with", type=click.Path(path_type=Path), default=None,
               help="A later wave of the study: the regional overview shows what changed.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def report(data, countries, out, jobs, include_excerpts, public, compare_with, quiet):
+def report(data, countries, out, jobs, include_excerpts, public, k, suppress_below, key_file, names_file, licence,
+           force, compare_with, quiet):
     """Rerun every report notebook with papermill and build the HTML report site.
 
     Runs the country mapping and barrier notebooks for each country, the barrier analysis
