@@ -145,24 +145,49 @@ def report(data, countries, out, jobs, include_excerpts, public, k, suppress_bel
     A notebook that fails does not stop the others; the run then ends with exit code 1 and a
     summary of what failed and why.
 
+    With --public the run first writes the study's public export into OUT/data/ (as
+    `impt export-public` would, with --k and --suppress-below) and builds every page from it,
+    never from the confidential study. OUT must be empty; --force clears it first.
+
     \b
-    Example:
+    Examples:
       impt report --country DK --country SE --out reports/ --jobs 2
+      impt report --public --out site/ --key-file ~/impt-export.key --force
     """
-    from .report import run_report
+    from .report import UnknownCountryError, run_report
 
     try:
+        key = _report_key(key_file) if public and key_file is not None else None
+        names = _report_names(names_file) if public and names_file is not None else []
         result = run_report(data, list(countries), out, jobs, include_excerpts, public, progress=not quiet,
-                            compare_with=compare_with)
+                            compare_with=compare_with, k=k, suppress_below=suppress_below, key=key, names=names,
+                            licence=licence, force=force)
     except StudyValidationError as err:
         click.echo(str(err), err=True)
         sys.exit(1)
-    except ValueError as err:  # an unknown country code: a usage error, nothing ran
+    except UnknownCountryError as err:  # an unknown country code: a usage error, nothing ran
         raise click.UsageError(str(err)) from err
+    except (ValueError, OSError) as err:  # a folder that cannot take the site, an export that failed
+        raise DataError(str(err).strip() or type(err).__name__) from err
     click.echo(result.summary())
     click.echo(f"open {result.index}")
     if result.failed:
         sys.exit(1)
+
+
+def _report_key(key_file: Path) -> bytes:
+    key = key_file.read_bytes().strip()
+    if len(key) < 16:
+        raise ValueError(f"{key_file}: the key must hold at least 16 bytes (e.g. openssl rand -hex 32)")
+    return key
+
+
+def _report_names(names_file: Path) -> list[str]:
+    try:
+        text = names_file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{names_file}: not UTF-8 text") from err
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
 @main.command()
