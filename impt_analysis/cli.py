@@ -262,14 +262,22 @@ def import_qdpx(file: Path, out: Path, mapping: Path | None, force: bool):
       impt import-qdpx project.qdpx --out my-study --mapping mapping.yaml
       impt validate my-study
     """
-    from .refi_qda import import_summary, read_qdpx
+    from .refi_qda import import_summary, read_qdpx, unrowable_passages
     from .study import write_study
 
     _free_folder(out, force)
     study = read_qdpx(file, mapping)
     write_study(study, out)
     click.echo(str(import_summary(study)))
-    click.echo(f"wrote the study to {out}: {len(study.interviews)} interviews, {len(study.codings)} codings")
+    passages = unrowable_passages(study)
+    if len(passages):  # the consultant's own machine: the passage itself helps fix the coding
+        click.echo("the passages that could not become rows:")
+        for row in passages.itertuples():
+            text = " ".join(row.excerpt.split())
+            click.echo(f"  {row.interview} {row.start}-{row.end}: \"{text[:100]}{'...' if len(text) > 100 else ''}\"")
+            click.echo(f"      {row.reason}")
+    click.echo(f"wrote the study to {out}: {len(study.interviews)} interviews, {len(study.codings)} codings, "
+               f"{len(study.actors)} actors, {len(study.knowledge)} knowledge rows, {len(study.flows)} flows")
 
 
 @main.command("export-qdpx")
@@ -304,6 +312,56 @@ def export_qdpx(data: Path | None, out: Path, texts: Path | None):
     write_qdpx(study, out, full)
     note = " (synthetic demonstration data)" if study.synthetic else ""
     click.echo(f"wrote {out}: {len(study.interviews)} sources, {len(study.codings)} codings{note}")
+
+
+def _new_file(out: Path, suffix: str) -> None:
+    if out.suffix.lower() != suffix:
+        raise click.BadParameter(f"{out} must end in {suffix}", param_hint="--out")
+    if out.exists():
+        raise DataError(f"{out} already exists; choose another --out")
+
+
+@main.command()
+@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The REFI-QDA codebook (.qdc) to write.")
+@handles_bad_data
+def codebook(out: Path):
+    """Write the coding frame as a REFI-QDA codebook, to import into NVivo, ATLAS.ti, MAXQDA or QualCoder.
+
+    The frame (docs/coding-frame.md) codes actors, information, verification, source type,
+    flows, barriers and case counts so that `impt import-qdpx` derives the network from the
+    codings.
+
+    \b
+    Example:
+      impt codebook --out frame.qdc
+    """
+    from .refi_qda.frame import write_codebook
+
+    _new_file(out, ".qdc")
+    write_codebook(out)
+    click.echo(f"wrote the coding frame to {out}")
+
+
+@main.command()
+@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The empty REFI-QDA project (.qdpx) to write.")
+@handles_bad_data
+def starter(out: Path):
+    """Write an empty REFI-QDA project holding the coding frame and the interview variables.
+
+    Open it in the tool (or import it), add the transcripts, set each document's country,
+    date and actor_id (the actor code of the interviewee's organisation), and code.
+
+    \b
+    Example:
+      impt starter --out start.qdpx
+    """
+    from .refi_qda.frame import write_starter
+
+    _new_file(out, ".qdpx")
+    write_starter(out)
+    click.echo(f"wrote the starter project to {out}")
 
 
 @main.command()

@@ -108,7 +108,8 @@ from .archive import MAX_ENTRIES, MAX_UNCOMPRESSED_BYTES
 from .mapping import Mapping, read_mapping
 from .project import CODE_CATEGORY, FIELDS, NAMESPACE, REQUIRED_FIELDS, QdpxError, UnsafeArchiveError
 from .reader import read_qdpx
-from .summary import ImportSummary, import_summary
+from .frame import write_codebook, write_starter
+from .summary import ImportSummary, import_summary, unrowable_passages
 from .writer import write_qdpx
 
 __all__ = [
@@ -119,5 +120,8 @@ __all__ = [
     "import_summary",
     "read_mapping",
     "read_qdpx",
+    "unrowable_passages",
+    "write_codebook",
     "write_qdpx",
+    "write_starter",
 ]

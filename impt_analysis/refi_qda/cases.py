@@ -2,7 +2,8 @@
 
 The tools keep an interview's attributes as case variables, in any of three places: named
 ``Case``\\ s that refer to their sources, one unnamed ``Case`` per source, or the
-``TextSource`` itself. :func:`interviews_and_actors` gathers each source's values from all
+``TextSource`` itself; ATLAS.ti writes them as document groups (``Set``\\ s) named
+"variable: value", read as the same. :func:`interviews_and_actors` gathers each source's values from all
 of them, maps them to the study's codes with the mapping file, and reports every value that
 is missing, conflicting or not one of ours at once, naming the source and the field. Which
 variables are read, and how sources without them get their values, is set out in
@@ -43,8 +44,13 @@ _EXAMPLES = {"country": "DK", "date": "2010-06-01", "sector": "government", "lev
 
 
 def interviews_and_actors(root: ET.Element, sources: list[Source], rules: Mapping,
-                          label: str) -> tuple[list[dict], list[dict]]:
+                          label: str, frame_actors: list[dict] | None = None) -> tuple[list[dict], list[dict]]:
     """The interview of each source and the actors interviewed, as rows of the study's tables.
+
+    ``frame_actors`` are the actors of the coding frame's actor codes: an ``actor_id`` variable that
+    names one (by its code's name or its id, any case) makes it the interviewee's
+    organisation, and gives the interview its country, sector and level where no variable
+    does. Any other ``actor_id`` becomes an actor of its own.
 
     Raises
     ------
@@ -73,11 +79,23 @@ def interviews_and_actors(root: ET.Element, sources: list[Source], rules: Mappin
         collect(refs, case, f"case {case.get('name')!r}" if case.get("name") else "an unnamed case")
     for s in sources:
         collect([s.guid], s.element, "the source")
+    # ATLAS.ti writes document attributes as document groups (Sets) named "variable: value".
+    for group in root.findall("Sets/Set"):
+        name, sep, text = (group.get("name") or "").partition(":")
+        for f, variable in wanted.items():
+            if sep and text.strip() and name.strip().casefold() == variable:
+                for member in group.findall("MemberSource"):
+                    if ref_guid(member) in found:
+                        found[ref_guid(member)][f].append((text.strip(), f"set {group.get('name')!r}"))
     known = {s.name for s in sources} | {s.guid for s in sources}
     unknown = [k for k in rules.sources if k not in known and bare_guid(k) not in known]
     if unknown:
         raise QdpxError(f"mapping, sources: {', '.join(map(repr, unknown))} is not a source of {label} "
                         f"(its sources: {', '.join(s.name for s in sources[:10])})")
+    by_name = {}
+    for actor in frame_actors or []:
+        by_name.setdefault(actor["name"].casefold(), actor)
+        by_name[actor["actor_id"].casefold()] = actor
     problems: list[Problem] = []
     missing: dict[str, list[str]] = defaultdict(list)
     rows = []
@@ -85,9 +103,16 @@ def interviews_and_actors(root: ET.Element, sources: list[Source], rules: Mappin
         given = rules.sources.get(s.name) or next((v for k, v in rules.sources.items()
                                                    if bare_guid(k) == s.guid), {})
         row = {"interview_id": s.interview_id}
-        origin = []
+        origin, from_actor = [], []
+        named = {v for v, _ in found[s.guid]["actor_id"]}
+        raw_actor = given.get("actor_id") or (next(iter(named)) if len(named) == 1 else None) \
+            or rules.defaults.get("actor_id")
+        respondent = by_name.get(raw_actor.casefold()) if raw_actor else None
         for f in FIELDS:
             values = {v for v, _ in found[s.guid][f]}
+            if f == "actor_id" and respondent is not None and len(values) <= 1:
+                row[f] = respondent["actor_id"]
+                continue
             if f in given:
                 raw = given[f]
             elif len(values) > 1:
@@ -96,6 +121,9 @@ def interviews_and_actors(root: ET.Element, sources: list[Source], rules: Mappin
                 continue
             elif values:
                 raw = values.pop()
+            elif respondent is not None and respondent.get(f):
+                raw = respondent[f]
+                from_actor.append(f)
             elif f in rules.defaults:
                 raw = rules.defaults[f]
                 origin.append(f)
@@ -107,8 +135,9 @@ def interviews_and_actors(root: ET.Element, sources: list[Source], rules: Mappin
             if why:
                 problems.append(Problem(label, None, f, raw, f"source {s.name!r}: {why}"))
             row[f] = value
-        row["notes"] = f"REFI-QDA source {s.name!r}" + (f"; {', '.join(origin)} from the mapping's defaults"
-                                                         if origin else "")
+        row["notes"] = (f"REFI-QDA source {s.name!r}" + (f"; {', '.join(origin)} from the mapping's defaults"
+                                                          if origin else "")
+                        + (f"; {', '.join(from_actor)} from its actor code" if from_actor else ""))
         rows.append(row)
     for f, names in missing.items():
         problems.append(Problem(label, None, f, None,
@@ -118,7 +147,7 @@ def interviews_and_actors(root: ET.Element, sources: list[Source], rules: Mappin
                                 f"'defaults: {{{f}: {_EXAMPLES[f]}}}', or under 'sources:' for one"))
     if problems:
         raise StudyValidationError(problems, label)
-    return _with_actors(rows, label)
+    return _with_actors(rows, label, frame_actors or [])
 
 
 def _field_value(f: str, raw: str, rules: Mapping) -> tuple[str, str | None]:
@@ -151,8 +180,13 @@ def _field_value(f: str, raw: str, rules: Mapping) -> tuple[str, str | None]:
     return value, None
 
 
-def _with_actors(rows: list[dict], label: str) -> tuple[list[dict], list[dict]]:
-    """Interviews with their actors: the actor_id variable's actors, or a placeholder per interview."""
+def _with_actors(rows: list[dict], label: str, known: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Interviews with their actors: the actor_id variable's actors, or a placeholder per interview.
+
+    The actors of the coding frame (``known``) are returned by the caller, not here; an
+    interview whose country, sector or level differs from its frame actor's is an error.
+    """
+    frame_ids = {a["actor_id"]: a for a in known}
     actors: dict[str, dict] = {}
     problems = []
     for row in rows:
@@ -164,6 +198,14 @@ def _with_actors(rows: list[dict], label: str) -> tuple[list[dict], list[dict]]:
                  "name": (f"Organisation {actor_id}, as named in the coded project" if named else
                           f"Organisation of the respondent in interview {row['interview_id']} (not named in "
                           "the coded project)")}
+        if actor_id in frame_ids:
+            differ = [k for k in ("country", "sector", "level")
+                      if frame_ids[actor_id].get(k) and frame_ids[actor_id][k] != row[k]]
+            if differ:
+                problems.append(Problem(label, None, "actor_id", actor_id,
+                                        f"interview {row['interview_id']!r} gives its actor code different "
+                                        f"{', '.join(differ)}"))
+            continue
         if actor_id in actors:
             differ = [k for k in ("country", "sector", "level") if actors[actor_id][k] != actor[k]]
             if differ:

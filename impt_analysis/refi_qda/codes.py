@@ -14,7 +14,7 @@ Examples
 >>> from impt_analysis.refi_qda import ImportSummary, read_mapping
 >>> root = ET.fromstring('<Project><CodeBook><Codes><Code guid="{C0DE}" name="Border crossing">'
 ...                      '<Code guid="{C0DF}" name="Phone"/></Code></Codes></CodeBook></Project>')
->>> codebook, code_of, groups, paths = codebook_of(root, read_mapping(None), ImportSummary("p.qdpx"), "p.qdpx")
+>>> codebook, code_of, groups, paths, frame = codebook_of(root, read_mapping(None), ImportSummary("p.qdpx"), "p.qdpx")
 >>> code_of
 {'c0de': 'border_crossing', 'c0df': 'phone'}
 >>> codebook.iloc[-1][["code", "category", "parent"]].tolist()
@@ -31,13 +31,14 @@ from xml.etree import ElementTree as ET
 import pandas as pd
 
 from ..codebook import default_codebook
+from .frame import FRAME_MARKERS, FrameError, Role, parse_attributes, role_of
 from .project import CODE_CATEGORY, QdpxError, bare_guid, short_guid, workbench_guid
 
 if TYPE_CHECKING:
     from .mapping import Mapping
     from .summary import ImportSummary
 
-__all__ = ["codebook_of"]
+__all__ = ["FrameCodes", "codebook_of"]
 
 
 def _slug(name: str) -> str:
@@ -71,6 +72,89 @@ def _walk_codes(root: ET.Element) -> list[_Code]:
     return codes
 
 
+@dataclass
+class FrameCodes:
+    """The project's codes that belong to the coding frame (:mod:`~impt_analysis.refi_qda.frame`), by GUID.
+
+    ``roles``: what each stands for; ``attributes``: the ``name: value`` lines of an actor's
+    or item's description, with those of its folders and the mapping's ``actors:`` section;
+    ``ids``: the actor_id or item_id of an actor or item code; ``paths``: the code's names.
+    """
+
+    roles: dict[str, Role]
+    attributes: dict[str, dict[str, str]]
+    ids: dict[str, str]
+    paths: dict[str, str]
+
+    @property
+    def used(self) -> bool:
+        return any(r.kind != "group" for r in self.roles.values())
+
+
+def _frame_of(codes: list[_Code], rules: Mapping, summary: ImportSummary, label: str) -> FrameCodes:
+    """The frame role of each code: by its path of names, or the path the mapping's ``frame:`` gives it.
+
+    A code under a group of the frame that is none of its codes stays a thematic code, and the
+    summary says so. A project uses the frame only if it has one of the frame's own groups at
+    the top (:data:`~impt_analysis.refi_qda.frame.FRAME_MARKERS`) or its mapping maps codes
+    onto the frame: names such as "Barriers" alone are common in any project.
+    """
+    mapped = {_find_code(codes, key, "frame", label).guid: [p.strip() for p in target.split("/") if p.strip()]
+              for key, target in rules.frame.items()}
+    # Names such as "Barriers" are common in any project: the frame is in use only where a
+    # group of its own (Actors, Information, Flow) is at the top, or the mapping maps onto it.
+    tops = {_slug(c.name) for c in codes if c.parent is None}
+    if not mapped and not tops & {_slug(n) for n in FRAME_MARKERS}:
+        return FrameCodes({}, {}, {}, {})
+    has_children = {c.parent.guid for c in codes if c.parent is not None}
+    path_of: dict[str, list[str]] = {}
+    roles: dict[str, Role] = {}
+    attributes: dict[str, dict[str, str]] = {}
+    for code in codes:  # parents come before their children
+        above = path_of.get(code.parent.guid, []) if code.parent else []
+        path = mapped.get(code.guid) or [*above, code.name]
+        path_of[code.guid] = path
+        try:
+            role = role_of(path)
+        except FrameError as err:
+            summary.notes.append(f"{err}: imported as a thematic code")
+            continue
+        if role is None:
+            continue
+        inherited = attributes.get(code.parent.guid, {}) if code.parent else {}
+        own = parse_attributes(code.description)
+        if role.kind == "actor" and code.guid in has_children:
+            role = Role("group")
+        if role.kind in ("actor", "group", "item"):
+            attributes[code.guid] = {**inherited, **own} if role.kind != "item" else own
+        roles[code.guid] = role
+    ids: dict[str, str] = {}
+    for kind in ("actor", "item"):
+        for code in codes:
+            if roles.get(code.guid, Role("")).kind != kind:
+                continue
+            if kind == "actor":
+                extra = rules.actors.get(code.name) or rules.actors.get(attributes[code.guid].get("id", ""), {})
+                attributes[code.guid] = {**attributes[code.guid], **extra}
+            wanted = attributes[code.guid].get("id") or _slug(code.name)
+            name = wanted if wanted not in ids.values() else f"{wanted}_{short_guid(code.guid)}"
+            ids[code.guid] = name
+    return FrameCodes(roles, attributes, ids, {g: "/".join(p) for g, p in path_of.items()})
+
+
+def _frame_code(role: Role, ident: str) -> str:
+    """The codebook code a frame code's codings get: ours for a vocabulary, else a prefixed identifier."""
+    if role.kind in ("actor", "item"):
+        return f"{role.kind}:{ident}"
+    if role.kind == "direction":
+        return f"flow:{role.value}"
+    if role.kind == "sender":
+        return "flow:sender"
+    if role.kind == "severity":
+        return f"severity:{role.value}"
+    return role.value
+
+
 def codebook_of(root: ET.Element, rules: Mapping, summary: ImportSummary, label: str):
     """The codebook of a project, from its ``Code`` elements and the mapping.
 
@@ -78,12 +162,14 @@ def codebook_of(root: ET.Element, rules: Mapping, summary: ImportSummary, label:
     -------
     tuple
         The codebook (the default one plus the project's new codes), the code of ours each
-        tool code stands for (by GUID), the tool codes that stand for a whole vocabulary
-        (GUID to vocabulary) and each tool code's path of names (by GUID).
+        tool code stands for (by GUID), the tool codes that stand for a whole vocabulary or a
+        folder of the coding frame (GUID to what they stand for), each tool code's path of
+        names (by GUID), and the codes of the coding frame (:class:`FrameCodes`).
     """
     base = default_codebook()
     codes = _walk_codes(root)
     summary.n_codes = len(codes)
+    frame = _frame_of(codes, rules, summary, label)
     ours = {workbench_guid("code", row.category, row.code): (row.category, row.code) for row in base.itertuples()}
     ours.update({workbench_guid("vocabulary", c): ("vocabulary", c) for c in base["category"].unique()})
     recognised: dict[str, tuple[str, str]] = {}
@@ -115,8 +201,20 @@ def codebook_of(root: ET.Element, rules: Mapping, summary: ImportSummary, label:
     for code in codes:
         vocabulary = next((vocab_of[a.guid] for a in _lineage(code) if a.guid in vocab_of), None)
         parent = code_of.get(code.parent.guid, "") if code.parent else ""
+        role = frame.roles.get(code.guid)
+        if role is not None and code.guid not in mapped:
+            if role.kind == "group":
+                groups[code.guid] = f"the folder {frame.paths[code.guid]!r} of the coding frame"
+                continue
+            ours_code = _frame_code(role, frame.ids.get(code.guid, ""))
+            code_of[code.guid] = ours_code
+            if role.kind in ("actor", "item", "direction", "sender", "severity") and ours_code not in taken:
+                taken.add(ours_code)
+                rows.append({"code": ours_code, "category": "code", "label": ours_code,
+                             "description": f"Code of the coding frame: {role.kind}", "parent": ""})
+            continue
         if code.guid in vocab_of:
-            groups[code.guid] = vocab_of[code.guid]
+            groups[code.guid] = f"the vocabulary {vocab_of[code.guid]!r}"
         elif code.guid in mapped:
             code_of[code.guid] = mapped[code.guid]
         elif code.guid in recognised:
@@ -143,7 +241,7 @@ def codebook_of(root: ET.Element, rules: Mapping, summary: ImportSummary, label:
         raise QdpxError(f"{label}: codes under a category mapped to a vocabulary match none of its codes "
                         f"or labels: {'; '.join(unmatched)}. Map each under 'codes:' in the mapping file.")
     codebook = pd.concat([base, pd.DataFrame(rows, columns=base.columns)], ignore_index=True)
-    return codebook, code_of, groups, {c.guid: c.path for c in codes}
+    return codebook, code_of, groups, {c.guid: c.path for c in codes}, frame
 
 
 def _lineage(code: _Code):

@@ -72,6 +72,13 @@ def codings_of(root: ET.Element, sources: list[Source], code_of: dict[str, str],
                 start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
             except (TypeError, ValueError):
                 start = end = None
+            inside = None
+            if start is not None and s.from_utf16 is not None:
+                raw = (start, end)
+                start, end = s.position(start), s.position(end)
+                if start is None or end is None:
+                    inside = f"its selection {raw[0]}-{raw[1]} (UTF-16 code units) cuts a character in two"
+                    start = end = 0
             segment = name if name and guid == workbench_guid("segment", s.interview_id, name, str(start),
                                                               str(end)) else guid
             for coding in selection.findall("Coding"):
@@ -80,14 +87,16 @@ def codings_of(root: ET.Element, sources: list[Source], code_of: dict[str, str],
                                          s.element.get("creatingUser")) if u), project_user)
                 user = bare_guid(user)
                 coder = users.get(user, user) or rules.defaults.get("coder", "")
-                if start is None:
+                if inside:
+                    reason = inside
+                elif start is None:
                     reason = "its selection's positions are not whole numbers"
                 elif not 0 <= start <= end:
                     reason = f"its selection runs from {start} to {end}"
                 elif s.text is not None and end > len(s.text):
                     reason = f"its selection ends at {end}, beyond the source text ({len(s.text)} code points)"
                 elif target in groups:
-                    reason = f"it codes a category that stands for the vocabulary {groups[target]!r}, not a code"
+                    reason = f"it codes a category that stands for {groups[target]}, not a code"
                 elif target not in code_of:
                     reason = "its CodeRef points to no code of the codebook"
                 elif not coder:
@@ -103,7 +112,7 @@ def codings_of(root: ET.Element, sources: list[Source], code_of: dict[str, str],
                 seen.add((segment, code_of[target], coder))
                 codings.append({"segment_id": segment, "interview_id": s.interview_id, "code": code_of[target],
                                 "coder": coder, "start": start, "end": end,
-                                "excerpt": s.text[start:end] if s.text is not None else ""})
+                                "excerpt": s.text[start:end] if s.text is not None else "", "_tool": target})
     # Codings anywhere else (pictures, PDFs, audio, video, notes) are reported, not imported.
     for container in list(root.findall("Sources/*")) + list(root.findall("Notes/Note")):
         where = "a note" if container.tag == "Note" else f"a {container.tag} (only text sources are imported)"

@@ -24,7 +24,9 @@ from .project import FIELDS, QdpxError
 
 __all__ = ["Mapping", "read_mapping"]
 
-_MAPPING_KEYS = {"variables", "values", "defaults", "sources", "codes", "categories", "barrier_severity"}
+_MAPPING_KEYS = {"variables", "values", "defaults", "sources", "codes", "categories", "barrier_severity", "frame",
+                 "actors"}
+_ACTOR_KEYS = ("id", "country", "sector", "level", "kind")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class Mapping:
     codes: dict = field(default_factory=dict)
     categories: dict = field(default_factory=dict)
     barrier_severity: int | None = None
+    frame: dict = field(default_factory=dict)   # tool code -> path of the coding frame ("Flow/Passes on to")
+    actors: dict = field(default_factory=dict)  # actor code (name or id) -> {country, sector, level, kind, id}
 
 
 def read_mapping(mapping: str | Path | dict | None) -> Mapping:
@@ -73,7 +77,7 @@ def read_mapping(mapping: str | Path | dict | None) -> Mapping:
         raise QdpxError(f"{where}: unknown section(s) {', '.join(map(repr, unknown))}; "
                         f"the sections are {', '.join(sorted(_MAPPING_KEYS))}")
     sections = {}
-    for key in ("variables", "defaults", "codes", "categories"):
+    for key in ("variables", "defaults", "codes", "categories", "frame"):
         sections[key] = _flat(mapping.get(key), f"{where}, section {key}")
     sections["values"] = {k: {_text(a): _text(b) for a, b in _flat_dict(v, f"{where}, values: {k}").items()}
                           for k, v in _flat_dict(mapping.get("values"), f"{where}, section values").items()}
@@ -87,6 +91,12 @@ def read_mapping(mapping: str | Path | dict | None) -> Mapping:
         bad = set(given) - set(FIELDS) - ({"coder"} if key == "defaults" else set())
         if bad:
             raise QdpxError(f"{where}, section {key}: {', '.join(sorted(bad))} not among {', '.join(FIELDS)}")
+    sections["actors"] = {_text(k): _flat(v, f"{where}, actors: {k}")
+                          for k, v in _flat_dict(mapping.get("actors"), f"{where}, section actors").items()}
+    for name, given in sections["actors"].items():
+        bad = set(given) - set(_ACTOR_KEYS)
+        if bad:
+            raise QdpxError(f"{where}, actors: {name}: {', '.join(sorted(bad))} not among {', '.join(_ACTOR_KEYS)}")
     severity = mapping.get("barrier_severity")
     if severity is not None and (isinstance(severity, bool) or severity not in (1, 2, 3)):
         raise QdpxError(f"{where}: barrier_severity must be 1 (minor), 2 (serious) or 3 (blocking), not {severity!r}")

@@ -26,6 +26,7 @@ from .archive import MAX_ENTRIES, MAX_UNCOMPRESSED_BYTES, Archive, parse_project
 from .cases import interviews_and_actors
 from .codes import codebook_of
 from .codings import barriers_of, codings_of, users_of
+from .derive import derive_rows, frame_actors, likely_duplicates
 from .mapping import read_mapping
 from .sources import read_sources
 from .summary import ImportSummary
@@ -81,20 +82,45 @@ def read_qdpx(path: str | Path, mapping: str | Path | dict | None = None, *,
     with archive.zip:
         root = parse_project(archive)
         summary = ImportSummary(file=path.name)
-        codebook, code_of, groups, paths = codebook_of(root, rules, summary, path.name)
+        codebook, code_of, groups, paths, frame = codebook_of(root, rules, summary, path.name)
         sources = read_sources(root, archive, summary)
-    interviews, actors = interviews_and_actors(root, sources, rules, path.name)
+    known, actor_problems = frame_actors(frame, path.name)
+    interviews, actors = interviews_and_actors(root, sources, rules, path.name, list(known.values()))
     codings = codings_of(root, sources, code_of, groups, paths, users_of(root), rules, summary)
-    barriers = barriers_of(codings, codebook, rules, summary)
+    summary.unused = unused_elements(root)
     summary.n_sources = len(sources)
     summary.n_imported = len(codings)
     if summary.n_imported + summary.n_skipped != summary.n_codings:  # every coding accounted for
         raise AssertionError(f"{summary.n_codings} codings found, {summary.n_imported} imported, "
                              f"{summary.n_skipped} skipped")
+    tables = {"codebook": codebook, "interviews": interviews}
+    if frame.used:
+        derived = derive_rows(codings, frame, interviews, known, actor_problems, rules, summary)
+        tables.update(derived)
+        summary.derived = {name: len(rows) for name, rows in derived.items()}
+        actors = list(known.values()) + actors
+        summary.duplicates = likely_duplicates(list(known.values()))
+    else:
+        tables["barriers"] = barriers_of(codings, codebook, rules, summary)
+    tables["actors"] = actors
+    tables["codings"] = [{k: v for k, v in c.items() if k != "_tool"} for c in codings]
     log.info("%s", summary)
-    tables = {"codebook": codebook, "actors": actors, "interviews": interviews, "codings": codings,
-              "barriers": barriers}
     return study_from_tables(tables, _meta(root, path, summary))
+
+
+def unused_elements(root: ET.Element) -> dict[str, int]:
+    """How many Links, Graphs, Sets and Notes a project holds: the import uses none of them.
+
+    (ATLAS.ti's document Sets named "name: value" are read as case variables, and counted
+    here all the same.)
+
+    Examples
+    --------
+    >>> unused_elements(ET.fromstring("<Project><Links><Link/><Link/></Links><Notes/></Project>"))
+    {'links': 2, 'graphs': 0, 'sets': 0, 'notes': 0}
+    """
+    return {"links": len(root.findall("Links/Link")), "graphs": len(root.findall("Graphs/Graph")),
+            "sets": len(root.findall("Sets/Set")), "notes": len(root.findall("Notes/Note"))}
 
 
 def _meta(root: ET.Element, path: Path, summary: ImportSummary) -> dict:

@@ -3,7 +3,10 @@
 :func:`read_sources` reads each ``TextSource``'s plain text from the archive exactly as it is
 stored, since its selections count positions in its code points, line endings included. A
 source without usable plain text is kept, its codings without excerpts, and the import
-summary says why; two sources of one name become two interviews. Where the text is looked
+summary says why; two sources of one name become two interviews. NVivo counts positions in
+UTF-16 code units (an emoji is two): for a project whose ``origin`` names NVivo, the
+positions of a source whose text holds such characters are converted to code points, and
+the summary says so. Where the text is looked
 for is set out in :mod:`impt_analysis.refi_qda`.
 
 Examples
@@ -26,7 +29,7 @@ if TYPE_CHECKING:
     from .archive import Archive
     from .summary import ImportSummary
 
-__all__ = ["Source", "read_sources"]
+__all__ = ["Source", "counts_utf16", "read_sources", "utf16_positions"]
 
 
 @dataclass
@@ -38,12 +41,41 @@ class Source:
     name: str
     interview_id: str
     text: str | None  # None: no plain text to cut excerpts from
+    # NVivo counts positions in UTF-16 code units: the code point at each such position, where
+    # the text has characters beyond the Basic Multilingual Plane (else None: positions are code points).
+    from_utf16: dict[int, int] | None = None
+
+    def position(self, value: int) -> int | None:
+        """A selection's position in code points (None if it falls inside a character)."""
+        return value if self.from_utf16 is None else self.from_utf16.get(value)
+
+
+def utf16_positions(text: str) -> dict[int, int]:
+    """Code point index by UTF-16 code unit offset, for every boundary between characters.
+
+    Examples
+    --------
+    >>> utf16_positions("a\U0001F600b")
+    {0: 0, 1: 1, 3: 2, 4: 3}
+    """
+    positions, unit = {}, 0
+    for index, char in enumerate(text):
+        positions[unit] = index
+        unit += 2 if ord(char) > 0xFFFF else 1
+    positions[unit] = len(text)
+    return positions
+
+
+def counts_utf16(origin: str) -> bool:
+    """Whether the tool that wrote a project counts positions in UTF-16 code units (NVivo does)."""
+    return "nvivo" in (origin or "").casefold()
 
 
 def read_sources(root: ET.Element, archive: Archive, summary: ImportSummary) -> list[Source]:
     """The text sources of a project in document order, each with its plain text if there is one."""
     sources: list[Source] = []
     seen: set[str] = set()
+    utf16, converted = counts_utf16(root.get("origin", "")), []
     for element in root.findall("Sources/TextSource"):
         guid = bare_guid(element.get("guid"))
         path = element.get("plainTextPath") or ""
@@ -53,7 +85,15 @@ def read_sources(root: ET.Element, archive: Archive, summary: ImportSummary) -> 
             summary.notes.append(f"two sources are named {name!r}: the second is interview {interview_id!r}")
         seen.add(interview_id)
         text = _source_text(element, archive, summary, name)
-        sources.append(Source(element, guid, name, interview_id, text))
+        source = Source(element, guid, name, interview_id, text)
+        if utf16 and text is not None and any(ord(c) > 0xFFFF for c in text):
+            source.from_utf16 = utf16_positions(text)
+            converted.append(name)
+        sources.append(source)
+    if converted:
+        summary.notes.append(f"the project was written by {root.get('origin')}, which counts positions in UTF-16 code "
+                             f"units: the positions of {len(converted)} source(s) with characters beyond the Basic "
+                             f"Multilingual Plane (emoji) were converted to code points ({', '.join(converted[:5])})")
     return sources
 
 

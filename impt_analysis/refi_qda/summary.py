@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..study import Study
 
-__all__ = ["ImportSummary", "import_summary"]
+__all__ = ["ImportSummary", "import_summary", "unrowable_passages"]
 
 
 @dataclass
@@ -43,6 +43,14 @@ class ImportSummary:
     n_imported: int = 0
     skipped: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Passages of the coding frame that should have given a row but could not: interview,
+    # coder, start, end, segments, codes, reason (the excerpt is in codings.csv, never here).
+    unrowable: list[dict] = field(default_factory=list)
+    # Actor codes that look like one organisation: actors, names, country, sector, level.
+    duplicates: list[dict] = field(default_factory=list)
+    # Rows derived from the coding frame, per table; elements of the project not imported, per kind.
+    derived: dict = field(default_factory=dict)
+    unused: dict = field(default_factory=dict)
 
     @property
     def n_skipped(self) -> int:
@@ -70,8 +78,25 @@ class ImportSummary:
         lines = [f"{self.file}: {self.n_imported} of {self.n_codings} codings imported, "
                  f"{self.n_codes} codes, {self.n_sources} sources"]
         lines += [f"  skipped {n}: {reason}" for reason, n in self.reasons().items()]
+        if self.derived:
+            lines.append("  derived from the coding frame: " + ", ".join(f"{n} {t}" for t, n in self.derived.items()))
+        lines += [f"  not imported: {n} {kind}" for kind, n in self.unused.items() if n]
         lines += [f"  note: {note}" for note in self.notes]
+        if self.unrowable:
+            lines.append(f"  {len(self.unrowable)} coded passage(s) could not become rows:")
+            lines += [f"    {u['interview']} {u['start']}-{u['end']} ({u['coder']}): {u['reason']}"
+                      for u in self.unrowable]
+        if self.duplicates:
+            lines.append(f"  {len(self.duplicates)} pair(s) of actor codes look like one organisation "
+                         "(merge them under 'codes:' or 'actors:' in the mapping file):")
+            lines += [f"    {d['actors'][0]} ({d['names'][0]}) and {d['actors'][1]} ({d['names'][1]}): "
+                      f"{d['country'] or 'no country'}, {d['sector']}, {d['level']}" for d in self.duplicates]
         return "\n".join(lines)
+
+    def unrowable_frame(self) -> pd.DataFrame:
+        """The passages that could not become rows: interview, coder, start, end, segments, codes, reason."""
+        return pd.DataFrame(self.unrowable, columns=["interview", "coder", "start", "end", "segments", "codes",
+                                                     "reason"])
 
 
 def import_summary(study: Study) -> ImportSummary:
@@ -89,3 +114,21 @@ def import_summary(study: Study) -> ImportSummary:
     if data is None:
         raise ValueError(f"study {study.name!r} was not imported from a REFI-QDA project")
     return ImportSummary.from_dict(data)
+
+
+def unrowable_passages(study: Study) -> pd.DataFrame:
+    """The passages that could not become rows, with their excerpts: for the consultant's machine only.
+
+    The import summary holds positions and segment ids, never excerpts; this joins the text
+    from ``study.codings``. Columns: interview, coder, start, end, segments, codes, reason, excerpt.
+
+    Examples
+    --------
+    >>> unrowable_passages(read_qdpx("coded.qdpx"))[["interview", "reason"]]   # doctest: +SKIP
+    """
+    frame = import_summary(study).unrowable_frame()
+    texts = {}
+    if "excerpt" in study.codings.columns:
+        texts = dict(zip(study.codings["segment_id"].astype(str), study.codings["excerpt"].astype(str)))
+    frame["excerpt"] = [texts.get(str(s[0]), "") if s else "" for s in frame["segments"]]
+    return frame
