@@ -465,23 +465,32 @@ def agreement(data: Path | None, by: str, out: Path | None):
                    "The same key gives the same package; without it a one-off key is used.")
 @click.option("--names-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="UTF-8 text file of names (one per line) that must appear nowhere in the package.")
+@click.option("--licence", default=None, metavar="SPDX",
+              help="Licence of the export (an SPDX identifier such as CC-BY-4.0), required when the study's "
+                   "datapackage.json states none; a study that states one keeps it.")
+@click.option("--keep-title", is_flag=True,
+              help="Keep the study's own title, description, keywords and sources (free text; by default they are "
+                   "replaced by text generated from the data).")
 @click.option("--force", is_flag=True, help="Replace a non-empty --out folder.")
 @handles_bad_data
 def export_public_command(data: Path | None, out: Path, k: int, suppress_below: int, key_file: Path | None,
-                          names_file: Path | None, force: bool):
+                          names_file: Path | None, licence: str | None, keep_title: bool, force: bool):
     """Write a de-identified public data package of a study, for reuse by others.
 
     Drops free text, replaces identifiers by keyed pseudonyms, coarsens dates to the year,
-    makes interviews k-anonymous (generalising sector and level, then suppressing), suppresses
-    small counts with secondary suppression, and writes DISCLOSURE.md, README.md and
-    CITATION.cff. The package is checked before it is moved into place; nothing is written if
-    the check fails.
+    makes interviews k-anonymous (generalising sector and level, then suppressing),
+    links the rows reported in an interview to its group of at least k interviews only,
+    suppresses small counts with secondary suppression, and writes DISCLOSURE.md, README.md and
+    CITATION.cff. The package is checked (a linkage attack included) before it is moved into
+    place; nothing is written if the check fails, or if the study cannot be protected at this
+    --k or --suppress-below (exit 1, saying what to change).
 
     \b
     Examples:
       openssl rand -hex 32 > ~/impt-export.key
       impt export-public --data my-study --out public/ --key-file ~/impt-export.key
       impt export-public --out /tmp/demo-public --k 5 --suppress-below 5 --force
+      impt export-public --data my-study --out public/ --licence CC-BY-4.0
     """
     from .publish import export_public
     from .study import load_study
@@ -499,7 +508,8 @@ def export_public_command(data: Path | None, out: Path, k: int, suppress_below: 
             raise DataError(f"{names_file}: not UTF-8 text") from err
         names = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     study = load_study(data)
-    result = export_public(study, out, k=k, suppress_below=suppress_below, key=key, force=force, names=names)
+    result = export_public(study, out, k=k, suppress_below=suppress_below, key=key, force=force, names=names,
+                           licence=licence, keep_title=keep_title)
     click.echo(result.summary())
     if study.synthetic:
         click.echo("(synthetic demonstration data)")

@@ -16,9 +16,23 @@ out one official. :func:`deidentify` turns a study into the tables of a public e
 - dates become years;
 - interviews are made *k*-anonymous over their quasi-identifiers (country, year, sector,
   level) by :func:`k_anonymise`; what depends on a suppressed interview goes with it;
+- rows reported in an interview (knowledge, flows, barriers, codings) name the interview's
+  *group* (``interview_group``: the keyed pseudonym of its class of at least k interviews
+  sharing country, year, published sector and level), never the interview: the actors the rows
+  of one interview touch would otherwise point at the respondent (their own organisation turns
+  up in them) more precisely than the generalised ``interviews.csv``. Knowledge and barriers
+  hold distinct rows within a group. What triangulation needs per item is published as counts
+  (``items.n_interviews``, ``n_organisations``, ``n_sectors``), counted on the confidential study;
+- a country none of whose interviews is published leaves no trace (its actors, items, case
+  counts and the rows that point at them are left out), and an actor that no published row
+  refers to (e.g. only some respondent's organisation) is not published;
 - case counts of 1 to ``suppress_below - 1`` children are suppressed, with secondary
   suppression (:func:`~impt_analysis.suppression.suppress_small_cells`), and a table of
-  barrier counts per country is added, suppressed the same way.
+  barrier counts per country is added, suppressed the same way; a ``suppression`` column says
+  why a count is empty (primary or secondary).
+
+What cannot be protected is refused (:class:`ExportRefused`): no interview reaches k, or a
+published table would be wholly suppressed.
 
 Rows are sorted by pseudonym within each country, so their order tells nothing either.
 
@@ -36,18 +50,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 
 import pandas as pd
 
 from .codebook import label_map
-from .schema import PUBLIC_TABLES, TABLE_ORDER, Field, Table
+from .package_docs import licence_entry
+from .schema import PUBLIC_TABLES, ROW_TABLES, SUPPRESSION, TABLE_ORDER, Field, Table
 from .study import Study, study_from_tables
 from .suppression import suppress_small_cells
 
-__all__ = ["Deidentified", "KAnonymous", "deidentify", "k_anonymise", "pseudonym", "generalise",
-           "generated_text", "SECTOR_GROUPS", "LEVEL_GROUPS", "QUASI_IDENTIFIERS", "BARRIER_COUNTS",
+__all__ = ["Deidentified", "KAnonymous", "ExportRefused", "deidentify", "k_anonymise", "pseudonym", "generalise",
+           "generated_text", "shown_count", "SECTOR_GROUPS", "LEVEL_GROUPS", "QUASI_IDENTIFIERS", "BARRIER_COUNTS",
            "CASE_COUNT_MARGINS"]
 
 log = logging.getLogger(__name__)
@@ -70,18 +86,22 @@ HIERARCHIES = {"sector": SECTOR_GROUPS, "level": LEVEL_GROUPS}
 STEPS = ("exact", "group", "any")
 QUASI_IDENTIFIERS = ("country", "year", "sector", "level")
 
-# column -> namespace of its pseudonyms (a namespace is shared by every column that refers to it)
+# column -> namespace of its pseudonyms (a namespace is shared by every column that refers to it).
+# The rows of ROW_TABLES name the interview's group ("group"), made from its class, not from an id.
 IDENTIFIERS: dict[tuple[str, str], str] = {
     ("actors", "actor_id"): "actor", ("interviews", "interview_id"): "interview", ("items", "item_id"): "item",
-    ("knowledge", "interview_id"): "interview", ("knowledge", "actor_id"): "actor", ("knowledge", "item_id"): "item",
-    ("flows", "flow_id"): "flow", ("flows", "interview_id"): "interview", ("flows", "source_actor"): "actor",
+    ("knowledge", "actor_id"): "actor", ("knowledge", "item_id"): "item",
+    ("flows", "flow_id"): "flow", ("flows", "source_actor"): "actor",
     ("flows", "target_actor"): "actor", ("flows", "item_id"): "item",
-    ("barriers", "interview_id"): "interview", ("barriers", "source_actor"): "actor",
-    ("barriers", "target_actor"): "actor",
-    ("codings", "segment_id"): "segment", ("codings", "interview_id"): "interview", ("codings", "coder"): "coder",
+    ("barriers", "source_actor"): "actor", ("barriers", "target_actor"): "actor",
+    ("codings", "segment_id"): "segment", ("codings", "coder"): "coder",
     ("case_counts", "source_actor"): "actor",
 }
-PREFIX = {"actor": "A", "interview": "I", "item": "T", "flow": "F", "segment": "S", "coder": "C"}
+PREFIX = {"actor": "A", "interview": "I", "item": "T", "flow": "F", "segment": "S", "coder": "C", "group": "G"}
+# The actor and item columns of each table (rows pointing at a withheld actor or item go, or lose the link).
+_ACTOR_COLUMNS = {"knowledge": ("actor_id",), "flows": ("source_actor", "target_actor"),
+                  "barriers": ("source_actor", "target_actor"), "case_counts": ("source_actor",)}
+_ITEM_COLUMNS = {"knowledge": ("item_id",), "flows": ("item_id",)}
 
 # The two-way table of case counts whose totals may be published: a country's total per tier
 # (rows) and the region's total per child group (columns), within each year.
@@ -95,16 +115,24 @@ BARRIER_COUNTS = Table(
         Field("interviews", type="integer", required=False, minimum=0,
               description="Interviews naming the barrier; empty where suppressed (a small count, or a cell hidden "
                           "so that a small count cannot be worked out from the country's or the barrier's total)."),
+        SUPPRESSION,
     ),
     primary_key=("country", "barrier"),
 )
 _SORT = {
     "actors": ["country", "actor_id"], "interviews": ["country", "interview_id"], "items": ["country", "item_id"],
-    "knowledge": ["interview_id", "actor_id", "item_id"], "flows": ["interview_id", "flow_id"],
-    "barriers": ["interview_id", "barrier", "source_actor", "target_actor", "severity"],
-    "codings": ["interview_id", "start", "end", "segment_id", "code", "coder"],
+    "knowledge": ["interview_group", "actor_id", "item_id", "verification", "source_type"],
+    "flows": ["interview_group", "flow_id"],
+    "barriers": ["interview_group", "barrier", "source_actor", "target_actor", "severity"],
+    "codings": ["interview_group", "start", "end", "segment_id", "code", "coder"],
     "case_counts": ["country", "year", "tier", "child_group", "source_actor"],
 }
+# Plausible values of a package's version (anything else is free text and is not copied).
+_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,31}$")
+
+
+class ExportRefused(ValueError):
+    """The export cannot protect what it would publish; nothing is written. The message says what to change."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +157,12 @@ class KAnonymous:
     plan: pd.DataFrame
 
     @property
+    def groups(self) -> pd.Series:
+        """Per interview, the text of its published class (country, year, sector, level); empty if suppressed."""
+        text = self.interviews[list(QUASI_IDENTIFIERS)].astype(str).agg("\x1f".join, axis=1)
+        return text.where(self.kept, "")
+
+    @property
     def k_reached(self) -> int | None:
         """The size of the smallest class of published interviews (None if none is published)."""
         return _smallest_class(self.interviews[self.kept])
@@ -139,7 +173,9 @@ class Deidentified:
     """What :func:`deidentify` returns: the public study, extra aggregate tables, and the record.
 
     ``record`` says what was removed, generalised and suppressed, with counts; it goes into
-    ``DISCLOSURE.md`` and ``datapackage.json`` (``impt:disclosure``).
+    ``DISCLOSURE.md`` and ``datapackage.json`` (``impt:disclosure``), so it holds nothing of a
+    withheld country and no count of suppressed interviews from 1 to ``suppress_below - 1``
+    (such a count is the text ``"<5"``).
     """
 
     study: Study
@@ -263,7 +299,8 @@ def generated_text(table: str, row: dict, labels: dict[tuple[str, str], str]) ->
     raise ValueError(f"no generated text for table {table!r}")
 
 
-def deidentify(study: Study, k: int = 5, suppress_below: int = 5, key: bytes | str | None = None) -> Deidentified:
+def deidentify(study: Study, k: int = 5, suppress_below: int = 5, key: bytes | str | None = None, *,
+               pool_rows: bool = True, keep_title: bool = False, licence: str | None = None) -> Deidentified:
     """The tables of a public export of ``study``, and the record of what was done.
 
     Parameters
@@ -275,54 +312,214 @@ def deidentify(study: Study, k: int = 5, suppress_below: int = 5, key: bytes | s
         Case counts and barrier counts from 1 to ``suppress_below - 1`` are suppressed.
     key : bytes or str, optional
         The secret key of the pseudonyms (at least 16 bytes). A new random key if not given.
+    pool_rows : bool
+        True (the default): the rows of knowledge, flows, barriers and codings name the group of
+        at least k interviews they were reported in. False switches that protection off (each
+        interview is its own group), for tests of the linkage attack only.
+    keep_title : bool
+        Keep the study's own title, name, description, keywords and sources (free text the
+        export cannot vouch for); by default they are replaced by text generated from the data.
+    licence : str, optional
+        An SPDX licence identifier, for a study whose package states no licence (a study that
+        states one keeps it; a different one is refused).
 
     Returns
     -------
     Deidentified
+
+    Raises
+    ------
+    ExportRefused
+        No interview can be published at this k, or a published table would be wholly suppressed.
+    ValueError
+        A bad key or licence, or a study that is already a public export.
+
+    Examples
+    --------
+    The rows reported in an interview name its group of at least five interviews:
+
+    >>> from impt_analysis import load_study
+    >>> d = deidentify(load_study(), k=5, key=b"0123456789abcdef")
+    >>> "interview_id" in d.study.flows, bool(d.study.flows["interview_group"].isin(
+    ...     d.study.interviews["interview_group"]).all())
+    (False, True)
+    >>> int(d.study.interviews.groupby("interview_group").size().min()) >= 5
+    True
     """
     if study.public:
         raise ValueError("this study is already a public export: export the original study instead")
     key = _as_key(key)
+    licences = _licences(study, licence)
     codebook = _public_codebook(study.codebook)
     labels = label_map(codebook)
-    record: dict = {"k": k, "suppress_below": suppress_below, "quasi_identifiers": list(QUASI_IDENTIFIERS)}
+    record: dict = {"k": k, "suppress_below": suppress_below, "quasi_identifiers": list(QUASI_IDENTIFIERS),
+                    "rows_pooled": bool(pool_rows)}
     tables = {name: frame.copy() for name, frame in study.tables().items()}
-    record["removed_columns"] = _drop_columns(tables)
-
-    interviews = tables["interviews"]
-    anon = k_anonymise(interviews, k)
-    tables["interviews"] = anon.interviews[anon.kept].copy()
-    dropped = set(interviews.loc[~anon.kept, "interview_id"].astype(str))
-    record["interviews"] = {"in_study": len(interviews), "published": int(anon.kept.sum()), "suppressed": len(dropped)}
+    iv = tables["interviews"]
+    iv["year"] = iv["date"].dt.year.astype("Int64") if "date" in iv else iv["year"]
+    anon = k_anonymise(iv, k)
+    if not anon.kept.any():
+        raise ExportRefused(_no_interview_message(iv, k))
+    truth = iv[anon.kept].copy()  # the published interviews with their true sector, level and organisation
+    ids = truth["interview_id"].astype(str)
+    if pool_rows:
+        group_of = dict(zip(ids, anon.groups[anon.kept].map(lambda g: pseudonym(g, "group", key))))
+    else:
+        group_of = {i: pseudonym(i, "group", key) for i in ids}
+    kept_ids = set(ids)
+    tables["interviews"] = anon.interviews[anon.kept].assign(interview_group=ids.map(group_of).to_numpy())
+    record["interviews"] = {"published": len(truth), **_suppressed_interviews(len(iv) - len(truth), len(iv),
+                                                                               suppress_below)}
     record["rows_removed_with_suppressed_interviews"] = {}
-    for name in ("knowledge", "flows", "barriers", "codings"):
-        gone = tables[name]["interview_id"].astype(str).isin(dropped)
+    for name in ROW_TABLES:
+        gone = ~tables[name]["interview_id"].astype(str).isin(kept_ids)
         tables[name] = tables[name][~gone].copy()
         record["rows_removed_with_suppressed_interviews"][name] = int(gone.sum())
-    record["generalisation"] = anon.plan.to_dict("records")
+    published = sorted(set(truth["country"].astype(str)))
+    record["generalisation"] = [
+        {"country": g["country"], "interviews": int(g["interviews"] - g["suppressed"]), "sector": g["sector"],
+         "level": g["level"], "suppressed": shown_count(g["suppressed"], suppress_below), "k": int(g["k"])}
+        for g in anon.plan.to_dict("records") if g["country"] in published]
     record["k_reached"] = anon.k_reached
+    # counted on the confidential rows of the published interviews
+    barrier_counts, barrier_supp = _barrier_counts(tables["barriers"], truth, published, codebook, suppress_below)
+    support = _item_support(tables["knowledge"], truth)
+    record["withheld"] = _withhold(tables, published)
+    for name in ROW_TABLES:
+        frame = tables[name]
+        frame.insert(0, "interview_group", frame.pop("interview_id").astype(str).map(group_of))
+    record["removed_columns"] = _drop_columns(tables)
+    tables["items"] = tables["items"].merge(support, how="left", left_on="item_id", right_index=True)
+    for col in support.columns:
+        tables["items"][col] = tables["items"][col].fillna(0).astype(int)
 
     for name, column in (("actors", "name"), ("items", "label")):
         frame = tables[name]
         frame[column] = [generated_text(name, row, labels) for row in frame.to_dict("records")]
     record["generated_columns"] = {"actors.name": len(tables["actors"]), "items.label": len(tables["items"])}
 
-    counts = suppress_small_cells(tables["case_counts"], suppress_below, value="count", **CASE_COUNT_MARGINS)
-    tables["case_counts"] = counts.table
-    record["pseudonyms"] = _pseudonymise(tables, key)
+    counts = _suppress(tables["case_counts"], suppress_below, "case_counts.csv", value="count", **CASE_COUNT_MARGINS)
+    tables["case_counts"] = counts.table.assign(suppression=counts.status.to_numpy())
+    for name, table, result in (("case_counts.csv", tables["case_counts"], counts),
+                                ("barrier_counts.csv", barrier_counts, barrier_supp)):
+        if len(table) and result.suppressed.all():
+            raise ExportRefused(
+                f"every count of {name} would be suppressed ({len(table)} cells, {result.n_primary} of them from 1 "
+                f"to {suppress_below - 1}), so the table would publish nothing: give a lower --suppress-below "
+                "(suppress_below), or publish these counts at a coarser level in the study itself")
+    record["pseudonyms"] = {**_pseudonymise(tables, key), "group": len(set(group_of.values()))}
+    record["rows_merged_in_groups"] = {}
+    for name in ("knowledge", "barriers"):
+        before = len(tables[name])
+        tables[name] = tables[name].drop_duplicates()
+        record["rows_merged_in_groups"][name] = before - len(tables[name])
     for name, order in _SORT.items():
-        tables[name] = tables[name].sort_values(order, na_position="last", kind="stable").reset_index(drop=True)
+        fields = [f.name for f in PUBLIC_TABLES[name].fields]
+        frame = tables[name][[c for c in fields if c in tables[name].columns]]
+        tables[name] = frame.sort_values(order, na_position="last", kind="stable").reset_index(drop=True)
     tables["codebook"] = codebook
-    public = study_from_tables(tables, _public_meta(study, record))
-    barrier_counts, barrier_supp = _barrier_counts(public, suppress_below)
+    public = study_from_tables(tables, _public_meta(study, record, tables, keep_title, licences))
     record["suppressed_cells"] = {
         "case_counts": _cell_record(counts, len(public.case_counts)),
         "barrier_counts": _cell_record(barrier_supp, len(barrier_counts)),
     }
     public.meta["impt:disclosure"] = record
     log.info("de-identified %s: %d of %d interviews published, k reached %s", study.name,
-             record["interviews"]["published"], len(interviews), record["k_reached"])
+             len(truth), len(iv), record["k_reached"])
     return Deidentified(public, {"barrier_counts": barrier_counts}, record)
+
+
+def shown_count(n: int, suppress_below: int) -> int | str:
+    """A count of interviews as a public document may print it: 0 or at least ``suppress_below``, else "<5".
+
+    Examples
+    --------
+    >>> shown_count(0, 5), shown_count(2, 5), shown_count(7, 5)
+    (0, '<5', 7)
+    """
+    n = int(n)
+    return n if n == 0 or n >= suppress_below else f"<{suppress_below}"
+
+
+def _suppressed_interviews(suppressed: int, in_study: int, suppress_below: int) -> dict:
+    """The suppressed interviews for the record; the study's total only when it does not give a small count away."""
+    shown = shown_count(suppressed, suppress_below)
+    return {"suppressed": shown, **({"in_study": in_study} if isinstance(shown, int) else {})}
+
+
+def _no_interview_message(interviews: pd.DataFrame, k: int) -> str:
+    largest = int(interviews.groupby(["country", "year"], observed=True).size().max()) if len(interviews) else 0
+    if largest < 2:
+        return (f"no interview can be published with k={k}: no country has two interviews in the same year, so "
+                "no interview can hide among others; there is nothing this study can publish")
+    return (f"no interview can be published with k={k}: no country has {k} interviews in the same year (the most "
+            f"is {largest}), so none can hide among {k}; give a lower --k (at most {largest})")
+
+
+def _withhold(tables: dict[str, pd.DataFrame], published: list[str]) -> dict[str, int]:
+    """Leave out every trace of the countries with no published interview, and actors no row refers to.
+
+    Knowledge and flows rows that point at a withheld actor or item, and case counts from a
+    withheld actor, go; a barrier's blocked link or a flow's item that points at one is emptied.
+    Returns what was left out, with counts (no country is named).
+    """
+    def withheld(frame: pd.DataFrame) -> pd.Series:
+        country = frame["country"].astype("string")
+        return country.notna() & (country != "") & ~country.isin(published)
+
+    out: dict[str, int] = {}
+    cc = tables["case_counts"]
+    gone_cc = withheld(cc)
+    tables["case_counts"] = cc[~gone_cc].copy()
+    gone_actors = set(tables["actors"].loc[withheld(tables["actors"]), "actor_id"].astype(str))
+    gone_items = set(tables["items"].loc[withheld(tables["items"]), "item_id"].astype(str))
+    rows_removed = {"case_counts": int(gone_cc.sum())}
+    links_emptied = 0
+    for name in ("knowledge", "flows", "barriers", "case_counts"):
+        frame = tables[name]
+        hits = {col: frame[col].astype("string").isin(gone_actors | gone_items).fillna(False)
+                for col in (*_ACTOR_COLUMNS.get(name, ()), *_ITEM_COLUMNS.get(name, ()))}
+        drop = pd.Series(False, index=frame.index)
+        if name == "barriers":  # the barrier stands; the link it blocks is not published
+            link = hits["source_actor"] | hits["target_actor"]
+            frame.loc[link, ["source_actor", "target_actor"]] = None
+            links_emptied += int(link.sum())
+        for col, hit in hits.items():
+            if name == "barriers":
+                continue
+            if (name, col) == ("flows", "item_id"):  # the flow stands; the item it passes is not published
+                frame[col] = frame[col].astype(object).where(~hit, None)
+                links_emptied += int(hit.sum())
+            else:
+                drop |= hit
+        tables[name] = frame[~drop].copy()
+        rows_removed[name] = rows_removed.get(name, 0) + int(drop.sum())
+    out["rows_removed_pointing_at_withheld_countries"] = rows_removed
+    out["links_emptied_pointing_at_withheld_countries"] = links_emptied
+    used_actors = set()
+    for name, columns in _ACTOR_COLUMNS.items():
+        for col in columns:
+            used_actors |= set(tables[name][col].dropna().astype(str)) - {""}
+    used_items = set()
+    for name, columns in _ITEM_COLUMNS.items():
+        for col in columns:
+            used_items |= set(tables[name][col].dropna().astype(str)) - {""}
+    actors, items = tables["actors"], tables["items"]
+    keep_actor = actors["actor_id"].astype(str).isin(used_actors)
+    keep_item = items["item_id"].astype(str).isin(used_items)
+    out["actors"] = int((~keep_actor).sum())
+    out["items"] = int((~keep_item).sum())
+    tables["actors"], tables["items"] = actors[keep_actor].copy(), items[keep_item].copy()
+    return out
+
+
+def _item_support(knowledge: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
+    """Per item, the published interviews reporting it, their distinct organisations and exact sectors."""
+    rows = knowledge[["interview_id", "item_id"]].astype(str).merge(
+        truth[["interview_id", "actor_id", "sector"]].astype(str), on="interview_id")
+    return rows.groupby("item_id").agg(n_interviews=("interview_id", "nunique"),
+                                       n_organisations=("actor_id", "nunique"),
+                                       n_sectors=("sector", "nunique"))
 
 
 def _as_key(key: bytes | str | None) -> bytes:
@@ -344,8 +541,6 @@ def _smallest_class(interviews: pd.DataFrame) -> int | None:
 def _drop_columns(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
     """Drop free text, full dates, the respondent's organisation and unknown columns; count what went."""
     removed = {}
-    iv = tables["interviews"]
-    iv["year"] = iv["date"].dt.year.astype("Int64") if "date" in iv else iv["year"]
     for name in TABLE_ORDER:
         frame = tables[name]
         keep = [f.name for f in PUBLIC_TABLES[name].fields
@@ -398,18 +593,59 @@ def _public_codebook(codebook: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([codebook[columns], added[columns]], ignore_index=True)
 
 
-def _barrier_counts(public: Study, suppress_below: int):
-    countries = public.countries
-    barriers = list(public.codebook.loc[public.codebook["category"] == "barrier", "code"])
-    named = (public.barriers.assign(barrier=public.barriers["barrier"].astype(str))
+def _barrier_counts(barriers: pd.DataFrame, truth: pd.DataFrame, countries: list[str], codebook: pd.DataFrame,
+                    suppress_below: int):
+    """Published interviews naming each barrier, per published country, suppressed; with a suppression column.
+
+    ``barriers.csv`` tells a reader which barriers a country's groups named, so a zero is known
+    wherever it is: zeros are shown and never hidden to protect another cell (a hidden zero
+    would be read back as 0 from ``barriers.csv``, and the cell it protects with it).
+    """
+    codes = list(codebook.loc[codebook["category"] == "barrier", "code"])
+    named = (barriers.assign(barrier=barriers["barrier"].astype(str), interview_id=barriers["interview_id"].astype(str))
              .drop_duplicates(["interview_id", "barrier"])
-             .merge(public.interviews[["interview_id", "country"]], on="interview_id")
-             .groupby(["country", "barrier"], observed=True).size())
-    index = pd.MultiIndex.from_product([countries, barriers], names=["country", "barrier"])
+             .merge(truth[["interview_id", "country"]].astype(str), on="interview_id")
+             .groupby(["country", "barrier"]).size())
+    index = pd.MultiIndex.from_product([countries, codes], names=["country", "barrier"])
     table = named.reindex(index, fill_value=0).rename("interviews").reset_index()
     table["country"] = table["country"].astype(str)
-    result = suppress_small_cells(table, suppress_below, value="interviews", rows=["country"], columns=["barrier"])
-    return result.table, result
+    nonzero = table["interviews"] > 0
+    result = _suppress(table[nonzero], suppress_below, "barrier_counts.csv", value="interviews",
+                       rows=["country"], columns=["barrier"])
+    status = pd.Series("", index=table.index, dtype=object)
+    status[nonzero] = result.status.to_numpy()
+    out = table.assign(interviews=table["interviews"].astype("Int64").mask(status.ne("")), suppression=status)
+    return out, _Cells(status)
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """The status of every cell of a suppressed table (what the record and the refusal need)."""
+
+    status: pd.Series
+
+    @property
+    def suppressed(self) -> pd.Series:
+        return self.status.ne("")
+
+    @property
+    def n_primary(self) -> int:
+        return int(self.status.eq("primary").sum())
+
+    @property
+    def n_secondary(self) -> int:
+        return int(self.status.eq("secondary").sum())
+
+
+def _suppress(table: pd.DataFrame, suppress_below: int, name: str, **how):
+    """:func:`suppress_small_cells`, a table it cannot protect refused with what to change."""
+    try:
+        return suppress_small_cells(table, suppress_below, **how)
+    except ValueError as err:
+        if "cannot be protected" not in str(err):
+            raise
+        raise ExportRefused(f"{name} cannot be protected: a small count would follow from the totals whatever else "
+                            f"is hidden ({err}); give a lower --suppress-below (suppress_below)") from None
 
 
 def _cell_record(result, cells: int) -> dict:
@@ -417,34 +653,74 @@ def _cell_record(result, cells: int) -> dict:
             "primary": result.n_primary, "secondary": result.n_secondary}
 
 
-def _public_meta(study: Study, record: dict) -> dict:
-    title = study.meta.get("title") or study.name
-    version = study.version
+def _licences(study: Study, licence: str | None) -> list[dict]:
+    """The export's licences: the source package's own; else the SPDX identifier given; else none (refused later)."""
+    stated = [dict(lic) for lic in study.meta.get("licenses") or [] if isinstance(lic, dict) and lic.get("name")]
+    if licence is None:
+        return stated
+    entry = licence_entry(licence)
+    if stated and entry["name"].casefold() not in {str(lic["name"]).casefold() for lic in stated}:
+        raise ValueError(f"the study's datapackage.json states the licence {stated[0]['name']}, which a public export "
+                         f"carries: leave out --licence {licence}, or change the licence in the study's own package")
+    return stated or [entry]
+
+
+def _public_meta(study: Study, record: dict, tables: dict[str, pd.DataFrame], keep_title: bool,
+                 licences: list[dict]) -> dict:
+    """The package metadata: generated from what the export controls; licence and contributors carried.
+
+    The study's title, name, description, keywords and sources are free text (they may name
+    people or places the export hides); they are kept only with ``keep_title``.
+    """
     synthetic = study.synthetic
+    version = study.version if _VERSION.fullmatch(study.version or "") else ""
+    iv = tables["interviews"]
+    countries = sorted(set(iv["country"].astype(str)))
+    years = sorted({int(y) for y in iv["year"].dropna()})
+    span = "" if not years else str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    title = (f"De-identified public export: information flows on children at risk, {len(iv)} interviews in "
+             f"{len(countries)} {'country' if len(countries) == 1 else 'countries'}{f', {span}' if span else ''}")
+    if synthetic:
+        title = f"{title} (SYNTHETIC demonstration data)"
+    if keep_title:
+        title = f"{study.meta.get('title') or study.name} (de-identified public export)"
     description = (
-        f"De-identified public export of \"{title}\"{f' (version {version})' if version else ''}, made by "
-        f"impt_analysis.publish.export_public: free text removed, identifiers replaced by keyed pseudonyms, dates "
-        f"coarsened to the year, interviews {record['k']}-anonymous over country, year, sector and level, and "
-        f"counts from 1 to {record['suppress_below'] - 1} suppressed. DISCLOSURE.md says what was done and what "
-        "risks remain."
+        f"De-identified public export of a study of coded interviews{f' (version {version})' if version else ''}, "
+        f"made by impt_analysis.publish.export_public: free text removed, identifiers replaced by keyed pseudonyms, "
+        f"dates coarsened to the year, interviews {record['k']}-anonymous over country, year, sector and level, rows "
+        f"reported in an interview linked only to its group of at least {record['k']} interviews, and counts from 1 "
+        f"to {record['suppress_below'] - 1} suppressed. Countries covered: {', '.join(countries)}. DISCLOSURE.md says "
+        "what was done and what risks remain."
     )
     if synthetic:
         description = "SYNTHETIC DEMONSTRATION DATA: no row describes a real person, organisation or case. " + description
+    if keep_title and study.meta.get("description"):
+        description += " The study's own description: " + " ".join(str(study.meta["description"]).split())
     meta = {
-        "name": f"{study.name}-public",
-        "title": f"{title} (de-identified public export)",
+        "name": f"{study.name}-public" if keep_title else "impt-public-export",
+        "title": title,
         "description": description,
         "version": version or "1.0.0",
         "impt:public": True,
     }
     if synthetic:
         meta["impt:synthetic"] = True
-    meta["impt:source"] = {"name": study.name, "version": version}
-    meta["licenses"] = study.meta.get("licenses") or [
-        {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
-         "title": "Creative Commons Attribution 4.0"}]
-    meta["sources"] = study.meta.get("sources", [])
-    meta["contributors"] = study.meta.get("contributors") or [{"title": "IMPT Workbench contributors",
-                                                               "roles": ["creator"]}]
-    meta["keywords"] = list(dict.fromkeys([*study.meta.get("keywords", []), "de-identified", "public export"]))
+    meta["impt:source"] = {**({"name": study.name} if keep_title else {}), "version": version}
+    meta["licenses"] = licences
+    meta["contributors"] = [_contributor(c) for c in study.meta.get("contributors") or [] if isinstance(c, dict)]
+    keywords = ["children at risk", "trafficking", "information management", "de-identified", "public export"]
+    if synthetic:
+        keywords.insert(0, "synthetic")
+    if keep_title:
+        meta["sources"] = study.meta.get("sources", [])
+        keywords = [str(w) for w in study.meta.get("keywords", [])] + keywords
+    meta["keywords"] = list(dict.fromkeys(keywords))
     return meta
+
+
+_CONTRIBUTOR_KEYS = ("title", "givenName", "familyName", "organization", "roles")
+
+
+def _contributor(c: dict) -> dict:
+    """A contributor as the source names them, without contact details (an e-mail, a telephone, a path)."""
+    return {key: c[key] for key in _CONTRIBUTOR_KEYS if c.get(key)}

@@ -33,11 +33,12 @@ import csv
 import io
 import json
 import logging
+import re
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["codebook_readme", "citation_cff", "write_package_docs"]
+__all__ = ["codebook_readme", "citation_cff", "write_package_docs", "licence_entry", "KNOWN_LICENCES"]
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +50,44 @@ SYNTHETIC_BANNER = (
 )
 PUBLIC_BANNER = (
     "> **De-identified public export.** Free text is removed, identifiers are pseudonyms, dates are "
-    "years, interviews are k-anonymous and small counts are suppressed. `DISCLOSURE.md` says what "
-    "was done, with counts, and what risks remain."
+    "years, interviews are k-anonymous, the rows reported in an interview name only its group of at "
+    "least k interviews (`interview_group`), and small counts are suppressed. `DISCLOSURE.md` says "
+    "what was done, with counts, and what risks remain."
 )
+# SPDX identifiers of licences often used for data, with their title and canonical URL.
+KNOWN_LICENCES: dict[str, tuple[str, str]] = {
+    "CC0-1.0": ("Creative Commons Zero v1.0 Universal", "https://creativecommons.org/publicdomain/zero/1.0/"),
+    "CC-BY-4.0": ("Creative Commons Attribution 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+    "CC-BY-SA-4.0": ("Creative Commons Attribution Share Alike 4.0",
+                     "https://creativecommons.org/licenses/by-sa/4.0/"),
+    "CC-BY-NC-4.0": ("Creative Commons Attribution Non Commercial 4.0",
+                     "https://creativecommons.org/licenses/by-nc/4.0/"),
+    "CC-BY-NC-SA-4.0": ("Creative Commons Attribution Non Commercial Share Alike 4.0",
+                        "https://creativecommons.org/licenses/by-nc-sa/4.0/"),
+    "CC-BY-ND-4.0": ("Creative Commons Attribution No Derivatives 4.0",
+                     "https://creativecommons.org/licenses/by-nd/4.0/"),
+    "CC-BY-NC-ND-4.0": ("Creative Commons Attribution Non Commercial No Derivatives 4.0",
+                        "https://creativecommons.org/licenses/by-nc-nd/4.0/"),
+    "CC-BY-3.0": ("Creative Commons Attribution 3.0 Unported", "https://creativecommons.org/licenses/by/3.0/"),
+    "ODbL-1.0": ("Open Data Commons Open Database License v1.0", "https://opendatacommons.org/licenses/odbl/1-0/"),
+    "ODC-By-1.0": ("Open Data Commons Attribution License v1.0", "https://opendatacommons.org/licenses/by/1-0/"),
+    "PDDL-1.0": ("Open Data Commons Public Domain Dedication & License 1.0",
+                 "https://opendatacommons.org/licenses/pddl/1-0/"),
+    "DL-DE-BY-2.0": ("Data licence Germany - attribution - version 2.0", "https://www.govdata.de/dl-de/by-2-0"),
+    "OGL-UK-3.0": ("Open Government Licence v3.0",
+                   "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"),
+    "etalab-2.0": ("Etalab Open License 2.0", "https://spdx.org/licenses/etalab-2.0.html"),
+    "NLOD-2.0": ("Norwegian Licence for Open Government Data (NLOD) 2.0",
+                 "https://data.norge.no/nlod/en/2.0"),
+    "EUPL-1.2": ("European Union Public License 1.2", "https://spdx.org/licenses/EUPL-1.2.html"),
+    "MIT": ("MIT License", "https://spdx.org/licenses/MIT.html"),
+    "Apache-2.0": ("Apache License 2.0", "https://spdx.org/licenses/Apache-2.0.html"),
+    "Unlicense": ("The Unlicense", "https://spdx.org/licenses/Unlicense.html"),
+}
+# An SPDX short identifier: letters, digits, "." and "-", starting with a letter or digit, with a
+# version or a licence family ending; or a LicenseRef- of the licensor's own.
+_SPDX = re.compile(r"^(?:LicenseRef-[A-Za-z0-9.-]+|[A-Za-z0-9][A-Za-z0-9.-]*\+?)$")
+_SPDX_PLAUSIBLE = re.compile(r"^(?:LicenseRef-.+|.*\d.*|[A-Z0-9]+(?:-[A-Za-z0-9]+)*)\+?$")
 CATEGORY_TITLES = {"code": "Thematic codes"}
 
 
@@ -94,6 +130,38 @@ def write_package_docs(folder: str | Path, descriptor: dict | None = None,
     citation.write_text(citation_cff(descriptor), encoding="utf-8")
     log.debug("wrote %s and %s", readme, citation)
     return [readme, citation]
+
+
+def licence_entry(identifier: str) -> dict:
+    """The ``licenses`` entry of a data package for an SPDX licence identifier.
+
+    A known identifier (:data:`KNOWN_LICENCES`, any letter case) gets its canonical spelling,
+    title and URL; another plausible identifier (letters, digits, ``.`` and ``-``, with a version
+    number or in capitals, or ``LicenseRef-...``) gets its SPDX page. Anything else is refused:
+    a licence is not free text.
+
+    Raises
+    ------
+    ValueError
+        If ``identifier`` does not look like an SPDX identifier.
+
+    Examples
+    --------
+    >>> licence_entry("cc-by-4.0")["name"], licence_entry("GPL-3.0-or-later")["path"]
+    ('CC-BY-4.0', 'https://spdx.org/licenses/GPL-3.0-or-later.html')
+    """
+    text = str(identifier).strip()
+    known = {name.casefold(): name for name in KNOWN_LICENCES}
+    if text.casefold() in known:
+        name = known[text.casefold()]
+        title, path = KNOWN_LICENCES[name]
+        return {"name": name, "path": path, "title": title}
+    if len(text) > 64 or not _SPDX.fullmatch(text) or not _SPDX_PLAUSIBLE.fullmatch(text):
+        raise ValueError(f"{identifier!r} is not an SPDX licence identifier: give one such as CC-BY-4.0, CC0-1.0 or "
+                         "ODbL-1.0 (see https://spdx.org/licenses/)")
+    if text.startswith("LicenseRef-"):  # the licensor's own licence: no public page to point at
+        return {"name": text}
+    return {"name": text, "path": f"https://spdx.org/licenses/{text}.html"}
 
 
 def codebook_readme(descriptor: dict, codebook: pd.DataFrame, rows: dict[str, int] | None = None) -> str:
