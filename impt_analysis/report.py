@@ -365,7 +365,7 @@ def run_report(data: str | Path | None = None, countries: list[str] | None = Non
         export = None
     job_list = plan(study, countries, data_arg, include_excerpts, public, later, suppress_below)
     (out / "notebooks").mkdir(parents=True, exist_ok=True)
-    prov = provenance(study, {}, export=export)
+    prov = {**provenance(study, {}, export=export), **({"suppress_below": suppress_below} if public else {})}
     results = _run_all(job_list, out, prov, jobs, progress)
     if public:
         _drop_logs(out, results)
@@ -544,8 +544,8 @@ def write_index(study: Study, out: Path, results: list[JobResult], prov: dict) -
 table{{border-collapse:collapse}}td,th{{border:1px solid #bbb;padding:.3em .6em;text-align:center}}</style></head>
 <body>{banner_html(prov)}
 <h1>IMPT Workbench reports</h1>
-<p>{html.escape(study.meta.get('title', study.name))}: {len(study.interviews)} interviews in
-{len(study.countries)} countries.</p>
+<p>{html.escape(study.meta.get('title', study.name))}: {_interviews_text(study, prov)} interviews in
+{len(study.countries)} countries.</p>{_export_html(prov)}
 <h2>The three aspects per country, derived from the interviews beside the published 2010 table</h2>
 <p>X = present, (X) = partly or weakly present, - = absent. Derived by the rules in the methods page;
 published: the 2010 BSR IMPT report.</p>
@@ -558,6 +558,23 @@ published: the 2010 BSR IMPT report.</p>
     index = out / "index.html"
     index.write_text(page, encoding="utf-8")
     return index
+
+
+def _interviews_text(study: Study, prov: dict) -> str:
+    n, below = len(study.interviews), prov.get("suppress_below", 5)
+    return f"&lt;{below}" if prov.get("export") and 0 < n < below else str(n)
+
+
+def _export_html(prov: dict) -> str:
+    """On a public site: which package the pages are built from, with its checksum and disclosure record."""
+    if not prov.get("export"):
+        return ""
+    folder = html.escape(prov["export"])
+    return (f'<p class="impt-public">Every page is built from the public export <a href="{folder}/datapackage.json">'
+            f"<code>{folder}/</code></a> only (SHA-256 <code>{prov['checksum']}</code>): de-identified, with "
+            f'counts from 1 to {prov.get("suppress_below", 5) - 1} shown as "&lt;{prov.get("suppress_below", 5)}" '
+            'and cells hidden to protect them as "suppressed". What was removed, generalised and suppressed: '
+            f'<a href="{folder}/DISCLOSURE.md"><code>{folder}/DISCLOSURE.md</code></a>.</p>')
 
 
 def _three_aspect_html(table) -> str:

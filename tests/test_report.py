@@ -103,7 +103,8 @@ def test_failed_notebook_is_reported_and_kept(tmp_path, monkeypatch):
     shutil.copytree(report.notebooks_path(), notebooks)
     broken = (notebooks / "barrier_analysis.ipynb").read_text(encoding="utf-8")
     (notebooks / "barrier_analysis.ipynb").write_text(
-        broken.replace("plots.draw_barriers(study, scope)", "1 / 0"), encoding="utf-8")
+        broken.replace("plots.draw_barriers(study, scope, public=public, suppress_below=suppress_below)", "1 / 0"),
+        encoding="utf-8")
     monkeypatch.setattr(report, "notebooks_path", lambda: notebooks)
     result = CliRunner().invoke(main, ["report", "--country", "DK", "--out", str(tmp_path / "r"), "--jobs", "2",
                                        "--quiet"])
