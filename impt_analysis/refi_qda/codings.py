@@ -4,7 +4,8 @@ A ``Coding`` of a ``PlainTextSelection`` in a text source becomes a row of ``cod
 the selection is the segment, its user the coder (the user's name: use pseudonyms), its
 start and end the positions in Unicode code points, and its excerpt cut from the source
 text. Every other ``Coding`` (of a whole source, a picture, PDF, audio or video, a note, or
-one that fails a check) is left out and reported, with the reason, in the
+one that fails a check) is left out and reported; a PDF selection that carries its text in
+``Representation/PlainTextContent`` is imported at the place that text occurs in the PDF's text, with the reason, in the
 :class:`~impt_analysis.refi_qda.ImportSummary`. Barrier codes become rows of
 ``barriers.csv`` if the mapping gives their severity.
 
@@ -25,6 +26,7 @@ from xml.etree import ElementTree as ET
 import pandas as pd
 
 from .project import bare_guid, ref_guid, short_guid, workbench_guid
+from .sources import pdf_selection_span
 
 if TYPE_CHECKING:
     from .mapping import Mapping
@@ -65,15 +67,28 @@ def codings_of(root: ET.Element, sources: list[Source], code_of: dict[str, str],
     for s in sources:
         for coding in s.element.findall("Coding"):
             skip(coding, s.name, "it codes the whole source, not a text selection")
-        for selection in s.element.findall("PlainTextSelection"):
+        representation = s.element.find("Representation") if s.element.tag == "PDFSource" else None
+        if representation is not None:
+            for coding in representation.findall("Coding"):
+                skip(coding, s.name, "it codes the whole source, not a text selection")
+        cursor = 0
+        for selection in _selections(s.element):
             name = (selection.get("name") or "").strip()
             guid = bare_guid(selection.get("guid"))
-            try:
-                start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
-            except (TypeError, ValueError):
-                start = end = None
             inside = None
-            if start is not None and s.from_utf16 is not None:
+            if selection.tag == "PDFSelection":
+                span = pdf_selection_span(s.text, selection, cursor)
+                if span is None:
+                    inside = "its PDF selection carries no text (Representation/PlainTextContent) found in the PDF's text"
+                    span = (0, 0)
+                start, end = span
+                cursor = end
+            else:
+                try:
+                    start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+                except (TypeError, ValueError):
+                    start = end = None
+            if start is not None and s.from_utf16 is not None and selection.tag != "PDFSelection":
                 raw = (start, end)
                 start, end = s.position(start), s.position(end)
                 if start is None or end is None:
@@ -123,6 +138,16 @@ def codings_of(root: ET.Element, sources: list[Source], code_of: dict[str, str],
         if id(coding) not in handled:
             skip(coding, "", "it is outside any source")
     return codings
+
+
+def _selections(element: ET.Element):
+    """The text selections of a source: its own, a PDF's, and those of a PDF's text representation."""
+    yield from element.findall("PlainTextSelection")
+    if element.tag == "PDFSource":
+        yield from element.findall("PDFSelection")
+        representation = element.find("Representation")
+        if representation is not None:
+            yield from representation.findall("PlainTextSelection")
 
 
 def barriers_of(codings: list[dict], codebook: pd.DataFrame, rules: Mapping, summary: ImportSummary) -> list[dict]:

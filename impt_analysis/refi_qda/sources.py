@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .archive import Archive
     from .summary import ImportSummary
 
-__all__ = ["Source", "counts_utf16", "read_sources", "utf16_positions"]
+__all__ = ["Source", "counts_utf16", "pdf_selection_span", "read_sources", "utf16_positions"]
 
 
 @dataclass
@@ -76,15 +76,24 @@ def read_sources(root: ET.Element, archive: Archive, summary: ImportSummary) -> 
     sources: list[Source] = []
     seen: set[str] = set()
     utf16, converted = counts_utf16(root.get("origin", "")), []
-    for element in root.findall("Sources/TextSource"):
+    for element in root.findall("Sources/*"):
+        if element.tag == "PDFSource":
+            representation = element.find("Representation")
+            if representation is None and not element.findall("PDFSelection/Representation/PlainTextContent"):
+                continue  # a PDF without text: its codings are reported as codings of a PDF
+        elif element.tag != "TextSource":
+            continue
         guid = bare_guid(element.get("guid"))
-        path = element.get("plainTextPath") or ""
+        path = element.get("plainTextPath") or element.get("path") or ""
         name = (element.get("name") or "").strip() or PurePosixPath(path.split("://")[-1]).stem or guid
         interview_id = name if name not in seen else f"{name}_{short_guid(guid)}"
         if interview_id != name:
             summary.notes.append(f"two sources are named {name!r}: the second is interview {interview_id!r}")
         seen.add(interview_id)
-        text = _source_text(element, archive, summary, name)
+        if element.tag == "PDFSource":
+            text = _pdf_text(element, archive, summary, name)
+        else:
+            text = _source_text(element, archive, summary, name)
         source = Source(element, guid, name, interview_id, text)
         if utf16 and text is not None and any(ord(c) > 0xFFFF for c in text):
             source.from_utf16 = utf16_positions(text)
@@ -95,6 +104,41 @@ def read_sources(root: ET.Element, archive: Archive, summary: ImportSummary) -> 
                              f"units: the positions of {len(converted)} source(s) with characters beyond the Basic "
                              f"Multilingual Plane (emoji) were converted to code points ({', '.join(converted[:5])})")
     return sources
+
+
+def _pdf_text(element: ET.Element, archive: Archive, summary: ImportSummary, name: str) -> str | None:
+    """A PDF's text: its text Representation, else its selections' texts one after another.
+
+    A PDF selection names a page and a rectangle, not positions in a text; a selection that
+    carries its text (``Representation/PlainTextContent``) is placed where that text occurs
+    (:func:`pdf_selection_span`). Without a text representation of the whole PDF, the text is
+    rebuilt from the selections' texts, each on its own paragraph, and the summary says so.
+    """
+    representation = element.find("Representation")
+    if representation is not None:
+        return _source_text(representation, archive, summary, name)
+    parts = [t.text or "" for t in element.findall("PDFSelection/Representation/PlainTextContent")]
+    summary.notes.append(f"source {name!r} is a PDF without a text representation: its text is rebuilt from the "
+                         f"{len(parts)} selection(s) that carry their text, and positions count in that text")
+    return "\n\n".join(dict.fromkeys(parts))
+
+
+def pdf_selection_span(text: str | None, selection: ET.Element, after: int) -> tuple[int, int] | None:
+    """Where a PDF selection's own text occurs in the PDF's text (from ``after`` on, else anywhere).
+
+    Examples
+    --------
+    >>> sel = ET.fromstring("<PDFSelection><Representation><PlainTextContent>calls us</PlainTextContent>"
+    ...                     "</Representation></PDFSelection>")
+    >>> pdf_selection_span("The school calls us.", sel, 0)
+    (11, 19)
+    """
+    own = selection.findtext("Representation/PlainTextContent")
+    if not own or text is None:
+        return None
+    at = text.find(own, after)
+    at = text.find(own) if at < 0 else at
+    return None if at < 0 else (at, at + len(own))
 
 
 def _source_text(element: ET.Element, archive: Archive, summary: ImportSummary, name: str) -> str | None:

@@ -34,7 +34,8 @@ __all__ = ["write_qdpx"]
 log = logging.getLogger(__name__)
 
 
-def write_qdpx(study: Study, path: str | Path, texts: dict[str, str] | None = None) -> Path:
+def write_qdpx(study: Study, path: str | Path, texts: dict[str, str] | None = None, *,
+               positions: str = "code_points") -> Path:
     """Export a study as a REFI-QDA project, so that coding can continue in a tool.
 
     The codebook's thematic codes (categories ``code`` and ``code_category``) are written as
@@ -55,14 +56,21 @@ def write_qdpx(study: Study, path: str | Path, texts: dict[str, str] | None = No
         The ``.qdpx`` file to write.
     texts : dict, optional
         Full text of an interview by its id; each excerpt must be found at its position.
+    positions : {"code_points", "utf16"}
+        How selection positions count: in code points (the REFI-QDA standard, and what
+        ATLAS.ti, MAXQDA and QualCoder read), or in UTF-16 code units, for NVivo. A project
+        written for NVivo says so in its ``origin``, so that reading it back converts again.
 
     Examples
     --------
     >>> write_qdpx(load_study(), "/tmp/demo.qdpx")                    # doctest: +SKIP
     """
     path = Path(path)
+    if positions not in ("code_points", "utf16"):
+        raise ValueError(f"positions must be 'code_points' or 'utf16', not {positions!r}")
+    origin = "IMPT Workbench" + (" (positions in UTF-16 code units, for NVivo)" if positions == "utf16" else "")
     root = ET.Element("Project", {"xmlns": NAMESPACE, "name": study.meta.get("title") or study.name,
-                                  "origin": "IMPT Workbench"})
+                                  "origin": origin})
     coders = sorted(set(study.codings["coder"].astype(str)))
     if coders:
         users = ET.SubElement(root, "Users")
@@ -70,7 +78,7 @@ def write_qdpx(study: Study, path: str | Path, texts: dict[str, str] | None = No
             ET.SubElement(users, "User", {"guid": workbench_guid("user", coder), "name": coder})
     code_guid = _write_codebook(ET.SubElement(root, "CodeBook"), study)
     _write_cases(root, study)
-    files = _write_sources(root, study, code_guid, texts or {})
+    files = _write_sources(root, study, code_guid, texts or {}, positions == "utf16")
     description = study.meta.get("description", "")
     if study.synthetic:
         description = f"SYNTHETIC DEMONSTRATION DATA (impt:synthetic). {description}"
@@ -152,7 +160,8 @@ def _write_cases(root: ET.Element, study: Study) -> None:
         ET.SubElement(case, "SourceRef", {"targetGUID": workbench_guid("source", row.interview_id)})
 
 
-def _write_sources(root: ET.Element, study: Study, code_guid: dict[str, str], texts: dict[str, str]) -> dict[str, str]:
+def _write_sources(root: ET.Element, study: Study, code_guid: dict[str, str], texts: dict[str, str],
+                   utf16: bool = False) -> dict[str, str]:
     """Write one TextSource per interview; return the plain texts by file name."""
     if study.interviews.empty:
         return {}
@@ -168,16 +177,27 @@ def _write_sources(root: ET.Element, study: Study, code_guid: dict[str, str], te
         source = ET.SubElement(sources, "TextSource", {"guid": guid, "name": interview_id,
                                                        "plainTextPath": f"internal://{guid}.txt"})
         files[f"{guid}.txt"] = text
+        unit = _utf16_offsets(text) if utf16 else None
         for (segment, start, end), rows in group.groupby(["segment_id", "start", "end"], sort=False):
+            written = (unit[start], unit[end]) if unit is not None else (start, end)
             selection = ET.SubElement(source, "PlainTextSelection", {
                 "guid": workbench_guid("segment", interview_id, str(segment), str(start), str(end)),
-                "name": str(segment), "startPosition": str(start), "endPosition": str(end)})
+                "name": str(segment), "startPosition": str(written[0]), "endPosition": str(written[1])})
             for row in rows.itertuples():
                 coding = ET.SubElement(selection, "Coding", {
                     "guid": workbench_guid("coding", interview_id, str(segment), row.code, row.coder),
                     "creatingUser": workbench_guid("user", row.coder)})
                 ET.SubElement(coding, "CodeRef", {"targetGUID": code_guid[row.code]})
     return files
+
+
+def _utf16_offsets(text: str) -> list[int]:
+    """The UTF-16 code unit offset of each code point position, 0 to len(text)."""
+    offsets, unit = [], 0
+    for char in text:
+        offsets.append(unit)
+        unit += 2 if ord(char) > 0xFFFF else 1
+    return offsets + [unit]
 
 
 def _excerpts(group: pd.DataFrame):
