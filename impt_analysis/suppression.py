@@ -4,36 +4,65 @@ The study's third aim was to make information on children at risk useful "withou
 threatening individual integrity". A published table that says one child was identified in a
 country, or that one respondent of a sector named a barrier, can point at a person. This
 module hides such counts in any two-way table of counts, for the public export
-(:mod:`impt_analysis.publish`) and for the public report pages alike.
+(:mod:`impt_analysis.publish`) and for the public report pages alike, and checks the result
+the way a reader would attack it: with a solver.
 
 Method
 ------
-*Primary suppression* hides every count from 1 to ``suppress_below - 1``. A zero is shown: it
-points at no one.
+*Primary suppression* hides every count from 1 to ``suppress_below - 1``; it is shown as
+``"<5"`` (``f"<{suppress_below}"``). A zero is shown: it points at no one.
 
-*Secondary suppression* hides further cells, because a table shows (or lets anyone compute)
-its row and column totals, and a hidden cell that is alone in its row can be worked out as the
-total minus the rest. The usual rule, "every row and column with a hidden cell has at least
-two", is needed but not enough: two blocks of hidden cells joined by one hidden cell satisfy it,
-yet the joining cell follows from the totals of either block. The exact condition [1]_: draw
-the table as a graph with a node per row and per column and an edge per hidden cell. The totals
-are one equation per node, and a hidden cell can be worked out from them if and only if its
-edge lies on no cycle of the graph, i.e. it is a *bridge*. A line with a single cell has no
-total of its own (its total *is* the cell, and is hidden with it); its end of the edge goes to
-one shared node that carries no equation.
+*Secondary suppression* hides further cells, shown as ``"suppressed"``, because a reader may
+know the totals of the table's lines and work a hidden cell out from them.
 
-While some hidden cell is a bridge, the cells of the cheapest path that closes a cycle through
-it are hidden too. The path is found with Dijkstra's algorithm over all cells of the table: a
-hidden cell costs nothing, a non-zero count costs its value, and a zero costs more than all
-counts together, so the smallest non-zero cells are preferred (least information lost) and
-zeros are used only when nothing else can protect a cell. Each round puts one more hidden
-cell on a cycle and takes none off, so the loop ends; the result is stable.
+What the reader knows (the model the check and the suppression share):
 
-What this does not do: a reader can still *bound* a hidden cell (it is at most the hidden
-total of its row), only not recover it exactly; and only the row and column totals of the
-table given are considered. Show every hidden cell with the same mark: marking the cells of
-1 to 4 differently from the secondary ones lets a reader narrow them down (a row whose "<5" and
-"x" cells hide 6 between them must hold 1 and 5).
+- every shown cell, and which hidden cells are primary and which secondary (the marks
+  differ, so that a hidden zero does not read as "small"). So a primary cell is an integer
+  from 1 to ``suppress_below - 1``, and a secondary one is 0 or at least ``suppress_below``
+  (it would be primary otherwise): the solver uses exactly these sets (a mixed-integer
+  programme), not merely "at least 0";
+- the total of every line of the table (every row and every column: for a long table, all
+  records sharing their ``rows`` values, or their ``columns`` values), *including a line
+  holding a single cell*, whose total is that cell. The one exception is a total the same rule
+  hides wherever it is published: a line whose only non-zero content is one primary cell has a
+  total from 1 to ``suppress_below - 1``, itself a small count. (The rows of a one-column wide
+  table are single cells, not totals of their own; likewise the columns of a one-row table.)
+  This is why the earlier model failed: it took the total of a line of one cell to be hidden
+  with the cell, so a secondary cell alone in its line (a country's only figure for a tier,
+  whose total the country publishes) was counted as protection; on the demo's case counts 11 of
+  the 19 hidden cells followed from the totals;
+- records of a long table that share both a row and a column (two sources reporting the same
+  country, tier and child group) fall into one cell of the two-way table: the totals give only
+  their sum, so the unit a reader can solve for is the hidden part of that cell, and two hidden
+  records in one cell do not protect each other.
+
+A hidden cell is *disclosed* if the least and the greatest value it can take, given all of the
+above, are equal (:func:`hidden_cell_bounds`). With ``suppress_below=2`` a primary cell is 1 by
+its mark alone; that is not counted as a disclosure by the totals.
+
+The algorithm draws the table as a graph [1]_: a node per line whose total is known, one shared
+node for the lines whose total is not, and an edge per hidden cell. A hidden cell follows from
+the totals by linear algebra alone if and only if its edge lies on no cycle, i.e. it is a
+*bridge* (the shared node carries no equation, so a path between two lines without a total is
+as good as a cycle). While some hidden cell is a bridge, the cells of the cheapest path that
+closes a cycle through it are hidden too, found with Dijkstra's algorithm: a hidden cell costs
+nothing, a non-zero count its value, a zero more than all counts together, so the smallest
+non-zero cells go first and zeros last. Once no cell is a bridge, the bounds are checked: a
+cycle can still be pinned by the bounds (two primary 4s alternating on one cycle: the row's
+hidden 8 must be 4 + 4; a hidden zero cannot move down, nor a primary 1). A cell so pinned gets
+a further cycle of cells not yet hidden. If no cycle can be closed (the totals alone give the
+cell: a country's only figure for a tier whose region total is known, or a region total that is
+the grand total less the others), the smaller of the cell's line totals is *withheld*: listed in
+:attr:`Suppression.withheld`, to be published nowhere (a public export lists them in its
+descriptor). Each round hides a cell or withholds a total and takes nothing back, so the loop
+ends.
+
+What this guarantees: no hidden cell of the table has a single value consistent with the shown
+cells, the line totals not withheld and the marks. What it does not: a reader can still *bound* a hidden cell
+(a primary one to 1 to ``suppress_below - 1`` by its mark alone, any one to at most the hidden
+part of its line), and only the lines of the table given are considered: a total over another
+grouping (a country over all tiers, per source) is not.
 
 References
 ----------
@@ -50,27 +79,34 @@ Examples
 >>> s.status.to_numpy().tolist()
 [['primary', 'secondary', ''], ['secondary', 'secondary', ''], ['', '', '']]
 >>> s.display()["a"].tolist()
-['[c]', '[c]', '12']
+['<5', 'suppressed', '12']
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Hashable, Sequence
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Suppression", "suppress_small_cells", "recoverable_cells", "PRIMARY", "SECONDARY", "MARK"]
+__all__ = ["Suppression", "suppress_small_cells", "recoverable_cells", "hidden_cell_bounds", "PRIMARY",
+           "SECONDARY", "SECONDARY_MARK", "primary_mark"]
 
 log = logging.getLogger(__name__)
 
 PRIMARY = "primary"
 SECONDARY = "secondary"
-MARK = "[c]"
-_FREE = ("free",)  # the node of lines with a single cell: it carries no equation
+HIDDEN = "hidden"  # hidden for a reason the reader is not told: 0 or more
+SECONDARY_MARK = "suppressed"
+_FREE = ("free",)  # the node of the lines whose total is not known: it carries no equation
+
+
+def primary_mark(suppress_below: int = 5) -> str:
+    """The mark of a primary (small) cell: ``"<5"`` for ``suppress_below=5``."""
+    return f"<{suppress_below}"
 
 
 @dataclass(frozen=True)
@@ -84,18 +120,26 @@ class Suppression:
         every count column of a wide table, or the ``value`` column of a long one.
     status : pandas.DataFrame or pandas.Series
         ``"primary"``, ``"secondary"`` or ``""`` per cell: a frame shaped like a wide table,
-        or a Series aligned with the rows of a long one. Keep it for the record (how many
-        cells, and why); never publish it.
+        or a Series aligned with the rows of a long one. A public export publishes it (the
+        ``suppression`` column), so that a hidden zero does not read as a small count.
     suppress_below : int
         Counts from 1 to ``suppress_below - 1`` were suppressed.
     value : str or None
         The count column of a long table; None for a wide one.
+    withheld : tuple of dict
+        The line totals that must not be published, each a dict: ``line`` ("row" or
+        "column"), ``reason`` ("primary": the total is itself a count from 1 to
+        ``suppress_below - 1``; "secondary": no further hidden cell could protect a cell of the
+        line, so its total is withheld instead), and the line's key (the ``rows`` or
+        ``columns`` values of a long table; ``label`` for a wide one). Every other line total
+        may be published: the suppression holds against it.
     """
 
     table: pd.DataFrame
     status: pd.DataFrame | pd.Series
     suppress_below: int
     value: str | None = None
+    withheld: tuple = ()
 
     @property
     def suppressed(self) -> pd.DataFrame | pd.Series:
@@ -112,28 +156,37 @@ class Suppression:
         """Number of cells hidden so that the primary ones cannot be worked out from totals."""
         return int(self.status.eq(SECONDARY).to_numpy().sum())
 
-    def display(self, mark: str = MARK) -> pd.DataFrame:
-        """The table as text for publication: every hidden cell shows ``mark``.
+    def display(self, primary: str | None = None, secondary: str = SECONDARY_MARK) -> pd.DataFrame:
+        """The table as text for publication: ``"<5"`` for a small count, ``"suppressed"`` for a secondary cell.
 
-        One mark for all hidden cells, on purpose (see the module's notes). A cell that is
-        not a count (``NaN`` in a wide table) is shown empty.
+        A zero is shown as ``0``; a cell that is not a count (``NaN`` in a wide table) is
+        shown empty.
+
+        Parameters
+        ----------
+        primary : str, optional
+            The mark of a primary cell; ``f"<{suppress_below}"`` by default.
+        secondary : str
+            The mark of a secondary cell.
 
         Examples
         --------
         >>> import pandas as pd
         >>> s = suppress_small_cells(pd.DataFrame({"n": [0, 3, 12, 40]}))
         >>> s.display()["n"].tolist()       # the total 55 would give the 3 away: 12 is hidden too
-        ['0', '[c]', '[c]', '40']
+        ['0', '<5', 'suppressed', '40']
         """
-        def text(col: pd.Series, hidden: pd.Series) -> pd.Series:
+        primary = primary_mark(self.suppress_below) if primary is None else primary
+
+        def text(col: pd.Series, status: pd.Series) -> pd.Series:
             shown = col.astype("Int64").astype(str).where(col.notna(), "")
-            return shown.where(~hidden, mark)
+            return shown.where(status.ne(PRIMARY), primary).where(status.ne(SECONDARY), secondary)
 
         if self.value is None:
-            return pd.DataFrame({c: text(self.table[c], self.suppressed[c]) for c in self.table.columns},
+            return pd.DataFrame({c: text(self.table[c], self.status[c]) for c in self.table.columns},
                                 index=self.table.index)
         out = self.table.copy()
-        out[self.value] = text(self.table[self.value], self.suppressed)
+        out[self.value] = text(self.table[self.value], self.status)
         return out
 
 
@@ -146,7 +199,7 @@ def suppress_small_cells(table: pd.DataFrame, suppress_below: int = 5, *, value:
     table : pandas.DataFrame
         Either a *wide* table whose cells are counts (rows x columns, ``NaN`` for "no cell"),
         whose row and column totals may be published; or, with ``value``, a *long* table with
-        one cell per record.
+        one record per row.
     suppress_below : int
         Counts from 1 to ``suppress_below - 1`` are hidden (primary suppression). 1 hides nothing.
     value : str, optional
@@ -154,21 +207,23 @@ def suppress_small_cells(table: pd.DataFrame, suppress_below: int = 5, *, value:
     rows, columns : sequence of str, optional
         Long tables: the columns that place a record in a row, and in a column, of the two-way
         table whose totals may be published. Records sharing the same ``rows`` values add up to
-        one row total; likewise for ``columns``. For case counts,
-        ``rows=["country", "year", "tier"]`` (a country's total per tier) and
+        one row total; likewise for ``columns``; records sharing both are one cell. For case
+        counts, ``rows=["country", "year", "tier"]`` (a country's total per tier) and
         ``columns=["year", "tier", "child_group"]`` (the region's total per group).
 
     Returns
     -------
     Suppression
         The masked table, the status of every cell (primary, secondary or shown) and counts.
+        No hidden cell has a single value consistent with the shown cells, the totals and the
+        marks (see the module's notes).
 
     Raises
     ------
     ValueError
-        If a cell is not a count (a whole number of at least 0), the arguments do not fit the
-        table, or a cell cannot be protected at all (its own row and column totals pin it: then
-        those totals must be hidden too).
+        If a cell is not a count (a whole number of at least 0), or the arguments do not fit the
+        table. (A cell that no further hidden cell can protect is not an error: one of its line
+        totals is withheld instead, listed in :attr:`Suppression.withheld`.)
 
     Examples
     --------
@@ -179,35 +234,103 @@ def suppress_small_cells(table: pd.DataFrame, suppress_below: int = 5, *, value:
     >>> s.status.tolist(), (s.n_primary, s.n_secondary)
     (['primary', 'secondary', 'secondary', 'secondary'], (1, 3))
     """
-    if not isinstance(suppress_below, (int, np.integer)) or isinstance(suppress_below, bool) or suppress_below < 1:
-        raise ValueError(f"suppress_below must be a whole number of at least 1, not {suppress_below!r}")
+    _check_below(suppress_below)
     cells = _Cells(table, value, rows, columns)
     status = np.full(len(cells.values), "", dtype=object)
     primary = (cells.values >= 1) & (cells.values < suppress_below)
     status[primary] = PRIMARY
-    hidden = set(np.flatnonzero(primary).tolist())
-    for i in _secondary(cells, hidden):
-        status[i] = SECONDARY
-    log.debug("suppressed %d primary and %d secondary cells of %d", primary.sum(), (status == SECONDARY).sum(),
-              len(status))
-    return cells.result(status, suppress_below)
+    withheld: set = set()
+    added = _secondary(cells, status, suppress_below, withheld)
+    log.debug("suppressed %d primary and %d secondary cells of %d, withheld %d totals", primary.sum(), added,
+              len(status), len(withheld))
+    return cells.result(status, suppress_below, withheld)
 
 
-def recoverable_cells(table: pd.DataFrame, suppressed: pd.DataFrame | pd.Series, *,
-                      rows: Sequence[str] | None = None, columns: Sequence[str] | None = None) -> list:
-    """The hidden cells whose value follows exactly from the table's row and column totals.
+def hidden_cell_bounds(table: pd.DataFrame, status: pd.DataFrame | pd.Series, *, value: str | None = None,
+                       values=None,
+                       rows: Sequence[str] | None = None, columns: Sequence[str] | None = None,
+                       suppress_below: int = 5, withheld: Sequence[dict] = ()) -> pd.DataFrame:
+    """The least and greatest value a reader can give each hidden cell: the solver check.
 
-    Empty for a well-suppressed table. Only the pattern matters, not the values, so it can
-    check a published table whose hidden cells are blank.
+    The reader's knowledge is the module's model: the shown cells, every line total except one
+    the rule hides, and the marks (a primary cell is an integer from 1 to
+    ``suppress_below - 1``; a secondary one is 0 or at least ``suppress_below``; a cell hidden
+    for a reason not given, ``True`` in a boolean ``status``, is at least 0). The bounds are
+    found by mixed-integer programming (:func:`scipy.optimize.milp`), minimising and
+    maximising the hidden part of each cell subject to the totals.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        The wide table (a cell exists where it is hidden or holds a value), or the long table
-        (every record is a cell; give ``rows`` and ``columns`` as for :func:`suppress_small_cells`).
+        As for :func:`suppress_small_cells`: a wide table, or a long one with ``rows`` and
+        ``columns`` (every record is a cell). Hidden cells may be blank.
+    status : pandas.DataFrame or pandas.Series
+        ``"primary"``, ``"secondary"`` or ``""`` per cell (or booleans: True = hidden), shaped
+        like the wide table or aligned with the long one's records.
+    value : str, optional
+        Long tables: the column of counts as published (blank where hidden). Without it (and
+        without ``values``) every shown cell is taken to be non-zero, which may only make the
+        check stricter.
+    values : pandas.DataFrame or pandas.Series, optional
+        The true counts (shaped like ``table``, or its value column), from which the totals the
+        reader knows are formed. Without them only the pattern is checked: a hidden cell is
+        disclosed if the totals determine it in every table with this pattern (linear algebra;
+        ``min`` and ``max`` are then ``NaN``).
+    suppress_below : int
+    withheld : sequence of dict
+        Line totals not published (:attr:`Suppression.withheld`); every other one is known.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per hidden record: ``label`` (``(row, column)`` of a wide table, the index label
+        of a long one), ``status``, ``min``, ``max`` (of the hidden part of its cell of the two-way
+        table) and ``disclosed``.
+
+    Examples
+    --------
+    A 2x2 table with one hidden cell: its row total minus the shown 7 gives the 3.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"a": [3, 7], "b": [10, 8]}, index=["x", "y"])
+    >>> status = pd.DataFrame([["primary", ""], ["", ""]], index=t.index, columns=t.columns)
+    >>> hidden_cell_bounds(t, status, values=t)[["label", "min", "max", "disclosed"]].to_numpy().tolist()
+    [[('x', 'a'), 3.0, 3.0, True]]
+    """
+    _check_below(suppress_below)
+    cells, state = _checked_cells(table, status, rows, columns, value if values is None else None)
+    truth = None
+    if values is not None:
+        truth = _Cells(values if rows is None and columns is None else
+                       table.assign(**{"__n": pd.Series(values, index=table.index)}),
+                       None if rows is None and columns is None else "__n", rows, columns).values
+        if len(truth) != len(cells.values):
+            raise ValueError("values must hold a count for every cell of the table, hidden or not")
+        cells.values = truth
+    result = _bounds(cells, state, suppress_below, truth, cells.find_lines(withheld))
+    out = []
+    for i in np.flatnonzero(state != ""):
+        low, high, disclosed = result[cells.cell[i]]
+        out.append({"label": cells.labels[i], "status": state[i], "min": low, "max": high, "disclosed": disclosed})
+    return pd.DataFrame(out, columns=["label", "status", "min", "max", "disclosed"])
+
+
+def recoverable_cells(table: pd.DataFrame, suppressed: pd.DataFrame | pd.Series, *, value: str | None = None,
+                      values=None,
+                      rows: Sequence[str] | None = None, columns: Sequence[str] | None = None,
+                      suppress_below: int = 5, withheld: Sequence[dict] = ()) -> list:
+    """The hidden cells a reader can work out exactly from the totals (:func:`hidden_cell_bounds`).
+
+    Empty for a well-suppressed table. Without ``values`` only the pattern counts, so it can
+    check a published table whose hidden cells are blank; with the true ``values`` the bounds
+    the marks give are used too.
+
+    Parameters
+    ----------
+    table, value, values, rows, columns, suppress_below, withheld
+        As for :func:`hidden_cell_bounds`.
     suppressed : pandas.DataFrame or pandas.Series
-        True where a cell is hidden: a frame shaped like a wide table, or a Series aligned with
-        the records of a long one.
+        The status of every cell (``"primary"``, ``"secondary"``, ``""``), or True where hidden.
 
     Returns
     -------
@@ -223,23 +346,50 @@ def recoverable_cells(table: pd.DataFrame, suppressed: pd.DataFrame | pd.Series,
     >>> recoverable_cells(t, t.notna())
     []
     """
+    bounds = hidden_cell_bounds(table, suppressed, value=value, values=values, rows=rows, columns=columns,
+                                suppress_below=suppress_below, withheld=withheld)
+    return bounds.loc[bounds["disclosed"], "label"].tolist()
+
+
+def _check_below(suppress_below) -> None:
+    if not isinstance(suppress_below, (int, np.integer)) or isinstance(suppress_below, bool) or suppress_below < 1:
+        raise ValueError(f"suppress_below must be a whole number of at least 1, not {suppress_below!r}")
+
+
+def _checked_cells(table, status, rows, columns, value) -> tuple["_Cells", np.ndarray]:
+    """The cells of a published table (hidden ones blank or not) and their status as an array.
+
+    A hidden cell's value is taken as 0 (unknown); a shown one as published, or as 1 (non-zero)
+    if the long table's ``value`` column is not given.
+    """
     long = rows is not None or columns is not None
     if long:
-        mask = pd.Series(suppressed, index=table.index).fillna(False).astype(bool)
-        present = pd.DataFrame({"__n": 0}, index=table.index)
+        state = pd.Series(status, index=table.index)
+        hidden = state.map(lambda v: bool(v) and v is not False and not (not isinstance(v, str) and pd.isna(v)))
+        shown = pd.to_numeric(table[value], errors="coerce") if value is not None else pd.Series(1.0, index=table.index)
+        present = pd.DataFrame({"__n": shown.where(~hidden, 0).fillna(0)}, index=table.index)
         cells = _Cells(pd.concat([table[list(dict.fromkeys([*rows, *columns]))], present], axis=1), "__n",
                        rows, columns)
-        flags = mask.to_numpy()
+        flat = [state.iloc[i] for i in cells.positions]
     else:
-        mask = pd.DataFrame(suppressed).reindex_like(table).fillna(False).astype(bool)
-        exists = table.notna() | mask
-        cells = _Cells(exists.astype(float).where(exists), None, None, None)
-        flags = np.array([mask.iat[i, j] for i, j in cells.positions], dtype=bool)
-    return [cells.labels[i] for i in sorted(_determined(cells, set(np.flatnonzero(flags).tolist())))]
+        state = pd.DataFrame(status).reindex_like(table)
+        hidden = state.map(lambda v: bool(v) and v is not False and not (not isinstance(v, str) and pd.isna(v)))
+        exists = table.notna() | hidden
+        cells = _Cells(table.where(~hidden, 0).where(exists), None, None, None)
+        flat = [state.iat[i, j] for i, j in cells.positions]
+    out = np.full(len(flat), "", dtype=object)
+    for k, v in enumerate(flat):
+        if isinstance(v, str):
+            if v not in ("", PRIMARY, SECONDARY):
+                raise ValueError(f"cell {cells.labels[k]!r}: status {v!r} is not primary, secondary or empty")
+            out[k] = v
+        elif v is not None and not pd.isna(v) and bool(v):
+            out[k] = HIDDEN
+    return cells, out
 
 
 class _Cells:
-    """The cells of a table as arrays: value, row line, column line, position and label."""
+    """The records of a table as arrays (value, row line, column line, label), and the cells they fall in."""
 
     def __init__(self, table: pd.DataFrame, value: str | None, rows, columns):
         if value is None:
@@ -257,6 +407,10 @@ class _Cells:
             self.row_key = [i for i, _ in self.positions]
             self.col_key = [j for _, j in self.positions]
             self.labels = [(table.index[i], table.columns[j]) for i, j in self.positions]
+            # A row of a one-column table is one cell, not a total of its own (likewise a column of one row).
+            self.lines = {"row": table.shape[1] > 1, "col": table.shape[0] > 1}
+            self.line_keys = {**{("row", i): {"label": table.index[i]} for i in set(self.row_key)},
+                              **{("col", j): {"label": table.columns[j]} for j in set(self.col_key)}}
         else:
             if not rows or not columns:
                 raise ValueError("a long table needs rows and columns: the columns that place a record")
@@ -277,41 +431,111 @@ class _Cells:
             self.row_key = row_ids[present].tolist()
             self.col_key = col_ids[present].tolist()
             self.labels = [table.index[i] for i in self.positions]
+            self.lines = {"row": True, "col": True}
+            self.line_keys = {}
+            for kind, keys, ids in (("row", rows, row_ids), ("col", columns, col_ids)):
+                for pos in self.positions:
+                    self.line_keys.setdefault((kind, int(ids[pos])), {c: _plain(table[c].iloc[pos]) for c in keys})
+            self.row_key = [int(r) for r in self.row_key]
+            self.col_key = [int(c) for c in self.col_key]
         negative = (self.values < 0) | (self.values != np.floor(self.values))
         if negative.any():
             k = int(np.flatnonzero(negative)[0])
             raise ValueError(f"cell {self.labels[k]!r}: {self.values[k]!r} is not a count (a whole number of at least 0)")
-        row_size, col_size = Counter(self.row_key), Counter(self.col_key)
-        self.ends: list[tuple[Hashable, Hashable]] = [
-            (("row", r) if row_size[r] > 1 else _FREE, ("col", c) if col_size[c] > 1 else _FREE)
-            for r, c in zip(self.row_key, self.col_key)
-        ]
+        # Records sharing a row and a column are one cell of the two-way table: totals give their sum only.
+        index: dict[tuple, int] = {}
+        self.cell = np.array([index.setdefault((r, c), len(index)) for r, c in zip(self.row_key, self.col_key)])
+        self.cell_lines = list(index)  # cell -> (row key, column key)
+        self.records: dict[int, list[int]] = defaultdict(list)
+        for i, c in enumerate(self.cell):
+            self.records[int(c)].append(i)
 
-    def result(self, status: np.ndarray, suppress_below: int) -> Suppression:
+    def find_lines(self, withheld: Sequence[dict]) -> set:
+        """The line nodes of withheld totals given as dicts (see :attr:`Suppression.withheld`)."""
+        found = set()
+        for entry in withheld:
+            kind = {"row": "row", "column": "col"}.get(str(entry.get("line")))
+            if kind is None:
+                raise ValueError(f"withheld total {entry!r}: line must be 'row' or 'column'")
+            want = {k: str(v) for k, v in entry.items() if k not in ("line", "reason")}
+            match = [node for node, key in self.line_keys.items()
+                     if node[0] == kind and {k: str(v) for k, v in key.items()} == want]
+            if not match:
+                raise ValueError(f"withheld total {entry!r}: no such {entry['line']} in the table")
+            found.update(match)
+        return found
+
+    def describe(self, withheld: set, status: np.ndarray) -> tuple:
+        """The withheld totals as dicts: those the algorithm chose, and those the small-count rule hides."""
+        small = {node for pair in _ends(self, status, withheld, with_nodes=True) for node in pair if node[0] == "small"}
+        out = []
+        for node, reason in [*((n, SECONDARY) for n in withheld), *((n[1], PRIMARY) for n in small)]:
+            out.append({"line": "row" if node[0] == "row" else "column", **self.line_keys[node], "reason": reason})
+        return tuple(sorted(out, key=lambda d: (d["reason"] != PRIMARY, d["line"], str(list(d.values())))))
+
+    def result(self, status: np.ndarray, suppress_below: int, withheld: set) -> Suppression:
+        lines = self.describe(withheld, status)
         if not self.long:
             grid = pd.DataFrame("", index=self.frame.index, columns=self.frame.columns, dtype=object)
             for (i, j), s in zip(self.positions, status):
                 grid.iat[i, j] = s
             masked = self.frame.apply(pd.to_numeric).astype("Int64").mask(grid.ne(""))
-            return Suppression(masked, grid, suppress_below)
-        series = pd.Series("", index=self.frame.index, dtype=object, name="suppressed")
+            return Suppression(masked, grid, suppress_below, None, lines)
+        series = pd.Series("", index=self.frame.index, dtype=object, name="suppression")
         series.iloc[self.positions] = status
         masked = self.frame.copy()
         masked[self.value] = pd.to_numeric(self.frame[self.value]).astype("Int64").mask(series.ne(""))
-        return Suppression(masked, series, suppress_below, self.value)
+        return Suppression(masked, series, suppress_below, self.value, lines)
 
 
-def _determined(cells: _Cells, hidden: set[int]) -> set[int]:
-    """Hidden cells that row and column totals pin down: the bridges of the hidden cells' graph."""
+def _plain(value):
+    """A key value as JSON would hold it (numpy integers become int)."""
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value if isinstance(value, (int, float, str)) else str(value)
+
+
+def _ends(cells: _Cells, status: np.ndarray, withheld: set, with_nodes: bool = False) -> list[tuple]:
+    """Per cell of the two-way table, the nodes of its row and its column: the line, or _FREE.
+
+    A line's total is known (an equation) unless it is withheld, or its only non-zero content
+    is one primary record: then the total is a count from 1 to suppress_below - 1, which the
+    rule hides too (``with_nodes``: ("small", line) instead of _FREE for those).
+    """
+    content: dict[tuple, list[int]] = defaultdict(list)
+    for i, (r, c) in enumerate(zip(cells.row_key, cells.col_key)):
+        if status[i] != "" or cells.values[i] != 0:
+            content[("row", r)].append(i)
+            content[("col", c)].append(i)
+
+    def node(line):
+        if not cells.lines[line[0]] or line in withheld:
+            return _FREE
+        held = content.get(line, [])
+        if len(held) == 1 and status[held[0]] == PRIMARY:
+            return ("small", line) if with_nodes else _FREE
+        return line
+
+    return [(node(("row", r)), node(("col", c))) for r, c in cells.cell_lines]
+
+
+def _hidden_cells(cells: _Cells, status: np.ndarray) -> set[int]:
+    return {int(cells.cell[i]) for i in np.flatnonzero(status != "")}
+
+
+def _bridges(ends, hidden: set[int]) -> set[int]:
+    """Hidden cells that line totals pin down by linear algebra: the bridges of the hidden cells' graph."""
     import networkx as nx
 
     G = nx.Graph()
-    for i in hidden:
-        u, v = cells.ends[i]
-        if u == v:  # alone in its row and in its column: no total involves it
+    for c in hidden:
+        u, v = ends[c]
+        if u == v:  # both lines without a total: no equation involves it
             continue
-        G.add_edge(u, ("cell", i))
-        G.add_edge(("cell", i), v)
+        G.add_edge(u, ("cell", c))
+        G.add_edge(("cell", c), v)
     out = set()
     for a, b in nx.bridges(G):
         for node in (a, b):
@@ -320,29 +544,126 @@ def _determined(cells: _Cells, hidden: set[int]) -> set[int]:
     return out
 
 
-def _secondary(cells: _Cells, hidden: set[int]) -> list[int]:
-    """Hide cheapest cycle-closing paths until no hidden cell is a bridge; return the cells added."""
+def _bounds(cells: _Cells, status: np.ndarray, below: int, truth: np.ndarray | None, withheld: set) -> dict:
+    """Per hidden cell of the two-way table: (min, max, disclosed) of its hidden part."""
+    ends = _ends(cells, status, withheld)
+    hidden = sorted(_hidden_cells(cells, status))
+    if truth is None:
+        pinned = _bridges(ends, set(hidden))
+        return {c: (np.nan, np.nan, c in pinned) for c in hidden}
+    return _milp_bounds(cells, status, below, truth, ends, hidden)
+
+
+def _milp_bounds(cells, status, below, truth, ends, hidden) -> dict[int, tuple]:
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    var = [int(i) for i in np.flatnonzero(status != "")]  # one variable per hidden record
+    n = len(var)
+    if n == 0:
+        return {}
+    second = [k for k, i in enumerate(var) if status[i] == SECONDARY]
+    big = float(truth.sum()) + below  # no cell exceeds the grand total
+    size = n + len(second)  # x (counts), then z (is the secondary cell non-zero?)
+    low, high = np.zeros(size), np.full(size, big)
+    for k, i in enumerate(var):
+        if status[i] == PRIMARY:
+            low[k], high[k] = 1, below - 1
+    for j, k in enumerate(second):
+        high[n + j] = 1
+    rows, rhs = [], []
+    lines: dict[Hashable, list[int]] = defaultdict(list)
+    for k, i in enumerate(var):
+        for node in ends[int(cells.cell[i])]:
+            if node != _FREE:
+                lines[node].append(k)
+    for node, ks in lines.items():
+        row = np.zeros(size)
+        row[ks] = 1
+        rows.append(row)
+        rhs.append(sum(truth[var[k]] for k in ks))  # the line total less its shown cells
+    lb, ub = list(rhs), list(rhs)
+    for j, k in enumerate(second):  # x = 0 if z = 0, below <= x <= big if z = 1
+        a = np.zeros(size)
+        a[k], a[n + j] = 1, -below
+        rows.append(a); lb.append(0); ub.append(np.inf)
+        b = np.zeros(size)
+        b[k], b[n + j] = 1, -big
+        rows.append(b); lb.append(-np.inf); ub.append(0)
+    constraints = LinearConstraint(np.array(rows), lb, ub) if rows else ()
+    integrality = np.ones(size)
+    out = {}
+    position = {i: k for k, i in enumerate(var)}
+    for c in hidden:
+        objective = np.zeros(size)
+        ks = [position[i] for i in cells.records[c] if i in position]
+        objective[ks] = 1
+        found = []
+        for sign in (1, -1):
+            res = milp(sign * objective, integrality=integrality, bounds=Bounds(low, high), constraints=constraints)
+            if not res.success:
+                raise ValueError("the hidden cells and totals admit no solution: the values do not fit the table")
+            found.append(round(sign * res.fun, 6))
+        lo, hi = found
+        trivial = below == 2 and all(status[i] == PRIMARY for i in cells.records[c] if i in position)
+        out[c] = (lo, hi, lo == hi and not trivial)
+    return out
+
+
+def _secondary(cells: _Cells, status: np.ndarray, below: int, withheld: set) -> int:
+    """Hide cells (or withhold totals) until no hidden cell has a single feasible value; return cells added."""
     import networkx as nx
 
-    added: list[int] = []
+    added = 0
     too_much = float(cells.values.sum()) + 1.0  # the cost of a zero: more than every count together
-    while determined := _determined(cells, hidden):
+    while True:
+        ends = _ends(cells, status, withheld)
+        hidden = _hidden_cells(cells, status)
+        determined, fresh_only = _bridges(ends, hidden), False
+        if not determined:
+            bounds = _milp_bounds(cells, status, below, cells.values, ends, sorted(hidden))
+            determined, fresh_only = {c for c, (_, _, d) in bounds.items() if d}, True
+        if not determined:
+            return added
         d = min(determined)
         H = nx.Graph()
-        for j, (u, v) in enumerate(cells.ends):
-            if j == d or u == v:
+        for c, (u, v) in enumerate(ends):
+            if c == d or u == v:
                 continue
-            w = 0.0 if j in hidden else (float(cells.values[j]) if cells.values[j] > 0 else too_much)
+            shown = [i for i in cells.records[c] if status[i] == ""]
+            if c in hidden and not (fresh_only and c in determined):
+                w, pick = 0.0, None
+            elif not shown:
+                continue  # a cell all hidden already, pinned with d by the bounds: it cannot help
+            else:
+                pick = min(shown, key=lambda i: (cells.values[i] == 0, cells.values[i]))
+                w = float(cells.values[pick]) if cells.values[pick] > 0 else too_much
             if not H.has_edge(u, v) or H[u][v]["w"] > w:
-                H.add_edge(u, v, w=w, cell=j)
+                H.add_edge(u, v, w=w, pick=pick)
         try:
-            path = nx.dijkstra_path(H, *cells.ends[d], weight="w")
+            path = nx.dijkstra_path(H, *ends[d], weight="w")
         except (nx.NetworkXNoPath, nx.NodeNotFound):
-            raise ValueError(f"cell {cells.labels[d]!r} cannot be protected: its row and column totals pin it "
-                             "down whatever else is hidden, so hide those totals too") from None
-        for u, v in zip(path, path[1:]):
-            j = H[u][v]["cell"]
-            if j not in hidden:
-                hidden.add(j)
-                added.append(j)
-    return added
+            path = []
+        new = [H[u][v]["pick"] for u, v in zip(path, path[1:]) if H[u][v]["pick"] is not None]
+        if not new:
+            withheld.add(_line_to_withhold(cells, ends[d]))
+            continue
+        for i in new:
+            status[i] = SECONDARY
+        added += len(new)
+
+
+def _line_to_withhold(cells: _Cells, ends: tuple) -> Hashable:
+    """No cycle of cells can protect a cell: withhold one of its line totals, the smaller one.
+
+    Withholding only takes an equation away, so no cell becomes easier to work out.
+    """
+    known = [n for n in ends if n != _FREE]
+    if not known:  # both totals withheld already, yet pinned by the marks alone (cannot happen for below > 2)
+        raise ValueError("a hidden cell is pinned by its mark alone")
+
+    def total(node):
+        kind, key = node
+        member = cells.row_key if kind == "row" else cells.col_key
+        return float(sum(v for v, k in zip(cells.values, member) if k == key))
+
+    return min(known, key=lambda n: (total(n), n[0] != "row"))
