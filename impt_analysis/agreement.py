@@ -37,12 +37,16 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from .study import Study
+from .study import Study, interview_column
 
 __all__ = ["agreement", "double_coded"]
 
+#: What a public export's group of interviews has one value of (so its codings can be pooled by it).
+_GROUP_ATTRIBUTES = ("country", "year", "sector", "level", "interview_group")
 COLUMNS = ["n_segments", "n_coded", "n_coders", "percent_agreement", "cohen_kappa", "krippendorff_alpha"]
-_SEGMENT = ["interview_id", "segment_id"]  # a segment is identified by its interview and segment_id
+# A segment is identified by its interview (in a public export, its group of interviews) and segment_id.
+def _segment(codings: pd.DataFrame) -> list[str]:
+    return [interview_column(codings), "segment_id"]
 
 
 def double_coded(study: Study) -> pd.DataFrame:
@@ -57,7 +61,7 @@ def double_coded(study: Study) -> pd.DataFrame:
     2
     """
     codings = study.codings
-    coders = codings.groupby(_SEGMENT, observed=True)["coder"].transform("nunique")
+    coders = codings.groupby(_segment(codings), observed=True)["coder"].transform("nunique")
     return codings[coders >= 2].reset_index(drop=True)
 
 
@@ -73,7 +77,9 @@ def agreement(study: Study, by: str | None = "code") -> pd.DataFrame:
     by : {"code", None} or a column of ``interviews`` (e.g. ``"country"``)
         ``"code"``: one row per code applied to a double-coded segment, its units being all
         double-coded segments. Otherwise the decisions on every (segment, code) pair are
-        pooled: over the whole study (``None``) or per value of an interview column.
+        pooled: over the whole study (``None``) or per value of an interview column (in a
+        public export, one its groups of interviews share: ``country``, ``year``,
+        ``sector``, ``level`` or ``interview_group``).
 
     Returns
     -------
@@ -94,8 +100,13 @@ def agreement(study: Study, by: str | None = "code") -> pd.DataFrame:
     if by is not None and by != "code" and by not in study.interviews.columns:
         raise ValueError(f"by must be 'code', None or a column of interviews, not {by!r}")
     codings = double_coded(study)
+    key = interview_column(study.codings)
+    if by is not None and by != "code" and key != "interview_id" and by not in _GROUP_ATTRIBUTES:
+        raise ValueError(f"agreement: a public export's codings name groups of interviews, so they cannot be "
+                         f"pooled by {by!r}; use one of {', '.join(_GROUP_ATTRIBUTES)}")
+    segment = _segment(codings)
     # Segments x coders: True where the coder coded the segment (with any code).
-    coded = codings.groupby(_SEGMENT + ["coder"], observed=True).size().unstack("coder").notna()
+    coded = codings.groupby(segment + ["coder"], observed=True).size().unstack("coder").notna()
     if by == "code":
         rows = [{"code": code, **_measures(_ratings(group, coded))}
                 for code, group in codings.groupby("code", observed=True, sort=True)]
@@ -104,11 +115,12 @@ def agreement(study: Study, by: str | None = "code") -> pd.DataFrame:
     if by is None:
         groups = {"all": coded}
     else:
-        of_segment = coded.index.get_level_values("interview_id").map(study.interviews.set_index("interview_id")[by])
+        of_interview = study.interviews.drop_duplicates(key).set_index(key)[by]
+        of_segment = coded.index.get_level_values(key).map(of_interview)
         groups = {value: coded[of_segment == value] for value in sorted(of_segment.unique(), key=str)}
     rows = []
     for value, segments in groups.items():
-        inside = codings.set_index(_SEGMENT).index.isin(segments.index)
+        inside = codings.set_index(segment).index.isin(segments.index)
         ratings = np.vstack([np.empty((0, segments.shape[1]))] + [
             _ratings(group, segments) for _, group in codings[inside].groupby("code", observed=True, sort=True)])
         rows.append({label: value, **_measures(ratings), "n_segments": len(segments)})
@@ -117,7 +129,7 @@ def agreement(study: Study, by: str | None = "code") -> pd.DataFrame:
 
 def _ratings(codings: pd.DataFrame, coded: pd.DataFrame) -> np.ndarray:
     """Segments x coders for one code: 1 applied it, 0 coded the segment otherwise, NaN did not code it."""
-    applied = (codings.groupby(_SEGMENT + ["coder"], observed=True).size().unstack("coder")
+    applied = (codings.groupby(_segment(codings) + ["coder"], observed=True).size().unstack("coder")
                .reindex(index=coded.index, columns=coded.columns).notna())
     return np.where(coded.to_numpy(), applied.to_numpy(dtype=float), np.nan)
 

@@ -7,6 +7,14 @@ sometimes the link between two actors that a barrier blocks. This module counts 
 each barrier is named by country, sector or level, which barriers are named together, and
 whether information still flows on the links said to be blocked.
 
+In a de-identified public export (``study.public``) a barrier row names the group of
+interviews it comes from (``interview_group``), not the interview, so the number of interviews
+naming a barrier cannot be counted from ``barriers.csv``. :func:`barrier_table` then takes
+the counts per country from the export's ``barrier_counts.csv`` (``study.barrier_counts``),
+suppressed counts staying missing with the reason beside them, and the questions the export
+has no answer to (barriers by the respondent's sector or level, barriers named together in
+one interview) raise a ValueError that says so.
+
 Examples
 --------
 >>> import impt_analysis as impt
@@ -19,12 +27,19 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .study import Study
+from .study import Study, interview_column
 
 __all__ = ["barrier_table", "barrier_crosstab", "barrier_cooccurrence", "blocked_links", "barrier_excerpts", "GROUPINGS"]
 
 #: The interview attributes a barrier table can be grouped by.
 GROUPINGS = ("country", "sector", "level")
+
+_TABLE_COLUMNS = ["barrier", "label", "interviews", "n_interviews", "share", "mentions", "mean_severity"]
+#: Said (as ``attrs["note"]``) beside a public export's barrier table.
+PUBLIC_NOTE = ("Public export: interviews naming a barrier are the published barrier_counts.csv (missing where "
+               "suppressed: 'primary' a count of 1 to 4, 'secondary' hidden to protect one); mentions and "
+               "mean_severity cannot be known, since barriers.csv names groups of interviews and holds each "
+               "distinct row once.")
 
 
 def barrier_table(study: Study, by: str | None = "country", country: str | None = None) -> pd.DataFrame:
@@ -48,7 +63,23 @@ def barrier_table(study: Study, by: str | None = "country", country: str | None 
         ``interviews`` (interviews naming it), ``n_interviews`` (interviews of the group),
         ``share`` (their ratio), ``mentions`` (barrier rows: an interview may attach the same
         barrier to several links) and ``mean_severity`` (1 minor to 3 blocking; missing where
-        it is not named).
+        it is not named). No barrier named: no row (the same columns).
+
+        In a public export (``study.public``) ``interviews`` comes from the export's barrier
+        counts per country (``study.barrier_counts``): a nullable integer, missing where
+        suppressed, with ``suppression`` beside it ("" shown, "primary" a small count,
+        "secondary" hidden to protect one; for the whole study, a total with any hidden
+        part is missing and "secondary"). ``share`` is missing with it; ``n_interviews``
+        counts the published interviews; ``mentions`` and ``mean_severity`` are missing (the
+        export's barrier rows name groups of interviews, each distinct row once). The note
+        is in ``attrs["note"]``.
+
+    Raises
+    ------
+    ValueError
+        ``by`` is not a grouping, ``country`` has no interviews, or, in a public export,
+        ``by`` is ``"sector"`` or ``"level"`` (the export does not say which interviews name
+        a barrier) or the export has no barrier counts.
 
     Examples
     --------
@@ -61,7 +92,12 @@ def barrier_table(study: Study, by: str | None = "country", country: str | None 
         raise ValueError(f"barrier_table: by must be one of {', '.join(GROUPINGS)} or None, not {by!r}")
     keys = [by] if by else []
     interviews = rows_in_country(study, study.interviews, country, "barrier_table")
-    named = rows_in_country(study, study.barriers, country, "barrier_table").merge(interviews[["interview_id", *keys]], on="interview_id", how="left")
+    if study.public:
+        return _public_barrier_table(study, by, country, interviews)
+    named = rows_in_country(study, study.barriers, country, "barrier_table").merge(
+        interviews[["interview_id", *keys]], on="interview_id", how="left")
+    if len(named) == 0:
+        return _empty_table(study, keys, interviews)
     counted = named.groupby([*keys, "barrier"], observed=True).agg(
         interviews=("interview_id", "nunique"), mentions=("interview_id", "size"),
         mean_severity=("severity", "mean"),
@@ -84,7 +120,88 @@ def barrier_table(study: Study, by: str | None = "country", country: str | None 
     out["share"] = out["interviews"] / out["n_interviews"].where(out["n_interviews"] > 0)
     out["barrier"] = pd.Categorical(out["barrier"], categories=study.barriers["barrier"].cat.categories)
     out["label"] = out["barrier"].astype(str).map(study.labels("barrier"))
-    return out[[*keys, "barrier", "label", "interviews", "n_interviews", "share", "mentions", "mean_severity"]]
+    return out[[*keys, *_TABLE_COLUMNS]]
+
+
+def _empty_table(study: Study, keys: list[str], interviews: pd.DataFrame, public: bool = False) -> pd.DataFrame:
+    """No barrier is named: the table's columns with their types, and no row."""
+    barrier = pd.Categorical([], categories=study.barriers["barrier"].cat.categories)
+    columns = {
+        **{k: interviews[k].iloc[:0] for k in keys},
+        "barrier": barrier, "label": pd.Series([], dtype=object),
+        "interviews": pd.array([], dtype="Int64" if public else "int64"),
+        "n_interviews": pd.array([], dtype="int64"), "share": pd.Series([], dtype=float),
+        "mentions": pd.array([], dtype="Int64" if public else "int64"), "mean_severity": pd.Series([], dtype=float),
+    }
+    if public:
+        columns["suppression"] = pd.Series([], dtype=object)
+    out = pd.DataFrame(columns)
+    if public:
+        out.attrs["note"] = PUBLIC_NOTE
+    return out
+
+
+def _public_barrier_table(study: Study, by: str | None, country: str | None,
+                          interviews: pd.DataFrame) -> pd.DataFrame:
+    """:func:`barrier_table` on a public export, from its barrier counts per country."""
+    if by in ("sector", "level"):
+        raise ValueError(f"barrier_table: a public export publishes how many interviews of each country name a "
+                         f"barrier (barrier_counts.csv), not which ones, so there are no barrier counts by the "
+                         f"respondent's {by}: use by='country' or by=None")
+    keys = [by] if by else []
+    if len(rows_in_country(study, study.barriers, country, "barrier_table")) == 0:
+        return _empty_table(study, keys, interviews, public=True)
+    if study.barrier_counts is None:
+        raise ValueError("barrier_table: this public study has no barrier counts (study.barrier_counts, the "
+                         "export's barrier_counts.csv; a selection keeps them only for countries it keeps whole): "
+                         "the interviews naming a barrier cannot be counted from barriers.csv")
+    counts = study.barrier_counts.assign(country=study.barrier_counts["country"].astype(str),
+                                         barrier=study.barrier_counts["barrier"].astype(str))
+    countries = sorted(set(interviews["country"].astype(str)))
+    counts = counts[counts["country"].isin(countries)]
+    # Named: in a barrier row of these countries, or with a published count above 0.
+    rows = rows_in_country(study, study.barriers, country, "barrier_table")
+    named = set(rows["barrier"].astype(str)) | set(counts.loc[counts["interviews"].fillna(0) > 0, "barrier"])
+    order = [str(b) for b in study.barriers["barrier"].cat.categories]
+    barriers = [b for b in order if b in named]
+    sizes = interviews.assign(country=interviews["country"].astype(str)).groupby("country").size()
+    if by:
+        grid = pd.DataFrame([(c, b) for c in countries for b in barriers], columns=["country", "barrier"])
+        out = grid.merge(counts[["country", "barrier", "interviews", "suppression"]], on=["country", "barrier"],
+                         how="left")
+        unlisted = out["suppression"].isna()
+        if unlisted.any():
+            first = out[unlisted].iloc[0]
+            raise ValueError(f"barrier_table: barrier_counts.csv has no row for country {first['country']!r} and "
+                             f"barrier {first['barrier']!r}")
+        out["n_interviews"] = out["country"].map(sizes).astype("int64")
+    else:
+        # Over several countries the total is known only when no count in it is hidden.
+        per = counts[counts["barrier"].isin(barriers)].groupby("barrier")
+        out = pd.DataFrame({"barrier": barriers})
+        out["interviews"] = out["barrier"].map(per["interviews"].sum()).astype("Int64")
+        out["suppression"] = out["barrier"].map(per["suppression"].agg(_combined_reason))
+        out["n_interviews"] = int(sizes.sum()) if len(sizes) else 0
+        out["n_interviews"] = out["n_interviews"].astype("int64")
+    out["interviews"] = out["interviews"].astype("Int64").mask(out["suppression"] != "")
+    out["share"] = (out["interviews"].astype("Float64") / out["n_interviews"].where(out["n_interviews"] > 0)) \
+        .astype(float)
+    out["mentions"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out["mean_severity"] = float("nan")
+    out["barrier"] = pd.Categorical(out["barrier"], categories=study.barriers["barrier"].cat.categories)
+    out["label"] = out["barrier"].astype(str).map(study.labels("barrier"))
+    out = out[[*keys, *_TABLE_COLUMNS, "suppression"]].reset_index(drop=True)
+    out.attrs["note"] = PUBLIC_NOTE
+    return out
+
+
+def _combined_reason(reasons: pd.Series) -> str:
+    """The suppression of a sum of counts: shown if every part is; "primary" if its one hidden
+    part is a small count and it is the only part; otherwise "secondary" (a total with a hidden part)."""
+    hidden = [r for r in reasons if r]
+    if not hidden:
+        return ""
+    return hidden[0] if len(reasons) == 1 else "secondary"
 
 
 def barrier_crosstab(study: Study, by: str = "sector", country: str | None = None,
@@ -105,13 +222,25 @@ def barrier_crosstab(study: Study, by: str = "sector", country: str | None = Non
     if value not in ("interviews", "share"):
         raise ValueError(f"barrier_crosstab: value must be 'interviews' or 'share', not {value!r}")
     long = barrier_table(study, by=by, country=country)
-    long = long[long.groupby("barrier", observed=True)["interviews"].transform("sum") > 0]
-    wide = long.pivot_table(index="label", columns=by, values=value, observed=True, sort=False, aggfunc="first")
+    named = long["interviews"].fillna(0) > 0
+    if "suppression" in long.columns:
+        named |= long["suppression"] != ""
+    long = long[named.groupby(long["barrier"], observed=True).transform("any")]
+    if len(long) == 0:
+        return pd.DataFrame(columns=pd.Index([], name=by), index=pd.Index([], name="barrier"), dtype="int64")
+    wide = long.pivot_table(index="label", columns=by, values=value, observed=True, sort=False, aggfunc="first",
+                            dropna=False)
     sizes = long.drop_duplicates(by).set_index(by)["n_interviews"]
     wide.loc["interviews"] = sizes.reindex(wide.columns)
     if value == "interviews":
-        wide = wide.astype("int64")
-    return wide.rename_axis(index="barrier", columns=by)
+        wide = wide.astype("Int64" if study.public else "int64")
+    wide = wide.rename_axis(index="barrier", columns=by)
+    if "suppression" in long.columns:
+        reasons = long.pivot(index="label", columns=by, values="suppression").reindex(
+            index=wide.index, columns=wide.columns).fillna("")
+        wide.attrs["suppression"] = reasons.rename_axis(index="barrier", columns=by)
+        wide.attrs["note"] = PUBLIC_NOTE
+    return wide
 
 
 def barrier_cooccurrence(study: Study, country: str | None = None) -> pd.DataFrame:
@@ -128,7 +257,13 @@ def barrier_cooccurrence(study: Study, country: str | None = None) -> pd.DataFra
     pandas.DataFrame
         A square, symmetric frame indexed and labelled by the barriers named (in the
         codebook's order): the cell (a, b) is the number of interviews naming both a and b;
-        the diagonal is the number of interviews naming the barrier.
+        the diagonal is the number of interviews naming the barrier. No barrier named: an
+        empty frame.
+
+    Raises
+    ------
+    ValueError
+        In a public export, which does not say which barriers each interview named.
 
     Examples
     --------
@@ -137,6 +272,9 @@ def barrier_cooccurrence(study: Study, country: str | None = None) -> pd.DataFra
     >>> bool((matrix.values == matrix.values.T).all())
     True
     """
+    if study.public:
+        raise ValueError("barrier_cooccurrence: a public export does not say which barriers one interview named "
+                         "(barriers.csv names groups of interviews), so barriers named together cannot be counted")
     named = rows_in_country(study, study.barriers, country, "barrier_cooccurrence")
     order = [b for b in named["barrier"].cat.categories if b in set(named["barrier"])]
     incidence = (
@@ -167,7 +305,8 @@ def blocked_links(study: Study, country: str | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``interview_id``, ``barrier``, ``label``, ``severity``, ``source_actor``,
+        ``interview_id`` (in a public export ``interview_group``, the group of interviews the
+        row comes from), ``barrier``, ``label``, ``severity``, ``source_actor``,
         ``source_name``, ``source_sector``, ``source_level``, ``target_actor``,
         ``target_name``, ``target_sector``, ``target_level``, ``flow_exists``, ``n_flows``,
         and ``frequency`` (``regular`` if any flow on the pair is regular, ``ad_hoc`` if all
@@ -182,7 +321,8 @@ def blocked_links(study: Study, country: str | None = None) -> pd.DataFrame:
     """
     named = rows_in_country(study, study.barriers, country, "blocked_links")
     named = named[named["source_actor"].notna() | named["target_actor"].notna()]
-    out = named[["interview_id", "barrier", "severity", "source_actor", "target_actor"]].reset_index(drop=True)
+    key = interview_column(named)
+    out = named[[key, "barrier", "severity", "source_actor", "target_actor"]].reset_index(drop=True)
     out.insert(2, "label", out["barrier"].astype(str).map(study.labels("barrier")))
     actors = study.actors.set_index("actor_id")
     names = actors["name"] if "name" in actors.columns else pd.Series(None, index=actors.index, dtype=object)
@@ -197,7 +337,7 @@ def blocked_links(study: Study, country: str | None = None) -> pd.DataFrame:
     out["n_flows"] = out["n_flows"].fillna(0).astype("int64")
     out["flow_exists"] = out["n_flows"] > 0
     out["frequency"] = [("regular" if r else "ad_hoc") if n else None for n, r in zip(out["n_flows"], out["regular"])]
-    columns = ["interview_id", "barrier", "label", "severity"]
+    columns = [key, "barrier", "label", "severity"]
     columns += [f"{end}_{what}" for end in ("source", "target") for what in ("actor", "name", "sector", "level")]
     return out[columns + ["flow_exists", "n_flows", "frequency"]].reset_index(drop=True)
 
@@ -213,7 +353,8 @@ def barrier_excerpts(study: Study, country: str | None = None) -> pd.DataFrame:
     pandas.DataFrame
         ``interview_id``, ``country``, ``sector``, ``level``, ``barrier``, ``label``,
         ``coder``, ``segment_id`` and ``excerpt`` (missing in a public export), in the order
-        of ``codings.csv``.
+        of ``codings.csv``. In a public export ``interview_group`` replaces
+        ``interview_id``, with the group's published country, sector and level.
 
     Examples
     --------
@@ -225,24 +366,30 @@ def barrier_excerpts(study: Study, country: str | None = None) -> pd.DataFrame:
     codes = set(study.codebook.loc[study.codebook["category"] == "barrier", "code"])
     coded = rows_in_country(study, study.codings, country, "barrier_excerpts")
     coded = coded[coded["code"].isin(codes)]
-    out = coded.merge(study.interviews[["interview_id", "country", "sector", "level"]], on="interview_id", how="left")
+    key = interview_column(coded)
+    # A group of a public export shares one country, sector and level: its first interview's are the group's.
+    attributes = study.interviews[[key, "country", "sector", "level"]].drop_duplicates(key)
+    out = coded.merge(attributes, on=key, how="left")
     out = out.rename(columns={"code": "barrier"})
     out["label"] = out["barrier"].map(study.labels("barrier"))
     if "excerpt" not in out.columns:
         out["excerpt"] = None
-    columns = ["interview_id", "country", "sector", "level", "barrier", "label", "coder", "segment_id", "excerpt"]
+    columns = [key, "country", "sector", "level", "barrier", "label", "coder", "segment_id", "excerpt"]
     return out[columns].reset_index(drop=True)
 
 
 def rows_in_country(study: Study, rows: pd.DataFrame, country: str | None, caller: str) -> pd.DataFrame:
-    """The rows (with an interview_id) from the interviews of ``country``; all if None.
+    """The rows from the interviews of ``country``; all if None.
 
+    ``rows`` name their interview by ``interview_id``, or, in a public export, by
+    ``interview_group`` (every interview of a group is from one country).
     Raises ValueError, naming ``caller``, when the study has no interviews from the country.
     """
     if country is None:
         return rows
     if country not in study.countries:
         raise ValueError(f"{caller}: no interviews from country {country!r} "
-                         f"(the study has {', '.join(study.countries)})")
-    ids = set(study.interviews.loc[study.interviews["country"] == country, "interview_id"])
-    return rows[rows["interview_id"].isin(ids)]
+                         f"(the study has {', '.join(study.countries or ['no interviews'])})")
+    key = interview_column(rows)
+    ids = set(study.interviews.loc[study.interviews["country"] == country, key])
+    return rows[rows[key].isin(ids)]

@@ -49,10 +49,14 @@ def basis(
       each ``knowledge`` row (an interview saying an actor holds the item, at a verification
       level) counts once. The independent sources are the distinct reporting organisations
       (the interviews' ``actor_id``), as in :func:`~impt_analysis.triangulate`. A
-      de-identified public export does not say whom a respondent speaks for: there,
-      ``n_sources`` is missing (``<NA>``) wherever there are reports, and ``n_interviews``,
-      the interviews reporting, is the only count of sources (at least as many as the
-      organisations, since two interviews may speak for one organisation).
+      de-identified public export links no knowledge row to its interview (a row names a
+      group of interviews, each distinct row once) and publishes, per item, the interviews
+      and organisations reporting it (``items.n_interviews``, ``n_organisations``). There,
+      ``n_interviews`` and ``n_sources`` are those counts when the figure rests on one
+      reported item (0 when on none), and missing (``<NA>``) when on several, since one
+      interview or organisation may report several items; ``n_reports``, the counts per
+      verification level and their shares are missing wherever there are reports
+      (``attrs["note"]`` says so).
     - **Case counts** (numbers of children): a frame with ``basis`` and ``source_actor``
       columns, such as ``study.case_counts`` or a selection of it. The unit is the *figure*
       (a row); the independent sources are the distinct ``source_actor``. A figure whose
@@ -199,10 +203,9 @@ def _item_basis(study: Study, items: Iterable[str] | None, by: list[str]) -> pd.
             raise ValueError(f"basis: item id(s) not in the study's items.csv: {', '.join(map(str, unknown[:10]))}")
         scope = catalogue[catalogue["item_id"].isin(wanted)]
     _check_columns(scope, by, "the items table")
-    # A public export has no interviews.actor_id: the reporting organisations are unknown.
-    known = "actor_id" in study.interviews.columns
-    reporters = (study.interviews[["interview_id", "actor_id"]].rename(columns={"actor_id": "reporter"}) if known
-                 else study.interviews[["interview_id"]].assign(reporter=pd.NA))
+    if study.public:
+        return _public_item_basis(study, scope, by)
+    reporters = study.interviews[["interview_id", "actor_id"]].rename(columns={"actor_id": "reporter"})
     reports = (
         study.knowledge[study.knowledge["item_id"].isin(scope["item_id"])]
         .merge(reporters, on="interview_id", how="left")
@@ -213,9 +216,39 @@ def _item_basis(study: Study, items: Iterable[str] | None, by: list[str]) -> pd.
     counts = _group(scope, by).agg(n_items=("item_id", "nunique"))
     extra = _group(reports, by).agg(n_reports=("item_id", "size"), n_interviews=("interview_id", "nunique"))
     out = counts.join(extra, how="left").join(mix, how="left")
-    out = _finish(out, codes, by, "n_reports")
-    if not known:
-        out["n_sources"] = out["n_sources"].astype("Int64").mask(out["n_reports"] > 0)
+    return _finish(out, codes, by, "n_reports")
+
+
+PUBLIC_NOTE = ("Public export: knowledge rows name groups of interviews, each distinct row once, so reports and their "
+               "verification mix cannot be counted; n_interviews and n_sources are the counts published per item "
+               "(items.csv) where a figure rests on one reported item, and unknown where on several.")
+
+
+def _public_item_basis(study: Study, scope: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """The basis of items in a public export, from the counts it publishes per item."""
+    codes = _codes(study.knowledge["verification"], "verification")
+    scope = scope.assign(_interviews=scope["n_interviews"].astype("Int64"),
+                         _organisations=scope["n_organisations"].astype("Int64"))
+    rows = []
+    for key, group in (_group(scope, by) if len(scope) or by else [(None, scope)]):
+        reported = group[group["_interviews"].ne(0).fillna(True).to_numpy(dtype=bool)]
+        one = len(reported) == 1
+        row = {"n_items": int(group["item_id"].nunique()),
+               "n_reports": 0 if reported.empty else pd.NA,
+               "n_interviews": 0 if reported.empty else (reported["_interviews"].iat[0] if one else pd.NA)}
+        row.update({code: 0 if reported.empty else pd.NA for code in codes})
+        row["n_sources"] = 0 if reported.empty else (reported["_organisations"].iat[0] if one else pd.NA)
+        if by:
+            row.update(dict(zip(by, key if isinstance(key, tuple) else (key,))))
+        rows.append(row)
+    counts = ["n_items", "n_reports", "n_interviews", *codes]
+    out = pd.DataFrame(rows, columns=[*by, *counts, "n_sources"])
+    for col in [*counts, "n_sources"]:
+        out[col] = out[col].astype("Int64")
+    for code in codes:
+        out[f"share_{code}"] = (out[code].astype("Float64") / out["n_reports"].where(out["n_reports"] > 0)).astype(float)
+    out = out[[*by, *counts, *[f"share_{c}" for c in codes], "n_sources"]].reset_index(drop=True)
+    out.attrs["note"] = PUBLIC_NOTE
     return out
 
 

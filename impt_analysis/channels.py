@@ -25,7 +25,7 @@ from .coordination import country_aspects
 from .reach import followed_graph, reaching_actors, side_information
 from .rules import AspectRules, coordination_actors, home_actors, rules_or_default
 from .graph import VERIFICATION_ORDER, flow_graph
-from .study import Study
+from .study import Study, interview_column
 
 __all__ = ["recommend_channels", "channel_candidates", "with_channels"]
 
@@ -53,13 +53,15 @@ def with_channels(study: Study, channels: list[tuple[str, str]], channel: str = 
     """A copy of the study with new flows added (one per channel), for "what if" analyses.
 
     The new flows have ids ``NEW1``, ``NEW2``, ... and the interview of the source actor's
-    country (the first one), since a proposed channel was reported in no interview.
+    country (the first one; in a public export its group), since a proposed channel was
+    reported in no interview.
     """
     if not channels:
         return study
-    first = study.interviews.groupby("country", observed=True)["interview_id"].first()
+    key = interview_column(study.flows)  # a public export's flows name a group of interviews
+    first = study.interviews.groupby("country", observed=True)[key].first()
     country = study.actors.set_index("actor_id")["country"]
-    rows = pd.DataFrame([{"flow_id": f"NEW{i}", "interview_id": first.get(country.get(s), study.interviews["interview_id"].iat[0]),
+    rows = pd.DataFrame([{"flow_id": f"NEW{i}", key: first.get(country.get(s), study.interviews[key].iat[0]),
                           "source_actor": s, "target_actor": t, "channel": channel, "frequency": frequency,
                           "item_id": None} for i, (s, t) in enumerate(channels, 1)])
     flows = pd.concat([study.flows, rows.astype({c: study.flows[c].dtype for c in ("channel", "frequency")})],

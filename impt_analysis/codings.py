@@ -21,11 +21,14 @@ import logging
 
 import pandas as pd
 
-from .study import Study
+from .study import Study, interview_column
 
 __all__ = ["code_frequencies", "code_cooccurrence", "FREQUENCY_GROUPINGS"]
 
 log = logging.getLogger(__name__)
+
+PUBLIC_NOTE = ("Public export: codings name groups of interviews, not interviews, so the interviews behind a code "
+               "cannot be counted (interviews is missing).")
 
 #: What code frequencies can be grouped by: an interview attribute, or the coder.
 FREQUENCY_GROUPINGS = ("country", "sector", "level", "coder")
@@ -52,7 +55,10 @@ def code_frequencies(study: Study, by: str | None = None) -> pd.DataFrame:
         by ``segments`` (most first), then code: ``code``, ``label``, ``category`` and
         ``parent`` (from the codebook), ``segments`` (distinct segments coded with it; a
         segment coded by two coders counts once), ``applications`` (coding rows),
-        ``interviews`` and ``coders`` (distinct).
+        ``interviews`` and ``coders`` (distinct). In a public export, whose codings name a
+        group of interviews, ``interviews`` is missing (``<NA>``: the interviews behind a code
+        cannot be counted) and ``attrs["note"]`` says so; grouping by country, sector or
+        level uses the group's published values.
 
     Examples
     --------
@@ -64,18 +70,26 @@ def code_frequencies(study: Study, by: str | None = None) -> pd.DataFrame:
     if by is not None and by not in FREQUENCY_GROUPINGS:
         raise ValueError(f"code_frequencies: by must be one of {', '.join(FREQUENCY_GROUPINGS)} or None, not {by!r}")
     codings = study.codings
+    key = interview_column(codings)
     keys = [by] if by else []
     if by and by != "coder":
-        codings = codings.merge(study.interviews[["interview_id", by]], on="interview_id", how="left")
+        # A public export's group of interviews shares one country, sector and level.
+        attributes = study.interviews[[key, by]].drop_duplicates(key)
+        codings = codings.merge(attributes, on=key, how="left")
     counted = codings.groupby([*keys, "code"], observed=True).agg(
         segments=("segment_id", "nunique"), applications=("segment_id", "size"),
-        interviews=("interview_id", "nunique"), coders=("coder", "nunique"),
+        interviews=(key, "nunique"), coders=("coder", "nunique"),
     ).reset_index()
+    if key != "interview_id":
+        counted["interviews"] = pd.array([pd.NA] * len(counted), dtype="Int64")
     labels = _code_labels(study)
     counted = counted.merge(labels, on="code", how="left")
     counted = counted.sort_values([*keys, "segments", "code"], ascending=[*([True] * len(keys)), False, True])
     columns = [*keys, "code", "label", "category", "parent", "segments", "applications", "interviews", "coders"]
-    return counted[columns].reset_index(drop=True)
+    out = counted[columns].reset_index(drop=True)
+    if key != "interview_id":
+        out.attrs["note"] = PUBLIC_NOTE
+    return out
 
 
 def code_cooccurrence(study: Study, coder: str | None = None) -> pd.DataFrame:
@@ -103,6 +117,11 @@ def code_cooccurrence(study: Study, coder: str | None = None) -> pd.DataFrame:
         A square, symmetric frame of integers indexed and labelled by the codes applied
         (sorted), with index and columns named ``code``.
 
+    Raises
+    ------
+    ValueError
+        For an unknown coder, or a public export (its codings do not name their interview).
+
     Examples
     --------
     >>> from impt_analysis import load_study
@@ -111,6 +130,9 @@ def code_cooccurrence(study: Study, coder: str | None = None) -> pd.DataFrame:
     True
     """
     codings = study.codings
+    if interview_column(codings) != "interview_id":
+        raise ValueError("code_cooccurrence: a public export's codings name groups of interviews, so segments of "
+                         "different interviews of a group cannot be told apart and their overlap is not known")
     if coder is not None:
         if coder not in set(codings["coder"]):
             raise ValueError(f"code_cooccurrence: no codings by coder {coder!r} "

@@ -31,7 +31,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .study import Study
+from .study import Study, interview_column
 
 __all__ = ["build_graph", "flow_graph", "who_knows_what", "VERIFICATION_ORDER", "ACTOR_ATTRIBUTES",
            "ITEM_ATTRIBUTES"]
@@ -45,9 +45,15 @@ ITEM_ATTRIBUTES = ("label", "info_type", "child_group", "theme")
 
 
 def _plain(frame: pd.DataFrame, columns) -> pd.DataFrame:
-    """Columns as plain Python objects (str or None), so graph attributes are not numpy/categorical."""
+    """Columns as plain Python objects (str or None), so graph attributes are not numpy/categorical.
+
+    An optional column the table does not have (a public export may leave one out) is None.
+    """
     out = {}
     for col in columns:
+        if col not in frame.columns:
+            out[col] = [None] * len(frame)
+            continue
         s = frame[col].astype(object)
         out[col] = s.where(s.notna(), None)
     return pd.DataFrame(out, index=frame.index)
@@ -71,6 +77,16 @@ def _country_parts(study: Study, country: str | None):
     items = items[items["country"].astype(object) == country]
     knowledge = knowledge[knowledge["actor_id"].isin(actors["actor_id"]) & knowledge["item_id"].isin(items["item_id"])]
     return actors, items, flows, knowledge
+
+
+def _edge_keys(knowledge: pd.DataFrame, key: str) -> list[str]:
+    """The key of each ``knows`` edge: its interview, or, in a public export, its group of interviews,
+    numbered ``<group>#2``, ``#3``, ... when the group holds several rows for one actor and item
+    (different verification or source), so that none overwrites another."""
+    if key == "interview_id":
+        return knowledge[key].tolist()
+    repeat = knowledge.groupby(["actor_id", "item_id", key], sort=False).cumcount()
+    return [g if n == 0 else f"{g}#{n + 1}" for g, n in zip(knowledge[key], repeat)]
 
 
 def _actor_nodes(actors: pd.DataFrame) -> list[tuple[str, dict]]:
@@ -105,6 +121,10 @@ def build_graph(study: Study, country: str | None = None) -> nx.MultiDiGraph:
           between it and a national actor is cross-border, one between two international
           actors is not).
 
+        In a public export, whose rows name a group of interviews, ``interview_group``
+        replaces ``interview_id`` on both kinds of edge, and a ``knows`` edge is keyed by the
+        group (``<group>#2``, ... for further rows of the group on the same actor and item).
+
     Raises
     ------
     ValueError
@@ -126,14 +146,15 @@ def build_graph(study: Study, country: str | None = None) -> nx.MultiDiGraph:
     item_attrs = _plain(items, ("country",) + ITEM_ATTRIBUTES).assign(type="item")
     G.add_nodes_from(zip(items["item_id"], item_attrs.to_dict("records")))
 
-    k = _plain(knowledge, ("verification", "source_type", "interview_id")).assign(type="knows")
-    G.add_edges_from(zip(knowledge["actor_id"], knowledge["item_id"], knowledge["interview_id"], k.to_dict("records")))
+    key = interview_column(knowledge)
+    k = _plain(knowledge, ("verification", "source_type", key)).assign(type="knows")
+    G.add_edges_from(zip(knowledge["actor_id"], knowledge["item_id"], _edge_keys(knowledge, key), k.to_dict("records")))
 
     country_of = actors.set_index("actor_id")["country"].astype(object)  # holds every flow's two ends
     src_country = flows["source_actor"].map(country_of)
     tgt_country = flows["target_actor"].map(country_of)
     cross = src_country.fillna("") != tgt_country.fillna("")
-    f = _plain(flows, ("channel", "frequency", "flow_id", "interview_id", "item_id"))
+    f = _plain(flows, ("channel", "frequency", "flow_id", interview_column(flows), "item_id"))
     f = f.assign(type="tells", cross_border=cross.to_numpy(dtype=bool).tolist())
     G.add_edges_from(zip(flows["source_actor"], flows["target_actor"], flows["flow_id"], f.to_dict("records")))
     log.debug("build_graph(%s): %d nodes, %d edges", country, G.number_of_nodes(), G.number_of_edges())

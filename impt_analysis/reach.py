@@ -18,7 +18,7 @@ import pandas as pd
 
 from .graph import VERIFICATION_ORDER, build_graph, flow_graph
 from .rules import AspectRules, coordination_actors, home_actors, rules_or_default
-from .study import Study
+from .study import Study, interview_column
 
 __all__ = ["reach", "side_information", "reach_table", "reaching_actors", "followed_graph"]
 
@@ -166,7 +166,11 @@ def side_information(study: Study, country: str, rules: AspectRules | None = Non
         ``label``, ``info_type``, ``child_group``, ``holders`` (sorted list of actor ids),
         ``sectors`` and ``levels`` (sorted lists of the holders' distinct sectors and levels),
         ``verification`` (the strongest reported: official > maybe > anecdotal) and
-        ``n_interviews`` (interviews reporting that the item is known).
+        ``n_interviews`` (interviews reporting that the item is known). A public export's
+        knowledge rows name groups of interviews: there ``n_interviews`` is the item's
+        published count (``items.n_interviews``) when the graph holds every knowledge row of
+        the item, and missing (``<NA>``) when some row is outside it (an actor not in the
+        country's graph), where the published count would include interviews not counted here.
 
     Examples
     --------
@@ -181,8 +185,9 @@ def side_information(study: Study, country: str, rules: AspectRules | None = Non
     flows = flow_graph(study, country)
     targets = coordination_actors(flows, country, rules)
     reaching = reaching_actors(followed_graph(flows, rules.reach_regular_only), targets)
-    known = pd.DataFrame([(a, i, d["verification"], d["interview_id"]) for a, i, d in G.edges(data=True)
-                          if d["type"] == "knows"], columns=["actor_id", "item_id", "verification", "interview_id"])
+    key = interview_column(study.knowledge)
+    known = pd.DataFrame([(a, i, d["verification"], d[key]) for a, i, d in G.edges(data=True)
+                          if d["type"] == "knows"], columns=["actor_id", "item_id", "verification", key])
     columns = ["item_id", "label", "info_type", "child_group", "holders", "sectors", "levels", "verification",
                "n_interviews"]
     if known.empty:
@@ -200,9 +205,21 @@ def side_information(study: Study, country: str, rules: AspectRules | None = Non
                      "sectors": sorted({G.nodes[a]["sector"] for a in holders}),
                      "levels": sorted({G.nodes[a]["level"] for a in holders}),
                      "verification": VERIFICATION_ORDER[int(group["rank"].max())],
-                     "n_interviews": int(group["interview_id"].nunique())})
+                     "n_interviews": _interviews_reporting(study, item, group, key)})
     order = {node: i for i, node in enumerate(G)}  # items were added in the order of items.csv
     rows.sort(key=lambda row: order[row["item_id"]])
-    return pd.DataFrame(rows, columns=columns)
+    out = pd.DataFrame(rows, columns=columns)
+    if key != "interview_id":
+        out["n_interviews"] = out["n_interviews"].astype("Int64")
+    return out
 
 
+def _interviews_reporting(study: Study, item: str, rows: pd.DataFrame, key: str):
+    """Distinct interviews among the ``knows`` rows of one item (see :func:`side_information`)."""
+    if key == "interview_id":
+        return int(rows["interview_id"].nunique())
+    everywhere = int((study.knowledge["item_id"] == item).sum())
+    if len(rows) < everywhere:
+        return pd.NA
+    published = study.items.loc[study.items["item_id"] == item, "n_interviews"]
+    return published.iat[0] if len(published) else pd.NA

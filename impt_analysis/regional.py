@@ -24,7 +24,7 @@ from .coordination import three_aspects
 from .reach import followed_graph, reaching_actors
 from .rules import AspectRules, coordination_actors, home_actors, rules_or_default
 from .graph import flow_graph
-from .study import Study
+from .study import Study, interview_column
 from .triangulation import triangulate
 
 __all__ = ["cross_border_flows", "cross_border_matrix", "scorecard", "interview_table", "RECOMMENDATIONS"]
@@ -66,7 +66,9 @@ def cross_border_flows(study: Study) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per flow: ``flow_id``, source and target actor with their country, kind and
-        name, ``channel``, ``frequency``, ``interview_id`` — in the order of ``flows.csv``.
+        name, ``channel``, ``frequency``, ``interview_id`` (in a public export
+        ``interview_group``, the group of interviews that reported it) — in the order of
+        ``flows.csv``.
 
     Examples
     --------
@@ -77,6 +79,7 @@ def cross_border_flows(study: Study) -> pd.DataFrame:
     """
     actors = study.actors.set_index("actor_id")
     f = study.flows
+    key = interview_column(f)
     src, tgt = actors.loc[f["source_actor"]], actors.loc[f["target_actor"]]
     crossing = src["country"].fillna("").to_numpy() != tgt["country"].fillna("").to_numpy()
     rows = f[crossing]
@@ -90,7 +93,7 @@ def cross_border_flows(study: Study) -> pd.DataFrame:
         "target_kind": tgt["kind"].astype(str).to_numpy()[crossing],
         "channel": rows["channel"].to_numpy(),
         "frequency": rows["frequency"].to_numpy(),
-        "interview_id": rows["interview_id"].to_numpy(),
+        key: rows[key].to_numpy(),
     })
     if "name" in actors.columns:
         out.insert(2, "source_name", src["name"].to_numpy()[crossing])
@@ -144,11 +147,13 @@ def scorecard(study: Study, rules: AspectRules | None = None, min_triangulated_s
         co-ordination actor and a research actor). Then the figures behind them:
         ``tiers_disseminated``, ``share_triangulated``, and ``met`` (how many of the seven hold).
 
-        In a public export whose interview sectors are generalised, some items are
-        ``sectors_unknown`` (:func:`~impt_analysis.triangulate`): ``share_triangulated`` is
-        then missing (NaN), and ``triangulated`` is known (True or False) only when every
-        way of counting those items gives the same answer, otherwise ``<NA>`` (the column is
-        then of the nullable ``boolean`` type). ``met`` counts the checks known to hold.
+        A public export publishes the counts triangulation needs (``items.csv``), so the
+        scorecard is the same as on the full study. In a selection of one, an item whose
+        status the selection cannot know (:func:`~impt_analysis.triangulate`) makes
+        ``share_triangulated`` missing (NaN) and ``triangulated`` known (True or False) only
+        when every status it could have gives the same answer, otherwise ``<NA>`` (the
+        column is then of the nullable ``boolean`` type). ``met`` counts the checks known to
+        hold. A study without interviews gives an empty table with these columns.
 
     Examples
     --------
@@ -160,7 +165,7 @@ def scorecard(study: Study, rules: AspectRules | None = None, min_triangulated_s
     rules = rules_or_default(rules)
     aspects = three_aspects(study, rules)
     tri = triangulate(study)
-    tri = tri[tri["status"].isin(["triangulated", "sectors_unknown", "corroborated", "single_source"])]
+    tri = tri[tri["status"].ne("unreported").fillna(True).to_numpy(dtype=bool)]
     rows = []
     for country in study.countries:
         G = flow_graph(study, country)
@@ -170,9 +175,10 @@ def scorecard(study: Study, rules: AspectRules | None = None, min_triangulated_s
         counts = study.case_counts[study.case_counts["country"] == country]
         tiers = sorted(set(counts["tier"].astype(str)) & set(TIERS), key=TIERS.index)
         items = tri[tri["country"] == country]
-        share = float((items["status"] == "triangulated").mean()) if len(items) else 0.0
-        # Items a public export cannot settle: the share lies between share and share + unsettled.
-        unsettled = float((items["status"] == "sectors_unknown").mean()) if len(items) else 0.0
+        share = float((items["status"] == "triangulated").fillna(False).mean()) if len(items) else 0.0
+        # Items whose status is unknown (a selection of a public export): the share lies
+        # between share and share + unsettled.
+        unsettled = float(items["status"].isna().mean()) if len(items) else 0.0
         if unsettled == 0:
             triangulated = share >= min_triangulated_share
         elif share >= min_triangulated_share or share + unsettled < min_triangulated_share:
@@ -192,7 +198,11 @@ def scorecard(study: Study, rules: AspectRules | None = None, min_triangulated_s
             "tiers_disseminated": len(tiers),
             "share_triangulated": round(share, 2),
         })
-    card = pd.DataFrame(rows).set_index("country")
+    columns = ["country", *RECOMMENDATIONS, "tiers_disseminated", "share_triangulated"]
+    card = pd.DataFrame(rows, columns=columns).set_index("country")
+    if not len(card):
+        card = card.astype({**dict.fromkeys(RECOMMENDATIONS, bool), "tiers_disseminated": "int64",
+                            "share_triangulated": float})
     if card["triangulated"].isna().any():
         card["triangulated"] = card["triangulated"].astype("boolean")
     card["met"] = card[list(RECOMMENDATIONS)].fillna(False).astype(bool).sum(axis=1)

@@ -33,6 +33,18 @@ only ever narrows. Step by step:
 
 The result is referentially whole: every row it keeps points only to rows it keeps.
 
+In a public export the rows of steps 2 and 5 name a group of interviews (``interview_group``:
+interviews of one country, year, published sector and level), not an interview, so a
+selection works by group: an interview is kept with its whole group, and a group's rows
+with it. Every filter keeps or drops whole groups (a group shares its country and sector),
+except that one group's rows may match a child group or a verification without saying which of
+its interviews reported them: the group is kept. The counts the export publishes per item
+(``n_interviews``, ``n_organisations``, ``n_sectors``) stay when the selection keeps every
+group that reports the item, with any verification; otherwise they are missing (``<NA>``),
+since the selection cannot know them. The barrier counts per country
+(``study.barrier_counts``) stay when the selection keeps every interview of its countries,
+and are None otherwise.
+
 Excerpts are free text about children at risk: :func:`matching_excerpts` is for the reader's
 own screen; nothing in this module writes anything.
 
@@ -53,7 +65,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from .graph import VERIFICATION_ORDER
-from .study import Study
+from .study import Study, interview_column
 
 __all__ = ["Selection", "select", "check_selection", "matching_interviews", "matching_items", "matching_excerpts",
            "VERIFICATION_LEVELS"]
@@ -188,43 +200,71 @@ def select(study: Study, selection: Selection) -> Study:
         raise ValueError("this study has no excerpts (a public export): there is nothing to search")
 
     interviews = study.interviews
+    key = interview_column(study.knowledge)  # interview_id; interview_group in a public export
     keep = _is(interviews["country"], s.country) & _is(interviews["sector"], s.sector)
     if word:
-        found = codings.loc[_contains(codings["excerpt"], word), "interview_id"]
-        keep &= interviews["interview_id"].isin(found)
-    interview_ids = interviews.loc[keep, "interview_id"]
+        found = codings.loc[_contains(codings["excerpt"], word), key]
+        keep &= interviews[key].isin(found)
+    chosen = interviews.loc[keep, key]
 
     items = study.items
     pool = items.loc[_is(items["country"], s.country) & _is(items["child_group"], s.child_group), "item_id"]
     k = study.knowledge
-    knowledge = k[k["interview_id"].isin(interview_ids) & k["item_id"].isin(pool) & _is(k["verification"], s.verification)]
+    knowledge = k[k[key].isin(chosen) & k["item_id"].isin(pool) & _is(k["verification"], s.verification)]
 
     if s.child_group is not None or s.verification is not None:
-        interview_ids = interview_ids[interview_ids.isin(knowledge["interview_id"])]
+        chosen = chosen[chosen.isin(knowledge[key])]
     if s.sector is not None or s.verification is not None or word:
         pool = pool[pool.isin(knowledge["item_id"])]
 
     f = study.flows
-    flows = f[f["interview_id"].isin(interview_ids) & (f["item_id"].isna() | f["item_id"].isin(pool))]
-    in_interviews = codings["interview_id"].isin(interview_ids)
+    about = f["item_id"] if "item_id" in f.columns else pd.Series(None, index=f.index, dtype=object)
+    flows = f[f[key].isin(chosen) & (about.isna() | about.isin(pool))]
+    in_interviews = codings[key].isin(chosen)
     if word:
         in_interviews &= _contains(codings["excerpt"], word)
     cc = study.case_counts
+    kept_interviews = interviews[interviews[key].isin(chosen)]
     tables = {
         "codebook": study.codebook,
         "actors": study.actors,
-        "interviews": interviews[interviews["interview_id"].isin(interview_ids)],
-        "items": items[items["item_id"].isin(pool)],
+        "interviews": kept_interviews,
+        "items": items[items["item_id"].isin(pool)] if key == "interview_id"
+        else _public_support(study, items[items["item_id"].isin(pool)], chosen, s),
         "knowledge": knowledge,
         "flows": flows,
-        "barriers": study.barriers[study.barriers["interview_id"].isin(interview_ids)],
+        "barriers": study.barriers[study.barriers[key].isin(chosen)],
         "codings": codings[in_interviews],
         "case_counts": cc[_is(cc["country"], s.country) & _is(cc["child_group"], s.child_group)],
     }
     tables = {name: frame.reset_index(drop=True) for name, frame in tables.items()}
     meta = {**study.meta, "impt:selection": asdict(selection)}
     log.debug("select(%s): %d interviews, %d items", selection, len(tables["interviews"]), len(tables["items"]))
-    return Study(**tables, meta=meta, path=study.path)
+    return Study(**tables, meta=meta, path=study.path, barrier_counts=_barrier_counts(study, kept_interviews))
+
+
+def _public_support(study: Study, items: pd.DataFrame, groups: pd.Series, selection: Selection) -> pd.DataFrame:
+    """A public export's per-item counts, kept where the selection keeps every group reporting the item."""
+    k = study.knowledge
+    reporting = k[k["item_id"].isin(items["item_id"])].groupby("item_id")["interview_group"].agg(set)
+    chosen = set(groups)
+    whole = items["item_id"].map(lambda item: reporting.get(item, set()) <= chosen) & (selection.verification is None)
+    out = items.copy()
+    for col in ("n_interviews", "n_organisations", "n_sectors"):
+        out[col] = out[col].astype("Int64").where(whole.to_numpy(dtype=bool), pd.NA)
+    return out
+
+
+def _barrier_counts(study: Study, kept: pd.DataFrame) -> pd.DataFrame | None:
+    """The barrier counts of the countries whose every interview the selection keeps (None if it splits one)."""
+    counts = study.barrier_counts
+    if counts is None:
+        return None
+    countries = set(kept["country"].astype(str))
+    every = study.interviews[study.interviews["country"].astype(str).isin(countries)]
+    if len(every) != len(kept):
+        return None
+    return counts[counts["country"].astype(str).isin(countries)].reset_index(drop=True)
 
 
 def matching_interviews(view: Study) -> pd.DataFrame:
@@ -238,7 +278,10 @@ def matching_interviews(view: Study) -> pd.DataFrame:
         selection's ``knowledge`` rows, ``flows``, ``barriers`` and ``codings`` it reported.
         For a public export: ``year`` in place of ``date``, the sector and level as published
         (perhaps generalised, e.g. ``any_sector``), and no ``respondent`` (the export does not
-        say whom the respondent speaks for).
+        say whom the respondent speaks for); ``interview_group`` after ``interview_id``, and
+        in place of the four counts ``group_knowledge``, ``group_flows``, ``group_barriers``
+        and ``group_codings``: the selection's rows of the interview's group (the export does
+        not say which interview of the group reported them).
 
     Examples
     --------
@@ -256,9 +299,14 @@ def matching_interviews(view: Study) -> pd.DataFrame:
     })
     if "name" in view.actors.columns and "actor_id" in i.columns:
         out["respondent"] = i["actor_id"].map(view.actors.set_index("actor_id")["name"]).astype(object)
+    key = interview_column(view.knowledge)
+    prefix = ""
+    if key != "interview_id":  # a public export: the rows name the interview's group
+        out.insert(1, key, i[key].astype(str).to_numpy())
+        prefix = "group_"
     for name in ("knowledge", "flows", "barriers", "codings"):
-        counts = getattr(view, name)["interview_id"].value_counts()
-        out[name] = out["interview_id"].map(counts).fillna(0).astype(int)
+        counts = getattr(view, name)[key].value_counts()
+        out[prefix + name] = out[key].map(counts).fillna(0).astype(int)
     return out.reset_index(drop=True)
 
 
@@ -272,6 +320,9 @@ def matching_items(view: Study) -> pd.DataFrame:
         ``child_group``, ``theme``; ``interviews``, the number of selected interviews reporting
         the item; ``official``, ``maybe``, ``anecdotal``, the number of the selection's
         knowledge rows at each level; and ``strongest``, the strongest of them ("" when none).
+        In a public export ``interviews`` is the item's published ``n_interviews`` (``<NA>``
+        where the selection cannot know it, see :func:`select`), and the rows counted per
+        level are the export's distinct rows of groups of interviews, not reports.
 
     Examples
     --------
@@ -283,8 +334,11 @@ def matching_items(view: Study) -> pd.DataFrame:
     items, k = view.items, view.knowledge
     columns = ["item_id", "country", "label", "info_type", "child_group", "theme"]
     out = pd.DataFrame({c: items[c].astype(object) for c in columns if c in items.columns})
-    reporting = k.groupby("item_id")["interview_id"].nunique()
-    out["interviews"] = out["item_id"].map(reporting).fillna(0).astype(int)
+    if interview_column(k) != "interview_id":  # a public export: its published count, or unknown
+        out["interviews"] = items["n_interviews"].astype("Int64").to_numpy()
+    else:
+        reporting = k.groupby("item_id")["interview_id"].nunique()
+        out["interviews"] = out["item_id"].map(reporting).fillna(0).astype(int)
     mix = pd.crosstab(k["item_id"], k["verification"].astype(object)) if len(k) else pd.DataFrame()
     strongest = pd.Series("", index=out.index, dtype=object)
     for level in reversed(VERIFICATION_LEVELS):
@@ -304,9 +358,9 @@ def matching_excerpts(view: Study) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``segment_id``, ``interview_id``, ``codes`` and ``coders`` (comma-separated, in the
-        order they were coded), and ``excerpt`` ("" when the study has no excerpts), in the
-        order of ``codings.csv``.
+        ``segment_id``, ``interview_id`` (``interview_group`` in a public export), ``codes``
+        and ``coders`` (comma-separated, in the order they were coded), and ``excerpt`` (""
+        when the study has no excerpts), in the order of ``codings.csv``.
 
     Examples
     --------
@@ -316,18 +370,19 @@ def matching_excerpts(view: Study) -> pd.DataFrame:
     ['S000015', 'professional_networks']
     """
     c = view.codings
-    columns = ["segment_id", "interview_id", "codes", "coders", "excerpt"]
+    key = interview_column(c)
+    columns = ["segment_id", key, "codes", "coders", "excerpt"]
     if len(c) == 0:
         return pd.DataFrame(columns=columns)
     frame = pd.DataFrame({
         "segment_id": c["segment_id"].astype(str),
-        "interview_id": c["interview_id"].astype(str),
+        key: c[key].astype(str),
         "code": c["code"].astype(str),
         "coder": c["coder"].astype(str),
         "excerpt": c["excerpt"].astype(object).fillna("") if "excerpt" in c.columns else "",
     })
     joined = lambda s: ", ".join(dict.fromkeys(s))  # noqa: E731 - unique, in first-seen order
-    out = (frame.groupby(["segment_id", "interview_id"], sort=False)
+    out = (frame.groupby(["segment_id", key], sort=False)
            .agg(codes=("code", joined), coders=("coder", joined), excerpt=("excerpt", "first"))
            .reset_index())
     return out[columns]

@@ -25,9 +25,15 @@ from .package_docs import write_package_docs
 from .schema import TABLE_ORDER, TABLES, package_descriptor, tables_for
 from .validation import Problem, StudyValidationError, check_keys, check_table, read_table
 
-__all__ = ["Study", "load_study", "study_from_tables", "write_study", "demo_path"]
+__all__ = ["Study", "load_study", "study_from_tables", "write_study", "demo_path", "interview_column",
+           "BARRIER_COUNTS_RESOURCE", "SUPPRESSION_REASONS"]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
+
+#: The aggregate a public export publishes beside its tables: interviews naming each barrier per country.
+BARRIER_COUNTS_RESOURCE = "barrier_counts"
+#: Why a count of a public export is missing: "" shown, "primary" a small count, "secondary" hidden to protect one.
+SUPPRESSION_REASONS = ("", "primary", "secondary")
 
 
 def demo_path() -> Path:
@@ -45,7 +51,13 @@ class Study:
     Controlled values are pandas categoricals whose categories are the codebook's codes;
     ``start``, ``end``, ``severity``, ``year`` and ``count`` are integers, ``date`` a datetime.
     A public export (``study.public``) has ``interviews.year`` instead of ``date``, no free
-    text, and empty (``<NA>``) suppressed case counts.
+    text, and empty (``<NA>``) suppressed case counts. Its rows of knowledge, flows, barriers
+    and codings name an ``interview_group`` (a class of at least k published interviews), not
+    an interview (see :func:`interview_column`), its items carry ``n_interviews``,
+    ``n_organisations`` and ``n_sectors``, and ``barrier_counts`` holds the package's
+    ``barrier_counts.csv`` (``country``, ``barrier``, ``interviews`` [``<NA>`` where
+    suppressed], ``suppression`` ["", "primary" or "secondary"]); it is None for a
+    confidential study.
     """
 
     codebook: pd.DataFrame
@@ -59,6 +71,7 @@ class Study:
     case_counts: pd.DataFrame
     meta: dict = field(default_factory=dict)
     path: Path | None = None
+    barrier_counts: pd.DataFrame | None = None
 
     @property
     def countries(self) -> list[str]:
@@ -109,18 +122,38 @@ class Study:
         return "\n".join(lines)
 
 
-def _read_meta(folder: Path) -> tuple[dict, list[Problem]]:
+def interview_column(rows: pd.DataFrame) -> str:
+    """The column by which rows of knowledge, flows, barriers or codings name their interview.
+
+    ``interview_id`` in a confidential study; ``interview_group`` in a public export, whose
+    rows name only the group of published interviews they come from (see
+    :data:`~impt_analysis.schema.ROW_TABLES`).
+
+    Examples
+    --------
+    >>> interview_column(load_study().flows)
+    'interview_id'
+    """
+    return "interview_group" if "interview_group" in rows.columns and "interview_id" not in rows.columns \
+        else "interview_id"
+
+
+def _read_meta(folder: Path) -> tuple[dict, list[Problem], list[str]]:
+    """The descriptor's package properties, the problems reading it, and the names of its resources."""
     descriptor = folder / "datapackage.json"
     if not descriptor.is_file():
-        return {}, [Problem("datapackage.json", None, None, None, f"file is missing from the study folder {folder}")]
+        return {}, [Problem("datapackage.json", None, None, None, f"file is missing from the study folder {folder}")], []
     try:
         meta = json.loads(descriptor.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        return {}, [Problem("datapackage.json", getattr(err, "lineno", None), None, None, f"not valid UTF-8 JSON: {err}")]
+        return {}, [Problem("datapackage.json", getattr(err, "lineno", None), None, None,
+                            f"not valid UTF-8 JSON: {err}")], []
     if not isinstance(meta, dict):
-        return {}, [Problem("datapackage.json", None, None, None, "the descriptor must be a JSON object")]
-    meta.pop("resources", None)
-    return meta, []
+        return {}, [Problem("datapackage.json", None, None, None, "the descriptor must be a JSON object")], []
+    resources = meta.pop("resources", None)
+    names = [r["name"] for r in resources if isinstance(r, dict) and isinstance(r.get("name"), str)] \
+        if isinstance(resources, list) else []
+    return meta, [], names
 
 
 def load_study(path: str | Path | None = None) -> Study:
@@ -135,6 +168,9 @@ def load_study(path: str | Path | None = None) -> Study:
     Returns
     -------
     Study
+        For a public export (``"impt:public": true``), with ``barrier_counts`` read from its
+        ``barrier_counts.csv`` (validated: a count is empty exactly where ``suppression``
+        says why).
 
     Raises
     ------
@@ -152,7 +188,7 @@ def load_study(path: str | Path | None = None) -> Study:
         folder = folder.parent
     if not folder.is_dir():
         raise StudyValidationError([Problem(str(folder), None, None, None, "no such study folder")], str(folder))
-    meta, problems = _read_meta(folder)
+    meta, problems, resources = _read_meta(folder)
     tables = tables_for(meta)
     raw: dict[str, pd.DataFrame] = {}
     for name in TABLE_ORDER:
@@ -160,7 +196,13 @@ def load_study(path: str | Path | None = None) -> Study:
         problems += found
         if frame is not None:
             raw[name] = frame
-    study = _validated(raw, meta, problems, str(folder))
+    counts = None
+    counts_file = folder / f"{BARRIER_COUNTS_RESOURCE}.csv"
+    if meta.get("impt:public") and (BARRIER_COUNTS_RESOURCE in resources or counts_file.is_file()):
+        # The aggregate of a public export: listed in the descriptor, it must be there and valid.
+        counts, found = read_table(counts_file, _barrier_counts_table())
+        problems += found
+    study = _validated(raw, meta, problems, str(folder), counts)
     study.path = folder
     return study
 
@@ -170,6 +212,8 @@ def study_from_tables(tables: dict[str, pd.DataFrame | list[dict]], meta: dict |
 
     Missing tables are empty; a missing codebook is the default one. Values are validated
     exactly as in files (every problem reported, with the row a spreadsheet would show).
+    With ``meta={"impt:public": True}`` the tables are those of a public export, and
+    ``tables["barrier_counts"]`` (optional) becomes ``study.barrier_counts``.
 
     Examples
     --------
@@ -203,7 +247,19 @@ def study_from_tables(tables: dict[str, pd.DataFrame | list[dict]], meta: dict |
     problems = [Problem(schema[name].path, 1, f.name, None, "required column is missing")
                 for name, frame in raw.items() for f in schema[name].fields
                 if f.required and f.name not in frame.columns]
-    return _validated(raw, meta, problems, "tables")
+    counts = None
+    if tables.get(BARRIER_COUNTS_RESOURCE) is not None:
+        counts = pd.DataFrame(tables[BARRIER_COUNTS_RESOURCE])
+        counts = counts.astype(object).where(counts.notna(), "")
+        counts = counts.apply(lambda col: col.map(_as_text)) if len(counts) else counts.astype(str)
+        counts.attrs["rows"] = list(range(2, len(counts) + 2))
+        table = _barrier_counts_table()
+        problems += [Problem(table.path, 1, f.name, None, "required column is missing")
+                     for f in table.fields if f.required and f.name not in counts.columns]
+        if not meta.get("impt:public"):
+            problems.append(Problem(table.path, None, None, None,
+                                    "barrier counts are an aggregate of a public export only (meta impt:public)"))
+    return _validated(raw, meta, problems, "tables", counts)
 
 
 def _as_text(value) -> str:
@@ -212,7 +268,57 @@ def _as_text(value) -> str:
     return "" if value is None else str(value)
 
 
-def _validated(raw: dict[str, pd.DataFrame], meta: dict, problems: list[Problem], source: str) -> Study:
+def _barrier_counts_table():
+    """The table definition of ``barrier_counts.csv``, with its ``suppression`` column."""
+    from dataclasses import replace
+
+    from .deidentify import BARRIER_COUNTS  # imported here: deidentify builds on this module
+    from .schema import Field
+
+    fields = [f for f in BARRIER_COUNTS.fields if f.name != "suppression"]
+    reason = Field("suppression", required=False, description="Why the count is empty: '' (shown), 'primary' "
+                   "(a small count) or 'secondary' (hidden so that a small count cannot be worked out).")
+    return replace(BARRIER_COUNTS, fields=(*fields, reason))
+
+
+def _check_barrier_counts(frame: pd.DataFrame, allowed: dict[str, set[str]], countries: set[str]) -> list[Problem]:
+    """Cell, key and consistency checks of ``barrier_counts.csv``: a count is empty exactly when suppressed."""
+    table = _barrier_counts_table()
+    problems = check_table(frame, table, allowed) + check_keys({table.name: frame}, {table.name: table})
+    rows = frame.attrs.get("rows") or list(range(2, len(frame) + 2))
+    if "suppression" not in frame.columns:  # optional as a value ("" is shown), required as a column
+        problems.append(Problem(table.path, 1, "suppression", None, "required column is missing"))
+    else:
+        reason = frame["suppression"]
+        for i in (~reason.isin(SUPPRESSION_REASONS)).to_numpy().nonzero()[0]:
+            problems.append(Problem(table.path, rows[i], "suppression", reason.iat[i],
+                                    "must be empty, 'primary' or 'secondary'"))
+        if "interviews" in frame.columns:
+            empty = frame["interviews"].eq("")
+            for i in (empty & reason.eq("")).to_numpy().nonzero()[0]:
+                problems.append(Problem(table.path, rows[i], "interviews", "",
+                                        "a count is empty only where suppressed, and suppression is empty here"))
+            for i in (~empty & reason.isin(SUPPRESSION_REASONS[1:])).to_numpy().nonzero()[0]:
+                problems.append(Problem(table.path, rows[i], "interviews", frame["interviews"].iat[i],
+                                        f"the count is marked {reason.iat[i]!r} (suppressed) but is given"))
+    if "country" in frame.columns:
+        for i in (frame["country"].ne("") & ~frame["country"].isin(countries)).to_numpy().nonzero()[0]:
+            problems.append(Problem(table.path, rows[i], "country", frame["country"].iat[i],
+                                    "no published interview from this country in interviews.csv"))
+    return problems
+
+
+def _typed_barrier_counts(frame: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
+    table = _barrier_counts_table()
+    out = _typed(frame, table, codebook)
+    out["interviews"] = out["interviews"].astype("Int64")
+    out["suppression"] = frame["suppression"].to_numpy(dtype=object)
+    order = [f.name for f in table.fields]
+    return out[order + [c for c in out.columns if c not in order]]
+
+
+def _validated(raw: dict[str, pd.DataFrame], meta: dict, problems: list[Problem], source: str,
+               barrier_counts: pd.DataFrame | None = None) -> Study:
     """Validate all-text tables and return the typed Study, or raise with every problem."""
     codebook = raw.get("codebook")
     if codebook is None or not {"code", "category"} <= set(codebook.columns):
@@ -225,10 +331,15 @@ def _validated(raw: dict[str, pd.DataFrame], meta: dict, problems: list[Problem]
     for name, frame in raw.items():
         problems += check_table(frame, schema[name], allowed if name == "codings" else _without_code(allowed))
     problems += check_keys(raw, schema)
+    if barrier_counts is not None:
+        interviews = raw.get("interviews")
+        countries = set(interviews["country"]) if interviews is not None and "country" in interviews else set()
+        problems += _check_barrier_counts(barrier_counts, _without_code(allowed), countries)
     if problems:
         raise StudyValidationError(problems, source)
     tables = {name: _typed(raw[name], schema[name], codebook) for name in TABLE_ORDER}
-    return Study(**tables, meta=meta)
+    counts = None if barrier_counts is None else _typed_barrier_counts(barrier_counts, codebook)
+    return Study(**tables, meta=meta, barrier_counts=counts)
 
 
 def _without_code(allowed: dict[str, set[str]]) -> dict[str, set[str]]:

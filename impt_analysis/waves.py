@@ -49,9 +49,10 @@ def wave_indicators(study: Study, rules: AspectRules | None = None) -> pd.DataFr
         regional actors with a path to co-ordination, :func:`~impt_analysis.reach`),
         ``side_items`` (:func:`~impt_analysis.side_information`), ``triangulated_items``
         (:func:`~impt_analysis.triangulate`), ``barriers_per_interview`` (barrier rows per
-        interview) and ``n_interviews``. In a public export whose interview sectors are
-        generalised, ``triangulated_items`` is missing (NaN) for a country with items whose
-        triangulation the export cannot settle (``sectors_unknown``).
+        interview) and ``n_interviews``. In a public export ``barriers_per_interview`` is
+        missing (NaN): its barrier rows name groups of interviews, each distinct row once, so
+        they cannot be counted per interview. ``triangulated_items`` is missing for a
+        country with an item whose status is unknown (in a selection of a public export).
     """
     aspects = three_aspects(study, rules)
     tri = triangulate(study)
@@ -59,7 +60,9 @@ def wave_indicators(study: Study, rules: AspectRules | None = None) -> pd.DataFr
     for country in study.countries:
         reached = reach(study, country, rules)["reaches"]
         n_interviews = len(rows_in_country(study, study.interviews, country, "wave_indicators"))
-        n_barriers = len(rows_in_country(study, study.barriers, country, "wave_indicators"))
+        # A public export's barrier rows are distinct rows of groups of interviews: not countable per interview.
+        n_barriers = float("nan") if study.public else len(rows_in_country(study, study.barriers, country,
+                                                                                "wave_indicators"))
         rows.append({
             "country": country,
             **{a: aspects.loc[country, a] for a in ASPECTS},
@@ -73,8 +76,8 @@ def wave_indicators(study: Study, rules: AspectRules | None = None) -> pd.DataFr
 
 
 def _triangulated_items(tri: pd.DataFrame) -> int | float:
-    """Items triangulated; NaN when a public export cannot tell for some (a count would understate)."""
-    if (tri["status"] == "sectors_unknown").any():
+    """Items triangulated; NaN when the status of some is unknown (a count would understate)."""
+    if tri["status"].isna().any():
         return float("nan")
     return int((tri["status"] == "triangulated").sum())
 
