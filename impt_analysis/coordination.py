@@ -30,7 +30,11 @@ from .reference import ASPECTS, reference_table
 from .rules import AspectRules, coordination_actors, home_actors, rules_or_default
 from .study import Study
 
-__all__ = ["three_aspects", "country_aspects", "compare_with_reference", "aspect_table"]
+__all__ = ["NOT_KNOWN", "three_aspects", "country_aspects", "compare_with_reference", "aspect_table"]
+
+# The verdict of an aspect whose evidence is missing: a country with no flow data says so,
+# never "-" (which reads as a finding: the aspect is absent).
+NOT_KNOWN = "not known"
 
 _MAX_LISTED = 12  # actors named in an evidence sentence before "and N more"
 
@@ -124,6 +128,10 @@ def _local_input(G: nx.DiGraph, country: str, rules: AspectRules) -> tuple[str, 
 def country_aspects(G: nx.DiGraph, country: str, rules: AspectRules | None = None) -> dict[str, str]:
     """One country's three verdicts and their evidence, from its flow graph (a row of :func:`three_aspects`)."""
     rules = rules_or_default(rules)
+    if G.number_of_edges() == 0:
+        why = (f"{NOT_KNOWN}: no flows are coded for {country} (no flow data), so who passes information "
+               "to whom cannot be judged.")
+        return {**{a: NOT_KNOWN for a in ASPECTS}, **{f"{a}_evidence": why for a in ASPECTS}}
     verdicts = {"coordination": _coordination(G, country, rules), "networks": _networks(G, country, rules),
                 "local_input": _local_input(G, country, rules)}
     return {**{a: v for a, (v, _) in verdicts.items()}, **{f"{a}_evidence": e for a, (_, e) in verdicts.items()}}
@@ -144,6 +152,9 @@ def three_aspects(study: Study, rules: AspectRules | None = None) -> pd.DataFram
     - **local_input** ``X`` when at least ``local_share_x`` of the local and regional actors
       have a directed path of flows to a coordination actor (:func:`reach`); ``(X)`` when at
       least ``local_min_reaching`` do; ``-`` when none do or there is no coordination actor.
+    - every aspect is ``not known`` (:data:`NOT_KNOWN`) for a country with no flows at all: the
+      interviews were not coded for flows, which is no finding; it agrees or disagrees with
+      nothing in :func:`compare_with_reference`.
 
     Parameters
     ----------
@@ -155,7 +166,7 @@ def three_aspects(study: Study, rules: AspectRules | None = None) -> pd.DataFram
     -------
     pandas.DataFrame
         Indexed by country (``study.countries``), columns ``coordination``, ``networks``,
-        ``local_input`` (``X``, ``(X)`` or ``-``) and ``coordination_evidence``,
+        ``local_input`` (``X``, ``(X)``, ``-`` or ``not known``) and ``coordination_evidence``,
         ``networks_evidence``, ``local_input_evidence``: a sentence naming the actors and
         flows that gave each verdict.
 
@@ -206,7 +217,7 @@ def _beside_reference(derived: pd.DataFrame) -> pd.DataFrame:
         out[aspect] = derived[aspect]
         out[f"{aspect}_published"] = published[aspect]
         agrees = pd.Series(derived[aspect] == published[aspect], dtype="boolean")
-        out[f"{aspect}_agrees"] = agrees.mask(published[aspect].isna())
+        out[f"{aspect}_agrees"] = agrees.mask(published[aspect].isna() | (derived[aspect] == NOT_KNOWN))
     # Kleene logic: False if any cell disagrees, missing if none disagrees but one is unknown.
     out["agrees"] = out["coordination_agrees"] & out["networks_agrees"] & out["local_input_agrees"]
     out["note"] = published["note"]
