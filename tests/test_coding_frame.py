@@ -346,3 +346,20 @@ def test_cli_codebook_and_starter(tmp_path):
     assert zipfile.ZipFile(tmp_path / "start.qdpx").namelist() == ["project.qde"]
     result = runner.invoke(main, ["starter", "--out", str(tmp_path / "start.qdpx")])
     assert result.exit_code == 1 and "exists" in result.output
+
+
+# --- a study without flow data says so ---------------------------------------------------------
+
+def test_three_aspects_are_not_known_without_flow_data(tmp_path):
+    from impt_analysis.coordination import NOT_KNOWN, compare_with_reference, three_aspects
+
+    no_flows = {name: (v, coder, text, [p for p in passages if not any(c.startswith("Flow/") for c in p[1])])
+                for name, (v, coder, text, passages) in INTERVIEWS.items()}
+    study = read_qdpx(write_project(tmp_path / "p.qdpx", "maxqda", no_flows))
+    assert study.flows.empty and not study.interviews.empty
+    aspects = three_aspects(study)
+    assert aspects.loc["DK", ["coordination", "networks", "local_input"]].tolist() == [NOT_KNOWN] * 3
+    assert "no flows are coded for DK" in aspects.loc["DK", "coordination_evidence"]
+    assert compare_with_reference(study).loc["DK", "coordination_agrees"] is pd.NA  # nothing to compare
+    with_flows = three_aspects(read_qdpx(write_project(tmp_path / "q.qdpx", "maxqda")))
+    assert NOT_KNOWN not in set(with_flows.loc["DK", ["coordination", "networks", "local_input"]])
