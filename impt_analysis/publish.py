@@ -153,8 +153,6 @@ def export_public(study: Study, out: str | Path, k: int = 5, suppress_below: int
     >>> out.record["k_reached"] >= 5, sorted(p.name for p in out.path.glob("*.md"))
     (True, ['DISCLOSURE.md', 'README.md'])
     """
-    from .disclosure import linkage_attack
-
     if not isinstance(k, int) or isinstance(k, bool) or k < 2:
         raise ValueError(f"k must be a whole number of at least 2, not {k!r}")
     if not isinstance(suppress_below, int) or isinstance(suppress_below, bool) or suppress_below < 1:
@@ -169,6 +167,8 @@ def export_public(study: Study, out: str | Path, k: int = 5, suppress_below: int
     key_given = key is not None
     key = _as_key(key)  # one key for the pseudonyms and the check of the linkage attack; never written
     result = deidentify(study, k=k, suppress_below=suppress_below, key=key, licence=licence, keep_title=keep_title)
+    from .disclosure import linkage_attack  # disclosure builds on this module's neighbours: imported when used
+
     linkage = linkage_attack(result.study, study, key)
     result.record["linkage"] = _linkage_record(linkage)
     out.parent.mkdir(parents=True, exist_ok=True)
