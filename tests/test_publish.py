@@ -78,10 +78,10 @@ def planted_study():
         dpr = n % 2 if c != "SE" else n - 6 >= 7
         barriers.append({"interview_id": i["interview_id"], "barrier": "data_protection_rules" if dpr else
                          "lack_of_training", "source_actor": "", "target_actor": "", "severity": 2})
+        excerpt = f"{NAMES[n % 4]} ({EMAILS[n % 3]}, {PHONES[n % 3]}) told us about Anna."
         codings.append({"segment_id": f"seg-{n}", "interview_id": i["interview_id"], "code": "cross_border",
                         "coder": "Birgit Nilsson" if n % 2 else "birgit@example.dk", "start": 10 * n,
-                        "end": 10 * n + 40,
-                        "excerpt": f"{NAMES[n % 4]} ({EMAILS[n % 3]}, {PHONES[n % 3]}) told us about Anna."})
+                        "end": 10 * n + len(excerpt), "excerpt": excerpt})
     case_counts = [
         ("DK", "identified", "other", 3, "DK-Kowalski-police"), ("DK", "identified", "roma_children", 12,
                                                                  "DK-Kowalski-police"),
