@@ -34,7 +34,7 @@ import pandas as pd
 from .selection import (VERIFICATION_LEVELS, Selection, check_selection, matching_excerpts, matching_interviews,
                         matching_items, select)
 from .codebook import label_map
-from .study import Study
+from .study import Study, interview_column
 
 __all__ = ["Explorer", "Selection", "select", "check_selection", "matching_interviews", "matching_items",
            "matching_excerpts"]
@@ -246,10 +246,15 @@ class Explorer:
         verification = ", ".join(f"{level} {int(mix.get(level, 0))}" for level in VERIFICATION_LEVELS)
         what = selection.describe()
         found = "" if len(v.interviews) or not selection.word else " No coded excerpt contains the word."
+        grouped = interview_column(v.knowledge) != "interview_id"
+        # A public export's rows name groups of interviews, each distinct row once: rows, not reports.
+        reports = "rows (of groups of interviews) of who knows what" if grouped else "reports of who knows what"
+        by_group = (" The export's rows name groups of interviews: a selection keeps an interview with its "
+                    "whole group." if grouped else "")
         return (f"<p><b>{html.escape(what[:1].upper() + what[1:])}</b>: "
                 f"{len(v.interviews)} of {len(s.interviews)} interviews, {len(v.items)} information items, "
-                f"{len(v.knowledge)} reports of who knows what ({verification}), {len(v.flows)} flows, "
-                f"{len(v.codings)} codings in {v.codings['segment_id'].nunique()} segments.{found}</p>")
+                f"{len(v.knowledge)} {reports} ({verification}), {len(v.flows)} flows, "
+                f"{len(v.codings)} codings in {v.codings['segment_id'].nunique()} segments.{found}{by_group}</p>")
 
     @staticmethod
     def _code_frequencies(view: Study) -> pd.DataFrame:

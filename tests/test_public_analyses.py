@@ -100,7 +100,7 @@ def _truth():
                for f, i, s, t, q in FLOWS],
         barriers=[{"interview_id": i, "barrier": b, "source_actor": s, "target_actor": t, "severity": v}
                   for i, b, s, t, v in BARRIERS],
-        codings=[{"segment_id": s, "interview_id": i, "code": c, "coder": w, "start": a, "end": b, "excerpt": "..."}
+        codings=[{"segment_id": s, "interview_id": i, "code": c, "coder": w, "start": a, "end": b, "excerpt": "x" * (b - a)}
                  for s, i, c, w, a, b in CODINGS])
 
 
@@ -523,6 +523,8 @@ def test_the_explorer_on_the_export(small):
     _, p = small
     ex = Explorer(p).set(country="DK", sector="civil_society")
     assert len(ex.tables["interviews"]) == 2 and "group_knowledge" in ex.tables["interviews"]
+    assert "3 rows (of groups of interviews) of who knows what" in ex.summary.value
+    assert "keeps an interview with its whole group" in ex.summary.value
     assert ex.flow_image.value
     ex.set(search="school")
     assert "no excerpts" in ex.summary.value

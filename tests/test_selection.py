@@ -61,14 +61,14 @@ def small_study(build):
     police = "The police report to the <b>Ministry</b> every month."
     codings = [
         {"segment_id": "S1", "interview_id": "DK-I1", "code": "national_coordination", "coder": "c1", "start": 0,
-         "end": 52, "excerpt": police},
+         "end": 53, "excerpt": police},
         {"segment_id": "S1", "interview_id": "DK-I1", "code": "national_coordination", "coder": "c2", "start": 0,
-         "end": 52, "excerpt": police},
+         "end": 53, "excerpt": police},
         {"segment_id": "S2", "interview_id": "DK-I2", "code": "professional_networks", "coder": "c1", "start": 10,
          "end": 52, "excerpt": "Our network meets the school each quarter."},
         {"segment_id": "S2", "interview_id": "DK-I2", "code": "good_practice", "coder": "c1", "start": 10,
          "end": 52, "excerpt": "Our network meets the school each quarter."},
-        {"segment_id": "S3", "interview_id": "SE-I1", "code": "cross_border", "coder": "c1", "start": 5, "end": 31,
+        {"segment_id": "S3", "interview_id": "SE-I1", "code": "cross_border", "coder": "c1", "start": 5, "end": 32,
          "excerpt": "We phone the Danish POLICE."},
     ]
     barriers = [{"interview_id": "DK-I2", "barrier": "lack_of_resources", "source_actor": "", "target_actor": "",
