@@ -415,6 +415,16 @@ def test_frictionless_validates_the_export_and_its_foreign_keys(exported, tmp_pa
     (broken / "flows.csv").write_text("\n".join(flows) + "\n")
     report = frictionless.validate(str(broken / "datapackage.json"))
     assert not report.valid and "foreign-key" in {row[0] for row in report.flatten(["type"])}
+    # interview_group refers to interviews.interview_group, which is not unique (a group holds at
+    # least k interviews): frictionless accepts such a reference and checks it
+    group = shutil.copytree(exported.path, tmp_path / "group")
+    knowledge = (group / "knowledge.csv").read_text().splitlines()
+    knowledge[1] = "G-0000000000000000" + knowledge[1][len("G-0000000000000000"):]
+    (group / "knowledge.csv").write_text("\n".join(knowledge) + "\n")
+    report = frictionless.validate(str(group / "datapackage.json"))
+    assert not report.valid
+    assert [row[:2] for row in report.flatten(["type", "note"])][0][0] == "foreign-key"
+    assert "interview_group" in report.flatten(["note"])[0][0]
 
 
 def test_the_demo_exports_and_validates(tmp_path):
