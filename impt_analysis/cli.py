@@ -79,6 +79,10 @@ def validate(path: Path | None, show_all: bool):
         click.echo(err.report(None) if show_all else str(err), err=True)
         sys.exit(1)
     click.echo(study.summary())
+    from .validation import study_warnings
+
+    for warning in study_warnings(study):
+        click.echo(warning, err=True)
     click.echo("valid: no problems found")
 
 

@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import re
 import json
 import logging
 import zipfile
@@ -209,7 +210,32 @@ def _cell(value):
         return value.date()
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
+    if isinstance(value, str):
+        return excel_text(value)
     return value
+
+
+# Excel's own escape for characters XML would not keep (OOXML ST_Xstring): "_x000D_" is a
+# carriage return. Without it, the XML parser turns every "\r\n" of an excerpt into "\n".
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def excel_text(text: str) -> str:
+    r"""A string as a cell keeps it byte for byte: carriage returns and a literal "_xHHHH_" escaped.
+
+    Examples
+    --------
+    >>> excel_text("one\r\ntwo")
+    'one_x000D_\ntwo'
+    >>> cell_text(excel_text("one\r\ntwo _x000D_")) == "one\r\ntwo _x000D_"
+    True
+    """
+    return _ESCAPED.sub(r"_x005F_x\1_", text).replace("\r", "_x000D_")
+
+
+def cell_text(text: str) -> str:
+    """The text a cell holds, its "_xHHHH_" escapes undone (as Excel writes a carriage return)."""
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
 def read_workbook(path: str | Path, meta: dict | None = None) -> Study:
@@ -321,7 +347,7 @@ def _text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # Excel keeps every number as a float
-    return str(value)
+    return cell_text(value) if isinstance(value, str) else str(value)
 
 
 def _read_package(wb, problems: list[Problem]) -> dict | None:

@@ -154,7 +154,54 @@ def check_table(frame: pd.DataFrame, table: Table, allowed: dict[str, set[str]])
         for i in (start > end).to_numpy().nonzero()[0]:
             problems.append(Problem(table.path, rows[i], "start", frame["start"].iat[i],
                                     f"start is after end ({frame['end'].iat[i]})"))
+        problems += check_excerpt_lengths(frame, table.path, rows)
     return problems
+
+
+def check_excerpt_lengths(frame: pd.DataFrame, path: str, rows: list[int] | None = None) -> list[Problem]:
+    """An excerpt holds exactly end - start code points (line endings included), or a problem names the row.
+
+    A spreadsheet or editor that turns ``\\r\\n`` into ``\\n`` shortens an excerpt: its positions
+    then no longer point at it in the interview's text.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"start": ["0", "10"], "end": ["5", "16"], "excerpt": ["Hello", "a\\nb"]})
+    >>> [(p.row, p.message[:40]) for p in check_excerpt_lengths(f, "codings.csv")]
+    [(3, 'the excerpt has 3 code points, but end -')]
+    """
+    if "excerpt" not in frame.columns or "start" not in frame.columns or "end" not in frame.columns:
+        return []
+    rows = rows or list(range(2, len(frame) + 2))
+    start = pd.to_numeric(frame["start"], errors="coerce")
+    end = pd.to_numeric(frame["end"], errors="coerce")
+    text = frame["excerpt"].astype(str)
+    length = text.str.len()
+    bad = text.ne("") & start.notna() & end.notna() & (start <= end) & length.ne(end - start)
+    return [Problem(path, rows[i], "excerpt", None,
+                    f"the excerpt has {length.iat[i]} code points, but end - start is {int(end.iat[i] - start.iat[i])} "
+                    f"({int(start.iat[i])}-{int(end.iat[i])}): line endings changed (CRLF to LF?) or the text was edited")
+            for i in bad.to_numpy().nonzero()[0]]
+
+
+def study_warnings(study) -> list[str]:
+    """What a valid study lacks for the analyses: interviews without flows or without knowledge.
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> study_warnings(load_study())
+    []
+    """
+    warnings = []
+    if len(study.interviews):
+        for table, what in (("flows", "who passes information to whom (the three aspects are 'not known')"),
+                            ("knowledge", "who knows what (triangulation and side information have nothing to "
+                                          "count)")):
+            if getattr(study, table).empty:
+                warnings.append(f"warning: {len(study.interviews)} interviews but no {table}: the study says nothing "
+                                f"about {what}; code them with the coding frame (docs/coding-frame.md)")
+    return warnings
 
 
 def _field_failures(f: Field, s: pd.Series, empty: pd.Series, allowed: dict[str, set[str]]):

@@ -363,3 +363,16 @@ def test_three_aspects_are_not_known_without_flow_data(tmp_path):
     assert compare_with_reference(study).loc["DK", "coordination_agrees"] is pd.NA  # nothing to compare
     with_flows = three_aspects(read_qdpx(write_project(tmp_path / "q.qdpx", "maxqda")))
     assert NOT_KNOWN not in set(with_flows.loc["DK", ["coordination", "networks", "local_input"]])
+
+
+def test_validate_warns_when_interviews_have_no_flows_or_no_knowledge(tmp_path):
+    from impt_analysis.validation import study_warnings
+
+    none = {name: (v, coder, text, []) for name, (v, coder, text, _) in INTERVIEWS.items()}
+    runner = CliRunner()
+    assert runner.invoke(main, ["import-qdpx", str(write_project(tmp_path / "p.qdpx", "nvivo", none)),
+                                "--out", str(tmp_path / "s")]).exit_code == 0
+    result = runner.invoke(main, ["validate", str(tmp_path / "s")])
+    assert result.exit_code == 0
+    assert "2 interviews but no flows" in result.output and "2 interviews but no knowledge" in result.output
+    assert study_warnings(read_qdpx(write_project(tmp_path / "q.qdpx", "nvivo"))) == []

@@ -139,3 +139,35 @@ def test_cli_import_of_a_broken_workbook_exits_1_and_writes_nothing(tmp_path):
     assert result.exit_code == 1
     assert "sheet actors, row 2, column sector: 'polizei'" in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+def _crlf_study(excerpt: str):
+    from impt_analysis import study_from_tables
+
+    actors = [{"actor_id": "A1", "name": "Municipal social services", "country": "DK", "sector": "social_services",
+               "level": "local", "kind": "organisation"}]
+    interviews = [{"interview_id": "I1", "country": "DK", "date": "2010-05-04", "sector": "social_services",
+                   "level": "local", "actor_id": "A1"}]
+    codings = [{"segment_id": "S1", "interview_id": "I1", "code": "good_practice", "coder": "c1", "start": 3,
+                "end": 3 + len(excerpt), "excerpt": excerpt}]
+    return study_from_tables({"actors": actors, "interviews": interviews, "codings": codings})
+
+
+def test_crlf_and_a_literal_escape_in_excerpts_survive_the_round_trip_byte_for_byte(tmp_path):
+    excerpt = "We call.\r\nThey wait.\r\n_x000D_ stays as typed.\n"
+    path = write_template(tmp_path / "coding.xlsx", _crlf_study(excerpt))
+    back = read_workbook(path)
+    assert back.codings["excerpt"].iat[0].encode() == excerpt.encode()
+    assert run("import-xlsx", path, "--out", tmp_path / "study").exit_code == 0
+    assert load_study(tmp_path / "study").codings["excerpt"].iat[0] == excerpt
+
+
+def test_validate_checks_excerpt_length_against_the_positions(tmp_path):
+    from impt_analysis.study import write_study
+
+    folder = write_study(_crlf_study("We call.\r\nThey wait."), tmp_path / "study")
+    codings = (folder / "codings.csv").read_bytes()
+    (folder / "codings.csv").write_bytes(codings.replace(b"\r\n", b"\n"))  # what an editor does
+    result = run("validate", folder)
+    assert result.exit_code == 1
+    assert "the excerpt has 19 code points, but end - start is 20" in result.output
