@@ -376,3 +376,17 @@ def test_validate_warns_when_interviews_have_no_flows_or_no_knowledge(tmp_path):
     assert result.exit_code == 0
     assert "2 interviews but no flows" in result.output and "2 interviews but no knowledge" in result.output
     assert study_warnings(read_qdpx(write_project(tmp_path / "q.qdpx", "nvivo"))) == []
+
+
+def test_two_actor_codes_given_one_id_in_the_mapping_are_one_actor(tmp_path):
+    path = write_project(tmp_path / "p.qdpx", "qualcoder")
+    study = read_qdpx(path, mapping={"actors": {"Aarhus police": {"id": "police_aarhus"},
+                                                "Police Aarhus": {"id": "police_aarhus"}}})
+    assert study.actors["actor_id"].tolist().count("police_aarhus") == 1
+    assert "aarhus_police" not in set(study.actors["actor_id"])
+    assert import_summary(study).duplicates == []
+    # one id for two different actors: the first code holds it, the passages of the other are listed
+    conflicting = read_qdpx(path, mapping={"actors": {"Aarhus police": {"id": "dk_ncp"}}})
+    assert conflicting.actors.set_index("actor_id").loc["dk_ncp", "sector"] == "police"
+    reasons = [u["reason"] for u in import_summary(conflicting).unrowable]
+    assert sum("share the id 'dk_ncp'" in r for r in reasons) == 2  # the NCP's two flow passages

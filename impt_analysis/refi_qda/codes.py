@@ -130,15 +130,21 @@ def _frame_of(codes: list[_Code], rules: Mapping, summary: ImportSummary, label:
         roles[code.guid] = role
     ids: dict[str, str] = {}
     for kind in ("actor", "item"):
+        taken: set[str] = set()
         for code in codes:
             if roles.get(code.guid, Role("")).kind != kind:
                 continue
+            own = parse_attributes(code.description)
             if kind == "actor":
-                extra = rules.actors.get(code.name) or rules.actors.get(attributes[code.guid].get("id", ""), {})
-                attributes[code.guid] = {**attributes[code.guid], **extra}
-            wanted = attributes[code.guid].get("id") or _slug(code.name)
-            name = wanted if wanted not in ids.values() else f"{wanted}_{short_guid(code.guid)}"
-            ids[code.guid] = name
+                extra = rules.actors.get(code.name) or rules.actors.get(own.get("id", ""), {})
+                own = {**own, **extra}
+                attributes[code.guid] = {**{k: v for k, v in attributes[code.guid].items() if k != "id"}, **extra}
+            if own.get("id"):  # an id given twice is one actor (or item): how duplicates are merged
+                ids[code.guid] = own["id"]
+            else:
+                wanted = _slug(code.name)
+                ids[code.guid] = wanted if wanted not in taken else f"{wanted}_{short_guid(code.guid)}"
+            taken.add(ids[code.guid])
     return FrameCodes(roles, attributes, ids, {g: "/".join(p) for g, p in path_of.items()})
 
 

@@ -99,8 +99,14 @@ def frame_actors(frame: FrameCodes, label: str) -> tuple[dict[str, dict], dict[s
         if why:
             problems[guid] = (f"the actor code {frame.paths[guid]!r} has {'; '.join(why)}: add lines such as "
                               "'sector: police' and 'level: local' to its description")
-        else:
-            actors[guid] = row
+            continue
+        same = next((g for g, a in actors.items() if a["actor_id"] == row["actor_id"]), None)
+        differ = [k for k in ("country", "sector", "level", "kind") if same and actors[same][k] != row[k]]
+        if differ:
+            problems[guid] = (f"the actor codes {frame.paths[same]!r} and {frame.paths[guid]!r} share the id "
+                              f"{row['actor_id']!r} (one actor) but differ in {', '.join(differ)}")
+            continue
+        actors[guid] = {**row, "name": actors[same]["name"]} if same else row
     return actors, problems
 
 

@@ -85,7 +85,8 @@ def read_qdpx(path: str | Path, mapping: str | Path | dict | None = None, *,
         codebook, code_of, groups, paths, frame = codebook_of(root, rules, summary, path.name)
         sources = read_sources(root, archive, summary)
     known, actor_problems = frame_actors(frame, path.name)
-    interviews, actors = interviews_and_actors(root, sources, rules, path.name, list(known.values()))
+    frame_rows = list({a["actor_id"]: a for a in reversed(known.values())}.values())[::-1]  # one id: one actor
+    interviews, actors = interviews_and_actors(root, sources, rules, path.name, frame_rows)
     codings = codings_of(root, sources, code_of, groups, paths, users_of(root), rules, summary)
     summary.unused = unused_elements(root)
     summary.n_sources = len(sources)
@@ -98,9 +99,12 @@ def read_qdpx(path: str | Path, mapping: str | Path | dict | None = None, *,
         derived = derive_rows(codings, frame, interviews, known, actor_problems, rules, summary)
         tables.update(derived)
         summary.derived = {name: len(rows) for name, rows in derived.items()}
-        actors = list(known.values()) + actors
-        summary.duplicates = likely_duplicates(list(known.values()))
+        actors = frame_rows + actors
+        summary.duplicates = likely_duplicates(frame_rows)
     else:
+        summary.notes.append("the project does not use the coding frame (no Actors, Information or Flow code at the "
+                             "top, no 'frame:' in the mapping): actors, items, knowledge and flows are not derived "
+                             "from its codings; see docs/coding-frame.md")
         tables["barriers"] = barriers_of(codings, codebook, rules, summary)
     tables["actors"] = actors
     tables["codings"] = [{k: v for k, v in c.items() if k != "_tool"} for c in codings]
