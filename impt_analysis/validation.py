@@ -257,4 +257,36 @@ def check_keys(frames: dict[str, pd.DataFrame], tables: dict | None = None) -> l
             for i in bad.to_numpy().nonzero()[0]:
                 problems.append(Problem(table.path, rows[i], fk.fields, s.iat[i],
                                         f"no such {fk.reference} in {fk.resource}.csv"))
+    problems += check_evidence(frames, tables)
+    return problems
+
+
+def check_evidence(frames: dict[str, pd.DataFrame], tables: dict | None = None) -> list[Problem]:
+    """Every segment id in an ``evidence`` column is a segment of codings.csv.
+
+    Examples
+    --------
+    >>> from impt_analysis.schema import TABLES
+    >>> frames = {"codings": pd.DataFrame({"segment_id": ["S1"]}),
+    ...           "flows": pd.DataFrame({"evidence": ["S1;S9", ""]})}
+    >>> [(p.row, p.value) for p in check_evidence(frames, TABLES)]
+    [(2, 'S9')]
+    """
+    from .schema import EVIDENCE_SEPARATOR
+
+    tables = TABLES if tables is None else tables
+    codings = frames.get("codings")
+    if codings is None or "segment_id" not in codings.columns:
+        return []
+    segments = set(codings["segment_id"].astype(str))
+    problems = []
+    for name, frame in frames.items():
+        if name not in tables or "evidence" not in frame.columns or "evidence" not in {f.name for f in tables[name].fields}:
+            continue
+        rows = frame.attrs.get("rows") or list(range(2, len(frame) + 2))
+        for i, value in enumerate(frame["evidence"].astype(str)):
+            missing = [s for s in value.split(EVIDENCE_SEPARATOR) if s and s not in segments]
+            if missing:
+                problems.append(Problem(tables[name].path, rows[i], "evidence", missing[0],
+                                        f"no such segment_id in codings.csv ({len(missing)} of the row's evidence)"))
     return problems

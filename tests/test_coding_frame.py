@@ -390,3 +390,16 @@ def test_two_actor_codes_given_one_id_in_the_mapping_are_one_actor(tmp_path):
     assert conflicting.actors.set_index("actor_id").loc["dk_ncp", "sector"] == "police"
     reasons = [u["reason"] for u in import_summary(conflicting).unrowable]
     assert sum("share the id 'dk_ncp'" in r for r in reasons) == 2  # the NCP's two flow passages
+
+
+def test_validate_refuses_evidence_that_names_no_segment(tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(main, ["import-qdpx", str(write_project(tmp_path / "p.qdpx", "atlas")),
+                                "--out", str(tmp_path / "s")]).exit_code == 0
+    assert runner.invoke(main, ["validate", str(tmp_path / "s")]).exit_code == 0
+    flows = tmp_path / "s" / "flows.csv"
+    lines = flows.read_text().splitlines()
+    lines[1] = lines[1].rsplit(",", 1)[0] + ",no-such-segment"
+    flows.write_text("\n".join(lines) + "\n")
+    result = runner.invoke(main, ["validate", str(tmp_path / "s")])
+    assert result.exit_code == 1 and "no such segment_id in codings.csv" in result.output
