@@ -52,7 +52,7 @@ import hmac
 import logging
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -181,6 +181,11 @@ class Deidentified:
     study: Study
     aggregates: dict[str, pd.DataFrame]
     record: dict
+    suppression: dict[str, dict] = field(default_factory=dict)
+    """Per suppressed table (``case_counts``, ``barrier_counts``), its ``impt:suppression`` rule for
+    ``datapackage.json``: the count column, the lines whose totals a reader may know, and the
+    totals withheld (:attr:`~impt_analysis.suppression.Suppression.withheld`), which must be
+    published nowhere."""
 
 
 def pseudonym(value: str, namespace: str, key: bytes) -> str:
@@ -423,10 +428,26 @@ def deidentify(study: Study, k: int = 5, suppress_below: int = 5, key: bytes | s
         "case_counts": _cell_record(counts, len(public.case_counts)),
         "barrier_counts": _cell_record(barrier_supp, len(barrier_counts)),
     }
+    rules = {"case_counts": _rule("count", CASE_COUNT_MARGINS, counts),
+             "barrier_counts": _rule("interviews", {"rows": ["country"], "columns": ["barrier"]}, barrier_supp)}
+    record["withheld_totals"] = {name: len(rule["withheld"]) for name, rule in rules.items()}
     public.meta["impt:disclosure"] = record
     log.info("de-identified %s: %d of %d interviews published, k reached %s", study.name,
              len(truth), len(iv), record["k_reached"])
-    return Deidentified(public, {"barrier_counts": barrier_counts}, record)
+    return Deidentified(public, {"barrier_counts": barrier_counts}, record, rules)
+
+
+def _rule(value: str, margins: dict, result) -> dict:
+    """A suppressed table's ``impt:suppression`` rule, its withheld totals as plain JSON values."""
+    withheld = [{key: _plain(v) for key, v in entry.items()} for entry in getattr(result, "withheld", ())]
+    return {"value": value, **margins, "withheld": withheld}
+
+
+def _plain(value):
+    """A JSON-ready scalar (numpy integers and strings become Python ones)."""
+    if hasattr(value, "item"):
+        value = value.item()
+    return value if isinstance(value, (int, float, bool)) or value is None else str(value)
 
 
 def shown_count(n: int, suppress_below: int) -> int | str:
@@ -615,7 +636,7 @@ def _barrier_counts(barriers: pd.DataFrame, truth: pd.DataFrame, countries: list
     status = pd.Series("", index=table.index, dtype=object)
     status[nonzero] = result.status.to_numpy()
     out = table.assign(interviews=table["interviews"].astype("Int64").mask(status.ne("")), suppression=status)
-    return out, _Cells(status)
+    return out, _Cells(status, getattr(result, "withheld", ()))
 
 
 @dataclass(frozen=True)
@@ -623,6 +644,7 @@ class _Cells:
     """The status of every cell of a suppressed table (what the record and the refusal need)."""
 
     status: pd.Series
+    withheld: tuple = ()
 
     @property
     def suppressed(self) -> pd.Series:

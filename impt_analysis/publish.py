@@ -228,12 +228,13 @@ def write_public_package(result: Deidentified, folder: str | Path) -> Path:
     public = result.study
     write_study(public, folder)
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    rules = result.suppression or {"case_counts": {"value": "count", **CASE_COUNT_MARGINS}}
     for r in descriptor["resources"]:
-        if r["name"] == "case_counts":
-            r["impt:suppression"] = {"value": "count", **CASE_COUNT_MARGINS}
+        if r["name"] in rules:
+            r["impt:suppression"] = rules[r["name"]]
     for name, frame in result.aggregates.items():
         frame.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n")
-        descriptor["resources"].append(_aggregate_resource(public, name))
+        descriptor["resources"].append(_aggregate_resource(public, name, rules.get(name)))
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
                                              encoding="utf-8")
     (folder / "DISCLOSURE.md").write_text(disclosure_statement(result.record, public), encoding="utf-8")
@@ -241,10 +242,10 @@ def write_public_package(result: Deidentified, folder: str | Path) -> Path:
     return folder
 
 
-def _aggregate_resource(public: Study, name: str) -> dict:
+def _aggregate_resource(public: Study, name: str, rule: dict | None = None) -> dict:
     table = {"barrier_counts": BARRIER_COUNTS}[name]
     return {**resource_descriptor(table, public.codebook),
-            "impt:suppression": {"value": "interviews", "rows": ["country"], "columns": ["barrier"]}}
+            "impt:suppression": rule or {"value": "interviews", "rows": ["country"], "columns": ["barrier"]}}
 
 
 def disclosure_statement(record: dict, public: Study | None = None) -> str:
@@ -359,6 +360,7 @@ def disclosure_statement(record: dict, public: Study | None = None) -> str:
             "to protect a primary cell, shown as \"suppressed\"); it is empty where the count is shown. Zeros are "
             "shown. A table whose every cell would be suppressed is not published at all: the export refuses it.",
             "",
+            _withheld_text(record, below), "",
             "## Residual risks", "",
             "- **Organisations are named by their role.** Actors keep their country, sector, level and kind: a "
             "national co-ordinator or contact point is one identifiable body. What organisations do with "
@@ -389,6 +391,18 @@ def disclosure_statement(record: dict, public: Study | None = None) -> str:
             f"{below - 1}, no suppressed cell recoverable from totals, and the linkage attack doing no better than "
             "the guess from `interviews.csv`. It passed.", ""]
     return "\n".join(out)
+
+
+def _withheld_text(record: dict, below: int) -> str:
+    totals = {name: n for name, n in record.get("withheld_totals", {}).items() if n}
+    if not totals:
+        return ("Every row and column total of the suppressed tables may be published: the suppression holds "
+                "against all of them.")
+    return ("Some totals are withheld: " + ", ".join(f"{n} of `{name}.csv`" for name, n in totals.items())
+            + ". Each is listed in `datapackage.json` under its table's `impt:suppression` (`withheld`): it is "
+            f"itself a count from 1 to {below - 1} (`primary`), or no further hidden cell could protect a cell of "
+            "its line (`secondary`). Do not publish or quote them: the suppression holds against every other "
+            "total of those lines.")
 
 
 _ATTRIBUTES = {"sector": "sector", "level": "level", "actor": "organisation (actor)"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -264,16 +265,26 @@ def test_metadata_is_generated_and_licence_and_contributors_carried(exported, so
     assert "IMPT Workbench" not in json.dumps(meta)
     cff = (exported.path / "CITATION.cff").read_text()
     assert "Coastal University research group" in cff and "license: CC0-1.0" in cff
-    # with keep_title the study's own title, description, keywords and sources are kept (and
-    # checked like everything else: the names in them fail the check)
-    kept = export_public(source, tmp_path / "kept", key=KEY, licence=LICENCE, keep_title=True)
+    # with keep_title the study's own title, description, keywords and sources are kept, and
+    # checked like everything else: the e-mail address in the description fails the check
+    with pytest.raises(DisclosureError, match="datapackage.json.*ingrid.johansson@example.se"):
+        export_public(source, tmp_path / "kept-mail", key=KEY, licence=LICENCE, keep_title=True)
+    study = _without_mail_in_description(source)
+    kept = export_public(study, tmp_path / "kept", key=KEY, licence=LICENCE, keep_title=True)
     meta = load_study(kept.path).meta
     assert meta["title"] == "A study with planted identifiers (de-identified public export)"
     assert meta["name"] == "planted-public" and meta["sources"][0]["title"] == "Field notes of Birgit Nilsson"
-    assert "Kowalski interviews" in meta["keywords"]
-    with pytest.raises(DisclosureError):
-        export_public(source, tmp_path / "kept-named", key=KEY, licence=LICENCE, keep_title=True, names=NAMES)
-    assert not (tmp_path / "kept-named").exists()
+    assert "Kowalski interviews" in meta["keywords"] and "Ingrid Johansson" in meta["description"]
+    # ... and the names in them fail the check when they are given
+    with pytest.raises(DisclosureError, match="Ingrid Johansson"):
+        export_public(study, tmp_path / "kept-named", key=KEY, licence=LICENCE, keep_title=True, names=NAMES)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept"]
+
+
+def _without_mail_in_description(study):
+    study = copy.copy(study)
+    study.meta = {**study.meta, "description": "Interviews led by Ingrid Johansson in Kuressaare"}
+    return study
 
 
 def test_a_licence_is_required_when_the_study_states_none(source, tmp_path):
@@ -499,8 +510,8 @@ def test_cli_refuses_what_it_cannot_protect_and_writes_nothing(args, message, so
 
 
 def test_cli_keep_title(source, tmp_path):
-    result = run("export-public", "--data", source.path, "--out", tmp_path / "p", "--licence", LICENCE,
-                 "--keep-title")
+    study = write_study(_without_mail_in_description(source), tmp_path / "study")
+    result = run("export-public", "--data", study, "--out", tmp_path / "p", "--licence", LICENCE, "--keep-title")
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "p" / "datapackage.json").read_text())["title"] == \
         "A study with planted identifiers (de-identified public export)"
