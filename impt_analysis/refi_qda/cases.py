@@ -30,7 +30,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
-from ..codebook import default_codebook
+from ..codebook import VOCABULARIES
 from ..validation import Problem, StudyValidationError, iso_countries
 from .project import FIELDS, REQUIRED_FIELDS, QdpxError, bare_guid, ref_guid
 
@@ -170,13 +170,11 @@ def _field_value(f: str, raw: str, rules: Mapping) -> tuple[str, str | None]:
             return value, "not a date in the form YYYY-MM-DD"
         return match.group(1), None
     if f in ("sector", "level"):
-        base = default_codebook()
-        rows = base[base["category"] == f]
-        for row in rows.itertuples():
-            if value.casefold() in (row.code.casefold(), row.label.casefold()):
-                return row.code, None
-        return value, (f"not a {f} of the codebook ({', '.join(rows['code'])}): map it under 'values: {f}:' "
-                       "in the mapping file")
+        for code, label, _ in VOCABULARIES[f]:  # the default codebook's values, without building it
+            if value.casefold() in (code.casefold(), label.casefold()):
+                return code, None
+        return value, (f"not a {f} of the codebook ({', '.join(c for c, _, _ in VOCABULARIES[f])}): map it under "
+                       f"'values: {f}:' in the mapping file")
     return value, None
 
 

@@ -9,8 +9,9 @@ first rule that applies:
 1. a **barrier** code: one barrier per barrier code, its severity the passage's severity code
    (else the mapping's ``barrier_severity``); actor and direction codes on the passage name
    the link it blocks;
-2. a **flow** code (direction, channel or frequency): one flow per actor at the other end, or
-   per item coded with it. ``Passes on to``: from the interviewee's organisation to the
+2. a **flow** code (direction, channel or frequency): one flow per actor at the other end, and
+   per item coded with it (two passages of one interview are two flows, two mentions; two
+   coders of the same passage give one). ``Passes on to``: from the interviewee's organisation to the
    actor coded; ``Receives from``: the other way; ``Between others``: from the actor whose
    name is coded ``Sender`` inside the passage to the other actor coded;
 3. a **tier** code (``Case counts``): a case count, its number the passage's only number that
@@ -80,7 +81,8 @@ def frame_actors(frame: FrameCodes, label: str) -> tuple[dict[str, dict], dict[s
         if role.kind != "actor":
             continue
         given = frame.attributes.get(guid, {})
-        row = {"actor_id": frame.ids[guid], "name": role.value, "country": "", "kind": "organisation"}
+        row = {"actor_id": frame.ids[guid], "name": given.get("name") or role.value, "country": "",
+               "kind": "organisation"}
         why = []
         for name in ("country", "sector", "level"):
             if not given.get(name):
@@ -264,6 +266,9 @@ def derive_rows(codings: list[dict], frame: FrameCodes, interviews: list[dict], 
         elif kinds & {"verification", "source_type", "severity", "child_group"}:
             rows.report(p, "it has a verification, source type, severity or child group code but no information, "
                            "barrier or case count code to go with it")
+    for guid, role in frame.roles.items():  # items the frame defines with their country, coded or not
+        if role.kind == "item" and frame.attributes.get(guid, {}).get("country") and guid not in item_countries:
+            _defined_item(rows, guid)
     out = {}
     for name, table in rows.tables.items():
         out[name] = [{**r, "evidence": EVIDENCE_SEPARATOR.join(r["evidence"])} if "evidence" in r else r
@@ -293,10 +298,30 @@ def _item_id(rows: _Rows, p: _Passage, guid: str, item_countries) -> str | None:
                        f"({', '.join(c for c, _, _ in VOCABULARIES['theme'])}) to its description")
         return None
     item_id = frame.ids[guid] if len(item_countries[guid]) == 1 else f"{frame.ids[guid]}-{country}"
-    rows.tables["items"].setdefault(item_id, {"item_id": item_id, "country": country, "label": role.value,
+    rows.tables["items"].setdefault(item_id, {"item_id": item_id, "country": country,
+                                              "label": given.get("label") or role.value,
                                               "info_type": role.info_type, "child_group": role.child_group,
                                               "theme": theme})
     return item_id
+
+
+def _defined_item(rows: _Rows, guid: str) -> None:
+    frame = rows.frame
+    role, given = frame.roles[guid], frame.attributes[guid]
+    from .cases import _field_value
+    from .mapping import Mapping
+
+    country, bad = _field_value("country", given["country"], Mapping())
+    theme = vocabulary_code("theme", given.get("theme", "")) if given.get("theme") else None
+    if bad or theme is None:
+        rows.summary.notes.append(f"the information code {frame.paths[guid]!r} is coded nowhere and has "
+                                  f"{'no theme' if theme is None else 'no valid country'}: it is not an item")
+        return
+    item_id = frame.ids[guid]
+    rows.tables["items"].setdefault(item_id, {"item_id": item_id, "country": country,
+                                              "label": given.get("label") or role.value,
+                                              "info_type": role.info_type, "child_group": role.child_group,
+                                              "theme": theme})
 
 
 def _knowledge(rows: _Rows, p: _Passage, item_countries) -> None:
@@ -376,7 +401,7 @@ def _flows(rows: _Rows, p: _Passage, by_place, item_countries) -> None:
         for item_id in items:
             if item_id is None:
                 continue
-            key = (p.interview_id, source, target, channel, frequency, item_id)
+            key = (p.interview_id, p.start, p.end, source, target, channel, frequency, item_id)
             flow_id = rows.tables["flows"][key]["flow_id"] if key in rows.tables["flows"] else \
                 f"F{len(rows.tables['flows']) + 1:05d}"
             rows.add("flows", key, {"flow_id": flow_id, "interview_id": p.interview_id, "source_actor": source,
@@ -422,9 +447,10 @@ def _case_count(rows: _Rows, p: _Passage) -> None:
     if len(holders) > 1:
         rows.report(p, f"{len(holders)} actors are coded: a figure comes from one")
         return
-    numbers = [int(re.sub(r"[ ,]", "", m)) for m in _NUMBER.findall(p.excerpt)]
-    years = [n for n in numbers if 1990 <= n <= 2100]
-    counts = [n for n in numbers if not 1990 <= n <= 2100]
+    found = _NUMBER.findall(p.excerpt)
+    is_year = [bool(re.fullmatch(r"\d{4}", m)) and 1990 <= int(m) <= 2100 for m in found]
+    years = [int(m) for m, y in zip(found, is_year) if y]
+    counts = [int(re.sub(r"[ ,]", "", m)) for m, y in zip(found, is_year) if not y]  # "2,000" is a count
     interview = rows.interviews[p.interview_id]
     if len(counts) != 1 or len(years) > 1:
         rows.report(p, "a case count needs exactly one number that is not a year, and at most one year, in the "

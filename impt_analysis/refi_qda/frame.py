@@ -65,8 +65,8 @@ DIRECTIONS = {
 SENDER = "sender"
 # barriers.severity (schema: 1 minor, 2 serious, 3 blocking)
 SEVERITIES = {"minor": 1, "serious": 2, "blocking": 3}
-ACTOR_ATTRIBUTES = ("id", "country", "sector", "level", "kind")
-ITEM_ATTRIBUTES = ("id", "country", "theme")
+ACTOR_ATTRIBUTES = ("id", "name", "country", "sector", "level", "kind")
+ITEM_ATTRIBUTES = ("id", "label", "country", "theme")
 # Top-level frame groups holding one vocabulary of the codebook.
 _VOCABULARY_GROUPS = {"verification": "verification", "source type": "source_type", "barriers": "barrier",
                       "barrier severity": "severity"}
