@@ -173,15 +173,19 @@ def check_excerpt_lengths(frame: pd.DataFrame, path: str, rows: list[int] | None
     if "excerpt" not in frame.columns or "start" not in frame.columns or "end" not in frame.columns:
         return []
     rows = rows or list(range(2, len(frame) + 2))
-    start = pd.to_numeric(frame["start"], errors="coerce")
-    end = pd.to_numeric(frame["end"], errors="coerce")
-    text = frame["excerpt"].astype(str)
-    length = text.str.len()
-    bad = text.ne("") & start.notna() & end.notna() & (start <= end) & length.ne(end - start)
-    return [Problem(path, rows[i], "excerpt", None,
-                    f"the excerpt has {length.iat[i]} code points, but end - start is {int(end.iat[i] - start.iat[i])} "
-                    f"({int(start.iat[i])}-{int(end.iat[i])}): line endings changed (CRLF to LF?) or the text was edited")
-            for i in bad.to_numpy().nonzero()[0]]
+    problems = []
+    # plain values: pandas would copy the frame's attrs (its row numbers) at every step
+    for i, (start, end, text) in enumerate(zip(frame["start"].tolist(), frame["end"].tolist(),
+                                               frame["excerpt"].tolist())):
+        try:
+            start, end = int(start), int(end)
+        except (TypeError, ValueError):
+            continue
+        if isinstance(text, str) and text and start <= end and len(text) != end - start:
+            problems.append(Problem(path, rows[i], "excerpt", None,
+                                    f"the excerpt has {len(text)} code points, but end - start is {end - start} "
+                                    f"({start}-{end}): line endings changed (CRLF to LF?) or the text was edited"))
+    return problems
 
 
 def study_warnings(study) -> list[str]:
