@@ -63,8 +63,11 @@ def public_codebook() -> pd.DataFrame:
     return pd.concat([default_codebook(), extra], ignore_index=True)
 
 
-def public(pooled: bool, meta: dict | None = None):
-    """The public export of :func:`truth`, built by hand in the contract's format."""
+def public(pooled: bool, meta: dict | None = None, barriers=()):
+    """The public export of :func:`truth`, built by hand in the contract's format.
+
+    ``barriers``: (interview, barrier) pairs named (distinct rows per group, no blocked link).
+    """
     codebook = public_codebook()
     labels = label_map(codebook)
 
@@ -92,12 +95,14 @@ def public(pooled: bool, meta: dict | None = None):
     flows = [{"flow_id": pseudonym(f"F{i}", "flow", KEY), "interview_group": group(i), "source_actor": actor(a),
               "target_actor": actor("C"), "channel": "formal_report", "frequency": "regular"}
              for i, a in RESPONDENT.items()]
+    named = [{"interview_group": g, "barrier": b, "severity": 2}
+             for g, b in dict.fromkeys((group(i), b) for i, b in barriers)]
     cases = [{"country": "DK", "year": 2009, "tier": "identified", "child_group": "other", "count": "",
               "suppression": "primary", "basis": "official", "source_actor": actor("P")},
              {"country": "DK", "year": 2009, "tier": "identified", "child_group": "roma_children", "count": 12,
               "suppression": "", "basis": "official", "source_actor": actor("P")}]
     return study_from_tables({"codebook": codebook, "actors": actors, "interviews": interviews, "items": items,
-                              "knowledge": knowledge, "flows": flows, "barriers": [], "codings": [],
+                              "knowledge": knowledge, "flows": flows, "barriers": named, "codings": [],
                               "case_counts": cases},
                              {"name": "dk-public", "title": "DK (de-identified public export)", "impt:public": True,
                               "licenses": [{"name": "CC0-1.0"}], **(meta or {})})
