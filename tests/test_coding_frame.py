@@ -403,3 +403,13 @@ def test_validate_refuses_evidence_that_names_no_segment(tmp_path):
     flows.write_text("\n".join(lines) + "\n")
     result = runner.invoke(main, ["validate", str(tmp_path / "s")])
     assert result.exit_code == 1 and "no such segment_id in codings.csv" in result.output
+
+
+def test_evidence_gives_the_passages_behind_each_row(tmp_path):
+    from impt_analysis.refi_qda import evidence
+
+    study = read_qdpx(write_project(tmp_path / "p.qdpx", "maxqda"))
+    passages = evidence(study, "flows")
+    third = passages[passages["row"] == 2]
+    assert third["excerpt"].tolist() == [EVIDENCE["flows"][2].split("|")[0], "The school"]
+    assert set(third["interview_id"]) == {"Interview 2"}

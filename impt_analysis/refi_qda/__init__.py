@@ -21,6 +21,9 @@ REFI-QDA                               study data package
                                        the source text by Unicode code points
 case variables                         ``interviews.country``, ``date``, ``sector``, ``level``,
                                        ``actor_id``
+codes of the coding frame              ``actors``, ``items``, ``knowledge``, ``flows``,
+(``docs/coding-frame.md``)             ``barriers``, ``case_counts``, each derived row with
+                                       the segments it comes from (``evidence``)
 =====================================  =====================================================
 
 A code's identifier is its name made lower-case with runs of other characters than letters
@@ -85,7 +88,10 @@ Where each part lives
 ``sources``        the text sources and their plain texts
 ``cases``          the case variables as interviews and actors
 ``codings``        the codings of text selections (and barriers), every other one reported
-``summary``        :class:`ImportSummary`, :func:`import_summary`
+``summary``        :class:`ImportSummary`, :func:`import_summary`, :func:`evidence`
+``frame``          the coding frame: its codes, :func:`write_codebook`, :func:`write_starter`
+``derive``         actors, items, knowledge, flows, barriers, case counts from the codings
+``coded``          :func:`write_coded_qdpx`: a study's network as a project coded with the frame
 ``reader``         :func:`read_qdpx`, which puts these together
 ``writer``         :func:`write_qdpx`
 ``project``        what reading and writing share: namespace, fields, GUIDs, errors
@@ -109,7 +115,8 @@ from .mapping import Mapping, read_mapping
 from .project import CODE_CATEGORY, FIELDS, NAMESPACE, REQUIRED_FIELDS, QdpxError, UnsafeArchiveError
 from .reader import read_qdpx
 from .frame import write_codebook, write_starter
-from .summary import ImportSummary, import_summary, unrowable_passages
+from .coded import write_coded_qdpx
+from .summary import ImportSummary, evidence, import_summary, unrowable_passages
 from .writer import write_qdpx
 
 __all__ = [
@@ -117,11 +124,13 @@ __all__ = [
     "ImportSummary",
     "QdpxError",
     "UnsafeArchiveError",
+    "evidence",
     "import_summary",
     "read_mapping",
     "read_qdpx",
     "unrowable_passages",
     "write_codebook",
+    "write_coded_qdpx",
     "write_qdpx",
     "write_starter",
 ]

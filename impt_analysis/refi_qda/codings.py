@@ -110,6 +110,9 @@ def codings_of(root: ET.Element, sources: list[Source], code_of: dict[str, str],
                     reason = f"its selection runs from {start} to {end}"
                 elif s.text is not None and end > len(s.text):
                     reason = f"its selection ends at {end}, beyond the source text ({len(s.text)} code points)"
+                    if s.from_utf16 is None and end <= len(s.text.encode("utf-16-le")) // 2:
+                        reason += ("; the positions may count UTF-16 code units, as NVivo's do, though the "
+                                   "project's origin does not name NVivo")
                 elif target in groups:
                     reason = f"it codes a category that stands for {groups[target]}, not a code"
                 elif target not in code_of:

@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..study import Study
 
-__all__ = ["ImportSummary", "import_summary", "unrowable_passages"]
+__all__ = ["ImportSummary", "evidence", "import_summary", "unrowable_passages"]
 
 
 @dataclass
@@ -132,3 +132,41 @@ def unrowable_passages(study: Study) -> pd.DataFrame:
         texts = dict(zip(study.codings["segment_id"].astype(str), study.codings["excerpt"].astype(str)))
     frame["excerpt"] = [texts.get(str(s[0]), "") if s else "" for s in frame["segments"]]
     return frame
+
+
+def evidence(study: Study, table: str) -> pd.DataFrame:
+    """The coded passages behind each row of a derived table: for the consultant's machine only.
+
+    Parameters
+    ----------
+    study : Study
+        A confidential study imported with the coding frame (a public export has no evidence).
+    table : str
+        ``knowledge``, ``flows``, ``barriers`` or ``case_counts``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (row of the table, segment): ``row`` (the table's index), ``segment_id``,
+        ``interview_id``, ``start``, ``end`` and ``excerpt``, in the order of the evidence.
+
+    Examples
+    --------
+    >>> evidence(read_qdpx("coded.qdpx"), "flows").head(1)              # doctest: +SKIP
+    """
+    from ..schema import EVIDENCE_SEPARATOR
+
+    frame = getattr(study, table)
+    if study.public or "evidence" not in frame.columns:
+        raise ValueError(f"evidence: {table} of study {study.name!r} has no evidence column (a public export, "
+                         "or a study not imported with the coding frame)")
+    codings = study.codings.drop_duplicates("segment_id").set_index("segment_id")
+    out = []
+    for index, value in frame["evidence"].items():
+        for segment in str(value or "").split(EVIDENCE_SEPARATOR):
+            if segment and segment in codings.index:
+                c = codings.loc[segment]
+                out.append({"row": index, "segment_id": segment, "interview_id": c["interview_id"],
+                            "start": int(c["start"]), "end": int(c["end"]),
+                            "excerpt": c["excerpt"] if "excerpt" in codings.columns else ""})
+    return pd.DataFrame(out, columns=["row", "segment_id", "interview_id", "start", "end", "excerpt"])
