@@ -357,8 +357,9 @@ def disclosure_statement(record: dict, public: Study | None = None) -> str:
             "or column totals: the totals of a country per tier and of the region per child group (case counts), "
             "of a country and of a barrier (barrier counts). The column `suppression` says why a count is empty: "
             f"`primary` (a count from 1 to {below - 1}, shown as \"<{below}\" in reports) or `secondary` (hidden "
-            "to protect a primary cell, shown as \"suppressed\"); it is empty where the count is shown. Zeros are "
-            "shown. A table whose every cell would be suppressed is not published at all: the export refuses it.",
+            "to protect a primary cell, shown as \"suppressed\"); it is empty where the count is shown. A true zero is "
+            "shown, unless it is hidden to protect another cell (then it is marked secondary, never primary); in "
+            "`barrier_counts.csv` zeros are always shown. A table whose every cell would be suppressed is not published at all: the export refuses it.",
             "",
             _withheld_text(record, below), "",
             "## Residual risks", "",
