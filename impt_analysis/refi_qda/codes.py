@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from .mapping import Mapping
     from .summary import ImportSummary
 
-__all__ = ["FrameCodes", "codebook_of"]
+__all__ = ["FRAME_CATEGORIES", "FrameCodes", "codebook_of"]
 
 
 def _slug(name: str) -> str:
@@ -148,6 +148,11 @@ def _frame_of(codes: list[_Code], rules: Mapping, summary: ImportSummary, label:
     return FrameCodes(roles, attributes, ids, {g: "/".join(p) for g, p in path_of.items()})
 
 
+# Codebook categories of the frame's own codes. Actor and item codes name an actor_id or
+# item_id: a public export must drop them (or pseudonymise them as it does those ids).
+FRAME_CATEGORIES = {"actor": "frame_actor", "item": "frame_item"}
+
+
 def _frame_code(role: Role, ident: str) -> str:
     """The codebook code a frame code's codings get: ours for a vocabulary, else a prefixed identifier."""
     if role.kind in ("actor", "item"):
@@ -216,8 +221,9 @@ def codebook_of(root: ET.Element, rules: Mapping, summary: ImportSummary, label:
             code_of[code.guid] = ours_code
             if role.kind in ("actor", "item", "direction", "sender", "severity") and ours_code not in taken:
                 taken.add(ours_code)
-                rows.append({"code": ours_code, "category": "code", "label": ours_code,
-                             "description": f"Code of the coding frame: {role.kind}", "parent": ""})
+                rows.append({"code": ours_code, "category": FRAME_CATEGORIES.get(role.kind, "frame_code"),
+                             "label": ours_code, "description": f"Code of the coding frame: {role.kind}",
+                             "parent": ""})
             continue
         if code.guid in vocab_of:
             groups[code.guid] = f"the vocabulary {vocab_of[code.guid]!r}"
