@@ -427,3 +427,24 @@ def test_a_public_export_of_a_frame_coded_study_names_no_actor_or_item(tmp_path)
     published = " ".join(p.read_text(encoding="utf-8").casefold() for p in out.rglob("*") if p.is_file())
     for word in ("aarhus", "au_pairs_leaving", "dk_ncp", "newspaper"):
         assert word not in published, word
+
+
+def test_actor_attributes_from_a_case_that_refers_to_the_actor_code(tmp_path, monkeypatch):
+    # NVivo keeps organisations as cases with a classification: a Case with a CodeRef to the code
+    monkeypatch.setitem(ACTORS, "Denmark/Police Aarhus", "")
+    xml, files = project_xml("nvivo")
+    case = (f'<Case guid="{guid("case", "police")}" name="Police Aarhus">'
+            f'<VariableValue><VariableRef targetGUID="{guid("var", "sector")}"/><TextValue>Police</TextValue></VariableValue>'
+            f'<VariableValue><VariableRef targetGUID="{guid("var", "level")}"/><TextValue>local</TextValue></VariableValue>'
+            f'<CodeRef targetGUID="{guid("code", POLICE)}"/></Case>')
+    xml = xml.replace("</Cases>", case + "</Cases>").replace(
+        "</Variables>", "".join(f'<Variable guid="{guid("var", n)}" name="{n}" typeOfVariable="Text"/>'
+                                for n in ("sector", "level")) + "</Variables>", 1)
+    path = tmp_path / "p.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", xml)
+        for name, text in files.items():
+            archive.writestr(name, text)
+    study = read_qdpx(path)
+    assert rows(study.barriers, 5) == EXPECTED["barriers"]
+    assert rows(study.actors, 6) == EXPECTED["actors"]

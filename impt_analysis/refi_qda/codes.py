@@ -91,7 +91,44 @@ class FrameCodes:
         return any(r.kind != "group" for r in self.roles.values())
 
 
-def _frame_of(codes: list[_Code], rules: Mapping, summary: ImportSummary, label: str) -> FrameCodes:
+def case_attributes(root: ET.Element) -> dict[str, dict[str, str]]:
+    """Actor attributes given as case variables of a ``Case`` that refers to codes (NVivo's cases).
+
+    A tool that keeps organisations as cases with attributes (NVivo's case classifications)
+    may export each as a ``Case`` with ``CodeRef``\\ s to the code its passages are coded at;
+    its variables named ``country``, ``sector``, ``level``, ``kind``, ``id`` or ``name`` then
+    describe that actor code (a line in the code's description wins).
+
+    Examples
+    --------
+    >>> root = ET.fromstring('<Project><Variables><Variable guid="v1" name="Sector"/></Variables><Cases>'
+    ...     '<Case guid="c1"><VariableValue><VariableRef targetGUID="v1"/><TextValue>police</TextValue>'
+    ...     '</VariableValue><CodeRef targetGUID="{A1}"/></Case></Cases></Project>')
+    >>> case_attributes(root)
+    {'a1': {'sector': 'police'}}
+    """
+    from .frame import ACTOR_ATTRIBUTES
+
+    names = {bare_guid(v.get("guid")): (v.get("name") or "").strip().casefold() for v in root.findall("Variables/Variable")}
+    found: dict[str, dict[str, str]] = {}
+    for case in root.findall("Cases/Case"):
+        refs = [bare_guid(r.get("targetGUID")) for r in case.findall("CodeRef")]
+        if not refs:
+            continue
+        given = {}
+        for value in case.findall("VariableValue"):
+            ref = value.find("VariableRef")
+            name = names.get(bare_guid(ref.get("targetGUID")) if ref is not None else "", "")
+            text = next((c.text for c in value if c.tag != "VariableRef" and c.text and c.text.strip()), None)
+            if name in ACTOR_ATTRIBUTES and text:
+                given[name] = text.strip()
+        for guid in refs:
+            found.setdefault(guid, {}).update(given)
+    return found
+
+
+def _frame_of(codes: list[_Code], rules: Mapping, summary: ImportSummary, label: str,
+              cases: dict[str, dict[str, str]] | None = None) -> FrameCodes:
     """The frame role of each code: by its path of names, or the path the mapping's ``frame:`` gives it.
 
     A code under a group of the frame that is none of its codes stays a thematic code, and the
@@ -106,6 +143,7 @@ def _frame_of(codes: list[_Code], rules: Mapping, summary: ImportSummary, label:
     tops = {_slug(c.name) for c in codes if c.parent is None}
     if not mapped and not tops & {_slug(n) for n in FRAME_MARKERS}:
         return FrameCodes({}, {}, {}, {})
+    cases = cases or {}
     has_children = {c.parent.guid for c in codes if c.parent is not None}
     path_of: dict[str, list[str]] = {}
     roles: dict[str, Role] = {}
@@ -136,9 +174,11 @@ def _frame_of(codes: list[_Code], rules: Mapping, summary: ImportSummary, label:
                 continue
             own = parse_attributes(code.description)
             if kind == "actor":
-                extra = rules.actors.get(code.name) or rules.actors.get(own.get("id", ""), {})
-                own = {**own, **extra}
-                attributes[code.guid] = {**{k: v for k, v in attributes[code.guid].items() if k != "id"}, **extra}
+                case = cases.get(code.guid, {})
+                extra = rules.actors.get(code.name) or rules.actors.get(own.get("id", case.get("id", "")), {})
+                own = {**case, **own, **extra}
+                attributes[code.guid] = {**{k: v for k, v in attributes[code.guid].items() if k != "id"},
+                                         **case, **parse_attributes(code.description), **extra}
             if own.get("id"):  # an id given twice is one actor (or item): how duplicates are merged
                 ids[code.guid] = own["id"]
             else:
@@ -180,7 +220,7 @@ def codebook_of(root: ET.Element, rules: Mapping, summary: ImportSummary, label:
     base = default_codebook()
     codes = _walk_codes(root)
     summary.n_codes = len(codes)
-    frame = _frame_of(codes, rules, summary, label)
+    frame = _frame_of(codes, rules, summary, label, case_attributes(root))
     ours = {workbench_guid("code", row.category, row.code): (row.category, row.code) for row in base.itertuples()}
     ours.update({workbench_guid("vocabulary", c): ("vocabulary", c) for c in base["category"].unique()})
     recognised: dict[str, tuple[str, str]] = {}
