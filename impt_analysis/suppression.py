@@ -554,13 +554,51 @@ def _bounds(cells: _Cells, status: np.ndarray, below: int, truth: np.ndarray | N
     return _milp_bounds(cells, status, below, truth, ends, hidden)
 
 
-def _milp_bounds(cells, status, below, truth, ends, hidden) -> dict[int, tuple]:
+def _milp_bounds(cells, status, below, truth, ends, hidden, pinned_only: bool = False) -> dict[int, tuple]:
+    """(min, max, disclosed) of each hidden cell's hidden part, one mixed-integer programme per connected part.
+
+    Hidden records are linked by the known line totals they share; each linked part is solved
+    on its own. ``pinned_only``: stop at the maximum when it already exceeds the true value
+    (the cell is not pinned; its minimum is then reported as NaN).
+    """
+    var = [int(i) for i in np.flatnonzero(status != "")]  # one variable per hidden record
+    lines: dict[Hashable, list[int]] = defaultdict(list)
+    for i in var:
+        for node in ends[int(cells.cell[i])]:
+            if node != _FREE:
+                lines[node].append(i)
+    parent = {i: i for i in var}
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for members in lines.values():
+        for i in members[1:]:
+            parent[root(i)] = root(members[0])
+    for c in cells.records:  # records of one cell are solved together
+        held = [i for i in cells.records[c] if i in parent]
+        for i in held[1:]:
+            parent[root(i)] = root(held[0])
+    parts: dict[int, list[int]] = defaultdict(list)
+    for i in var:
+        parts[root(i)].append(i)
+    out = {}
+    for part in parts.values():
+        members = set(part)
+        part_lines = {node: ks for node, ks in lines.items() if ks[0] in members}
+        part_cells = [c for c in hidden if cells.records[c] and any(i in members for i in cells.records[c])]
+        out.update(_part_bounds(cells, status, below, truth, part, part_lines, part_cells, pinned_only))
+    return out
+
+
+def _part_bounds(cells, status, below, truth, var, lines, hidden, pinned_only) -> dict[int, tuple]:
     from scipy.optimize import Bounds, LinearConstraint, milp
 
-    var = [int(i) for i in np.flatnonzero(status != "")]  # one variable per hidden record
     n = len(var)
-    if n == 0:
-        return {}
+    position = {i: k for k, i in enumerate(var)}
     second = [k for k, i in enumerate(var) if status[i] == SECONDARY]
     big = float(truth.sum()) + below  # no cell exceeds the grand total
     size = n + len(second)  # x (counts), then z (is the secondary cell non-zero?)
@@ -570,18 +608,12 @@ def _milp_bounds(cells, status, below, truth, ends, hidden) -> dict[int, tuple]:
             low[k], high[k] = 1, below - 1
     for j, k in enumerate(second):
         high[n + j] = 1
-    rows, rhs = [], []
-    lines: dict[Hashable, list[int]] = defaultdict(list)
-    for k, i in enumerate(var):
-        for node in ends[int(cells.cell[i])]:
-            if node != _FREE:
-                lines[node].append(k)
-    for node, ks in lines.items():
+    rows, lb, ub = [], [], []
+    for ks in lines.values():
         row = np.zeros(size)
-        row[ks] = 1
-        rows.append(row)
-        rhs.append(sum(truth[var[k]] for k in ks))  # the line total less its shown cells
-    lb, ub = list(rhs), list(rhs)
+        row[[position[i] for i in ks]] = 1
+        total = float(sum(truth[i] for i in ks))  # the line total less its shown cells
+        rows.append(row); lb.append(total); ub.append(total)
     for j, k in enumerate(second):  # x = 0 if z = 0, below <= x <= big if z = 1
         a = np.zeros(size)
         a[k], a[n + j] = 1, -below
@@ -590,22 +622,29 @@ def _milp_bounds(cells, status, below, truth, ends, hidden) -> dict[int, tuple]:
         b[k], b[n + j] = 1, -big
         rows.append(b); lb.append(-np.inf); ub.append(0)
     constraints = LinearConstraint(np.array(rows), lb, ub) if rows else ()
-    integrality = np.ones(size)
-    out = {}
-    position = {i: k for k, i in enumerate(var)}
+    integrality, bounds = np.ones(size), Bounds(low, high)
+    out, seen = {}, []  # seen: solutions found so far; one that moves a cell shows it is not pinned
     for c in hidden:
-        objective = np.zeros(size)
         ks = [position[i] for i in cells.records[c] if i in position]
+        objective = np.zeros(size)
         objective[ks] = 1
+        now = float(sum(truth[var[k]] for k in ks))
+        if pinned_only and any(abs(x[ks].sum() - now) > 0.5 for x in seen):
+            out[c] = (np.nan, np.nan, False)
+            continue
         found = []
-        for sign in (1, -1):
-            res = milp(sign * objective, integrality=integrality, bounds=Bounds(low, high), constraints=constraints)
+        for sign in (-1, 1):  # the maximum first
+            res = milp(sign * objective, integrality=integrality, bounds=bounds, constraints=constraints)
             if not res.success:
                 raise ValueError("the hidden cells and totals admit no solution: the values do not fit the table")
             found.append(round(sign * res.fun, 6))
-        lo, hi = found
-        trivial = below == 2 and all(status[i] == PRIMARY for i in cells.records[c] if i in position)
-        out[c] = (lo, hi, lo == hi and not trivial)
+            seen.append(res.x)
+            if pinned_only and found[0] > now:
+                found.append(np.nan)
+                break
+        hi, lo = found
+        trivial = below == 2 and all(status[var[k]] == PRIMARY for k in ks)
+        out[c] = (lo, hi, bool(lo == hi) and not trivial)
     return out
 
 
@@ -620,7 +659,7 @@ def _secondary(cells: _Cells, status: np.ndarray, below: int, withheld: set) -> 
         hidden = _hidden_cells(cells, status)
         determined, fresh_only = _bridges(ends, hidden), False
         if not determined:
-            bounds = _milp_bounds(cells, status, below, cells.values, ends, sorted(hidden))
+            bounds = _milp_bounds(cells, status, below, cells.values, ends, sorted(hidden), pinned_only=True)
             determined, fresh_only = {c for c, (_, _, d) in bounds.items() if d}, True
         if not determined:
             return added

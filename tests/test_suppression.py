@@ -240,7 +240,7 @@ def long_tables(draw):
     return pd.DataFrame(records, columns=["country", "tier", "group", "source", "n"])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(wide_tables(), st.sampled_from([3, 5]))
 def test_no_hidden_cell_of_a_wide_table_is_solvable(t, below):
     s = suppress_small_cells(t, below)
@@ -253,7 +253,7 @@ def test_no_hidden_cell_of_a_wide_table_is_solvable(t, below):
     assert recoverable_cells(t.where(status == ""), s.status, withheld=s.withheld, suppress_below=below) == []
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(long_tables())
 def test_no_hidden_cell_of_a_long_table_is_solvable(cc):
     how = dict(rows=["country", "tier"], columns=["tier", "group"])
