@@ -17,25 +17,30 @@ know the totals of the table's lines and work a hidden cell out from them.
 
 What the reader knows (the model the check and the suppression share):
 
-- every shown cell, and which hidden cells are primary and which secondary (the marks
-  differ, so that a hidden zero does not read as "small"). So a primary cell is an integer
-  from 1 to ``suppress_below - 1``, and a secondary one is 0 or at least ``suppress_below``
-  (it would be primary otherwise): the solver uses exactly these sets (a mixed-integer
-  programme), not merely "at least 0";
+- every shown cell, and which hidden cells are primary and which secondary. The marks differ,
+  so that a hidden zero does not read as "small"; the price is that they tell the reader
+  more than one mark would: a primary cell is an integer from 1 to ``suppress_below - 1``, a
+  secondary one 0 or at least ``suppress_below`` (it would be primary otherwise). The solver
+  uses exactly these sets (a mixed-integer programme), not merely "at least 0", so a cycle of
+  hidden cells protects only if these bounds leave it room to move;
 - the total of every line of the table (every row and every column: for a long table, all
   records sharing their ``rows`` values, or their ``columns`` values), *including a line
   holding a single cell*, whose total is that cell. The one exception is a total the same rule
   hides wherever it is published: a line whose only non-zero content is one primary cell has a
   total from 1 to ``suppress_below - 1``, itself a small count. (The rows of a one-column wide
   table are single cells, not totals of their own; likewise the columns of a one-row table.)
-  This is why the earlier model failed: it took the total of a line of one cell to be hidden
+  This is where the earlier model failed: it took the total of a line of one cell to be hidden
   with the cell, so a secondary cell alone in its line (a country's only figure for a tier,
-  whose total the country publishes) was counted as protection; on the demo's case counts 11 of
-  the 19 hidden cells followed from the totals;
+  whose total the country publishes) was counted as protection. On the demo's case counts, 11
+  of the 19 cells it hid follow from the totals of all lines, and 10 even when small totals are
+  withheld;
 - records of a long table that share both a row and a column (two sources reporting the same
   country, tier and child group) fall into one cell of the two-way table: the totals give only
   their sum, so the unit a reader can solve for is the hidden part of that cell, and two hidden
   records in one cell do not protect each other.
+
+Which totals are withheld is public: a small total shows in the table itself (a line whose only
+non-zero entry is one ``"<5"``), and the others are listed (:attr:`Suppression.withheld`).
 
 A hidden cell is *disclosed* if the least and the greatest value it can take, given all of the
 above, are equal (:func:`hidden_cell_bounds`). With ``suppress_below=2`` a primary cell is 1 by
@@ -59,10 +64,11 @@ descriptor). Each round hides a cell or withholds a total and takes nothing back
 ends.
 
 What this guarantees: no hidden cell of the table has a single value consistent with the shown
-cells, the line totals not withheld and the marks. What it does not: a reader can still *bound* a hidden cell
-(a primary one to 1 to ``suppress_below - 1`` by its mark alone, any one to at most the hidden
-part of its line), and only the lines of the table given are considered: a total over another
-grouping (a country over all tiers, per source) is not.
+cells, the line totals not withheld and the marks. What it does not: a reader can still *bound*
+a hidden cell (a primary one to 1 to ``suppress_below - 1`` by its mark alone, any one to at
+most the hidden part of its line); only the lines of the table given are considered, not a
+total over another grouping (a country over all tiers, per source); and a withheld total
+protects only if no one publishes it.
 
 References
 ----------
