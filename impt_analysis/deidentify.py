@@ -63,7 +63,7 @@ from .study import Study, study_from_tables
 from .suppression import suppress_small_cells
 
 __all__ = ["Deidentified", "KAnonymous", "ExportRefused", "deidentify", "k_anonymise", "pseudonym", "generalise",
-           "generated_text", "shown_count", "SECTOR_GROUPS", "LEVEL_GROUPS", "QUASI_IDENTIFIERS", "BARRIER_COUNTS",
+           "generated_text", "shown_count", "stated_licences", "SECTOR_GROUPS", "LEVEL_GROUPS", "QUASI_IDENTIFIERS", "BARRIER_COUNTS",
            "CASE_COUNT_MARGINS"]
 
 log = logging.getLogger(__name__)
@@ -675,14 +675,27 @@ def _cell_record(result, cells: int) -> dict:
             "primary": result.n_primary, "secondary": result.n_secondary}
 
 
+def stated_licences(meta: dict) -> list[dict]:
+    """The licences a package's metadata states (Data Package ``licenses`` entries with a name or a path).
+
+    Examples
+    --------
+    >>> stated_licences({"licenses": [{"name": "CC0-1.0"}, {"title": "no name, no path"}]})
+    [{'name': 'CC0-1.0'}]
+    """
+    return [dict(lic) for lic in meta.get("licenses") or [] if isinstance(lic, dict) and (lic.get("name") or
+                                                                                       lic.get("path"))]
+
+
 def _licences(study: Study, licence: str | None) -> list[dict]:
     """The export's licences: the source package's own; else the SPDX identifier given; else none (refused later)."""
-    stated = [dict(lic) for lic in study.meta.get("licenses") or [] if isinstance(lic, dict) and lic.get("name")]
+    stated = stated_licences(study.meta)
     if licence is None:
         return stated
     entry = licence_entry(licence)
-    if stated and entry["name"].casefold() not in {str(lic["name"]).casefold() for lic in stated}:
-        raise ValueError(f"the study's datapackage.json states the licence {stated[0]['name']}, which a public export "
+    if stated and entry["name"].casefold() not in {str(lic.get("name", "")).casefold() for lic in stated}:
+        what = stated[0].get("name") or stated[0].get("path")
+        raise ValueError(f"the study's datapackage.json states the licence {what}, which a public export "
                          f"carries: leave out --licence {licence}, or change the licence in the study's own package")
     return stated or [entry]
 

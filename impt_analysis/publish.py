@@ -45,7 +45,8 @@ from typing import Iterable
 
 import pandas as pd
 
-from .deidentify import BARRIER_COUNTS, CASE_COUNT_MARGINS, Deidentified, ExportRefused, _as_key, deidentify
+from .deidentify import (BARRIER_COUNTS, CASE_COUNT_MARGINS, Deidentified, ExportRefused, _as_key, deidentify,
+                         stated_licences)
 from .disclosure import DisclosureCheck, check_disclosure
 from .package_docs import write_package_docs
 from .schema import resource_descriptor
@@ -157,7 +158,7 @@ def export_public(study: Study, out: str | Path, k: int = 5, suppress_below: int
         raise ValueError(f"k must be a whole number of at least 2, not {k!r}")
     if not isinstance(suppress_below, int) or isinstance(suppress_below, bool) or suppress_below < 1:
         raise ValueError(f"suppress_below must be a whole number of at least 1, not {suppress_below!r}")
-    if licence is None and not any(isinstance(lic, dict) and lic.get("name") for lic in study.meta.get("licenses") or []):
+    if licence is None and not stated_licences(study.meta):
         raise ValueError("the study's datapackage.json states no licence, and a public export must say under which "
                          "licence it may be reused: give one with --licence (licence=), an SPDX identifier such as "
                          "CC-BY-4.0 or CC0-1.0, chosen by whoever holds the rights to the data")

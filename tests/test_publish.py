@@ -303,6 +303,10 @@ def test_the_study_s_own_licence_is_carried(tmp_path):
     with pytest.raises(ValueError, match="states the licence ODbL-1.0"):
         export_public(study, tmp_path / "q", key=KEY, licence="CC-BY-4.0")
     assert export_public(study, tmp_path / "r", key=KEY, licence="odbl-1.0").check.passed
+    # a licence stated by its URL only is carried too
+    study.meta["licenses"] = [{"path": "https://creativecommons.org/licenses/by-sa/4.0/"}]
+    out = export_public(study, tmp_path / "s", key=KEY)
+    assert load_study(out.path).meta["licenses"] == study.meta["licenses"]
 
 
 def test_what_cannot_be_protected_is_refused(source, tmp_path):
