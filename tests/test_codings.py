@@ -23,7 +23,7 @@ INTERVIEWS = [
 
 def coding(segment, interview, code, coder, start, end):
     return {"segment_id": segment, "interview_id": interview, "code": code, "coder": coder, "start": start,
-            "end": end, "excerpt": "(text)"}
+            "end": end, "excerpt": "x" * (end - start)}  # an excerpt spans its positions
 
 
 CODINGS = [
