@@ -242,6 +242,10 @@ def citation_cff(descriptor: dict) -> str:
     licences = [lic["name"] for lic in descriptor.get("licenses", []) if lic.get("name")]
     if licences:
         cff["license"] = licences[0] if len(licences) == 1 else licences
+    else:  # a licence stated by its URL only
+        urls = [lic["path"] for lic in descriptor.get("licenses", []) if lic.get("path")]
+        if urls:
+            cff["license-url"] = urls[0]
     if descriptor.get("keywords"):
         cff["keywords"] = [str(k) for k in descriptor["keywords"]]
     references = []
@@ -257,7 +261,7 @@ def citation_cff(descriptor: dict) -> str:
 
 
 def _about(descriptor: dict) -> list[str]:
-    licences = ", ".join(f"[{lic.get('title') or lic['name']}]({lic['path']})" if lic.get("path")
+    licences = ", ".join(f"[{lic.get('title') or lic.get('name') or lic['path']}]({lic['path']})" if lic.get("path")
                          else lic.get("title") or lic.get("name", "") for lic in descriptor.get("licenses", []))
     sources = "; ".join(f"[{s.get('title', s.get('path'))}]({s['path']})" if s.get("path")
                         else s.get("title", "") for s in descriptor.get("sources", []))

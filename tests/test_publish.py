@@ -307,6 +307,7 @@ def test_the_study_s_own_licence_is_carried(tmp_path):
     study.meta["licenses"] = [{"path": "https://creativecommons.org/licenses/by-sa/4.0/"}]
     out = export_public(study, tmp_path / "s", key=KEY)
     assert load_study(out.path).meta["licenses"] == study.meta["licenses"]
+    assert "license-url: https://creativecommons.org/licenses/by-sa/4.0/" in (out.path / "CITATION.cff").read_text()
 
 
 def test_what_cannot_be_protected_is_refused(source, tmp_path):
