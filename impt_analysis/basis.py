@@ -246,7 +246,8 @@ def _public_item_basis(study: Study, scope: pd.DataFrame, by: list[str]) -> pd.D
     for col in [*counts, "n_sources"]:
         out[col] = out[col].astype("Int64")
     for code in codes:
-        out[f"share_{code}"] = (out[code].astype("Float64") / out["n_reports"].where(out["n_reports"] > 0)).astype(float)
+        reports = out["n_reports"].where(out["n_reports"] > 0)
+        out[f"share_{code}"] = (out[code].astype("Float64") / reports).astype(float)
     out = out[[*by, *counts, *[f"share_{c}" for c in codes], "n_sources"]].reset_index(drop=True)
     out.attrs["note"] = PUBLIC_NOTE
     return out

@@ -142,7 +142,8 @@ def _read_meta(folder: Path) -> tuple[dict, list[Problem], list[str]]:
     """The descriptor's package properties, the problems reading it, and the names of its resources."""
     descriptor = folder / "datapackage.json"
     if not descriptor.is_file():
-        return {}, [Problem("datapackage.json", None, None, None, f"file is missing from the study folder {folder}")], []
+        missing = Problem("datapackage.json", None, None, None, f"file is missing from the study folder {folder}")
+        return {}, [missing], []
     try:
         meta = json.loads(descriptor.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
