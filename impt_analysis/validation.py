@@ -154,7 +154,6 @@ def check_table(frame: pd.DataFrame, table: Table, allowed: dict[str, set[str]])
         for i in (start > end).to_numpy().nonzero()[0]:
             problems.append(Problem(table.path, rows[i], "start", frame["start"].iat[i],
                                     f"start is after end ({frame['end'].iat[i]})"))
-        problems += check_excerpt_lengths(frame, table.path, rows)
     return problems
 
 
@@ -189,7 +188,7 @@ def check_excerpt_lengths(frame: pd.DataFrame, path: str, rows: list[int] | None
 
 
 def study_warnings(study) -> list[str]:
-    """What a valid study lacks for the analyses: interviews without flows or without knowledge.
+    """What a valid study lacks or may have lost: no flows or knowledge, excerpts that no longer fit their positions.
 
     Examples
     --------
@@ -198,6 +197,13 @@ def study_warnings(study) -> list[str]:
     []
     """
     warnings = []
+    if not study.public and "excerpt" in study.codings.columns:
+        # a warning, not an error: the codings stay usable, but their positions no longer point at them
+        for problem in check_excerpt_lengths(study.codings, "codings.csv")[:5]:
+            warnings.append(f"warning: {problem}")
+        n = len(check_excerpt_lengths(study.codings, "codings.csv"))
+        if n > 5:
+            warnings.append(f"warning: and {n - 5} more codings whose excerpt length is not end - start")
     if len(study.interviews):
         for table, what in (("flows", "who passes information to whom (the three aspects are 'not known')"),
                             ("knowledge", "who knows what (triangulation and side information have nothing to "

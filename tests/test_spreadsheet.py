@@ -169,5 +169,4 @@ def test_validate_checks_excerpt_length_against_the_positions(tmp_path):
     codings = (folder / "codings.csv").read_bytes()
     (folder / "codings.csv").write_bytes(codings.replace(b"\r\n", b"\n"))  # what an editor does
     result = run("validate", folder)
-    assert result.exit_code == 1
-    assert "the excerpt has 19 code points, but end - start is 20" in result.output
+    assert "the excerpt has 19 code points, but end - start is 20" in result.output  # a warning
