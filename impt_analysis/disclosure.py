@@ -63,6 +63,8 @@ EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 # code never match). ISO dates are not telephone numbers.
 TELEPHONE = re.compile(r"(?<![\w-])(?:\+|\(\+?)?\d(?:[ ./()-]{0,2}\d){6,14}(?![\w-])")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A web address or DOI (a source's path in datapackage.json, CITATION.cff): digits in it are no telephone number.
+_LINK = re.compile(r"(?:https?://|www\.|doi:|(?<![\w.])10\.\d{4,9}/)\S+", re.IGNORECASE)
 LINKAGE_COLUMNS = ["attribute", "interviews", "attack_correct", "baseline_correct"]
 _IDENTIFIER_COLUMNS = ["file", "row", "column", "kind", "value"]
 # The files a package is made of besides its resources; anything else is reported.
@@ -372,7 +374,8 @@ def _suppression_findings(study: Study, resources: list[dict], folder: Path, bel
                 found.append(f"{path}, row {label + 2}: a shown count marked {status[label]}")
             for label in table.index[counts.isna() & status.eq("")]:
                 found.append(f"{path}, row {label + 2}: an empty count not marked primary or secondary")
-            status = status.where(counts.isna() | status.eq(""), "").where(counts.notna() | status.ne(""), "secondary")
+            # read a shown count as shown, and an unmarked empty one as hidden for a reason not given (0 or more)
+            status = status.where(counts.isna() | status.eq(""), "").where(counts.notna() | status.ne(""), True)
         else:
             status = counts.isna()
         small = int(counts.between(1, below - 1).sum())
@@ -471,8 +474,10 @@ def _name_pattern(names: Iterable[str]) -> re.Pattern | None:
 def _matches(text: str, named: re.Pattern | None) -> Iterator[tuple[str, str]]:
     for m in EMAIL.finditer(text):
         yield "an e-mail address", m.group()
+    links = [m.span() for m in _LINK.finditer(text)]
     for m in TELEPHONE.finditer(text):
-        if not _ISO_DATE.fullmatch(m.group()):
+        inside = any(a <= m.start() and m.end() <= b for a, b in links)
+        if not _ISO_DATE.fullmatch(m.group()) and not inside:
             yield "a telephone number", m.group()
     if named is not None:
         folded, origin = fold(text)

@@ -247,6 +247,16 @@ def test_telephone_numbers(text):
     assert TELEPHONE.search(text)
 
 
+def test_digits_in_a_web_address_or_doi_are_no_telephone_number():
+    from impt_analysis.disclosure import _matches
+
+    for text in ["https://doi.org/10.5281/zenodo.1234567", "doi: 10.5281/zenodo.7654321",
+                 "see www.example.org/report/20100512345", "10.1000/1234567"]:
+        assert list(_matches(text, None)) == [], text
+    assert list(_matches("call 040-123 45 67, see https://example.org", None)) == [
+        ("a telephone number", "040-123 45 67")]
+
+
 @pytest.mark.parametrize("text", ["2010-05-01", "I-3c8ad59c4bf24c95", "F-1234567890123456", "year 2010",
                                   "12 children in 2009", "ISO 3166-1", "A-0000000000000000"])
 def test_not_telephone_numbers(text):

@@ -51,6 +51,16 @@ def test_a_cycle_of_four_hidden_cells_is_not_solved():
     assert recoverable_cells(t.where(status.eq("")), status) == []
 
 
+def test_a_cell_hidden_for_a_reason_not_given_is_at_least_zero():
+    """The same cycle, the marks not told (True where hidden): with a = (x, a) from 0 to 10,
+    (x, b) = 13 - a, (y, a) = 10 - a, (y, b) = 5 + a."""
+    t = grid([[3, 10, 20], [7, 8, 30], [12, 40, 50]])
+    hidden = grid([[True, True, False], [True, True, False], [False, False, False]])
+    b = hidden_cell_bounds(t, hidden, values=t)
+    assert b[["status", "min", "max"]].to_numpy().tolist() == [
+        ["hidden", 0, 10], ["hidden", 3, 13], ["hidden", 0, 10], ["hidden", 5, 15]]
+
+
 def test_a_line_of_one_cell_gives_it_away_by_its_total():
     """The flaw of the earlier model. SE has one figure, 9, and DK's b is the only one of its column:
     their totals are the cells. Hiding them with DK's 3 made a "cycle" through lines with no
