@@ -9,7 +9,8 @@ and reports:
   its row's codes) and every column outside the schema, which could hold anything;
 - full interview dates, and the link from a respondent to their organisation;
 - rows of knowledge, flows, barriers or codings that point at a single interview (a group of
-  one), and, given the confidential study and the key, the :func:`linkage_attack`: how often
+  one), and, given the confidential study and the key, the linkage attack
+  (:func:`~impt_analysis.linkage.linkage_attack`): how often
   the actors an interview's rows touch tell its respondent's sector, level or organisation,
   against the best guess from ``interviews.csv`` alone;
 - in *every* file of the package (``datapackage.json`` string by string, ``README.md``,
@@ -48,6 +49,7 @@ import pandas as pd
 
 from .codebook import label_map
 from .deidentify import CASE_COUNT_MARGINS, QUASI_IDENTIFIERS, generated_text, pseudonym
+from .linkage import LINKAGE_COLUMNS, linkage_attack
 from .schema import GENERATED_COLUMNS, ROW_TABLES, tables_for
 from .study import Study, load_study
 from .suppression import recoverable_cells
@@ -65,7 +67,6 @@ TELEPHONE = re.compile(r"(?<![\w-])(?:\+|\(\+?)?\d(?:[ ./()-]{0,2}\d){6,14}(?![\
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A web address or DOI (a source's path in datapackage.json, CITATION.cff): digits in it are no telephone number.
 _LINK = re.compile(r"(?:https?://|www\.|doi:|(?<![\w.])10\.\d{4,9}/)\S+", re.IGNORECASE)
-LINKAGE_COLUMNS = ["attribute", "interviews", "attack_correct", "baseline_correct"]
 _IDENTIFIER_COLUMNS = ["file", "row", "column", "kind", "value"]
 # The files a package is made of besides its resources; anything else is reported.
 PACKAGE_FILES = ("datapackage.json", "README.md", "CITATION.cff", "DISCLOSURE.md")
@@ -199,94 +200,6 @@ def check_disclosure(path: str | Path, k: int = 5, names: Iterable[str] = (), su
                             *(() if linkage is None else (linkage,)))
     log.info("%s", str(check).splitlines()[0])
     return check
-
-
-# --- the linkage attack ---------------------------------------------------------------------------------
-
-def linkage_attack(public: Study, truth: Study, key: bytes) -> pd.DataFrame:
-    """How well the rows of a public export tell each interview's respondent, against interviews.csv alone.
-
-    The attack: for each published interview, take the rows that name its group (or the
-    interview itself, in a package that links rows to interviews): knowledge (the actor who
-    knows), flows and barriers (source and target). The actor they touch most often (ties
-    broken by the actor's pseudonym, in sort order) is the guess of the respondent's
-    organisation, and its sector and level the guess of theirs. The baseline: within each class
-    of ``interviews.csv`` (country, year, published sector and level), the most common true
-    value, i.e. the best any single guess per class can do from ``interviews.csv`` alone. Truth
-    is the confidential study, mapped to the package's pseudonyms with ``key``.
-
-    Parameters
-    ----------
-    public : Study
-        The public export (``study.public``).
-    truth : Study
-        The confidential study it was made from.
-    key : bytes
-        The pseudonym key of the export.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per attribute ("sector", "level", "actor"): interviews (published), and how
-        many the attack and the baseline get right. An export protects its respondents if the
-        attack is never better than the baseline.
-
-    Raises
-    ------
-    ValueError
-        If an interview of the package is not in ``truth`` under ``key``.
-
-    Examples
-    --------
-    >>> from impt_analysis import load_study
-    >>> from impt_analysis.deidentify import deidentify
-    >>> study, key = load_study(), b"0123456789abcdef"
-    >>> a = linkage_attack(deidentify(study, key=key).study, study, key).set_index("attribute")
-    >>> bool((a["attack_correct"] <= a["baseline_correct"]).all()), int(a.loc["sector", "interviews"])
-    (True, 60)
-    """
-    if isinstance(key, str):
-        key = key.encode("utf-8")
-    iv = public.interviews.copy()
-    link = "interview_group" if all("interview_group" in getattr(public, t) for t in ROW_TABLES) else "interview_id"
-    touched = []
-    for name, columns in (("knowledge", ["actor_id"]), ("flows", ["source_actor", "target_actor"]),
-                          ("barriers", ["source_actor", "target_actor"])):
-        frame = getattr(public, name)
-        for column in columns:
-            if column in frame and link in frame:
-                touched.append(pd.DataFrame({"group": frame[link].astype("string"),
-                                             "actor": frame[column].astype("string")}))
-    rows = pd.concat(touched, ignore_index=True).dropna() if touched else pd.DataFrame(columns=["group", "actor"])
-    top = (rows.groupby(["group", "actor"]).size().rename("n").reset_index()
-           .sort_values(["group", "n", "actor"], ascending=[True, False, True]).drop_duplicates("group")
-           .set_index("group")["actor"])
-    actors = public.actors.assign(actor_id=public.actors["actor_id"].astype(str)).set_index("actor_id")
-    guess = pd.DataFrame({"actor": iv[link].astype(str).map(top)})
-    for attribute in ("sector", "level"):
-        guess[attribute] = guess["actor"].map(actors[attribute].astype(str))
-
-    real = truth.interviews
-    real_id = real["interview_id"].astype(str).map(lambda v: pseudonym(v, "interview", key))
-    real = pd.DataFrame({"sector": real["sector"].astype(str).to_numpy(), "level": real["level"].astype(str).to_numpy(),
-                         "actor": real["actor_id"].map(lambda v: None if pd.isna(v) or v == "" else
-                                                       pseudonym(str(v), "actor", key)).to_numpy()},
-                        index=real_id.to_numpy())
-    ids = iv["interview_id"].astype(str)
-    missing = ids[~ids.isin(real.index)]
-    if len(missing):
-        raise ValueError(f"interview {missing.iat[0]} of the package is not in the confidential study under this key "
-                         "(a different study, or a different key)")
-    true = real.loc[ids.to_numpy()].reset_index(drop=True)
-    guess = guess.reset_index(drop=True)
-    classes = iv[list(QUASI_IDENTIFIERS)].astype(str).reset_index(drop=True)
-    out = []
-    for attribute in ("sector", "level", "actor"):
-        right = int((guess[attribute].notna() & (guess[attribute] == true[attribute])).sum())
-        best = int(classes.assign(v=true[attribute].fillna("")).groupby(list(QUASI_IDENTIFIERS))["v"]
-                   .agg(lambda s: s.value_counts().iat[0]).sum()) if len(iv) else 0
-        out.append({"attribute": attribute, "interviews": len(iv), "attack_correct": right, "baseline_correct": best})
-    return pd.DataFrame(out, columns=LINKAGE_COLUMNS)
 
 
 # --- the tables -----------------------------------------------------------------------------------------
