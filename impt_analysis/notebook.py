@@ -219,7 +219,7 @@ def _yes_no(value) -> str:
 LABEL_COLUMNS = frozenset({
     "country", "year", "tier", "barrier", "label", "item_id", "actor_id", "name", "info_type", "child_group",
     "theme", "aspect", "code", "category", "kind", "source_actor", "source_name", "target_actor", "target_name",
-    "interview_group"})
+    "interview_group", "sector", "level", "source_sector", "source_level", "target_sector", "target_level"})
 #: Whole-number columns that are not counts of people, interviews or cases (never suppressed).
 NOT_COUNTS = frozenset({"rank", "path_length", "year", "severity", "tiers_disseminated", "met"})
 SECONDARY_MARK = "suppressed"
@@ -254,6 +254,8 @@ def public_table(frame: pd.DataFrame, below: int = 5, *, keep=()) -> pd.DataFram
 
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
+    if frame.index.name is None and pd.api.types.is_integer_dtype(frame.index):
+        frame = frame.reset_index(drop=True)  # row numbers (e.g. after a query), not data
     primary_mark = f"<{below}"
     keep = set(keep)
     reasons = None
@@ -262,8 +264,8 @@ def public_table(frame: pd.DataFrame, below: int = 5, *, keep=()) -> pd.DataFram
         frame = frame.drop(columns="suppression")
     columns = list(frame.columns)
     is_count = [_is_count(frame.iloc[:, j]) and columns[j] not in NOT_COUNTS | keep for j in range(len(columns))]
-    text = pd.DataFrame({j: frame.iloc[:, j].map(_cell_text).to_numpy() for j in range(len(columns))},
-                        index=frame.index, dtype=object)
+    text = pd.DataFrame({j: (_count_text(frame.iloc[:, j]) if is_count[j] else frame.iloc[:, j].map(_cell_text))
+                         .to_numpy() for j in range(len(columns))}, index=frame.index, dtype=object)
     hidden = np.zeros(frame.shape, dtype=bool)
     counts = [j for j, c in enumerate(is_count) if c]
     if counts:
@@ -285,17 +287,38 @@ def public_table(frame: pd.DataFrame, below: int = 5, *, keep=()) -> pd.DataFram
                 hidden[:, j] |= empty & np.isin(reasons, (PRIMARY, SECONDARY))
     rows = hidden.any(axis=1)
     for j, name in enumerate(columns):
-        if name in LABEL_COLUMNS or name in keep:
+        if name in LABEL_COLUMNS or name in NOT_COUNTS or name in keep:
             continue
-        zero = text.iloc[:, j].isin(("0", "0.00", "0.0", "no", ""))
-        cover = rows & ~hidden[:, j] & ~zero.to_numpy()
+        missing = frame.iloc[:, j].map(_is_missing).to_numpy(dtype=bool)  # left empty, e.g. by the export
+        zero = text.iloc[:, j].isin(("0", "0.00", "no", "")).to_numpy() & ~missing
+        cover = rows & ~hidden[:, j] & ~zero
         text.iloc[cover, j] = SECONDARY_MARK
     text.columns = frame.columns
     return text
 
 
+_NOT_A_COUNT_PREFIXES = ("share", "mean", "median", "betweenness", "ratio", "rate", "percent")
+
+
 def _is_count(col: pd.Series) -> bool:
-    return pd.api.types.is_integer_dtype(col) and not pd.api.types.is_bool_dtype(col)
+    """A column of counts: whole numbers (also as floats, where missing values made them so)."""
+    if pd.api.types.is_bool_dtype(col) or not pd.api.types.is_numeric_dtype(col):
+        return False
+    if pd.api.types.is_integer_dtype(col):
+        return True
+    if str(col.name).lower().startswith(_NOT_A_COUNT_PREFIXES):
+        return False
+    values = pd.to_numeric(col, errors="coerce").dropna()
+    return len(values) > 0 and bool((values == values.round()).all()) and bool((values >= 0).all())
+
+
+def _count_text(col: pd.Series) -> pd.Series:
+    numbers = pd.to_numeric(col, errors="coerce")
+    return numbers.round().astype("Int64").astype(str).where(numbers.notna(), "")
+
+
+def _is_missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
 
 
 def _cell_text(value) -> str:

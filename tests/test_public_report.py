@@ -41,7 +41,7 @@ KEY = b"a key of this test only, 32 byte"
 NAMES = ["Ingrid Johansson", "Jan Kowalski", "Birgit Nilsson", "Mart Tamm", "Olga Petrova"]
 CONTRIBUTOR = "Karin Lindqvist"  # the study's author: in the package's metadata, never on a page
 TYPED = ["Police desk of", "seen at the station", "Street shelter run by", "county court of"]
-SMALL = re.compile(r"(?<![\d.<])[1-4]\s+(interview|report|flow|mention|child|case|organisation|sector)s?\b", re.I)
+SMALL = re.compile(r"(?<![\w.<])[1-4] (interview|report|mention|child|children|case)s?\b")
 
 
 def planted_study():
@@ -95,13 +95,20 @@ def planted_study():
         if (c == "DK" and n < 2) or (c == "SE" and n == 6) or c == "EE":
             barriers.append({"interview_id": iid, "barrier": "data_protection_rules" if c != "SE" else "legislation",
                              "source_actor": "", "target_actor": "", "severity": 3})
+        excerpt = f"{NAMES[n % 5]} told us the training never came."
         codings.append({"segment_id": f"S{n}", "interview_id": iid, "code": "lack_of_training", "coder": "C1",
-                        "start": 0, "end": 40, "excerpt": f"{NAMES[n % 5]} told us the training never came."})
-    case_counts = [{"country": c, "year": 2009, "tier": "identified", "child_group": g, "count": v,
+                        "start": 0, "end": len(excerpt), "excerpt": excerpt})
+    case_counts = [{"country": c, "year": 2009, "tier": t, "child_group": g, "count": v,
                     "basis": "official", "source_actor": a}
-                   for c, g, v, a in [("DK", "other", 3, "DK-pol"), ("DK", "roma_children", 12, "DK-pol"),
-                                      ("SE", "other", 8, "SE-pol"), ("SE", "roma_children", 20, "SE-pol"),
-                                      ("EE", "other", 2, "EE-pol")]]
+                   for c, t, g, v, a in [("DK", "identified", "other", 3, "DK-pol"),
+                                         ("DK", "identified", "roma_children", 12, "DK-pol"),
+                                         ("DK", "identified", "children_begging", 30, "DK-pol"),
+                                         ("SE", "identified", "other", 8, "SE-pol"),
+                                         ("SE", "identified", "roma_children", 20, "SE-pol"),
+                                         ("SE", "identified", "children_begging", 25, "SE-pol"),
+                                         ("DK", "suspected", "other", 40, "DK-coord"),
+                                         ("SE", "suspected", "other", 50, "SE-coord"),
+                                         ("EE", "identified", "other", 2, "EE-pol")]]
     meta = {"name": "planted-report", "title": "Interviews of Ingrid Johansson's unit",
             "description": "Collected by Jan Kowalski and Mart Tamm.", "version": "1.0.0",
             "contributors": [{"title": CONTRIBUTOR, "roles": ["creator"]}],
@@ -230,8 +237,7 @@ def test_a_public_run_into_an_earlier_site_is_refused_without_force(runs):
     assert runs["excerpt_run"].exit_code == 0, runs["excerpt_run"].output
     refused = runs["refused"]
     assert refused.exit_code == 1 and "not empty" in refused.output and "--force" in refused.output
-    assert "Traceback" not in refused.output and refused.exception is None or isinstance(refused.exception,
-                                                                                          SystemExit)
+    assert "Traceback" not in refused.output and isinstance(refused.exception, SystemExit)
     assert runs["after_refusal"] == runs["before"], "a refused run changes nothing"
 
 
@@ -385,7 +391,8 @@ def test_public_figures_hold_no_small_count(site):
         texts = [t.get_text() for t in fig.texts]
         for ax in fig.axes:
             texts += [t.get_text() for t in ax.texts] + [ax.get_title(loc=w) for w in ("left", "center")]
-            texts += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+            if ax.axison:  # tick labels of an axis switched off are not drawn
+                texts += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_visible()]
             if ax.get_legend():
                 texts += [t.get_text() for t in ax.get_legend().get_texts()]
         joined = "\n".join(texts)
