@@ -286,3 +286,80 @@ def test_the_demo_case_counts():
     assert reasons <= {P, S}
     # DE's only identified figure is a 3: its total is small, withheld by the rule itself
     assert {"line": "row", "country": "DE", "year": 2009, "tier": "identified", "reason": P} in s.withheld
+
+
+# --- an independent check of the solver: every completion of small tables, by search -------------------
+
+def completions(values: np.ndarray, status: np.ndarray, below: int, withheld=()):
+    """Per hidden cell, every value it takes in some completion a reader cannot rule out.
+
+    The reader's model, written out again: every row and column total is known unless it is
+    withheld, or the line's only non-zero entry is a single primary cell; a primary cell is 1 to
+    below - 1, a secondary one 0 or at least below (up to the grand total plus below, the
+    solver's own bound); a one-row table has no column totals of its own, nor a one-column
+    table row totals.
+    """
+    n_rows, n_cols = values.shape
+    hidden = [tuple(c) for c in np.argwhere(status != "")]
+    cap = int(values.sum()) + below
+
+    def known(kind, k):
+        if (kind == "row" and n_cols == 1) or (kind == "col" and n_rows == 1) or (kind, k) in withheld:
+            return False
+        line = [(k, j) for j in range(n_cols)] if kind == "row" else [(i, k) for i in range(n_rows)]
+        content = [c for c in line if status[c] != "" or values[c] != 0]
+        return not (len(content) == 1 and status[content[0]] == P)
+
+    lines = [[c for c in hidden if (c[0] if kind == "row" else c[1]) == k]
+             for kind, size in (("row", n_rows), ("col", n_cols)) for k in range(size) if known(kind, k)]
+    lines = [(line, int(sum(values[c] for c in line))) for line in lines if line]
+    domain = {c: range(1, below) if status[c] == P else [0, *range(below, cap + 1)] for c in hidden}
+    seen = {c: set() for c in hidden}
+    value = {}
+
+    def search(k):
+        for line, total in lines:
+            assigned = [value[c] for c in line if c in value]
+            if sum(assigned) > total or (len(assigned) == len(line) and sum(assigned) != total):
+                return
+        if k == len(hidden):
+            for c in hidden:
+                seen[c].add(value[c])
+            return
+        for v in domain[hidden[k]]:
+            value[hidden[k]] = v
+            search(k + 1)
+        del value[hidden[k]]
+
+    search(0)
+    return seen
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 3), st.integers(1, 3),
+       st.lists(st.sampled_from([0, 1, 2, 3, 4, 5, 6, 9]), min_size=9, max_size=9),
+       st.lists(st.booleans(), min_size=9, max_size=9))
+def test_the_solver_agrees_with_every_completion(n_rows, n_cols, cells, hide):
+    """On random small tables and hidden patterns, the solver's least and greatest values are
+    those of the search over every completion."""
+    values = np.array(cells[:n_rows * n_cols], dtype=float).reshape(n_rows, n_cols)
+    small = (values >= 1) & (values < 5)
+    hidden = small | np.array(hide[:n_rows * n_cols]).reshape(n_rows, n_cols)
+    status = np.where(small, P, np.where(hidden, S, ""))
+    if not hidden.any():
+        return
+    seen = completions(values, status, 5)
+    b = hidden_cell_bounds(pd.DataFrame(values), pd.DataFrame(status), values=pd.DataFrame(values))
+    for label, low, high in b[["label", "min", "max"]].itertuples(index=False):
+        assert (low, high) == (min(seen[label]), max(seen[label])), label
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 2), st.integers(1, 3),
+       st.lists(st.sampled_from([0, 1, 2, 3, 4, 5, 6, 9]), min_size=6, max_size=6))
+def test_no_completion_search_pins_a_cell_after_suppression(n_rows, n_cols, cells):
+    values = np.array(cells[:n_rows * n_cols], dtype=float).reshape(n_rows, n_cols)
+    s = suppress_small_cells(pd.DataFrame(values))
+    withheld = {("row" if w["line"] == "row" else "col", w["label"]) for w in s.withheld if w["reason"] == S}
+    seen = completions(values, s.status.to_numpy(), 5, withheld)
+    assert all(len(v) > 1 for v in seen.values()), seen
