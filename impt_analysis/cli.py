@@ -252,8 +252,11 @@ def _free_folder(out: Path, force: bool) -> None:
               help="YAML or JSON file: which variables hold country, sector, level and date, defaults for "
                    "sources without them, and how the tool's codes map to the codebook.")
 @click.option("--force", is_flag=True, help="Overwrite a study already in --out.")
+@click.option("--passages", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="CSV file to write every coded passage that could not become a row into, with its excerpt "
+                   "(as confidential as the study).")
 @handles_bad_data
-def import_qdpx(file: Path, out: Path, mapping: Path | None, force: bool):
+def import_qdpx(file: Path, out: Path, mapping: Path | None, force: bool, passages: Path | None):
     """Import a REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder) as a study.
 
     Every coding is imported or reported with the reason. An interview needs a country, date,
@@ -273,13 +276,19 @@ def import_qdpx(file: Path, out: Path, mapping: Path | None, force: bool):
     study = read_qdpx(file, mapping)
     write_study(study, out)
     click.echo(str(import_summary(study)))
-    passages = unrowable_passages(study)
-    if len(passages):  # the consultant's own machine: the passage itself helps fix the coding
+    listed = unrowable_passages(study)
+    if passages is not None:
+        listed.assign(segments=listed["segments"].map(";".join), codes=listed["codes"].map("; ".join)).to_csv(
+            passages, index=False, encoding="utf-8")
+    if len(listed):  # the consultant's own machine: the passage itself helps fix the coding
         click.echo("the passages that could not become rows:")
-        for row in passages.itertuples():
+        for row in listed.head(20).itertuples():
             text = " ".join(row.excerpt.split())
             click.echo(f"  {row.interview} {row.start}-{row.end}: \"{text[:100]}{'...' if len(text) > 100 else ''}\"")
             click.echo(f"      {row.reason}")
+        if len(listed) > 20:
+            click.echo(f"  ... and {len(listed) - 20} more" + (f" (all in {passages})" if passages else
+                                                              " (--passages FILE writes them all)"))
     click.echo(f"wrote the study to {out}: {len(study.interviews)} interviews, {len(study.codings)} codings, "
                f"{len(study.actors)} actors, {len(study.knowledge)} knowledge rows, {len(study.flows)} flows")
 

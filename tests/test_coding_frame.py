@@ -448,3 +448,13 @@ def test_actor_attributes_from_a_case_that_refers_to_the_actor_code(tmp_path, mo
     study = read_qdpx(path)
     assert rows(study.barriers, 5) == EXPECTED["barriers"]
     assert rows(study.actors, 6) == EXPECTED["actors"]
+
+
+def test_cli_import_lists_the_passage_and_writes_them_all(tmp_path):
+    result = CliRunner().invoke(main, ["import-qdpx", str(write_project(tmp_path / "p.qdpx", "qualcoder")),
+                                       "--out", str(tmp_path / "s"), "--passages", str(tmp_path / "passages.csv")])
+    assert result.exit_code == 0, result.output
+    assert '"We tell someone about it."' in result.output and "no actor" in result.output
+    listed = pd.read_csv(tmp_path / "passages.csv")
+    assert listed[["interview", "excerpt"]].values.tolist() == [["Interview 2", "We tell someone about it."]]
+    assert "3 flows" in result.output

@@ -85,7 +85,9 @@ class ImportSummary:
         if self.unrowable:
             lines.append(f"  {len(self.unrowable)} coded passage(s) could not become rows:")
             lines += [f"    {u['interview']} {u['start']}-{u['end']} ({u['coder']}): {u['reason']}"
-                      for u in self.unrowable]
+                      for u in self.unrowable[:20]]
+            if len(self.unrowable) > 20:
+                lines.append(f"    ... and {len(self.unrowable) - 20} more (ImportSummary.unrowable_frame())")
         if self.duplicates:
             lines.append(f"  {len(self.duplicates)} pair(s) of actor codes look like one organisation "
                          "(merge them under 'codes:' or 'actors:' in the mapping file):")
