@@ -343,6 +343,45 @@ def test_barriers_demo_by_country(demo):
     assert text(fig, "subtitle").startswith("60 interviews in the Baltic Sea region")
 
 
+def test_barriers_public_hides_small_bars_and_every_count(small):
+    """DK: data protection in 2 of 3 interviews, lack of resources in 1: both below 5, so on a
+    public figure neither is drawn; each shows "<5", no bar end carries a count, and the caption
+    gives no number of mentions and shows the 3 interviews as "<5"."""
+    fig = plots.draw_barriers(small, "DK", public=True)
+    assert bar_widths(fig) == {"bar:all:data_protection_rules": 0.0, "bar:all:lack_of_resources": 0.0}
+    marks = {gid: a.get_text() for gid, a in artists(fig, "hidden:").items()}
+    assert marks == {"hidden:all:data_protection_rules": "<5", "hidden:all:lack_of_resources": "<5"}
+    numbers = [t.get_text() for ax in fig.axes for t in ax.texts if t.get_text().strip().isdigit()]
+    assert numbers == []
+    subtitle = text(fig, "subtitle")
+    assert subtitle.startswith("<5 interviews in Denmark") and "mention" not in subtitle
+    assert "no bar for a barrier named in fewer than 5 interviews" in subtitle
+
+
+def test_barriers_public_marks_what_the_export_suppressed():
+    """A count left empty by the public export keeps its reason: primary "<5", secondary "suppressed"."""
+    from impt_analysis.plots.barriers import _hide_small
+
+    table = pd.DataFrame({"barrier": ["a", "b", "c", "d"], "interviews": pd.array([None, None, 7, 0], dtype="Int64"),
+                          "share": [None, None, 0.7, 0.0], "suppression": ["primary", "secondary", "", ""]})
+    shown = _hide_small(table, 5)
+    assert shown["mark"].tolist() == ["<5", "suppressed", "", ""]
+    assert shown["share"].tolist()[2:] == [0.7, 0.0] and shown["share"].isna().tolist()[:2] == [True, True]
+
+
+def test_public_captions_show_small_counts_as_marks(small):
+    """3 DK interviews, 5 flows and 4 knowledge reports (1 official, 1 maybe, 2 anecdotal): "<5" when public."""
+    flows = text(plots.draw_flows(small, "DK", public=True), "subtitle")
+    assert flows.startswith("<5 interviews · 5 reported flows") and "counts below 5 shown as <5" in flows
+    assert "regular," not in flows
+    knows = text(plots.draw_who_knows_what(small, "DK", public=True), "subtitle")
+    assert knows.startswith("<5 interviews · <5 reports of an actor knowing an item (<5 official data, "
+                            "<5 maybe-information, <5 anecdotal evidence)")
+    aspects = plots.draw_three_aspects(small, public=True)
+    labels = [t.get_text() for ax in aspects.axes for t in ax.texts if "(DK)" in t.get_text()]
+    assert labels == ["Denmark (DK) · <5 interviews"]
+
+
 # --- hygiene ------------------------------------------------------------------------------
 
 def test_no_pyplot_figures_left_open(small):

@@ -93,8 +93,8 @@ def draw_barriers(study: Study, country: str | None = None, by: str | None = Non
         if public:
             for y, (barrier, mark) in enumerate(zip(order, part["mark"].fillna(""))):
                 if mark:
-                    ax.text(1.0, y, mark, va="center", fontsize=7 if by else 8, color=MUTED, style="italic",
-                            gid=f"hidden:{group}:{barrier}")
+                    ax.text(0.01, y, mark, transform=ax.get_yaxis_transform(), va="center", fontsize=7 if by else 8,
+                            color=MUTED, style="italic", gid=f"hidden:{group}:{barrier}")
         else:
             for y, (s, m) in enumerate(zip(share, part["interviews"].fillna(0).astype(int))):
                 if m:
@@ -146,18 +146,19 @@ def _hide_small(table, suppress_below: int):
     """
     import pandas as pd
 
-    interviews = pd.to_numeric(table["interviews"], errors="coerce")
+    interviews = pd.to_numeric(table["interviews"], errors="coerce").astype(float)
     reason = (table["suppression"].fillna("").astype(str) if "suppression" in table.columns
               else pd.Series("", index=table.index))
-    small = interviews.between(1, suppress_below - 1)
-    primary = small | (interviews.isna() & reason.eq("primary"))
-    secondary = ~primary & (interviews.isna() & reason.ne("") | reason.eq("secondary"))
+    empty = interviews.isna().to_numpy(dtype=bool)
+    small = interviews.between(1, suppress_below - 1).to_numpy(dtype=bool)
+    primary = small | (empty & reason.eq("primary").to_numpy(dtype=bool))
+    secondary = ~primary & ((empty & reason.ne("").to_numpy(dtype=bool)) | reason.eq("secondary").to_numpy(dtype=bool))
     mark = pd.Series("", index=table.index, dtype=object)
     mark[primary] = f"<{suppress_below}"
     mark[secondary] = "suppressed"
     hidden = mark.ne("")
     out = table.copy()
     out["share"] = pd.to_numeric(out["share"], errors="coerce").astype(float).mask(hidden)
-    out["interviews"] = interviews.astype(float).mask(hidden)
+    out["interviews"] = interviews.mask(hidden)
     out["mark"] = mark
     return out
