@@ -21,7 +21,8 @@ def _norm(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def demo_round_trip(tmp_path_factory):
     demo = load_study()
-    path = write_coded_qdpx(demo, tmp_path_factory.mktemp("coded") / "demo.qdpx")
+    path = write_coded_qdpx(demo, tmp_path_factory.mktemp("coded") / "demo.qdpx",
+                            double_coded=list(demo.interviews["interview_id"][:12]))
     return demo, read_qdpx(path)
 
 
@@ -57,3 +58,14 @@ def test_between_others_and_a_count_of_thousands(tmp_path):
     back = read_qdpx(write_coded_qdpx(study, tmp_path / "p.qdpx"))
     assert back.flows[["source_actor", "target_actor"]].values.tolist() == [["S", "P"]]
     assert back.case_counts[["year", "count", "source_actor"]].values.tolist() == [[2009, 2000, "S"]]
+
+
+def test_demo_part_coded_by_two_coders_agrees_perfectly(demo_round_trip):
+    from impt_analysis import agreement
+
+    _, back = demo_round_trip
+    assert set(back.codings["coder"]) == {"frame_writer", "frame_writer_2"}
+    both = back.codings.groupby("segment_id")["coder"].nunique()
+    assert (both == 2).sum() > 0
+    table = agreement(back, by="code")
+    assert (table["percent_agreement"].dropna() == 1).all()

@@ -34,7 +34,7 @@ from .project import NAMESPACE, workbench_guid
 
 __all__ = ["write_coded_qdpx"]
 
-CODER = "frame_writer"
+CODER, SECOND_CODER = "frame_writer", "frame_writer_2"
 _VARIABLES = ("country", "date", "sector", "level", "actor_id")
 
 
@@ -119,7 +119,7 @@ def _link_codes(codes: _Codes, respondent: str, source: str, target: str, names:
     return sentence, [(FLOW, "Between others"), codes.actor_path[target]], inner
 
 
-def write_coded_qdpx(study: Study, path: str | Path) -> Path:
+def write_coded_qdpx(study: Study, path: str | Path, *, double_coded: tuple[str, ...] | list[str] = ()) -> Path:
     """Write a study's network as a REFI-QDA project coded with the coding frame.
 
     Parameters
@@ -128,6 +128,10 @@ def write_coded_qdpx(study: Study, path: str | Path) -> Path:
         A confidential study (a public export names no interviews).
     path : str or Path
         The ``.qdpx`` file to write.
+    double_coded : sequence of str, optional
+        Interviews a second coder (``frame_writer_2``) codes as well, with the same codes:
+        the import gives one row per passage all the same, and the agreement of the two is
+        perfect.
 
     Returns
     -------
@@ -183,10 +187,14 @@ def write_coded_qdpx(study: Study, path: str | Path) -> Path:
     root = ET.Element("Project", {"xmlns": NAMESPACE, "name": study.meta.get("title") or study.name,
                                   "origin": "IMPT Workbench (coded with the coding frame)"})
     users = ET.SubElement(root, "Users")
-    ET.SubElement(users, "User", {"guid": workbench_guid("user", CODER), "name": CODER})
+    for coder in (CODER, SECOND_CODER) if double_coded else (CODER,):
+        ET.SubElement(users, "User", {"guid": workbench_guid("user", coder), "name": coder})
+    unknown = set(double_coded) - set(texts)
+    if unknown:
+        raise ValueError(f"write_coded_qdpx: double_coded names interviews the study does not hold: {sorted(unknown)}")
     _code_elements(ET.SubElement(ET.SubElement(root, "CodeBook"), "Codes"), codes.tree)
     _cases(root, study)
-    files = _sources(root, study, texts, codes)
+    files = _sources(root, study, texts, codes, set(double_coded))
     if study.synthetic:
         ET.SubElement(root, "Description").text = ("SYNTHETIC DEMONSTRATION DATA (impt:synthetic). Generated "
                                                    "sentences, one per row of the study's network tables.")
@@ -216,7 +224,8 @@ def _cases(root: ET.Element, study: Study) -> None:
         ET.SubElement(case, "SourceRef", {"targetGUID": workbench_guid("source", row.interview_id)})
 
 
-def _sources(root: ET.Element, study: Study, texts: dict[str, _Interview], codes: _Codes) -> dict[str, str]:
+def _sources(root: ET.Element, study: Study, texts: dict[str, _Interview], codes: _Codes,
+             double_coded: set[str]) -> dict[str, str]:
     sources = ET.SubElement(root, "Sources")
     files = {}
     for interview_id, interview in texts.items():
@@ -228,9 +237,10 @@ def _sources(root: ET.Element, study: Study, texts: dict[str, _Interview], codes
             selection = ET.SubElement(source, "PlainTextSelection", {
                 "guid": workbench_guid("frame-passage", interview_id, str(n)), "name": f"{interview_id}-P{n + 1:04d}",
                 "startPosition": str(start), "endPosition": str(end), "creatingUser": workbench_guid("user", CODER)})
-            for code_path in paths:
-                coding = ET.SubElement(selection, "Coding", {
-                    "guid": workbench_guid("frame-coding", interview_id, str(n), *code_path),
-                    "creatingUser": workbench_guid("user", CODER)})
-                ET.SubElement(coding, "CodeRef", {"targetGUID": codes.guid(code_path)})
+            for coder in (CODER, SECOND_CODER) if interview_id in double_coded else (CODER,):
+                for code_path in paths:
+                    coding = ET.SubElement(selection, "Coding", {
+                        "guid": workbench_guid("frame-coding", coder, interview_id, str(n), *code_path),
+                        "creatingUser": workbench_guid("user", coder)})
+                    ET.SubElement(coding, "CodeRef", {"targetGUID": codes.guid(code_path)})
     return files
