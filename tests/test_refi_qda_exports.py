@@ -96,3 +96,14 @@ def test_links_graphs_sets_and_notes_are_counted(tmp_path):
                                        mapping=DEFAULTS))
     assert summary.unused == {"links": 2, "graphs": 1, "sets": 1, "notes": 1}
     assert "not imported: 2 links" in str(summary)
+
+
+def test_a_case_that_names_its_sources_with_membersource(tmp_path):
+    # some exporters write a Case's sources as MemberSource (as in a Set), not SourceRef
+    from test_refi_qda import value
+
+    cases = (f'<Cases><Case guid="{G(701)}" name="Interview 1">{value("Country", "EE")}{value("Sector", "ngo")}'
+             f'{value("Level", "local")}{value("Date", "2010-03-01")}<MemberSource targetGUID="{G(3001)}"/></Case></Cases>')
+    xml = project(sources=source(1, "Interview 1", "internal://s1.txt", selection(1, 0, 2, (20, 1))), cases=cases)
+    study = read_qdpx(qdpx(tmp_path / "p.qdpx", xml, {"sources/s1.txt": "Hi there"}))
+    assert study.interviews[["country", "sector", "level"]].astype(str).values.tolist() == [["EE", "ngo", "local"]]

@@ -75,7 +75,8 @@ def interviews_and_actors(root: ET.Element, sources: list[Source], rules: Mappin
                             found[guid][f].append((text.strip(), place))
 
     for case in root.findall("Cases/Case"):
-        refs = [ref_guid(r) for r in case.findall("SourceRef")]
+        # SourceRef is the standard; some exporters write MemberSource, as in a Set
+        refs = [ref_guid(r) for r in case.findall("SourceRef") + case.findall("MemberSource")]
         collect(refs, case, f"case {case.get('name')!r}" if case.get("name") else "an unnamed case")
     for s in sources:
         collect([s.guid], s.element, "the source")
