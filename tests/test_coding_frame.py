@@ -458,3 +458,16 @@ def test_cli_import_lists_the_passage_and_writes_them_all(tmp_path):
     listed = pd.read_csv(tmp_path / "passages.csv")
     assert listed[["interview", "excerpt"]].values.tolist() == [["Interview 2", "We tell someone about it."]]
     assert "3 flows" in result.output
+
+
+def test_a_knowledge_passage_inside_a_flow_passage_names_no_end_of_the_flow(tmp_path):
+    text = "We send reports to the NCP. The school knows about au pairs leaving, from a newspaper."
+    inner = "The school knows about au pairs leaving, from a newspaper."
+    interviews = {"Interview 1": ({"country": "DK", "date": "2010-05-04", "actor_id": "Social services Aarhus"},
+                                  "coder_a", text, [
+        (text, ["Flow/Passes on to", NCP, "Flow/Channel/Formal report", "Flow/Frequency/Regular"]),
+        (inner, [ITEM, SCHOOL, "Verification/Anecdotal evidence", "Source type/Media"]),
+    ])}
+    study = read_qdpx(write_project(tmp_path / "p.qdpx", "atlas", interviews))
+    assert rows(study.flows, 7) == [("F00001", "Interview 1", SOCIAL, "dk_ncp", "formal_report", "regular", "")]
+    assert rows(study.knowledge, 5) == [("Interview 1", SCHOOL_ID, ITEM_ID, "anecdotal", "media")]

@@ -348,8 +348,10 @@ def _links(rows: _Rows, p: _Passage, by_place, what: str) -> list[tuple[str, str
                             required=False)
     if len(p.roles.get("direction", [])) > 1:
         return None
+    # Names coded inside the passage (an actor code, with Sender or not); a passage of its own
+    # inside it (knowledge with its actor, another flow) names no end of this link.
     inner = [q for q in by_place[(p.interview_id, p.coder)]
-             if q is not p and q.start >= p.start and q.end <= p.end]
+             if q is not p and q.start >= p.start and q.end <= p.end and set(q.roles) <= {"actor", "sender"}]
     named = list(p.roles.get("actor", []))
     senders = []
     for q in inner:
