@@ -33,7 +33,11 @@ class ImportSummary:
 
     ``skipped`` lists one dict per coding not imported (``coding`` GUID, ``source``, ``code``
     name and ``reason``); ``notes`` lists everything else the user should know (sources
-    without plain text, renamed codes). Excerpts are never part of it.
+    without plain text, renamed codes, converted positions). For a project coded with the
+    coding frame, ``derived`` counts the rows derived per table, ``unrowable`` lists every
+    passage that should have given a row but could not, and ``duplicates`` the actor codes that
+    look like one organisation; ``unused`` counts the Links, Graphs, Sets and Notes the import
+    does not use. Excerpts are never part of it (:func:`unrowable_passages` adds them).
     """
 
     file: str
