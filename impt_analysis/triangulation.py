@@ -96,7 +96,6 @@ def triangulate(study: Study, min_interviews: int = 2, min_sectors: int = 2) -> 
             raise ValueError(f"triangulate: {name} must be a whole number of at least 1, not {value!r}")
     if study.public:
         return _public_triangulation(study, min_interviews, min_sectors)
-    items = study.items
     interviews = study.interviews
     reports = (
         study.knowledge[["item_id", "interview_id", "verification"]]
