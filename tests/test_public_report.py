@@ -469,3 +469,27 @@ def _key(tmp_path: Path) -> Path:
     key = tmp_path / "key"
     key.write_bytes(KEY)
     return key
+
+
+def test_cli_a_study_without_licence_needs_licence_and_it_is_passed_through(source, tmp_path, monkeypatch):
+    """The export asks for --licence when the study states none; the report passes it on, unchanged."""
+    bare = planted_study()
+    bare.meta.pop("licenses")
+    folder = write_study(bare, tmp_path / "bare")
+    result = _cli("--data", folder, "--out", tmp_path / "s", "--public", "--quiet", "--key-file", _key(tmp_path))
+    assert result.exit_code == 1 and "--licence" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "s").exists() or not any((tmp_path / "s").iterdir()), "nothing is written"
+
+    from impt_analysis import publish
+
+    seen = {}
+
+    def fake_export(study, out, **options):
+        seen.update(options)
+        raise ValueError("stopped by the test")
+
+    monkeypatch.setattr(publish, "export_public", fake_export)
+    result = _cli("--data", folder, "--out", tmp_path / "t", "--public", "--quiet", "--licence", "CC0-1.0",
+                  "--k", "6", "--suppress-below", "3", "--key-file", _key(tmp_path))
+    assert result.exit_code == 1 and "stopped by the test" in result.output
+    assert seen["licence"] == "CC0-1.0" and seen["k"] == 6 and seen["suppress_below"] == 3 and seen["key"] == KEY
