@@ -412,6 +412,7 @@ def deidentify(study: Study, k: int = 5, suppress_below: int = 5, key: bytes | s
                 f"every count of {name} would be suppressed ({len(table)} cells, {result.n_primary} of them from 1 "
                 f"to {suppress_below - 1}), so the table would publish nothing: give a lower --suppress-below "
                 "(suppress_below), or publish these counts at a coarser level in the study itself")
+    codebook, record["frame_codes"] = _public_frame_codes(codebook, tables, key)
     record["pseudonyms"] = {**_pseudonymise(tables, key), "group": len(set(group_of.values()))}
     record["rows_merged_in_groups"] = {}
     for name in ("knowledge", "barriers"):
@@ -612,6 +613,44 @@ def _public_codebook(codebook: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(f"codebook.csv already has the {clash['category'].iat[0]} code {clash['code'].iat[0]!r}, "
                          "which a public export uses for generalised values: rename it")
     return pd.concat([codebook[columns], added[columns]], ignore_index=True)
+
+
+def _public_frame_codes(codebook: pd.DataFrame, tables: dict[str, pd.DataFrame], key: bytes):
+    """Codes of the coding frame that stand for one actor or item get that actor's or item's pseudonym.
+
+    A study imported with the coding frame (:mod:`impt_analysis.refi_qda.frame`) has a code
+    ``actor:<actor_id>`` per actor and ``item:<item_id>`` per item, whose ids are made from the
+    names the consultant typed: free text. They become ``actor:<pseudonym>`` with the actor's
+    generated text as label; the codes of actors and items that are not published go, with the
+    codings that apply them. ``tables`` must still hold the original ids, names already generated.
+    Returns the codebook and the number of codes pseudonymised and dropped.
+    """
+    from .refi_qda.codes import FRAME_CATEGORIES
+
+    spec = {FRAME_CATEGORIES["actor"]: ("actor", "actors", "actor_id", "name"),
+            FRAME_CATEGORIES["item"]: ("item", "items", "item_id", "label")}
+    frame = codebook["category"].isin(list(spec))
+    if not frame.any():
+        return codebook, {"pseudonymised": 0, "dropped": 0}
+    renamed: dict[str, tuple[str, str]] = {}
+    for category, (namespace, table, column, text) in spec.items():
+        generated = dict(zip(tables[table][column].astype(str), tables[table][text].astype(str)))
+        for code in codebook.loc[codebook["category"] == category, "code"].astype(str):
+            prefix, _, ident = code.partition(":")
+            if ident in generated:
+                renamed[code] = (f"{prefix}:{pseudonym(ident, namespace, key)}", generated[ident])
+    codes = codebook["code"].astype(str)
+    keep = ~frame | codes.isin(list(renamed))
+    out = codebook[keep].copy()
+    moved = frame[keep]
+    out.loc[moved, "label"] = [renamed[c][1] for c in out.loc[moved, "code"].astype(str)]
+    out.loc[moved, "code"] = [renamed[c][0] for c in out.loc[moved, "code"].astype(str)]
+    dropped = set(codes[~keep])
+    codings = tables["codings"]
+    codings = codings[~codings["code"].astype(str).isin(dropped)].copy()
+    codings["code"] = codings["code"].astype(str).map(lambda c: renamed.get(c, (c,))[0])
+    tables["codings"] = codings
+    return out.reset_index(drop=True), {"pseudonymised": len(renamed), "dropped": len(dropped)}
 
 
 def _barrier_counts(barriers: pd.DataFrame, truth: pd.DataFrame, countries: list[str], codebook: pd.DataFrame,

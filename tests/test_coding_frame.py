@@ -415,9 +415,6 @@ def test_evidence_gives_the_passages_behind_each_row(tmp_path):
     assert set(third["interview_id"]) == {"Interview 2"}
 
 
-@pytest.mark.xfail(strict=True, reason="deidentify publishes the codebook and codings of the frame's actor and item "
-                                       "codes (categories frame_actor, frame_item) verbatim; for the owner of "
-                                       "impt_analysis/deidentify.py to drop or pseudonymise them")
 def test_a_public_export_of_a_frame_coded_study_names_no_actor_or_item(tmp_path):
     from impt_analysis.publish import export_public
 
@@ -427,6 +424,23 @@ def test_a_public_export_of_a_frame_coded_study_names_no_actor_or_item(tmp_path)
     published = " ".join(p.read_text(encoding="utf-8").casefold() for p in out.rglob("*") if p.is_file())
     for word in ("aarhus", "au_pairs_leaving", "dk_ncp", "newspaper"):
         assert word not in published, word
+
+
+def test_a_public_export_keeps_the_frame_codes_under_the_pseudonyms_of_their_actors(tmp_path):
+    from impt_analysis import load_study
+    from impt_analysis.deidentify import pseudonym
+    from impt_analysis.publish import export_public
+
+    key = b"0123456789abcdef"
+    study = read_qdpx(write_project(tmp_path / "p.qdpx", "nvivo"))
+    public = load_study(export_public(study, tmp_path / "public", k=2, key=key, licence="CC-BY-4.0").path)
+    frame = public.codebook[public.codebook["category"] == "frame_actor"]
+    names = dict(zip(public.actors["actor_id"], public.actors["name"]))
+    # every published actor code is "actor:" + the pseudonym of a published actor, labelled with its generated name
+    assert len(frame) and all(c.startswith("actor:A-") and c[6:] in names for c in frame["code"])
+    assert all(label == names[c[6:]] for c, label in zip(frame["code"], frame["label"]))
+    ncp = f"actor:{pseudonym('dk_ncp', 'actor', key)}"
+    assert (study.codings["code"] == "actor:dk_ncp").sum() == (public.codings["code"] == ncp).sum() > 0
 
 
 def test_actor_attributes_from_a_case_that_refers_to_the_actor_code(tmp_path, monkeypatch):
