@@ -536,9 +536,10 @@ def write_index(study: Study, out: Path, results: list[JobResult], prov: dict) -
                 else f"{html.escape(r.job.title)} <em>(failed: {html.escape(r.error or '')})</em>")
         rows.append(f"<li>{link}</li>")
     page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>IMPT Workbench reports: {html.escape(study.meta.get('title', study.name))}</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>IMPT Workbench reports: {html.escape(study.meta.get('title', study.name))}</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #bbb;padding:.3em .6em;text-align:center}}</style></head>
+table{{border-collapse:collapse}}td,th{{border:1px solid #bbb;padding:.3em .6em;text-align:center}}
+code{{overflow-wrap:anywhere}}.impt-scroll{{overflow-x:auto}}</style></head>
 <body>{banner_html(prov)}
 <h1>IMPT Workbench reports</h1>
 <p>{html.escape(study.meta.get('title', study.name))}: {_interviews_text(study, prov)} interviews in
@@ -599,4 +600,5 @@ def _three_aspect_html(table) -> str:
     agree, total = int(agreement.sum().sum()), int(agreement.notna().sum().sum())
     note_html = f"<p>&dagger; The report's prose disagrees with its own table:</p><ul>{''.join(notes)}</ul>" if notes else ""
     return (f"<p>{agree} of {total} cells agree with the published table; a cell that does not shows both.</p>"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{note_html}")
+            f'<div class="impt-scroll"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+            f"</div>{note_html}")
