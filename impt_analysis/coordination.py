@@ -27,7 +27,7 @@ import pandas as pd
 from .graph import flow_graph
 from .reach import reach_table
 from .reference import ASPECTS, reference_table
-from .rules import AspectRules, coordination_actors, home_actors, rules_or_default
+from .rules import AspectRules, coordination_actors, home_actors, judged_graph, rules_or_default
 from .study import Study
 
 __all__ = ["NOT_KNOWN", "three_aspects", "country_aspects", "compare_with_reference", "aspect_table"]
@@ -50,23 +50,33 @@ def _listed(actors: list[str]) -> str:
 
 
 
-def _coordination(G: nx.DiGraph, country: str, rules: AspectRules) -> tuple[str, str]:
-    coordinators = home_actors(G, country, kinds=rules.coordinator_kinds)
-    others = [a for a in coordination_actors(G, country, rules) if a not in coordinators]
+def coordinator_sectors(G: nx.DiGraph, country: str, rules: AspectRules) -> tuple[str, dict] | None:
+    """The national co-ordinator fed by the most sectors, and its senders by sector (None when
+    the country has none): the count aspect 1 compares with ``rules.min_sectors``."""
+    home = set(home_actors(G, country)) if rules.coordination_home_senders_only else None
     best = None
-    for c in coordinators:
+    for c in home_actors(G, country, kinds=rules.coordinator_kinds):
         by_sector: dict[str, list[str]] = {}
         for sender, _, d in G.in_edges(c, data=True):
-            if sender != c and (d["regular"] or not rules.sector_flows_regular_only):
+            if sender != c and (d["regular"] or not rules.sector_flows_regular_only) \
+                    and (home is None or sender in home):
                 by_sector.setdefault(G.nodes[sender]["sector"], []).append(sender)
         if best is None or len(by_sector) > len(best[1]):
             best = (c, by_sector)
+    return best
+
+
+def _coordination(G: nx.DiGraph, country: str, rules: AspectRules) -> tuple[str, str]:
+    coordinators = home_actors(G, country, kinds=rules.coordinator_kinds)
+    others = [a for a in coordination_actors(G, country, rules) if a not in coordinators]
+    best = coordinator_sectors(G, country, rules)
     kind = "regular flows" if rules.sector_flows_regular_only else "flows"
+    senders = f"{country} actors" if rules.coordination_home_senders_only else "actors"
     if best is not None:
         c, by_sector = best
         detail = "; ".join(f"{s}: {', '.join(_who(G, a) for a in sorted(by_sector[s]))}" for s in sorted(by_sector))
         n = len(by_sector)
-        sentence = (f"{_who(G, c)} receives {kind} from actors of {n} sector{'s' * (n != 1)}"
+        sentence = (f"{_who(G, c)} receives {kind} from {senders} of {n} sector{'s' * (n != 1)}"
                     + (f" ({detail})" if detail else ""))
         if n >= rules.min_sectors:
             return "X", f"X: {sentence}; at least {rules.min_sectors} needed."
@@ -76,34 +86,67 @@ def _coordination(G: nx.DiGraph, country: str, rules: AspectRules) -> tuple[str,
     return "-", "-: no national co-ordinator or contact point among the country's actors."
 
 
+def _consultations(G: nx.DiGraph, network: str, targets: list[str], rules: AspectRules) -> list[tuple]:
+    """The direct ties between a network and coordination actors: (sender, receiver, data)."""
+    out = [(network, t, G.edges[network, t]) for t in G.successors(network) if t in targets]
+    if rules.network_either_direction:
+        out += [(t, network, G.edges[t, network]) for t in G.predecessors(network) if t in targets and t != network]
+    return out
+
+
 def _networks(G: nx.DiGraph, country: str, rules: AspectRules) -> tuple[str, str]:
     networks = home_actors(G, country, kinds=rules.network_kinds)
     if not networks:
         return "-", "-: no professional network among the country's actors."
     targets = coordination_actors(G, country, rules)
     if not targets:
-        return "(X)", f"(X): {', '.join(_who(G, n) for n in networks)} exist, but there is no coordination actor."
-    direct, findings = [], []
+        v = rules.network_without_contact
+        return v, f"{v}: {', '.join(_who(G, n) for n in networks)} exist, but there is no coordination actor."
+    direct, findings, contact = [], [], False
     for n in networks:
-        to_coordination = [(t, G.edges[n, t]) for t in G.successors(n) if t in targets]
-        strong = [(t, d) for t, d in to_coordination if d["regular"] or not rules.network_regular_only]
+        ties = _consultations(G, n, targets, rules)
+        strong = [(a, b, d) for a, b, d in ties if d["regular"] or not rules.network_regular_only]
         if strong:
-            direct += [f"{_who(G, n)} -> {_who(G, t)} ({d['frequency']}, {', '.join(d['channels'])})" for t, d in strong]
-        elif to_coordination:
-            findings.append(f"{_who(G, n)} -> {', '.join(_who(G, t) for t, _ in to_coordination)} only ad hoc")
-        else:
-            path = _shortest_to(G, n, targets)
-            findings.append(f"{_who(G, n)} only through others ({' -> '.join(path)})" if path
-                            else f"{_who(G, n)} never reaches coordination")
+            direct += [f"{_who(G, a)} -> {_who(G, b)} ({d['frequency']}, {', '.join(d['channels'])})"
+                       for a, b, d in strong]
+            continue
+        contact = contact or bool(ties)
+        if ties:
+            findings.append(f"{', '.join(f'{_who(G, a)} -> {_who(G, b)}' for a, b, _ in ties)} only ad hoc")
+            continue
+        path = _shortest_to(G, n, targets)
+        if path is None and rules.network_either_direction:
+            back = [p for p in (_shortest_to(G, t, [n]) for t in targets) if p]
+            path = min(back, key=len) if back else None
+        contact = contact or path is not None
+        findings.append(f"{_who(G, n)} only through others ({' -> '.join(path)})" if path
+                        else f"{_who(G, n)} never in contact with coordination")
     if direct:
         return "X", f"X: {'; '.join(direct)}."
-    return "(X)", f"(X): {'; '.join(findings)}."
+    verdict = "(X)" if contact else rules.network_without_contact
+    return verdict, f"{verdict}: {'; '.join(findings)}."
 
 
 def _shortest_to(G: nx.DiGraph, source: str, targets: list[str]) -> list[str] | None:
     lengths, paths = nx.single_source_dijkstra(G, source, weight=None)
     reached = [t for t in targets if t in paths]
     return min((paths[t] for t in reached), key=len) if reached else None
+
+
+def _path_words(rules: AspectRules) -> str:
+    words = "a path of " + ("regular " if rules.reach_regular_only else "") + "flows"
+    if rules.reach_within_country:
+        words += " within the country"
+    if rules.reach_carries_item:
+        words += " carrying one item"
+    return words + " to " + ("the national co-ordinator" if rules.reach_via_passing_ncp else "coordination")
+
+
+def local_input_counts(table: pd.DataFrame, rules: AspectRules) -> tuple[int, int, int]:
+    """(reaching, actors, reaching needed for X) of a :func:`reach_table`."""
+    n = len(table)
+    needed = next(k for k in range(n + 1) if k >= rules.local_share_x * n) if n else 0
+    return int(table["reaches"].sum()), n, needed
 
 
 def _local_input(G: nx.DiGraph, country: str, rules: AspectRules) -> tuple[str, str]:
@@ -115,7 +158,7 @@ def _local_input(G: nx.DiGraph, country: str, rules: AspectRules) -> tuple[str, 
     yes = table.loc[table["reaches"], "actor_id"].tolist()
     no = table.loc[~table["reaches"], "actor_id"].tolist()
     levels = " and ".join(rules.local_levels)
-    sentence = f"{len(yes)} of {len(table)} {levels} actors have a path of flows to coordination"
+    sentence = f"{len(yes)} of {len(table)} {levels} actors have {_path_words(rules)}"
     lists = (f" (reaching: {_listed(yes)}" if yes else " (") + ("; " if yes and no else "") \
         + (f"not reaching: {_listed(no)})" if no else ")")
     if len(yes) >= rules.local_share_x * len(table):
@@ -132,6 +175,7 @@ def country_aspects(G: nx.DiGraph, country: str, rules: AspectRules | None = Non
         why = (f"{NOT_KNOWN}: no flows are coded for {country} (no flow data), so who passes information "
                "to whom cannot be judged.")
         return {**{a: NOT_KNOWN for a in ASPECTS}, **{f"{a}_evidence": why for a in ASPECTS}}
+    G = judged_graph(G, rules)
     verdicts = {"coordination": _coordination(G, country, rules), "networks": _networks(G, country, rules),
                 "local_input": _local_input(G, country, rules)}
     return {**{a: v for a, (v, _) in verdicts.items()}, **{f"{a}_evidence": e for a, (_, e) in verdicts.items()}}

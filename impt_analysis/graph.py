@@ -178,7 +178,12 @@ def flow_graph(study: Study, country: str | None = None) -> nx.DiGraph:
         ``a -> b`` exists when at least one flow goes from ``a`` to ``b``, with ``n_flows`` (the
         number of reported flows), ``regular`` (True if any of them is regular), ``frequency``
         (``"regular"`` if any is regular, else ``"ad_hoc"``), ``channels`` (sorted list of the
-        distinct channels) and ``cross_border`` (the two actors' countries differ).
+        distinct channels), ``cross_border`` (the two actors' countries differ),
+        ``n_interviews`` (the distinct interviews reporting a flow of the pair: its independent
+        informants; in a public export the distinct groups of interviews, a lower bound),
+        ``flow_ids`` (the flows, in the order of ``flows.csv``) and ``items`` (what the flows
+        carry: item id, ``""`` for flows naming no item, -> ``"regular"`` if a regular flow
+        carries it, else ``"ad_hoc"``).
 
     Examples
     --------
@@ -197,11 +202,17 @@ def flow_graph(study: Study, country: str | None = None) -> nx.DiGraph:
         "target": flows["target_actor"].to_numpy(),
         "regular": (flows["frequency"].astype(object) == "regular").to_numpy(),
         "channel": flows["channel"].astype(str).to_numpy(),
+        "flow_id": flows["flow_id"].astype(str).to_numpy(),
+        "informant": flows[interview_column(flows)].astype(object).to_numpy(),
+        "item": (flows["item_id"].astype(object).where(flows["item_id"].notna(), "").to_numpy()
+                 if "item_id" in flows.columns else [""] * len(flows)),
     })
     pairs = f.groupby(["source", "target"], sort=True)
-    edges = pd.DataFrame({"n_flows": pairs.size(), "regular": pairs["regular"].any()})
+    edges = pd.DataFrame({"n_flows": pairs.size(), "regular": pairs["regular"].any(),
+                          "n_interviews": pairs["informant"].nunique(), "flow_ids": pairs["flow_id"].agg(list)})
     channels = f.drop_duplicates(["source", "target", "channel"]).sort_values("channel")
     edges["channels"] = channels.groupby(["source", "target"], sort=True)["channel"].agg(list)
+    edges["items"] = pairs[["item", "regular"]].apply(_item_frequencies)
     edges = edges.reset_index()
     country_of = actors.set_index("actor_id")["country"].astype(object)
     src_country, tgt_country = edges["source"].map(country_of), edges["target"].map(country_of)
@@ -212,9 +223,18 @@ def flow_graph(study: Study, country: str | None = None) -> nx.DiGraph:
         "frequency": np.where(edges["regular"], "regular", "ad_hoc").tolist(),
         "channels": edges["channels"],
         "cross_border": cross.astype(bool).tolist(),
+        "n_interviews": edges["n_interviews"].astype(int).tolist(),
+        "flow_ids": edges["flow_ids"],
+        "items": edges["items"],
     })
     G.add_edges_from(zip(edges["source"], edges["target"], attrs.to_dict("records")))
     return G
+
+
+def _item_frequencies(flows: pd.DataFrame) -> dict[str, str]:
+    """What an edge's flows carry: item id ("" for flows naming no item) -> strongest frequency."""
+    regular = flows.groupby("item", sort=True)["regular"].any()
+    return {item: "regular" if r else "ad_hoc" for item, r in regular.items()}
 
 
 def who_knows_what(study: Study, country: str | None = None) -> pd.DataFrame:

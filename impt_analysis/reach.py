@@ -17,10 +17,11 @@ import networkx as nx
 import pandas as pd
 
 from .graph import VERIFICATION_ORDER, build_graph, flow_graph
-from .rules import AspectRules, coordination_actors, home_actors, rules_or_default
+from .rules import AspectRules, coordination_actors, home_actors, judged_graph, rules_or_default
 from .study import Study, interview_column
 
-__all__ = ["reach", "side_information", "reach_table", "reaching_actors", "followed_graph"]
+__all__ = ["reach", "side_information", "reach_table", "reaching_actors", "followed_graph", "feeding_actors",
+           "feeding_targets", "feeding_graphs"]
 
 
 class _Sink:
@@ -55,7 +56,66 @@ def reaching_actors(H: nx.DiGraph, targets: list[str]) -> set[str]:
     return out
 
 
-def _reach_from(G: nx.DiGraph, targets: list[str], regular_only: bool) -> tuple[dict, dict]:
+def feeding_targets(G: nx.DiGraph, country: str, rules: AspectRules) -> list[str]:
+    """The actors local input must reach: the national co-ordinator(s), and each other
+    coordination actor (a contact point) that itself passes information to one along the
+    followed flows; all coordination actors when the country has no national co-ordinator,
+    or when ``rules.reach_via_passing_ncp`` is off."""
+    targets = coordination_actors(G, country, rules)
+    coordinators = [t for t in targets if G.nodes[t].get("kind") in rules.coordinator_kinds]
+    if not rules.reach_via_passing_ncp or not coordinators:
+        return targets
+    H = _followed(G, country, rules, None)
+    passing = reaching_actors(H, coordinators)
+    return [t for t in targets if t in passing]
+
+
+def _carries(items: dict | None, label: str | None, regular_only: bool) -> bool:
+    """Whether an edge's flows carry ``label`` (an item, or None for anything) at the frequency asked."""
+    if not items:  # a graph built by hand without the items attribute: one flow of general information
+        return True
+    wanted = items.items() if label is None else [(k, f) for k, f in items.items() if k in ("", label)]
+    return any(f == "regular" or not regular_only for _, f in wanted)
+
+
+def _followed(G: nx.DiGraph, country: str, rules: AspectRules, label: str | None) -> nx.DiGraph:
+    """The ties local input may travel: regular (``reach_regular_only``), between the
+    country's own actors (``reach_within_country``), carrying ``label`` (None: anything)."""
+    home = set(home_actors(G, country)) if rules.reach_within_country else None
+    H = nx.DiGraph()
+    H.add_nodes_from(G)
+    H.add_edges_from((u, v) for u, v, d in G.edges(data=True)
+                     if (home is None or (u in home and v in home))
+                     and (d.get("regular", True) or not rules.reach_regular_only)
+                     and _carries(d.get("items"), label, rules.reach_regular_only))
+    return H
+
+
+def feeding_graphs(G: nx.DiGraph, country: str, rules: AspectRules) -> list[nx.DiGraph]:
+    """The graphs whose paths to :func:`feeding_targets` count as feeding co-ordination.
+
+    One graph of every followed tie when items are not asked for
+    (``rules.reach_carries_item`` off) or no flow names an item; otherwise one per item named
+    by a flow: the ties carrying that item or information in general (a flow naming no item),
+    so that a path counts only when one piece of information can travel all of it.
+    """
+    if not rules.reach_carries_item:
+        return [_followed(G, country, rules, None)]
+    labels = sorted({k for _, _, items in G.edges(data="items") for k in (items or {}) if k})
+    return [_followed(G, country, rules, label) for label in labels] or [_followed(G, country, rules, "")]
+
+
+def feeding_actors(G: nx.DiGraph, country: str, rules: AspectRules) -> set[str]:
+    """Every actor of G whose information reaches co-ordination by the rules of local input
+    (the targets included)."""
+    targets = feeding_targets(G, country, rules)
+    out: set[str] = set()
+    for H in feeding_graphs(G, country, rules):
+        out |= reaching_actors(H, targets)
+    return out
+
+
+def _reach_from(H: nx.DiGraph, targets: list[str]) -> tuple[dict, dict]:
     """Shortest distance to the nearest target, and immediate dominators, for every node that reaches one.
 
     Paths to co-ordination are followed backwards: in the reversed graph a virtual sink points
@@ -65,9 +125,8 @@ def _reach_from(G: nx.DiGraph, targets: list[str], regular_only: bool) -> tuple[
     """
     if not targets:
         return {}, {}
-    G = followed_graph(G, regular_only)
     R = nx.DiGraph()
-    R.add_edges_from((v, u) for u, v in G.edges if u != v)
+    R.add_edges_from((v, u) for u, v in H.edges if u != v)
     sink = _Sink()
     R.add_edges_from((sink, t) for t in targets)
     distance = {n: d - 1 for n, d in nx.single_source_shortest_path_length(R, sink).items() if n is not sink}
@@ -88,16 +147,24 @@ def _gatekeepers(node: str, idom: dict, targets: set) -> list[str]:
 
 def reach_table(G: nx.DiGraph, country: str, rules: AspectRules) -> pd.DataFrame:
     """:func:`reach` on a country's flow graph already built (shared with the local-input rule)."""
-    targets = coordination_actors(G, country, rules)
-    distance, idom = _reach_from(G, targets, rules.reach_regular_only)
+    G = judged_graph(G, rules)
+    targets = feeding_targets(G, country, rules)
     target_set = set(targets)
+    # Per feeding graph (one per item carried): distances and dominators. An actor's shortest
+    # path is the shortest over them; its gatekeepers are on every path of every one it reaches by.
+    found = [_reach_from(H, targets) for H in feeding_graphs(G, country, rules)]
     rows = []
     for actor in home_actors(G, country, levels=rules.local_levels):
         d = G.nodes[actor]
-        hops = distance.get(actor)
+        hops = [dist[actor] for dist, _ in found if actor in dist]
+        keepers = None
+        for dist, idom in found:
+            if actor in dist:
+                mine = _gatekeepers(actor, idom, target_set) if dist[actor] else []
+                keepers = mine if keepers is None else [g for g in keepers if g in mine]
         rows.append({"actor_id": actor, "name": d.get("name"), "sector": d.get("sector"), "level": d.get("level"),
-                     "reaches": hops is not None, "path_length": hops,
-                     "gatekeepers": _gatekeepers(actor, idom, target_set) if hops else []})
+                     "reaches": bool(hops), "path_length": min(hops) if hops else None,
+                     "gatekeepers": keepers or []})
     frame = pd.DataFrame(rows, columns=["actor_id", "name", "sector", "level", "reaches", "path_length", "gatekeepers"])
     frame["reaches"] = frame["reaches"].astype(bool)
     frame["path_length"] = frame["path_length"].astype("Int64")
@@ -182,9 +249,7 @@ def side_information(study: Study, country: str, rules: AspectRules | None = Non
     rules = rules_or_default(rules)
     country = str(country)
     G = build_graph(study, country)
-    flows = flow_graph(study, country)
-    targets = coordination_actors(flows, country, rules)
-    reaching = reaching_actors(followed_graph(flows, rules.reach_regular_only), targets)
+    reaching = feeding_actors(judged_graph(flow_graph(study, country), rules), country, rules)
     key = interview_column(study.knowledge)
     known = pd.DataFrame([(a, i, d["verification"], d[key]) for a, i, d in G.edges(data=True)
                           if d["type"] == "knows"], columns=["actor_id", "item_id", "verification", key])

@@ -21,8 +21,8 @@ import pandas as pd
 
 from .codebook import VOCABULARIES
 from .coordination import three_aspects
-from .reach import followed_graph, reaching_actors
-from .rules import AspectRules, coordination_actors, home_actors, rules_or_default
+from .reach import feeding_actors
+from .rules import AspectRules, coordination_actors, home_actors, judged_graph, rules_or_default
 from .graph import flow_graph
 from .study import Study, interview_column
 from .triangulation import triangulate
@@ -141,8 +141,9 @@ def scorecard(study: Study, rules: AspectRules | None = None, min_triangulated_s
         :data:`RECOMMENDATIONS`): ``coordination_exists`` (an actor of kind
         national_coordinator), ``four_tiers`` (case counts in all four tiers),
         ``basis_stated`` (there are case counts and every one states its basis and its
-        source), ``local_reaches_national`` (the three-aspect local input is X or (X)),
-        ``ngos_feed_in`` (an NGO of the country has a path of flows to co-ordination),
+        source), ``local_reaches_national`` (the three-aspect local input is X or (X); False when it
+        is "not known"), ``ngos_feed_in`` (an NGO of the country feeds co-ordination by the
+        rules of local input, :func:`~impt_analysis.reach.feeding_actors`),
         ``triangulated`` (see above) and ``research_contact`` (a flow, either way, between a
         co-ordination actor and a research actor). Then the figures behind them:
         ``tiers_disseminated``, ``share_triangulated``, and ``met`` (how many of the seven hold).
@@ -170,7 +171,7 @@ def scorecard(study: Study, rules: AspectRules | None = None, min_triangulated_s
     for country in study.countries:
         G = flow_graph(study, country)
         targets = coordination_actors(G, country, rules)
-        reaching = reaching_actors(followed_graph(G, rules.reach_regular_only), targets)
+        reaching = feeding_actors(judged_graph(G, rules), country, rules)
         home = {n: G.nodes[n] for n in home_actors(G, country)}
         counts = study.case_counts[study.case_counts["country"] == country]
         tiers = sorted(set(counts["tier"].astype(str)) & set(TIERS), key=TIERS.index)
@@ -191,7 +192,8 @@ def scorecard(study: Study, rules: AspectRules | None = None, min_triangulated_s
             "coordination_exists": any(d.get("kind") == "national_coordinator" for d in home.values()),
             "four_tiers": len(tiers) == len(TIERS),
             "basis_stated": bool(len(counts)) and bool(counts["basis"].notna().all() & counts["source_actor"].notna().all()),
-            "local_reaches_national": aspects.loc[country, "local_input"] != "-",
+            # "not known" (no flows coded) is no evidence of open lines: only X or (X) is.
+            "local_reaches_national": aspects.loc[country, "local_input"] in ("X", "(X)"),
             "ngos_feed_in": any(d.get("sector") == "ngo" and n in reaching for n, d in home.items()),
             "triangulated": triangulated,
             "research_contact": any(G.has_edge(t, r) or G.has_edge(r, t) for t in targets for r in research),

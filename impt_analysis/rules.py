@@ -17,7 +17,7 @@ from dataclasses import dataclass, fields
 
 import networkx as nx
 
-__all__ = ["AspectRules", "rules_or_default", "home_actors", "coordination_actors"]
+__all__ = ["AspectRules", "rules_or_default", "home_actors", "coordination_actors", "judged_graph"]
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,37 @@ class AspectRules:
     local_min_reaching : int
         Local input is ``(X)`` when at least this many of them reach it.
     reach_regular_only : bool
-        Follow regular flows only when looking for paths to co-ordination (default: any).
+        Local input: follow regular flows only when looking for paths to co-ordination (the
+        report's "feeding"; ``False``, the first reading, follows flows of any frequency).
+    coordination_home_senders_only : bool
+        Count only senders of the country's own actors towards ``min_sectors`` (``False``, the
+        first reading, also counts foreign and international senders).
+    network_either_direction : bool
+        A network is consulted by a regular flow between it and a coordination actor in either
+        direction, whichever side sends (``False``, the first reading: network -> co-ordination only).
+    network_without_contact : str
+        The verdict when the country's networks have no contact at all with co-ordination (nor
+        is there any coordination actor): ``"-"``, not consulted (the first reading gave ``"(X)"``).
+    reach_within_country : bool
+        Paths of local input run through the country's own actors only (``False``, the first
+        reading, also through foreign and international actors).
+    reach_carries_item : bool
+        Where flows name items, a path must carry one item (or information in general, a flow
+        naming no item) all the way (``False``, the first reading: any flows).
+    reach_via_passing_ncp : bool
+        Local input counts when it ends at the national co-ordinator, or at a coordination
+        actor of another kind (a contact point) that itself passes information to it along the
+        followed flows; where the country has no national co-ordinator, at any coordination
+        actor (``False``, the first reading: at any coordination actor).
+    min_informants : int
+        A tie (an ordered pair of actors) counts only when at least this many interviews report
+        a flow of it (``n_interviews`` of :func:`~impt_analysis.graph.flow_graph`): 1, either
+        end's report is enough; 2 asks for confirmation by a second informant (Krackhardt's
+        locally aggregated structure, "both ends report it", read as two interviews).
+
+    The first readings of the workbench (before the defaults followed the report's words) are
+    :meth:`first_reading`; :func:`~impt_analysis.coordination.compare_rules` shows which cells
+    two sets of rules judge differently.
     """
 
     coordinator_kinds: tuple[str, ...] = ("national_coordinator",)
@@ -63,7 +93,33 @@ class AspectRules:
     local_levels: tuple[str, ...] = ("local", "regional")
     local_share_x: float = 0.5
     local_min_reaching: int = 1
-    reach_regular_only: bool = False
+    reach_regular_only: bool = True
+    coordination_home_senders_only: bool = True
+    network_either_direction: bool = True
+    network_without_contact: str = "-"
+    reach_within_country: bool = True
+    reach_carries_item: bool = True
+    reach_via_passing_ncp: bool = True
+    min_informants: int = 1
+
+    @classmethod
+    def first_reading(cls, **changes) -> "AspectRules":
+        """The rules as the workbench first read the report (kept so results can be compared).
+
+        Any flow frequency and any path (through foreign actors, to any coordination actor,
+        whatever it carries) counts as feeding; foreign senders count towards co-ordination's
+        sectors; networks are consulted only by network -> co-ordination flows, and a network
+        with no contact is ``(X)``.
+
+        Examples
+        --------
+        >>> AspectRules.first_reading().reach_regular_only
+        False
+        """
+        old = dict(reach_regular_only=False, coordination_home_senders_only=False, network_either_direction=False,
+                   network_without_contact="(X)", reach_within_country=False, reach_carries_item=False,
+                   reach_via_passing_ncp=False)
+        return cls(**{**old, **changes})
 
     def __post_init__(self):
         for f in fields(self):
@@ -76,6 +132,10 @@ class AspectRules:
             raise ValueError(f"AspectRules.min_sectors must be a positive integer, got {self.min_sectors!r}")
         if not 0 < self.local_share_x <= 1:
             raise ValueError(f"AspectRules.local_share_x must be in (0, 1], got {self.local_share_x!r}")
+        if self.network_without_contact not in ("-", "(X)"):
+            raise ValueError(f"AspectRules.network_without_contact must be '-' or '(X)', got {self.network_without_contact!r}")
+        if not (isinstance(self.min_informants, int) and self.min_informants >= 1):
+            raise ValueError(f"AspectRules.min_informants must be a positive integer, got {self.min_informants!r}")
         if not (isinstance(self.local_min_reaching, int) and self.local_min_reaching >= 1):
             raise ValueError(f"AspectRules.local_min_reaching must be a positive integer, got {self.local_min_reaching!r}")
 
@@ -87,6 +147,18 @@ def rules_or_default(rules: AspectRules | None) -> AspectRules:
         raise TypeError(f"rules must be an AspectRules, got {type(rules).__name__}")
     return rules
 
+
+
+def judged_graph(G: nx.DiGraph, rules: AspectRules) -> nx.DiGraph:
+    """The flow graph the rules judge: every actor, and the ties reported by at least
+    ``rules.min_informants`` interviews (G itself when that is 1)."""
+    if rules.min_informants <= 1:
+        return G
+    H = nx.DiGraph(G.graph)
+    H.add_nodes_from(G.nodes(data=True))
+    H.add_edges_from((u, v, d) for u, v, d in G.edges(data=True)
+                     if d.get("n_interviews", 1) >= rules.min_informants)
+    return H
 
 
 def home_actors(G: nx.DiGraph, country: str, kinds=None, levels=None) -> list[str]:

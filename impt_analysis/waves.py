@@ -19,7 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .barriers import rows_in_country
-from .coordination import three_aspects
+from .coordination import NOT_KNOWN, three_aspects
 from .reach import reach, side_information
 from .rules import AspectRules
 from .reference import ASPECTS
@@ -28,7 +28,8 @@ from .triangulation import triangulate
 
 __all__ = ["compare_studies", "wave_indicators", "INDICATORS"]
 
-_VERDICT_RANK = {"-": 0, "(X)": 1, "X": 2}
+# "not known" (a wave without flows for the country) has no rank: its change is "not known".
+_VERDICT_RANK = {"-": 0, "(X)": 1, "X": 2, NOT_KNOWN: float("nan")}
 
 #: The numeric indicators compared, and whether a higher value is better.
 INDICATORS = {
@@ -96,7 +97,8 @@ def compare_studies(before: Study, after: Study, rules: AspectRules | None = Non
     -------
     pandas.DataFrame
         Indexed by country. For each aspect: ``<aspect>_before``, ``<aspect>_after`` and
-        ``<aspect>_change`` (``improved``, ``worse`` or ``same``, with ``-`` < ``(X)`` < ``X``).
+        ``<aspect>_change`` (``improved``, ``worse`` or ``same``, with ``-`` < ``(X)`` < ``X``;
+        ``not known`` when either wave's verdict is, counted neither way).
         For each indicator (``share_reaching``, ``side_items``, ``triangulated_items``,
         ``barriers_per_interview``): ``_before``, ``_after`` and ``_change`` (after minus
         before; for side items and barriers a fall is an improvement). ``improved`` counts the
@@ -113,7 +115,8 @@ def compare_studies(before: Study, after: Study, rules: AspectRules | None = Non
         old, new = a.loc[countries, aspect], b.loc[countries, aspect]
         delta = new.map(_VERDICT_RANK) - old.map(_VERDICT_RANK)
         out[f"{aspect}_before"], out[f"{aspect}_after"] = old, new
-        out[f"{aspect}_change"] = delta.map(lambda d: "improved" if d > 0 else "worse" if d < 0 else "same")
+        out[f"{aspect}_change"] = delta.map(lambda d: "not known" if pd.isna(d) else
+                                            "improved" if d > 0 else "worse" if d < 0 else "same")
         better += delta > 0
         worse += delta < 0
     for name, higher_is_better in INDICATORS.items():

@@ -75,7 +75,7 @@ def test_coordination_verdicts(build):
     x = build(three, flows=[F("P", "C"), F("M", "C"), F("N", "C")])
     verdict = three_aspects(x).loc["DK"]
     assert verdict["coordination"] == "X"
-    assert verdict["coordination_evidence"].startswith("X: C (C) receives regular flows from actors of 3 sectors")
+    assert verdict["coordination_evidence"].startswith("X: C (C) receives regular flows from DK actors of 3 sectors")
     assert "asylum_migration: M (M); ngo: N (N); police: P (P)" in verdict["coordination_evidence"]
 
     # the NGO's flow is ad hoc and a second police actor adds no sector: 2 sectors -> (X)
@@ -115,7 +115,10 @@ def test_networks_verdicts(build):
     assert got["X"] == ("X", "X: W (W) -> NCP (NCP) (regular, formal_report).")
     assert got["(X) ad hoc"] == ("(X)", "(X): W (W) -> NCP (NCP) only ad hoc.")
     assert got["(X) through others"] == ("(X)", "(X): W (W) only through others (W -> N -> C).")
-    assert got["(X) never"] == ("(X)", "(X): W (W) never reaches coordination.")
+    # never in contact: not consulted (the first reading gave "(X)")
+    assert got["(X) never"] == ("-", "-: W (W) never in contact with coordination.")
+    study = build([COORDINATOR, NCP, net, A("N")], flows=cases["(X) never"])
+    assert three_aspects(study, AspectRules(network_without_contact="(X)")).loc["DK", "networks"] == "(X)"
     loose = AspectRules(network_regular_only=False)
     study = build([COORDINATOR, NCP, net, A("N")], flows=cases["(X) ad hoc"])
     assert three_aspects(study, loose).loc["DK", "networks"] == "X"
@@ -124,10 +127,11 @@ def test_networks_verdicts(build):
     assert three_aspects(study).loc["DK", "networks"] == "-"
 
 
-def _local_study(build, n_reaching):
-    """Four local/regional actors G1..G4 under co-ordinator C; the first n_reaching tell C."""
+def _local_study(build, n_reaching, frequency="regular"):
+    """Four local/regional actors G1..G4 under co-ordinator C; the first n_reaching tell C (at
+    ``frequency``), and G4 tells G3 regularly."""
     actors = [COORDINATOR] + [A(f"G{i}", "social_services", "local" if i % 2 else "regional") for i in range(1, 5)]
-    flows = [F(f"G{i}", "C", "ad_hoc") for i in range(1, n_reaching + 1)] + [F("G4", "G3")]
+    flows = [F(f"G{i}", "C", frequency) for i in range(1, n_reaching + 1)] + [F("G4", "G3")]
     return build(actors, flows=flows)
 
 
@@ -137,17 +141,19 @@ def test_local_input_verdicts(build):
     assert three_aspects(_local_study(build, 2), AspectRules(local_share_x=0.75)).loc["DK", "local_input"] == "(X)"
     one = three_aspects(_local_study(build, 1)).loc["DK"]
     assert one["local_input"] == "(X)"
-    assert one["local_input_evidence"] == ("(X): 1 of 4 local and regional actors have a path of flows to "
-                                           "coordination, fewer than 50% (reaching: G1; not reaching: G2, G3, G4).")
+    assert one["local_input_evidence"] == ("(X): 1 of 4 local and regional actors have a path of regular flows "
+                                           "within the country carrying one item to the national co-ordinator, "
+                                           "fewer than 50% (reaching: G1; not reaching: G2, G3, G4).")
     assert three_aspects(_local_study(build, 1), AspectRules(local_min_reaching=2)).loc["DK", "local_input"] == "-"
     # three reach: G3 directly, G4 through G3 -> 4 of 4
     four = reach(_local_study(build, 3), "DK")
     assert four["reaches"].all() and four["path_length"].tolist() == [1, 1, 1, 2]
     assert four["gatekeepers"].tolist() == [[], [], [], ["G3"]]
     assert three_aspects(_local_study(build, 0)).loc["DK", "local_input"] == "-"
-    # regular-only reach: the flows to C are ad hoc, so nobody reaches
-    strict = AspectRules(reach_regular_only=True)
-    assert three_aspects(_local_study(build, 3), strict).loc["DK", "local_input"] == "-"
+    # the flows to C ad hoc: nobody feeds it regularly; the first reading (any frequency) says X
+    assert three_aspects(_local_study(build, 3, "ad_hoc")).loc["DK", "local_input"] == "-"
+    assert three_aspects(_local_study(build, 3, "ad_hoc"), AspectRules(reach_regular_only=False)).loc[
+        "DK", "local_input"] == "X"
 
 
 def test_local_input_without_coordination(build):
@@ -179,7 +185,8 @@ def chain(build):
 
 
 def test_gatekeepers_on_a_chain(chain):
-    r = reach(chain, "DK").set_index("actor_id")
+    # the first reading: any frequency, through foreign actors
+    r = reach(chain, "DK", AspectRules.first_reading()).set_index("actor_id")
     assert r.index.tolist() == ["L", "L2", "L3", "L4", "L5", "L6", "R1", "R2", "R3", "A", "B", "G"]
     assert r["reaches"].all()
     assert r["path_length"].to_dict() == {"L": 3, "L2": 2, "L3": 3, "L4": 1, "L5": 2, "L6": 4, "R1": 2, "R2": 1,
@@ -188,9 +195,13 @@ def test_gatekeepers_on_a_chain(chain):
                                           "L6": ["L", "R1", "R2"], "R1": ["R2"], "R2": [], "R3": [], "A": ["G"],
                                           "B": ["G"], "G": []}
     # R1 -> R2 is ad hoc: following regular flows only, L, L6 and R1 lose their way; L2 keeps only the route through R3
-    strict = reach(chain, "DK", AspectRules(reach_regular_only=True)).set_index("actor_id")
+    strict = reach(chain, "DK", AspectRules.first_reading(reach_regular_only=True)).set_index("actor_id")
     assert strict.loc[["L", "L6", "R1"], "reaches"].tolist() == [False, False, False]
     assert strict.loc["L2", "path_length"] == 2 and strict.loc["L2", "gatekeepers"] == ["R3"]  # now the only route
+    # the default rules: regular flows within the country, so L5 (only through Sweden's S) loses its way too
+    default = reach(chain, "DK").set_index("actor_id")
+    assert default.loc[~default["reaches"]].index.tolist() == ["L", "L5", "L6", "R1"]
+    assert default.loc["L4", "path_length"] == 1  # NCP passes to C: ending at it counts
 
 
 def test_side_information_without_coordination(build):
@@ -247,15 +258,23 @@ def test_demo_agrees_with_the_published_table(demo):
 def test_demo_reach_and_side_information(demo):
     aspects = three_aspects(demo)
     assert aspects.filter(like="_evidence").map(len).gt(10).all().all()
-    dk = reach(demo, "DK")
+    dk = reach(demo, "DK", AspectRules.first_reading())
     assert len(dk) == 10 and int(dk["reaches"].sum()) == 8
     lt = reach(demo, "LT")
     assert not lt["reaches"].any()
     # Denmark's local outreach NGO and parish never reach co-ordination
     assert set(dk.loc[~dk["reaches"], "name"].str.split(",").str[0]) == {"Street outreach NGO", "Parish youth work"}
-    side = side_information(demo, "LT")
+    # by the report's "feeding" (regular flows within the country), the school social worker and the
+    # regional shelter, tied only ad hoc, do not feed either
+    dk = reach(demo, "DK")
+    assert set(dk.loc[~dk["reaches"], "name"].str.split(",").str[0]) == {
+        "Street outreach NGO", "Parish youth work", "School social worker", "Regional NGO shelter for young people"}
+    side = side_information(demo, "LT", AspectRules.first_reading())
     assert len(side) > 0
     assert set(side["levels"].sum()) <= {"local", "regional"}
+    # LT's national actors tell co-ordination only ad hoc: by the report's "feeding" what only
+    # they know stays on the side too
+    assert len(side_information(demo, "LT")) > len(side) and "national" in side_information(demo, "LT")["levels"].sum()
 
 
 def test_aspect_table_of_the_demo(demo):

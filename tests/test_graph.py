@@ -128,11 +128,27 @@ def test_flow_graph_aggregates_pairs(two_countries):
     assert set(F) == {"C", "L", "Q", "X", "Y", "I", "J"}
     assert F.nodes["L"]["level"] == "local" and F.nodes["L"]["type"] == "actor"
     # two flows L->C: one regular formal report, one ad hoc informal contact
+    # both reported in interview DK-1 (the source's country's first interview): one informant
     assert F.edges["L", "C"] == {"n_flows": 2, "regular": True, "frequency": "regular",
-                                 "channels": ["formal_report", "informal_contact"], "cross_border": False}
+                                 "channels": ["formal_report", "informal_contact"], "cross_border": False,
+                                 "n_interviews": 1, "flow_ids": ["F1", "F2"], "items": {"": "regular"}}
     assert F.edges["Q", "L"] == {"n_flows": 1, "regular": False, "frequency": "ad_hoc",
-                                 "channels": ["case_referral"], "cross_border": False}
+                                 "channels": ["case_referral"], "cross_border": False,
+                                 "n_interviews": 1, "flow_ids": ["F3"], "items": {"": "ad_hoc"}}
+    assert F.edges["C", "X"]["items"] == {"DT1": "ad_hoc"}
     assert F.number_of_edges() == 7
+
+
+def test_flow_graph_counts_informants(build):
+    # one tie A->B reported in two interviews (I1, I2), one regular flow naming T, one ad hoc naming none
+    actors = [_actor("A", "DK"), _actor("B", "DK", "police")]
+    interviews = [{"interview_id": i, "country": "DK", "date": "2010-05-01", "sector": s, "level": "national",
+                   "actor_id": a} for i, a, s in (("I1", "A", "ngo"), ("I2", "B", "police"))]
+    flows = [{"source_actor": "A", "target_actor": "B", "interview_id": "I1", "item_id": "T"},
+             {"source_actor": "A", "target_actor": "B", "interview_id": "I2", "frequency": "ad_hoc"}]
+    F = flow_graph(build(actors, flows=flows, items=[{"item_id": "T", "country": "DK"}], interviews=interviews))
+    assert F.edges["A", "B"]["n_interviews"] == 2
+    assert F.edges["A", "B"]["items"] == {"": "ad_hoc", "T": "regular"}
 
 
 def test_flow_graph_without_flows(build):

@@ -72,3 +72,13 @@ def test_cross_border_matrix_by_hand(build):
     m = cross_border_matrix(two_countries(build))
     assert list(m.index) == list(m.columns) == ["DK", "SE", "international"]
     assert m.loc["DK", "international"] == 1 and m.loc["international", "SE"] == 1 and m.loc["DK", "SE"] == 0
+
+
+def test_scorecard_not_known_is_no_open_line(build):
+    # A country with actors but no flows coded: three_aspects says "not known" for every
+    # aspect; that is no evidence that local information reaches the national level.
+    study = build([actor("C", "DK", "government", "national", "national_coordinator"),
+                   actor("L", "DK", "ngo", "local")])
+    from impt_analysis import three_aspects
+    assert three_aspects(study).loc["DK", "local_input"] == "not known"
+    assert bool(scorecard(study).loc["DK", "local_reaches_national"]) is False

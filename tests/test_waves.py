@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from impt_analysis import AspectRules
 from impt_analysis.waves import compare_studies
 
 
@@ -47,10 +48,24 @@ def test_only_countries_in_both(build, demo):
 def test_demo_wave_two_closes_gaps(demo):
     from impt_analysis.demo import WAVE2_CHANGES, generate_study
 
-    change = compare_studies(demo, generate_study(wave=2))
+    # The generator builds wave 2 for the first readings: PL's new local input is one ad hoc
+    # report, "(X)" by them and "-" by the report's "feeding" (regular flows).
+    first = AspectRules.first_reading()
+    change = compare_studies(demo, generate_study(wave=2), first)
+    assert compare_studies(demo, generate_study(wave=2)).loc["PL", "local_input_after"] == "-"
     for country, aspects in WAVE2_CHANGES.items():
         for aspect, verdict in aspects.items():
             if verdict != "(X)+":
                 assert change.loc[country, f"{aspect}_after"] == verdict
                 assert change.loc[country, f"{aspect}_change"] == "improved"
     assert change.loc["FI", "share_reaching_change"] > 0
+
+
+def test_not_known_wave_changes_nothing(build):
+    # Before: no flows coded ("not known" everywhere). After: P -> C regular (coordination (X)).
+    # A change from "not known" is no improvement: "not known", counted neither way.
+    before = build(ACTORS, items=ITEMS, knowledge=KNOWLEDGE)
+    after = build(ACTORS, flows=[{"source_actor": "P", "target_actor": "C"}], items=ITEMS, knowledge=KNOWLEDGE)
+    row = compare_studies(before, after).loc["DK"]
+    assert row[["coordination_before", "coordination_after", "coordination_change"]].tolist() == \
+        ["not known", "(X)", "not known"]
