@@ -160,6 +160,13 @@ def report(data, countries, out, jobs, include_excerpts, public, k, suppress_bel
     """
     from .report import UnknownCountryError, run_report
 
+    if not public:
+        source = click.get_current_context().get_parameter_source
+        given = [f"--{name.replace('_', '-')}" for name in ("k", "suppress_below", "key_file", "names_file",
+                                                            "licence", "force")
+                 if source(name) is not click.core.ParameterSource.DEFAULT]
+        if given:
+            raise click.UsageError(f"{', '.join(given)} only go with --public (they set up its public export)")
     try:
         key = _report_key(key_file) if public and key_file is not None else None
         names = _report_names(names_file) if public and names_file is not None else []

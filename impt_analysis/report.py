@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import multiprocessing
@@ -96,13 +97,15 @@ class ReportResult:
     out: Path
     index: Path
     results: list[JobResult] = field(default_factory=list)
+    export: str | None = None  # a public site: what the public export its pages are built from did
 
     @property
     def failed(self) -> list[JobResult]:
         return [r for r in self.results if not r.ok]
 
     def summary(self) -> str:
-        lines = [f"{len(self.results) - len(self.failed)} of {len(self.results)} reports built in {self.out}"]
+        lines = [self.export] if self.export else []
+        lines += [f"{len(self.results) - len(self.failed)} of {len(self.results)} reports built in {self.out}"]
         for r in self.failed:
             where = f"cell {r.cell}" if r.cell is not None else "before execution"
             lines.append(f"  FAILED {r.job.name} ({where}): {r.error}")
@@ -355,13 +358,13 @@ def run_report(data: str | Path | None = None, countries: list[str] | None = Non
     if public:
         plan(study, countries)  # unknown codes fail before anything is written
         names = list(names)
-        public_study, later, countries = _public_data(study, out, later, countries, k=k,
+        public_study, later, countries, export_summary = _public_data(study, out, later, countries, k=k,
                                                       suppress_below=suppress_below, key=key, names=names,
                                                       licence=licence, force=force)
         study, data_arg, export = public_study, str(public_study.path), PUBLIC_DATA
     else:
         data_arg = None if data is None else str(Path(data).resolve())
-        export = None
+        export = export_summary = None
     job_list = plan(study, countries, data_arg, include_excerpts, public, later, suppress_below)
     (out / "notebooks").mkdir(parents=True, exist_ok=True)
     prov = {**provenance(study, {}, export=export), **({"suppress_below": suppress_below} if public else {})}
@@ -371,7 +374,7 @@ def run_report(data: str | Path | None = None, countries: list[str] | None = Non
         results = _refuse_names(out, results, names)
     index = write_index(study, out, results, {**prov, "parameters": {"data": data_arg, "public": public,
                                                                        "include_excerpts": include_excerpts and not public}})
-    return ReportResult(out, index, results)
+    return ReportResult(out, index, results, export_summary)
 
 
 def _run_all(job_list: list[Job], out: Path, prov: dict, jobs: int | None, progress: bool) -> list[JobResult]:
@@ -431,7 +434,7 @@ def check_public_folder(out: Path, study_folder: Path | None, force: bool) -> No
 
 
 def _public_data(study: Study, out: Path, later: str | None, countries: list[str] | None, *, k, suppress_below,
-                 key, names, licence, force) -> tuple[Study, str | None, list[str] | None]:
+                 key, names, licence, force) -> tuple[Study, str | None, list[str] | None, str]:
     """Write the public export (and the later wave's) into ``out``, cleared first; load it.
 
     The exports are written beside ``out`` first: a failed export, or an asked country the
@@ -448,7 +451,7 @@ def _public_data(study: Study, out: Path, later: str | None, countries: list[str
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.export-", dir=out.parent))
     try:
-        export_public(study, staging / PUBLIC_DATA, **options)
+        written = export_public(study, staging / PUBLIC_DATA, **options)
         if later is not None:
             export_public(load_study(later), staging / f"{PUBLIC_DATA}-later", **options)
         countries = _published(load_study(staging / PUBLIC_DATA), countries, k)
@@ -461,7 +464,11 @@ def _public_data(study: Study, out: Path, later: str | None, countries: list[str
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     later_export = str(out / f"{PUBLIC_DATA}-later") if later is not None else None
-    return load_study(out / PUBLIC_DATA), later_export, countries
+    summary = dataclasses.replace(written, path=out / PUBLIC_DATA).summary()
+    if key is None:  # the run's own key, forgotten: say so in the words of the report, not of export-public
+        summary = "\n".join(line for line in summary.splitlines() if "--key-file" not in line)
+        summary += "\n  the pseudonyms were made with a one-off key of this run (give --key-file to reproduce them)"
+    return load_study(out / PUBLIC_DATA), later_export, countries, summary
 
 
 def _published(public_study: Study, countries: list[str] | None, k: int) -> list[str] | None:

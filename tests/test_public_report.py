@@ -493,3 +493,15 @@ def test_cli_a_study_without_licence_needs_licence_and_it_is_passed_through(sour
                   "--k", "6", "--suppress-below", "3", "--key-file", _key(tmp_path))
     assert result.exit_code == 1 and "stopped by the test" in result.output
     assert seen["licence"] == "CC0-1.0" and seen["k"] == 6 and seen["suppress_below"] == 3 and seen["key"] == KEY
+
+
+def test_cli_public_options_need_public(tmp_path):
+    result = _cli("--out", tmp_path / "s", "--force", "--k", "3")
+    assert result.exit_code == 2 and "--k, --force only go with --public" in result.output
+    assert not (tmp_path / "s").exists()
+
+
+def test_the_run_says_what_the_export_did(runs):
+    output = runs["forced"].output
+    assert "wrote a de-identified public export to" in output and "data" in output
+    assert "disclosure check: passed" in output and "6 of 6 reports built" in output
