@@ -48,6 +48,12 @@ class Field:
     withheld: bool = False
 
 
+# The largest integers a study holds (hostile input: a count of 2**63 must be refused, not wrap):
+# a position in an interview's text (code points; an hour's transcript is some 60,000), and any
+# count of children, interviews or rows.
+MAX_POSITION = 10_000_000
+MAX_COUNT = 10_000_000
+
 # The passages a derived row comes from (see :mod:`impt_analysis.refi_qda.derive`): the
 # segment ids of codings.csv, separated by EVIDENCE_SEPARATOR. Never in a public export.
 EVIDENCE_SEPARATOR = ";"
@@ -207,8 +213,8 @@ TABLES: dict[str, Table] = {
                 Field("interview_id", description="The interview the segment is from."),
                 Field("code", description="The code applied (a code of the codebook)."),
                 Field("coder", description="Who applied it (a pseudonym)."),
-                Field("start", type="integer", minimum=0, description="First position, in code points from 0."),
-                Field("end", type="integer", minimum=0, description="Position after the last, in code points."),
+                Field("start", type="integer", minimum=0, maximum=MAX_POSITION, description="First position, in code points from 0."),
+                Field("end", type="integer", minimum=0, maximum=MAX_POSITION, description="Position after the last, in code points."),
                 Field("excerpt", description="The coded text.", required=False, free_text=True),
             ),
             primary_key=("segment_id", "code", "coder"),
@@ -223,7 +229,7 @@ TABLES: dict[str, Table] = {
                 Field("tier", category="tier", description="Identified, suspected, exploitative situation "
                       "or at-risk context."),
                 Field("child_group", category="child_group", description="The group of children counted."),
-                Field("count", type="integer", minimum=0, description="Number of children."),
+                Field("count", type="integer", minimum=0, maximum=MAX_COUNT, description="Number of children."),
                 Field("basis", category="basis", description="What the figure is based on."),
                 Field("source_actor", description="The actor the figure comes from."),
                 _evidence("the figure"),
@@ -245,11 +251,11 @@ ROW_TABLES = ("knowledge", "flows", "barriers", "codings")
 # Published per item in a public export, counted on the confidential study, so that
 # triangulation runs without linking rows to interviews.
 ITEM_SUPPORT = (
-    Field("n_interviews", type="integer", minimum=0,
+    Field("n_interviews", type="integer", minimum=0, maximum=MAX_COUNT,
           description="Published interviews that report the item (knowledge.csv)."),
-    Field("n_organisations", type="integer", minimum=0,
+    Field("n_organisations", type="integer", minimum=0, maximum=MAX_COUNT,
           description="Distinct organisations the respondents of those interviews speak for."),
-    Field("n_sectors", type="integer", minimum=0,
+    Field("n_sectors", type="integer", minimum=0, maximum=MAX_COUNT,
           description="Distinct (exact) sectors of the respondents of those interviews."),
 )
 INTERVIEW_GROUP = Field(

@@ -144,17 +144,79 @@ def _read_meta(folder: Path) -> tuple[dict, list[Problem], list[str]]:
     if not descriptor.is_file():
         missing = Problem("datapackage.json", None, None, None, f"file is missing from the study folder {folder}")
         return {}, [missing], []
+    if descriptor.stat().st_size > MAX_DESCRIPTOR_BYTES:
+        return {}, [Problem("datapackage.json", None, None, None,
+                            f"the descriptor is larger than {MAX_DESCRIPTOR_BYTES:,} bytes: not a study's descriptor")], []
     try:
         meta = json.loads(descriptor.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         return {}, [Problem("datapackage.json", getattr(err, "lineno", None), None, None,
                             f"not valid UTF-8 JSON: {err}")], []
+    except RecursionError:
+        return {}, [Problem("datapackage.json", None, None, None,
+                            "the JSON is nested too deeply to read: not a study's descriptor")], []
     if not isinstance(meta, dict):
         return {}, [Problem("datapackage.json", None, None, None, "the descriptor must be a JSON object")], []
+    problems = meta_problems(meta, "datapackage.json")
+    if problems:
+        return {}, problems, []
     resources = meta.pop("resources", None)
     names = [r["name"] for r in resources if isinstance(r, dict) and isinstance(r.get("name"), str)] \
         if isinstance(resources, list) else []
     return meta, [], names
+
+
+#: The largest ``datapackage.json`` read (a study's is a few KB).
+MAX_DESCRIPTOR_BYTES = 10_000_000
+# Package properties that are text, and those that are true or false.
+_TEXT_PROPERTIES = ("name", "title", "description", "version", "homepage", "created", "id")
+_FLAG_PROPERTIES = ("impt:public", "impt:synthetic")
+
+
+def meta_problems(meta: dict, where: str) -> list[Problem]:
+    """The package properties that are not of their type: text properties as text, flags as true/false.
+
+    Examples
+    --------
+    >>> [p.message for p in meta_problems({"title": ["x"], "impt:public": "yes"}, "datapackage.json")]
+    ['must be text, not a list', 'must be true or false, not a str']
+    """
+    problems = []
+    for key in _TEXT_PROPERTIES:
+        if key in meta and not isinstance(meta[key], str):
+            problems.append(Problem(where, None, key, None, f"must be text, not a {type(meta[key]).__name__}"))
+    for key in _FLAG_PROPERTIES:
+        if key in meta and not isinstance(meta[key], bool):
+            problems.append(Problem(where, None, key, None, f"must be true or false, not a {type(meta[key]).__name__}"))
+    return problems
+
+
+def _unescape_public(frame: pd.DataFrame, table) -> pd.DataFrame:
+    """Undo :func:`excel_safe` on the text columns of a public export's table (read back exactly)."""
+    if frame is None:
+        return frame
+    for f in table.fields:
+        if f.type == "string" and f.name in frame.columns:
+            frame[f.name] = frame[f.name].map(lambda v: v[1:] if v.startswith("'") else v)
+    return frame
+
+
+#: What a spreadsheet would read as a formula at the start of a cell (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def excel_safe(value: str) -> str:
+    """A public CSV's text value, safe to open in Excel: a leading ``= + - @``, tab, CR or ``'`` gets a ``'``.
+
+    A public export escapes its text columns so (OWASP's advice on CSV injection), and
+    :func:`load_study` takes the ``'`` off again, so every value is read back exactly.
+
+    Examples
+    --------
+    >>> print(excel_safe("=1+2"), excel_safe("'quoted"), excel_safe("plain"))
+    '=1+2 ''quoted plain
+    """
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def load_study(path: str | Path | None = None) -> Study:
@@ -195,6 +257,8 @@ def load_study(path: str | Path | None = None) -> Study:
     for name in TABLE_ORDER:
         frame, found = read_table(folder / tables[name].path, tables[name])
         problems += found
+        if meta.get("impt:public"):
+            frame = _unescape_public(frame, tables[name])
         if frame is not None:
             raw[name] = frame
     counts = None
@@ -203,6 +267,7 @@ def load_study(path: str | Path | None = None) -> Study:
         # The aggregate of a public export: listed in the descriptor, it must be there and valid.
         counts, found = read_table(counts_file, _barrier_counts_table())
         problems += found
+        counts = _unescape_public(counts, _barrier_counts_table())
     study = _validated(raw, meta, problems, str(folder), counts)
     study.path = folder
     return study
@@ -354,12 +419,33 @@ def _check_codebook(codebook: pd.DataFrame) -> list[Problem]:
         if category not in present:
             problems.append(Problem("codebook.csv", None, "category", category,
                                     "category is missing: the codebook must list its codes"))
+    rows = codebook.attrs.get("rows") or list(range(2, len(codebook) + 2))
+    for i, code in enumerate(codebook["code"]):
+        if code.startswith(FORMULA_STARTS) or any(c < " " for c in code):
+            problems.append(Problem("codebook.csv", rows[i], "code", code,
+                                    "a code is an identifier: it may not begin with = + - @ ' or hold control "
+                                    "characters"))
     if "parent" in codebook.columns:
         codes = set(codebook["code"])
-        rows = codebook.attrs.get("rows") or list(range(2, len(codebook) + 2))
         for i, parent in enumerate(codebook["parent"]):
             if parent and parent not in codes:
                 problems.append(Problem("codebook.csv", rows[i], "parent", parent, "no such code in codebook.csv"))
+        parent_of = {c: p for c, p in zip(codebook["code"], codebook["parent"]) if p}
+        in_cycle: set[str] = set()
+        done: set[str] = set()
+        for start in parent_of:  # each code walked once: linear in the codebook, however deep
+            path, on_path, at = [], set(), start
+            while at is not None and at not in done and at not in on_path:
+                path.append(at)
+                on_path.add(at)
+                at = parent_of.get(at)
+            if at is not None and at in on_path:
+                in_cycle.update(path[path.index(at):])
+            done.update(path)
+        for i, code in enumerate(codebook["code"]):
+            if code in in_cycle:
+                problems.append(Problem("codebook.csv", rows[i], "parent", codebook["parent"].iat[i],
+                                        "the parents form a cycle: a code cannot be its own ancestor"))
     return problems
 
 
@@ -383,6 +469,18 @@ def _typed(frame: pd.DataFrame, table, codebook: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def _check_lengths(values: pd.Series, file: str, column: str) -> None:
+    """Refuse, before anything is written, a value longer than the reader's field limit."""
+    from .validation import MAX_FIELD_CHARS
+
+    lengths = values.map(lambda v: len(v) if isinstance(v, str) else 0)
+    if len(lengths) and lengths.max() > MAX_FIELD_CHARS:
+        i = int(lengths.to_numpy().argmax())
+        raise StudyValidationError([Problem(file, i + 2, column, None,
+                                            f"the value has {lengths.iat[i]:,} characters, more than the "
+                                            f"{MAX_FIELD_CHARS:,} a study's cell may hold; shorten it")], "write_study")
+
+
 def write_study(study: Study, path: str | Path, meta: dict | None = None) -> Path:
     """Write a study as a data package: the CSV files, ``datapackage.json`` and its documentation.
 
@@ -392,14 +490,24 @@ def write_study(study: Study, path: str | Path, meta: dict | None = None) -> Pat
     Returns the folder.
     """
     folder = Path(path)
-    folder.mkdir(parents=True, exist_ok=True)
     meta = dict(study.meta if meta is None else meta)
-    columns = {}
+    tables = tables_for(meta)
+    frames = {}
     for name, frame in study.tables().items():
         frame = frame.copy()
         for col in frame.columns:
             if pd.api.types.is_datetime64_any_dtype(frame[col]):
                 frame[col] = frame[col].dt.strftime("%Y-%m-%d")
+            elif frame[col].dtype == object or isinstance(frame[col].dtype, pd.StringDtype):
+                _check_lengths(frame[col], f"{name}.csv", col)
+        if meta.get("impt:public"):  # safe to open in Excel, read back exactly by load_study
+            for f in tables[name].fields:
+                if f.type == "string" and f.name in frame.columns and frame[f.name].dtype == object:
+                    frame[f.name] = frame[f.name].map(lambda v: excel_safe(v) if isinstance(v, str) else v)
+        frames[name] = frame
+    folder.mkdir(parents=True, exist_ok=True)
+    columns = {}
+    for name, frame in frames.items():
         frame.to_csv(folder / TABLES[name].path, index=False, encoding="utf-8", lineterminator="\n")
         columns[name] = list(frame.columns)
     descriptor = package_descriptor(meta, study.codebook, columns)

@@ -20,11 +20,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from .schema import TABLES, Field, Table
+from .schema import MAX_COUNT, TABLES, Field, Table
 
-__all__ = ["Problem", "StudyValidationError", "read_table", "check_table", "check_keys"]
+__all__ = ["MAX_FIELD_CHARS", "Problem", "StudyValidationError", "read_table", "check_table", "check_keys"]
 
 _ISO_CACHE: set[str] = set()
+_INTEGER = r"0|-?[1-9][0-9]*"
+#: The longest value (in characters) a cell of a study may hold: the CSV reader's field limit,
+#: checked by :func:`~impt_analysis.study.write_study` too, so that what is written can be read back.
+MAX_FIELD_CHARS = 10_000_000
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 
 def iso_countries() -> set[str]:
@@ -109,14 +114,21 @@ def read_table(path: Path, table: Table) -> tuple[pd.DataFrame | None, list[Prob
         return None, [Problem(name, line, None, repr(raw[err.start : err.start + 4])[2:-1],
                               "file is not UTF-8: save it as UTF-8 (the loader does not guess encodings)")]
     problems: list[Problem] = []
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    csv.field_size_limit(MAX_FIELD_CHARS)  # the same limit write_study checks: what is written can be read
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as err:
+        return None, [Problem(name, reader.line_num, None, None,
+                              f"cannot be read as CSV ({err}): a field longer than {MAX_FIELD_CHARS:,} characters "
+                              "or a stray quote; the longest field a study holds is that limit")]
     if not rows:
         return None, [Problem(name, 1, None, None, "file is empty: it needs at least a header row")]
     header, records = rows[0], rows[1:]
     seen: set[str] = set()
     for col in header:
         if col in seen:
-            problems.append(Problem(name, 1, col, None, "column appears twice in the header"))
+            problems.append(Problem(name, 1, col, None, "column appears twice in the header: rename or delete one"))
         seen.add(col)
     for f in table.fields:
         if f.name not in seen and f.required:
@@ -131,6 +143,10 @@ def read_table(path: Path, table: Table) -> tuple[pd.DataFrame | None, list[Prob
             rec = (rec + [""] * width)[:width]
         kept.append(rec)
         numbers.append(i + 2)
+    if len(seen) < len(header):  # a repeated column (reported above) is left out of the frame, never merged
+        first = sorted({col: i for i, col in reversed(list(enumerate(header)))}.values())
+        kept = [[rec[i] for i in first] for rec in kept]
+        header = [header[i] for i in first]
     frame = pd.DataFrame(kept, columns=header, dtype=str) if kept else pd.DataFrame(columns=header, dtype=str)
     frame.attrs["rows"] = numbers
     return frame, problems
@@ -219,22 +235,37 @@ def _field_failures(f: Field, s: pd.Series, empty: pd.Series, allowed: dict[str,
         yield "a value is required", empty
     filled = ~empty
     if f.type == "integer":
-        ok = s.str.fullmatch(r"[+-]?\d+")
-        yield "not a whole number", filled & ~ok
-        num = pd.to_numeric(s.where(filled & ok), errors="coerce")
-        if f.minimum is not None:
-            yield f"must be at least {f.minimum}", num < f.minimum
-        if f.maximum is not None:
-            yield f"must be at most {f.maximum}", num > f.maximum
+        # Written exactly as it is read back: ASCII digits, no sign but "-", no leading zero
+        # ("02009", "+2009" and a fullwidth "２" would be rewritten, so they are errors).
+        ok = s.str.fullmatch(_INTEGER)
+        plain = s.str.fullmatch(r"[+-]?[0-9]+")
+        yield "not a whole number", filled & ~ok & ~plain
+        yield ("not a whole number as the study writes it (ASCII digits 0-9, no '+', no leading zero, e.g. 2009)",
+               filled & ~ok & plain)
+        low = f.minimum
+        high = f.maximum if f.maximum is not None else MAX_COUNT
+        # compared as Python integers: no float rounding, no int64 wrap-around for 2**63
+        value = [_whole(v) if good else None for v, good in zip(s.tolist(), (filled & ok).tolist())]
+        if low is not None:
+            yield f"must be at least {low}", pd.Series([v is not None and v < low for v in value], index=s.index)
+        yield f"must be at most {high}", pd.Series([v is not None and v > high for v in value], index=s.index)
     elif f.type == "date":
-        parsed = pd.to_datetime(s.where(filled), format="%Y-%m-%d", errors="coerce")
-        yield "not a date in the form YYYY-MM-DD", filled & parsed.isna()
+        ok = s.str.fullmatch(_DATE)
+        parsed = pd.to_datetime(s.where(filled & ok), format="%Y-%m-%d", errors="coerce")
+        yield "not a date in the form YYYY-MM-DD", filled & (~ok | parsed.isna())
     if f.category:
         yield f"not a code of category {f.category!r} in the codebook", filled & ~s.isin(allowed.get(f.category, set()))
     if f.name == "code" and "__code__" in allowed:
         yield "not a code of the codebook", filled & ~s.isin(allowed["__code__"])
     if f.name == "country":
         yield "not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. DK)", filled & ~s.isin(iso_countries())
+
+
+def _whole(text: str) -> int | float:
+    """A plain whole number (already matched), or +-inf if it has too many digits to matter."""
+    if len(text) > 30:  # int() of a 100,000-digit string is slow (and refused by Python)
+        return float("-inf") if text.startswith("-") else float("inf")
+    return int(text)
 
 
 def check_keys(frames: dict[str, pd.DataFrame], tables: dict | None = None) -> list[Problem]:
