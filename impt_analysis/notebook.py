@@ -2,6 +2,14 @@
 
 The notebooks stay thin stories; what they share lives here so that it is tested once.
 
+A public page (``public=True``) is built from a public export only (:func:`open_study`
+refuses anything else). :func:`setup` then makes every table the kernel displays into text
+with :func:`public_table` before any copy of it is made, so the HTML and the plain-text copies
+kept in the executed notebook are the same: a small count reads "<5", a cell hidden to protect
+one "suppressed", and so does every value beside a hidden count that would give it back.
+Sentences use :func:`count_text`; a table the export cannot answer says so
+(:func:`no_public_answer`).
+
 Examples
 --------
 >>> from impt_analysis.notebook import check_parameters
