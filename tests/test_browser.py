@@ -1,0 +1,169 @@
+"""In a real browser: Debian's chromium driven by selenium, with the network switched off.
+
+The interactive network must open from a file with no request to any server, show the
+panel when a reader clicks an actor or a link, and fit a 390 px phone and a 1280 px screen.
+Screenshots are kept under ``$IMPT_ARTEFACTS`` (default ``tmp/artefacts`` in the work tree)
+for a person to look at.
+
+Skipped, saying why, when chromium, its driver or selenium is missing, except in CI
+(``CI`` set), where ``.ci/run`` installs them and a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTEFACTS = Path(os.environ.get("IMPT_ARTEFACTS", ROOT / "tmp" / "artefacts"))
+WIDTHS = (1280, 390)
+
+
+def _missing() -> str:
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (pip install selenium)"
+    for exe in ("chromium", "chromedriver"):
+        if shutil.which(exe) is None:
+            return f"{exe} is not on PATH (apt-get install -y chromium chromium-driver)"
+    return ""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    why = _missing()
+    if why:
+        if os.environ.get("CI"):
+            pytest.fail(f"the browser tests need chromium in CI: {why}")
+        pytest.skip(f"browser tests skipped: {why}")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--hide-scrollbars", "--window-size=1280,900"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.set_page_load_timeout(60)
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": True, "latency": 0,
+                                                                "downloadThroughput": 0, "uploadThroughput": 0})
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    yield driver
+    driver.quit()
+
+
+def open_page(driver, path: Path, width: int, height: int = 900):
+    """Open a file at a window width (CSS pixels) and wait for the network to be drawn."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
+                                                                   "deviceScaleFactor": 1, "mobile": width < 600})
+    driver.get_log("performance")  # drop earlier entries
+    driver.get_log("browser")
+    driver.get(path.as_uri())
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.body.dataset.ready === '1'"))
+
+
+def requests_made(driver) -> list[str]:
+    """Every URL the page asked for, other than itself and data: URLs."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            url = message["params"]["request"]["url"]
+            if not url.startswith(("file:", "data:", "about:", "blob:")):
+                urls.append(url)
+    return urls
+
+
+def severe_console(driver) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def click_at(driver, x: float, y: float):
+    """A real mouse click at a point of the network's canvas (CSS pixels from its top left)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    canvas = driver.find_element("css selector", "#net canvas")
+    size = canvas.size
+    ActionChains(driver).move_to_element_with_offset(canvas, x - size["width"] / 2, y - size["height"] / 2) \
+        .pause(0.2).click().perform()
+
+
+def node_point(driver, node: str):
+    return driver.execute_script(
+        "var n = window.imptNetwork; var p = n.getPositions([arguments[0]])[arguments[0]];"
+        "return n.canvasToDOM(p);", node)
+
+
+def edge_point(driver, edge: str):
+    return driver.execute_script(
+        "var n = window.imptNetwork; var e = n.body.edges[arguments[0]];"
+        "var p = e.edgeType.getPoint(0.5); return n.canvasToDOM(p);", edge)
+
+
+@pytest.fixture(scope="module")
+def network_page(tmp_path_factory):
+    from impt_analysis import load_study
+    from impt_analysis.network_view import network_html
+
+    path = tmp_path_factory.mktemp("network") / "network_DK.html"
+    path.write_text(network_html(load_study(), "DK"), encoding="utf-8")
+    return path
+
+
+def test_the_network_opens_offline_and_a_click_shows_the_panel(browser, network_page):
+    open_page(browser, network_page, 1280)
+    assert requests_made(browser) == []
+    assert severe_console(browser) == []
+    browser.execute_script("window.imptNetwork.fit({animation: false})")
+    x, y = node_point(browser, "DK-A001").values()
+    click_at(browser, x, y)
+    panel = browser.find_element("id", "panel").text
+    assert "National coordination unit on trafficking, ministry" in panel
+    assert "What it knows" in panel and "Whom it tells" in panel and "Who tells it" in panel
+    assert "national_coordinator" not in panel and "Government · National · National co-ordination" in panel
+    browser.save_screenshot(str(ARTEFACTS / "network_DK_node_1280.png"))
+
+    x, y = edge_point(browser, "DK-A003->DK-A001").values()
+    click_at(browser, x, y)
+    panel = browser.find_element("id", "panel").text
+    assert "National police anti-trafficking unit → National coordination unit" in panel, panel
+    assert "The flow" in panel and "Formal report, regular" in panel
+    browser.save_screenshot(str(ARTEFACTS / "network_DK_edge_1280.png"))
+
+
+def test_the_filters_hide_links_and_the_reach_lights_up(browser, network_page):
+    open_page(browser, network_page, 1280)
+    shown = "return window.imptNetwork.body.data.edges.get().filter(function (e) { return !e.hidden; }).length"
+    before = browser.execute_script(shown)
+    from selenium.webdriver.support.ui import Select
+
+    Select(browser.find_element("id", "f-frequency")).select_by_value("regular")
+    regular = browser.execute_script(shown)
+    assert 0 < regular < before
+    browser.find_element("id", "f-cross").click()
+    assert browser.execute_script(shown) < regular
+    Select(browser.find_element("id", "f-reach")).select_by_value("DK-A011")
+    panel = browser.find_element("id", "panel").text
+    assert "Regional police district, region A" in panel and "every way passes through" in panel
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_network_fits_the_screen(browser, network_page, width):
+    open_page(browser, network_page, width)
+    overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow} px wider than a {width} px screen"
+    canvas = browser.find_element("css selector", "#net canvas").size
+    assert canvas["width"] >= 0.7 * width, f"the network is only {canvas['width']} px wide"
+    x, y = node_point(browser, "DK-A001").values()
+    browser.execute_script("window.imptShowNode('DK-A001')")
+    browser.save_screenshot(str(ARTEFACTS / f"network_DK_{width}.png"))
