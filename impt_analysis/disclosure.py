@@ -387,13 +387,18 @@ def _name_pattern(names: Iterable[str]) -> re.Pattern | None:
     return re.compile(r"(?<![^\W_])(?:" + "|".join(words) + r")(?![^\W_])")
 
 
-def _matches(text: str, named: re.Pattern | None) -> Iterator[tuple[str, str]]:
+def _matches(text: str, named: re.Pattern | None, bounds: frozenset = frozenset()) -> Iterator[tuple[str, str]]:
+    """E-mail addresses, telephone numbers and names in ``text``.
+
+    ``bounds``: numbers the package's schema states as a column's minimum or maximum (the
+    README lists them, "0 to 10000000"): documented limits, not telephone numbers.
+    """
     for m in EMAIL.finditer(text):
         yield "an e-mail address", m.group()
     links = [m.span() for m in _LINK.finditer(text)]
     for m in TELEPHONE.finditer(text):
         inside = any(a <= m.start() and m.end() <= b for a, b in links)
-        if not _ISO_DATE.fullmatch(m.group()) and not inside:
+        if not _ISO_DATE.fullmatch(m.group()) and not inside and m.group() not in bounds:
             yield "a telephone number", m.group()
     if named is not None:
         folded, origin = fold(text)
@@ -403,6 +408,9 @@ def _matches(text: str, named: re.Pattern | None) -> Iterator[tuple[str, str]]:
 
 def _identifiers(folder: Path, descriptor: dict, resources: list[dict], names: Iterable[str]) -> pd.DataFrame:
     named = _name_pattern(names)
+    bounds = frozenset(str(v) for r in resources for f in r.get("schema", {}).get("fields", [])
+                       if isinstance(f, dict) for k, v in (f.get("constraints") or {}).items()
+                       if k in ("minimum", "maximum") and isinstance(v, int) and not isinstance(v, bool))
     csv_files = {str(r["path"]): r for r in resources if str(r["path"]).endswith(".csv")}
     hits = []
     for p in sorted(folder.rglob("*")):
@@ -420,7 +428,7 @@ def _identifiers(folder: Path, descriptor: dict, resources: list[dict], names: I
         else:
             places = ((number, "", line) for number, line in enumerate(text.splitlines(), start=1))
         for row, column, cell in places:
-            for kind, match in _matches(cell, named):
+            for kind, match in _matches(cell, named, bounds):
                 hits.append({"file": rel, "row": row, "column": column, "kind": kind, "value": match})
     return pd.DataFrame(hits, columns=_IDENTIFIER_COLUMNS)
 

@@ -7,6 +7,7 @@ tests do not depend on how the export is made.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pandas as pd
@@ -255,6 +256,17 @@ def test_digits_in_a_web_address_or_doi_are_no_telephone_number():
         assert list(_matches(text, None)) == [], text
     assert list(_matches("call 040-123 45 67, see https://example.org", None)) == [
         ("a telephone number", "040-123 45 67")]
+
+
+def test_a_schema_bound_in_the_readme_is_no_telephone_number(package):
+    """The README lists each column's range ("0 to 10000000"); a number planted beside it is found."""
+    readme = (package / "README.md").read_text(encoding="utf-8")
+    assert re.search(r"\b0 to \d{7,}\b", readme)  # the README does state such a bound
+    with open(package / "README.md", "a", encoding="utf-8") as f:
+        f.write("\nHelp line: 22334455\n")
+    check = check_disclosure(package)
+    assert check.identifiers[["file", "kind", "value"]].to_numpy().tolist() == [
+        ["README.md", "a telephone number", "22334455"]]
 
 
 @pytest.mark.parametrize("text", ["2010-05-01", "I-3c8ad59c4bf24c95", "F-1234567890123456", "year 2010",
