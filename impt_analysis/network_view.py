@@ -51,6 +51,7 @@ import pandas as pd
 
 from .graph import VERIFICATION_ORDER, build_graph, flow_graph
 from .plots.flows import _layout
+from .schema import EVIDENCE_SEPARATOR
 from .plots.style import (COORDINATION_KINDS, HIGHLIGHT, KIND_LABELS, KIND_MARKERS, SECTOR_GROUPS, WIDTH,
                           country_name, sector_colour, sector_group, short_name)
 from .study import Study
@@ -163,9 +164,7 @@ def network_data(study: Study, country: str, *, passages: bool = False, recommen
     for a, i, d in B.edges(data=True):
         if d.get("type") == "knows":
             knows.setdefault(a, {}).setdefault(i, []).append(d.get("verification"))
-    evidence = {}
-    if passages and "evidence" in study.flows.columns:
-        evidence = dict(zip(study.flows["flow_id"].astype(str), study.flows["evidence"].astype(object)))
+    evidence = _passages(study) if passages else {}
     tells = {}
     for u, v, d in B.edges(data=True):
         if d.get("type") == "tells":
@@ -214,8 +213,7 @@ def network_data(study: Study, country: str, *, passages: bool = False, recommen
                    "channel": channels.get(f.get("channel"), f.get("channel") or "not known"),
                    "frequency": frequencies.get(f.get("frequency"), f.get("frequency") or "not known")}
             if passages:
-                text = evidence.get(str(f.get("flow_id")))
-                row["passage"] = "" if text is None or pd.isna(text) else str(text)
+                row["passages"] = evidence.get(str(f.get("flow_id")), [])
             flows.append(row)
         hover = [f"{names[u]} → {names[v]}", f"{_count(int(e['n_flows']), 'flow')}, "
                  f"{frequencies.get(e['frequency'], e['frequency']).lower()}"
@@ -246,6 +244,21 @@ def network_data(study: Study, country: str, *, passages: bool = False, recommen
     return data
 
 
+def _passages(study: Study) -> dict[str, list[str]]:
+    """Flow id -> the coded passages behind it: the excerpts of the segments its ``evidence`` names."""
+    flows, codings = study.flows, study.codings
+    if "evidence" not in flows.columns or "excerpt" not in codings.columns:
+        return {}
+    excerpt = codings.drop_duplicates("segment_id").set_index("segment_id")["excerpt"].astype(object)
+    out = {}
+    for flow, value in zip(flows["flow_id"].astype(str), flows["evidence"].astype(object)):
+        if value is None or pd.isna(value):
+            continue
+        segments = [s for s in str(value).split(EVIDENCE_SEPARATOR) if s]
+        out[flow] = [str(excerpt[s]) for s in dict.fromkeys(segments) if s in excerpt.index and pd.notna(excerpt[s])]
+    return out
+
+
 def _recommended(study: Study, country: str, G: nx.DiGraph, names: dict) -> list[dict]:
     from .channels import recommend_channels
 
@@ -274,7 +287,9 @@ def _count(n: int, word: str) -> str:
 def _assets() -> tuple[str, str]:
     """vis-network's script and stylesheet, as shipped inside the pyvis package."""
     lib = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
-    return (lib / "vis-network.min.js").read_text(encoding="utf-8"), (lib / "vis-network.css").read_text(encoding="utf-8")
+    script = (lib / "vis-network.min.js").read_text(encoding="utf-8")
+    script = script.replace("//# sourceMappingURL=vis-network.min.js.map", "")  # no request for a map either
+    return script, (lib / "vis-network.css").read_text(encoding="utf-8")
 
 
 def _script_json(data) -> str:
@@ -444,7 +459,7 @@ click a link to see its flows. Scroll to zoom, drag to pan.</p></div></div>
     var ul = el("ul");
     e.flows.forEach(function (f) {
       var li = el("li", f.item + ": " + f.channel + ", " + f.frequency.toLowerCase());
-      if (f.passage) { li.appendChild(el("div", f.passage, "passage")); }
+      (f.passages || []).forEach(function (text) { li.appendChild(el("div", text, "passage")); });
       ul.appendChild(li);
     });
     panel.appendChild(ul);
