@@ -1,13 +1,22 @@
 """The ``impt`` command line: a thin layer over the library.
 
-Exit codes: 0 success, 1 invalid data or a failed run, 2 usage error (click's own).
-Bad data never produces a traceback: the problems are printed and the command exits 1.
+Exit codes: 0 success; 1 the data or a file could not be used (invalid data, a refused
+archive, a folder that cannot be written, a failed run); 2 a usage error (an option or
+argument); 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), after cleaning up.
+One error boundary (:class:`ImptGroup`) turns the project's own errors and every ``OSError``
+into one message (what, which file, row and column where there is one, what to do); a
+traceback is printed only with ``impt --debug``.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
+import os
+import shutil
+import signal
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -22,8 +31,116 @@ class DataError(click.ClickException):
     exit_code = 1
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every ``except BaseException``/``finally`` cleans up."""
+
+
+def _terminate(signum, frame):  # pragma: no cover - exercised in a subprocess by the tests
+    raise Terminated()
+
+
+# What to do about the OSErrors a user meets, by errno.
+_OS_ADVICE = {
+    errno.ENOSPC: "the disk is full: free some space or write elsewhere",
+    errno.EDQUOT: "the disk quota is used up: free some space or write elsewhere",
+    errno.EROFS: "the file system is read-only: write elsewhere",
+    errno.EACCES: "permission denied: choose a file or folder you may read or write",
+    errno.EPERM: "the operation is not permitted here: choose another file or folder",
+    errno.EISDIR: "it is a folder, not a file: give a file name",
+    errno.ENOTDIR: "a part of the path is a file, not a folder: give another path",
+    errno.EEXIST: "it already exists: choose another name or add --force where the command has it",
+    errno.ENOTEMPTY: "the folder is not empty: choose another or add --force where the command has it",
+    errno.ENOENT: "no such file or folder: check the path",
+    errno.ELOOP: "too many symbolic links: give the real path",
+    errno.ENAMETOOLONG: "the name is too long: choose a shorter one",
+    errno.EXDEV: "it is on another file system than its temporary folder: write elsewhere",
+}
+
+
+def os_error_message(err: OSError) -> str:
+    """One sentence for an OSError: the file, what happened, what to do.
+
+    Examples
+    --------
+    >>> import errno
+    >>> os_error_message(OSError(errno.ENOSPC, "No space left on device", "out/x.csv"))
+    'cannot write or read out/x.csv: the disk is full: free some space or write elsewhere'
+    >>> os_error_message(FileNotFoundError("study.qdpx: no such file"))
+    'study.qdpx: no such file'
+    """
+    if err.filename is None:  # raised by the workbench with its own sentence
+        return str(err).strip() or type(err).__name__
+    advice = _OS_ADVICE.get(err.errno) or f"{err.strerror or type(err).__name__}"
+    where = f"{err.filename}" + (f" -> {err.filename2}" if err.filename2 else "")
+    return f"cannot write or read {where}: {advice}"
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    """The project's own error classes: each carries a message written for the user."""
+    from .refi_qda.frame import FrameError
+    from .refi_qda.project import QdpxError
+
+    found: list[type[BaseException]] = [StudyValidationError, QdpxError, FrameError]
+    for module, name in (("publish", "DisclosureError"), ("deidentify", "ExportRefused"),
+                         ("report", "ReportFolderError")):
+        try:
+            found.append(getattr(__import__(f"impt_analysis.{module}", fromlist=[name]), name))
+        except (ImportError, AttributeError):  # pragma: no cover - a module being rewritten
+            pass
+    return tuple(found)
+
+
+class ImptGroup(click.Group):
+    """The error boundary of every ``impt`` command.
+
+    The project's errors, ``OSError`` and ``ValueError`` become one message on stderr and
+    exit 1; click's usage errors exit 2; Ctrl-C exits 130 and SIGTERM 143, after the command's
+    own cleanup ran; anything else is a bug, said so in one sentence (exit 1). ``--debug``
+    (or ``IMPT_DEBUG=1``) lets the traceback through.
+    """
+
+    def invoke(self, ctx):
+        debug = os.environ.get("IMPT_DEBUG") == "1" or bool(ctx.params.get("debug"))
+        try:
+            if threading_main():
+                signal.signal(signal.SIGTERM, _terminate)
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except Terminated:
+            click.echo("impt: terminated (SIGTERM); nothing half-written was kept", err=True)
+            sys.exit(143)
+        except KeyboardInterrupt:
+            click.echo("impt: interrupted; nothing half-written was kept", err=True)
+            sys.exit(130)
+        except Exception as err:  # the boundary: one sentence, no traceback (unless --debug)
+            if debug:
+                raise
+            if isinstance(err, StudyValidationError):
+                click.echo(str(err), err=True)
+            elif isinstance(err, OSError):
+                click.echo(f"Error: {os_error_message(err)}", err=True)
+            elif isinstance(err, _known_errors()) or isinstance(err, ValueError):
+                click.echo(f"Error: {str(err).strip() or type(err).__name__}", err=True)
+            elif isinstance(err, MemoryError):
+                click.echo("Error: the input needs more memory than this machine gives: it is far larger than a "
+                           "study; check the file", err=True)
+            elif isinstance(err, RecursionError):
+                click.echo("Error: the input is nested too deeply to read: check the file", err=True)
+            else:
+                click.echo(f"Error: unexpected {type(err).__name__}: {err}. This is a bug of the workbench, not of "
+                           "your data; rerun with impt --debug and report the traceback", err=True)
+            sys.exit(1)
+
+
+def threading_main() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
 def handles_bad_data(command):
-    """Turn the library's data errors into a clear message and exit code 1."""
+    """Turn the library's data errors into a clear message and exit code 1 (OSErrors: see :class:`ImptGroup`)."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -32,15 +149,88 @@ def handles_bad_data(command):
         except StudyValidationError as err:
             click.echo(str(err), err=True)
             sys.exit(1)
-        except (FileNotFoundError, FileExistsError, NotADirectoryError, ValueError) as err:
+        except ValueError as err:
             raise DataError(str(err)) from err
 
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def free_folder(out: Path, force: bool) -> None:
+    """Refuse an ``--out`` that holds anything (without ``--force``), is a file, or is a symbolic link.
+
+    Checked before anything is read or written.
+    """
+    if out.is_symlink():
+        raise click.UsageError(f"{out} is a symbolic link: give the folder itself as --out")
+    if out.exists() and not out.is_dir():
+        raise click.UsageError(f"{out} exists and is not a folder: choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        what = "a study" if (out / "datapackage.json").exists() else "files"
+        raise click.UsageError(f"{out} already holds {what}; choose another --out or add --force to replace it")
+
+
+def write_folder(out: Path, write) -> None:
+    """Run ``write(folder)`` into a new hidden folder beside ``out``, then move it into place.
+
+    Nothing half-written is left behind: on any error, a full disk, Ctrl-C or SIGTERM the
+    temporary folder is removed and an existing ``out`` is left as it was.
+    """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    old = None
+    try:
+        write(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            os.rename(out, old / "previous")
+        os.rename(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and not out.exists() and (old / "previous").exists():
+            os.rename(old / "previous", out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def free_file(out: Path, force: bool) -> None:
+    """Refuse an ``--out`` file that exists (without ``force``), is a folder or a symbolic link."""
+    if out.is_symlink() or out.is_dir():
+        raise click.UsageError(f"{out} is a {'symbolic link' if out.is_symlink() else 'folder'}: give a file name")
+    if out.exists() and not force:
+        raise click.UsageError(f"{out} already exists; choose another --out or add --force to replace it")
+
+
+def write_file(out: Path, force: bool, write) -> None:
+    """Run ``write(path)`` into a hidden file beside ``out``, then rename it over ``out``.
+
+    An existing ``out`` is refused without ``force``; a folder or symbolic link always.
+    """
+    free_file(out, force)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{out.name}.partial-", suffix=out.suffix, dir=out.parent)
+    os.close(handle)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@click.group(cls=ImptGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="impt")
-def main():
+@click.option("--debug", is_flag=True, help="Show the traceback of an error (for reporting a bug).")
+def main(debug: bool = False):
     """IMPT Workbench: map information flows on children at risk of trafficking.
 
     Loads, validates and analyses coded interviews of a BSR IMPT-style study.
@@ -93,8 +283,9 @@ def validate(path: Path | None, show_all: bool):
 @click.option("--seed", default=None, type=int, help="Random seed (default: the demo study's own).")
 @click.option("--wave", default=1, show_default=True, type=click.IntRange(1, 2),
               help="1: the 2010 study; 2: a follow-up in which some gaps have closed.")
+@click.option("--force", is_flag=True, help="Replace a non-empty --out folder.")
 @handles_bad_data
-def demo_data(out: Path, n_interviews: int, seed: int | None, wave: int):
+def demo_data(out: Path, n_interviews: int, seed: int | None, wave: int, force: bool):
     """Write the synthetic demonstration study as a data package.
 
     The data are SYNTHETIC: generated to follow the structure the 2010 report describes,
@@ -107,8 +298,9 @@ def demo_data(out: Path, n_interviews: int, seed: int | None, wave: int):
     from .demo import DEMO_SEED, generate_study
     from .study import write_study
 
+    free_folder(out, force)
     study = generate_study(n_interviews=n_interviews, seed=DEMO_SEED if seed is None else seed, wave=wave)
-    write_study(study, out)
+    write_folder(out, lambda folder: write_study(study, folder))
     click.echo(f"wrote a synthetic study of {len(study.interviews)} interviews to {out}")
 
 
@@ -245,12 +437,6 @@ def graph(data: Path | None, country: str | None, out: Path, flows_only: bool):
     click.echo(f"wrote the {what}{where} to {out}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges{note}")
 
 
-def _free_folder(out: Path, force: bool) -> None:
-    """Refuse to overwrite a study already in ``out`` (before anything is read or written)."""
-    if (out / "datapackage.json").exists() and not force:
-        raise click.UsageError(f"{out} already holds a study; choose another --out or add --force to overwrite it")
-
-
 @main.command("import-qdpx")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False),
@@ -258,7 +444,7 @@ def _free_folder(out: Path, force: bool) -> None:
 @click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="YAML or JSON file: which variables hold country, sector, level and date, defaults for "
                    "sources without them, and how the tool's codes map to the codebook.")
-@click.option("--force", is_flag=True, help="Overwrite a study already in --out.")
+@click.option("--force", is_flag=True, help="Replace a non-empty --out folder.")
 @click.option("--passages", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="CSV file to write every coded passage that could not become a row into, with its excerpt "
                    "(as confidential as the study).")
@@ -279,9 +465,9 @@ def import_qdpx(file: Path, out: Path, mapping: Path | None, force: bool, passag
     from .refi_qda import import_summary, read_qdpx, unrowable_passages
     from .study import write_study
 
-    _free_folder(out, force)
+    free_folder(out, force)
     study = read_qdpx(file, mapping)
-    write_study(study, out)
+    write_folder(out, lambda folder: write_study(study, folder))
     click.echo(str(import_summary(study)))
     listed = unrowable_passages(study)
     if passages is not None:
@@ -321,14 +507,24 @@ def export_qdpx(data: Path | None, out: Path, texts: Path | None):
     from .refi_qda import write_qdpx
     from .study import load_study
 
+    from .paths import file_in
+
+    if out.is_symlink() or out.is_dir():
+        raise click.UsageError(f"{out} is a {'symbolic link' if out.is_symlink() else 'folder'}: give a file name")
     study = load_study(data)
     full = None
     if texts is not None:
         full = {}
         for interview_id in study.interviews["interview_id"]:
-            path = texts / f"{interview_id}.txt"
+            try:
+                path = file_in(texts, interview_id, ".txt")  # an id such as ../../x never leaves --texts
+            except ValueError as err:
+                raise DataError(f"interview {interview_id!r}: its transcript cannot be looked up in --texts: {err}")
             if path.is_file():
-                full[interview_id] = path.read_bytes().decode("utf-8-sig")
+                try:
+                    full[interview_id] = path.read_bytes().decode("utf-8-sig")
+                except UnicodeDecodeError as err:
+                    raise DataError(f"{path}: not UTF-8 text ({err}); save the transcript as UTF-8") from None
     write_qdpx(study, out, full)
     note = " (synthetic demonstration data)" if study.synthetic else ""
     click.echo(f"wrote {out}: {len(study.interviews)} sources, {len(study.codings)} codings{note}")
@@ -389,8 +585,9 @@ def starter(out: Path):
               help="The .xlsx workbook to write.")
 @click.option("--data", type=click.Path(path_type=Path), default=None,
               help="Fill the sheets with this study's tables (default: empty sheets, the default codebook).")
+@click.option("--force", is_flag=True, help="Replace an existing --out file.")
 @handles_bad_data
-def template(out: Path, data: Path | None):
+def template(out: Path, data: Path | None, force: bool):
     """Write an Excel template for coding interviews by hand.
 
     One sheet per table with headers, drop-down lists from the codebook and a "Read me"
@@ -403,7 +600,11 @@ def template(out: Path, data: Path | None):
     from .spreadsheet import write_template
     from .study import load_study
 
-    write_template(out, load_study(data) if data is not None else None)
+    if out.suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"{out} must end in .xlsx", param_hint="--out")
+    free_file(out, force)  # before the study is read
+    study = load_study(data) if data is not None else None
+    write_file(out, force, lambda path: write_template(path, study))
     click.echo(f"wrote the coding template {out}")
 
 
@@ -411,7 +612,7 @@ def template(out: Path, data: Path | None):
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder to write the study data package into.")
-@click.option("--force", is_flag=True, help="Overwrite a study already in --out.")
+@click.option("--force", is_flag=True, help="Replace a non-empty --out folder.")
 @handles_bad_data
 def import_xlsx(file: Path, out: Path, force: bool):
     """Turn a filled coding workbook into a study data package.
@@ -426,9 +627,9 @@ def import_xlsx(file: Path, out: Path, force: bool):
     from .spreadsheet import read_workbook
     from .study import write_study
 
-    _free_folder(out, force)
+    free_folder(out, force)
     study = read_workbook(file)
-    write_study(study, out)
+    write_folder(out, lambda folder: write_study(study, folder))
     click.echo(study.summary())
     click.echo(f"wrote the study to {out}")
 

@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import re
+import tempfile
 import zipfile
 from collections import defaultdict
 from pathlib import Path
@@ -27,7 +30,7 @@ from xml.etree import ElementTree as ET
 import pandas as pd
 
 from ..study import Study
-from .project import CODE_CATEGORY, FIELDS, NAMESPACE, workbench_guid
+from .project import CODE_CATEGORY, FIELDS, NAMESPACE, QdpxError, workbench_guid
 
 __all__ = ["write_qdpx"]
 
@@ -84,15 +87,42 @@ def write_qdpx(study: Study, path: str | Path, texts: dict[str, str] | None = No
         description = f"SYNTHETIC DEMONSTRATION DATA (impt:synthetic). {description}"
     if description:
         ET.SubElement(root, "Description").text = description
+    _check_xml_text(root)
     xml = ET.tostring(root, encoding="unicode", xml_declaration=False)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.qde", '<?xml version="1.0" encoding="utf-8"?>\n' + xml)
         for name, text in files.items():
             archive.writestr(f"sources/{name}", text.encode("utf-8"))
-    path.write_bytes(buffer.getvalue())
+    # written beside the file, then renamed: a full disk or Ctrl-C leaves no half archive
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.partial-", suffix=".qdpx", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(buffer.getvalue())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     log.info("wrote %s: %d codings, %d interviews", path, len(study.codings), len(study.interviews))
     return path
+
+
+# Characters XML 1.0 cannot carry (C0 controls but tab, newline and CR; lone surrogates; U+FFFE, U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _check_xml_text(root: ET.Element) -> None:
+    """Refuse, before anything is written, a value that XML cannot carry (it would not read back)."""
+    for element in root.iter():
+        for where, value in [("text", element.text)] + [(f"attribute {k}", v) for k, v in element.attrib.items()]:
+            found = _NOT_XML.search(value) if isinstance(value, str) else None
+            if found:
+                name = element.get("name") or element.tag
+                raise QdpxError(f"<{element.tag}> {name!r}, {where}: holds the character U+{ord(found.group()):04X}, "
+                                "which a REFI-QDA project (XML) cannot carry; remove it from the study")
 
 
 def _write_codebook(book: ET.Element, study: Study) -> dict[str, str]:
@@ -117,6 +147,10 @@ def _write_codebook(book: ET.Element, study: Study) -> dict[str, str]:
         elements[row.code] = element
         code_guid[row.code] = element.get("guid")
         stack.extend((element, child) for child in reversed(children[row.code]))
+    lost = sorted(names - set(elements))
+    if lost:  # a cycle of parents (load_study refuses one): never drop codes silently
+        raise QdpxError(f"the codebook's parents form a cycle through {', '.join(map(repr, lost[:5]))}: "
+                        "no code can be written above them; fix their parent in codebook.csv")
     others = cb[~cb["category"].isin(["code", CODE_CATEGORY]) & cb["code"].isin(used - set(code_guid))]
     for category, rows in others.groupby("category", sort=False):
         group = ET.SubElement(codes_el, "Code", {"guid": workbench_guid("vocabulary", category),
