@@ -414,3 +414,11 @@ def test_draw_change_arrows_by_hand(build):
     arrows = [a for ax in fig.axes for a in ax.texts if a.arrow_patch is not None]
     assert len(arrows) == 2  # share reaching up, triangulated down; side items unchanged
     assert "coordination (X)→X" in fig.axes[0].get_yticklabels()[0].get_text()
+
+
+def test_flows_public_draws_no_number_of_flows_as_width(small):
+    """Police -> coordinator carries two flows: thicker on a report page, the same width on a public one."""
+    widths = {gid: a.get_linewidth() for gid, a in artists(plots.draw_flows(small, "DK"), "edge:").items()}
+    assert widths["edge:DK-P->DK-C"] > widths["edge:DK-N->DK-C"]
+    public = {gid: a.get_linewidth() for gid, a in artists(plots.draw_flows(small, "DK", public=True), "edge:").items()}
+    assert len(set(public.values())) == 1

@@ -175,7 +175,8 @@ def draw_flows(study: Study, country: str | None, highlight=None, *, highlight_l
         Label the nodes with their role; default: yes for a country, no for the region.
     public : bool
         A figure for a public page: the caption shows counts of interviews and flows from 1
-        to ``suppress_below - 1`` as "<5" (and says so).
+        to ``suppress_below - 1`` as "<5" (and says so), and every arrow has the same width
+        (the number of flows on a link is not drawn).
     suppress_below : int
         The public threshold.
 
@@ -224,7 +225,8 @@ def draw_flows(study: Study, country: str | None, highlight=None, *, highlight_l
     for u, v, d in G.edges(data=True):
         if u == v:
             continue  # a self-flow cannot be drawn as an arrow; counted in the subtitle
-        lw = 0.8 + 0.55 * (min(int(d.get("n_flows", 1)), 4) - 1)
+        # a public figure does not draw the number of flows (1 to 4) as a line width
+        lw = 1.2 if public else 0.8 + 0.55 * (min(int(d.get("n_flows", 1)), 4) - 1)
         style = "-" if d.get("regular") else "--"
         rad = _rad(pos[u], pos[v], G.has_edge(v, u))
         ax.add_patch(_edge_patch(pos[u], pos[v], rad, style, lw, "#3A3A3A", radius, f"edge:{u}->{v}",
@@ -248,7 +250,7 @@ def draw_flows(study: Study, country: str | None, highlight=None, *, highlight_l
     ax.set_ylim(-gap / 2 - (0.45 if labels else 0.0), (len(rows) - 1) * gap + 0.3)
     ax.axis("off")
     key.axis("off")
-    _flow_legend(key, G, highlight, highlight_label)
+    _flow_legend(key, G, highlight, highlight_label, public)
 
     n_flows = sum(int(d.get("n_flows", 1)) for *_, d in G.edges(data=True))
     regular = sum(bool(d.get("regular")) for *_, d in G.edges(data=True))
@@ -279,7 +281,7 @@ def _country_blocks(ax, G, pos, rows, gap, width):
             ax.plot([k * block, k * block], [-gap / 2, top], color="#CCCCCC", lw=0.8, zorder=0.5)
 
 
-def _flow_legend(ax, G, highlight, highlight_label):
+def _flow_legend(ax, G, highlight, highlight_label, public=False):
     groups = sorted({sector_group(d.get("sector")) for _, d in G.nodes(data=True)})
     colour_of = {label: colour for label, colour, _ in SECTOR_GROUPS} | {OTHER_SECTOR[0]: OTHER_SECTOR[1]}
     sectors = [Patch(facecolor=colour_of[label], edgecolor="black", linewidth=0.6, label=label) for _, label in groups]
@@ -289,7 +291,7 @@ def _flow_legend(ax, G, highlight, highlight_label):
                      label=KIND_LABELS.get(k, k)) for k in kinds]
     lines = [Line2D([], [], color="#3A3A3A", lw=1.2, label="regular flow"),
              Line2D([], [], color="#3A3A3A", lw=1.2, linestyle="--", label="ad hoc flows only"),
-             Line2D([], [], color="#3A3A3A", lw=2.5, label="thicker: more flows")]
+             Line2D([], [], color="#3A3A3A", lw=2.5, label="thicker: more flows")][:2 if public else 3]
     if highlight:
         lines.append(Line2D([], [], color=HIGHLIGHT, lw=2.6, linestyle=(0, (3, 1.6)), label=highlight_label))
     common = {"frameon": False, "fontsize": 8, "title_fontsize": 8.5, "alignment": "left", "handlelength": 2.2,
