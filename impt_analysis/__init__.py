@@ -18,7 +18,8 @@ from .reference import reference_table
 # The information-flow graph and the study's questions
 from .graph import build_graph, flow_graph, who_knows_what
 from .rules import AspectRules
-from .coordination import aspect_table, compare_with_reference, three_aspects
+from .coordination import aspect_table, compare_rules, compare_with_reference, three_aspects
+from .stability import verdict_stability
 from .reach import reach, side_information
 from .regional import cross_border_flows, cross_border_matrix, interview_table, scorecard
 from .brokerage import brokerage, brokers
@@ -58,6 +59,7 @@ __all__ = [
     "check_disclosure",
     "code_cooccurrence",
     "code_frequencies",
+    "compare_rules",
     "compare_studies",
     "compare_with_reference",
     "cross_border_flows",
@@ -76,6 +78,7 @@ __all__ = [
     "suppress_small_cells",
     "three_aspects",
     "triangulate",
+    "verdict_stability",
     "who_knows_what",
     "write_study",
 ]

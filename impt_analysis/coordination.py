@@ -30,7 +30,7 @@ from .reference import ASPECTS, reference_table
 from .rules import AspectRules, coordination_actors, home_actors, judged_graph, rules_or_default
 from .study import Study
 
-__all__ = ["NOT_KNOWN", "three_aspects", "country_aspects", "compare_with_reference", "aspect_table"]
+__all__ = ["NOT_KNOWN", "three_aspects", "country_aspects", "compare_with_reference", "aspect_table", "compare_rules"]
 
 # The verdict of an aspect whose evidence is missing: a country with no flow data says so,
 # never "-" (which reads as a finding: the aspect is absent).
@@ -275,7 +275,9 @@ def aspect_table(study: Study, country: str, rules: AspectRules | None = None) -
     -------
     pandas.DataFrame
         One row per aspect (``aspect`` in words), with ``derived``, ``published`` (missing for
-        a country the 2010 report did not cover), ``agrees`` and ``evidence``.
+        a country the 2010 report did not cover), ``agrees``, ``evidence``, ``stability`` (the
+        ``summary`` of :func:`~impt_analysis.stability.verdict_stability`: "robust", or what
+        single interviews and flows the verdict rests on) and ``margin`` (in words).
 
     Examples
     --------
@@ -285,10 +287,47 @@ def aspect_table(study: Study, country: str, rules: AspectRules | None = None) -
     """
     if country not in study.countries:
         raise ValueError(f"aspect_table: unknown country {country!r} (the study has {', '.join(study.countries)})")
+    from .stability import verdict_stability  # stability judges with this module's functions
+
     evidence = three_aspects(study, rules)
     row = _beside_reference(evidence).loc[country]
     evidence = evidence.loc[country]
+    stability = verdict_stability(study, rules, countries=[country]).set_index("aspect")
     names = {"coordination": "National co-ordination", "networks": "Professional networks",
              "local_input": "Local and regional input"}
     return pd.DataFrame([{"aspect": names[a], "derived": row[a], "published": row[f"{a}_published"],
-                          "agrees": row[f"{a}_agrees"], "evidence": evidence[f"{a}_evidence"]} for a in ASPECTS])
+                          "agrees": row[f"{a}_agrees"], "evidence": evidence[f"{a}_evidence"],
+                          "stability": stability.loc[a, "summary"], "margin": stability.loc[a, "margin"]}
+                         for a in ASPECTS])
+
+
+def compare_rules(study: Study, rules_a: AspectRules, rules_b: AspectRules) -> pd.DataFrame:
+    """Every cell of the three aspects judged by two sets of rules, and which cells differ.
+
+    Use it to see what a reading of the report changes, e.g. the first readings against the
+    defaults: ``compare_rules(study, AspectRules.first_reading(), AspectRules())``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per country and aspect: ``country``, ``aspect``, ``verdict_a``, ``verdict_b``,
+        ``differs`` (bool), ``evidence_a``, ``evidence_b``, and ``changed_fields`` (the
+        fields of :class:`AspectRules` whose values differ, the same on every row).
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> cells = compare_rules(load_study(), AspectRules(), AspectRules(min_sectors=2))
+    >>> cells.loc[cells["differs"], ["country", "aspect", "verdict_a", "verdict_b"]].values.tolist()
+    [['EE', 'coordination', '(X)', 'X'], ['SE', 'coordination', '(X)', 'X']]
+    """
+    from dataclasses import fields
+
+    a, b = three_aspects(study, rules_or_default(rules_a)), three_aspects(study, rules_or_default(rules_b))
+    changed = [f.name for f in fields(AspectRules) if getattr(rules_a, f.name) != getattr(rules_b, f.name)]
+    rows = [{"country": c, "aspect": x, "verdict_a": a.loc[c, x], "verdict_b": b.loc[c, x],
+             "differs": bool(a.loc[c, x] != b.loc[c, x]), "evidence_a": a.loc[c, f"{x}_evidence"],
+             "evidence_b": b.loc[c, f"{x}_evidence"], "changed_fields": changed}
+            for c in a.index for x in ASPECTS]
+    return pd.DataFrame(rows, columns=["country", "aspect", "verdict_a", "verdict_b", "differs", "evidence_a",
+                                       "evidence_b", "changed_fields"])

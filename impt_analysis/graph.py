@@ -212,7 +212,7 @@ def flow_graph(study: Study, country: str | None = None) -> nx.DiGraph:
                           "n_interviews": pairs["informant"].nunique(), "flow_ids": pairs["flow_id"].agg(list)})
     channels = f.drop_duplicates(["source", "target", "channel"]).sort_values("channel")
     edges["channels"] = channels.groupby(["source", "target"], sort=True)["channel"].agg(list)
-    edges["items"] = pairs[["item", "regular"]].apply(_item_frequencies)
+    edges["items"] = _item_frequencies(f)
     edges = edges.reset_index()
     country_of = actors.set_index("actor_id")["country"].astype(object)
     src_country, tgt_country = edges["source"].map(country_of), edges["target"].map(country_of)
@@ -231,10 +231,13 @@ def flow_graph(study: Study, country: str | None = None) -> nx.DiGraph:
     return G
 
 
-def _item_frequencies(flows: pd.DataFrame) -> dict[str, str]:
-    """What an edge's flows carry: item id ("" for flows naming no item) -> strongest frequency."""
-    regular = flows.groupby("item", sort=True)["regular"].any()
-    return {item: "regular" if r else "ad_hoc" for item, r in regular.items()}
+def _item_frequencies(f: pd.DataFrame) -> pd.Series:
+    """What each edge's flows carry: item id ("" for flows naming no item) -> strongest frequency."""
+    regular = f.groupby(["source", "target", "item"], sort=True)["regular"].any()
+    out: dict[tuple, dict] = {}
+    for (source, target, item), r in regular.items():
+        out.setdefault((source, target), {})[item] = "regular" if r else "ad_hoc"
+    return pd.Series(out, dtype=object)
 
 
 def who_knows_what(study: Study, country: str | None = None) -> pd.DataFrame:
