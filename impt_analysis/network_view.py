@@ -124,7 +124,8 @@ def network_data(study: Study, country: str, *, passages: bool = False, recommen
         Add the recommended new channels (:func:`~impt_analysis.channels.recommend_channels`),
         hidden until the reader asks for them.
     public : bool, optional
-        A public page (default: ``study.public``): no passages, interview counts left out.
+        A public page (default: ``study.public``): no passages, and no count of flows or
+        interviews on a link (every link as wide as another, its flows listed once each).
 
     Returns
     -------
@@ -186,9 +187,11 @@ def network_data(study: Study, country: str, *, passages: bool = False, recommen
             "knows": [[items.get(i, i), verifications.get(_strongest(v), _strongest(v))]
                       for i, v in sorted(known.items(), key=lambda kv: str(items.get(kv[0], kv[0])))],
             "tells": [[names[v], ", ".join(channels.get(c, c) for c in e["channels"]),
-                       frequencies.get(e["frequency"], e["frequency"]), int(e["n_flows"])] for v, e in out_links],
+                       frequencies.get(e["frequency"], e["frequency"]), None if public else int(e["n_flows"])]
+                      for v, e in out_links],
             "told_by": [[names[u], ", ".join(channels.get(c, c) for c in e["channels"]),
-                         frequencies.get(e["frequency"], e["frequency"]), int(e["n_flows"])] for u, e in in_links],
+                         frequencies.get(e["frequency"], e["frequency"]), None if public else int(e["n_flows"])]
+                        for u, e in in_links],
         }
         hover = [info["name"], f"{info['sector']} · {info['level']} · {info['kind']}",
                  f"knows {_count(len(known), 'item')} · tells {_count(len(out_links), 'actor')} · "
@@ -214,15 +217,17 @@ def network_data(study: Study, country: str, *, passages: bool = False, recommen
                    "frequency": frequencies.get(f.get("frequency"), f.get("frequency") or "not known")}
             if passages:
                 row["passages"] = evidence.get(str(f.get("flow_id")), [])
-            flows.append(row)
-        hover = [f"{names[u]} → {names[v]}", f"{_count(int(e['n_flows']), 'flow')}, "
-                 f"{frequencies.get(e['frequency'], e['frequency']).lower()}"
-                 + ("" if public else f", reported in {_count(int(e['n_interviews']), 'interview')}"),
+            if not (public and row in flows):  # a public page does not tell how many flows a link has
+                flows.append(row)
+        frequency = frequencies.get(e["frequency"], e["frequency"])
+        hover = [f"{names[u]} → {names[v]}",
+                 frequency if public else (f"{_count(int(e['n_flows']), 'flow')}, {frequency.lower()}, "
+                                           f"reported in {_count(int(e['n_interviews']), 'interview')}"),
                  ", ".join(channels.get(c, c) for c in e["channels"])]
         if e.get("cross_border"):
             hover.append("cross-border")
         net.add_edge(u, v, id=f"{u}->{v}", arrows="to", dashes=not e["regular"],
-                     width=1 + 0.8 * (min(int(e["n_flows"]), 4) - 1), color={"color": "#3A3A3A", "opacity": 0.75},
+                     width=1.5 if public else 1 + 0.8 * (min(int(e["n_flows"]), 4) - 1), color={"color": "#3A3A3A", "opacity": 0.75},
                      smooth={"type": "curvedCW", "roundness": 0.12}, hover=hover, flows=flows,
                      regular=bool(e["regular"]), cross_border=bool(e.get("cross_border")),
                      title_text=f"{names[u]} → {names[v]}")
@@ -432,15 +437,16 @@ click a link to see its flows. Scroll to zoom, drag to pan.</p></div></div>
     var ul = el("ul"); rows.forEach(function (r) { ul.appendChild(el("li", fmt(r))); }); frag.appendChild(ul);
     return frag;
   }
+  function flows(n) { return n === null ? "" : " (" + n + (n === 1 ? " flow)" : " flows)"); }
   function showNode(id) {
     var n = byId[id]; if (!n) return; var i = n.info; panel.textContent = "";
     panel.appendChild(el("h3", i.name));
     panel.appendChild(el("p", i.sector + " · " + i.level + " · " + i.kind + " · " + i.country, "muted"));
     panel.appendChild(list("What it knows", i.knows, function (r) { return r[0] + " (" + r[1].toLowerCase() + ")"; }));
     panel.appendChild(list("Whom it tells", i.tells, function (r) {
-      return r[0] + ": " + r[1] + ", " + r[2].toLowerCase() + " (" + r[3] + (r[3] === 1 ? " flow)" : " flows)"); }));
+      return r[0] + ": " + r[1] + ", " + r[2].toLowerCase() + flows(r[3]); }));
     panel.appendChild(list("Who tells it", i.told_by, function (r) {
-      return r[0] + ": " + r[1] + ", " + r[2].toLowerCase() + " (" + r[3] + (r[3] === 1 ? " flow)" : " flows)"); }));
+      return r[0] + ": " + r[1] + ", " + r[2].toLowerCase() + flows(r[3]); }));
     var way = DATA.reach[id];
     if (way) {
       panel.appendChild(el("h4", "Reach"));
@@ -499,7 +505,7 @@ click a link to see its flows. Scroll to zoom, drag to pan.</p></div></div>
   var legend = document.getElementById("legend");
   legend.appendChild(document.createTextNode("Colour: sector group. Shape: circle organisation, square professional "
     + "network, diamond national co-ordination, hexagon National Contact Point (thick outline: co-ordination). "
-    + "Solid link: regular flow; dashed: ad hoc only; thicker: more flows."
+    + "Solid link: regular flow; dashed: ad hoc only" + (DATA.public ? "." : "; thicker: more flows.")
     + (DATA.synthetic ? " Synthetic demonstration data." : "")));
   network.once("afterDrawing", function () { document.body.setAttribute("data-ready", "1"); });
 })();

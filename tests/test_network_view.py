@@ -114,6 +114,15 @@ def test_a_public_study_or_page_never_gets_passages(chain):
     assert PASSAGE not in page and "reported in" not in page
 
 
+def test_a_public_page_does_not_tell_how_many_flows_a_link_has(chain):
+    data = network_data(chain, "DK", public=True)
+    edges = {e["id"]: e for e in data["edges"]}
+    assert {e["width"] for e in edges.values()} == {1.5}
+    assert edges["A3->A2"]["hover"][1] == "Regular"
+    assert len(edges["A3->A2"]["flows"]) == 2                     # two different flows, each once
+    assert nodes_of(data)["A3"]["info"]["tells"] == [["Police unit", "Formal report, Meeting", "Regular", None]]
+
+
 def test_reach_lights_the_ways_to_coordination_and_the_gatekeepers(chain):
     reach = network_data(chain, "DK")["reach"]
     school = reach["A4"]
