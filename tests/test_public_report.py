@@ -505,3 +505,21 @@ def test_the_run_says_what_the_export_did(runs):
     output = runs["forced"].output
     assert "wrote a de-identified public export to" in output and "data" in output
     assert "disclosure check: passed" in output and "6 of 6 reports built" in output
+
+
+def test_a_later_wave_is_compared_through_its_own_public_export(source, tmp_path):
+    """--compare-with on a public site: the later wave is exported too (data-later/), never read as it is."""
+    from impt_analysis.report import run_report
+
+    later = write_study(planted_study(), tmp_path / "later")
+    result = run_report(source, ["DK"], tmp_path / "site", jobs=2, public=True, progress=False, compare_with=later,
+                        key=KEY, names=NAMES)
+    assert not result.failed, result.summary()
+    site = tmp_path / "site"
+    assert load_study(site / "data-later").public
+    params = nbformat.read(site / "notebooks" / "regional_overview.ipynb", as_version=4).metadata["papermill"]
+    assert params["parameters"]["compare_with"] == str(site / "data-later")
+    for path in _files(site):
+        assert str(later) not in path.read_bytes().decode("utf-8", errors="replace"), path
+    overview = (site / "regional_overview.html").read_text(encoding="utf-8")
+    assert "coordination_change" in overview and not SMALL.search(re.sub(r"<[^>]+>", " ", overview))
