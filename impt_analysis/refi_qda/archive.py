@@ -19,15 +19,19 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from .project import NAMESPACE, QdpxError, UnsafeArchiveError
 
-__all__ = ["MAX_ENTRIES", "MAX_UNCOMPRESSED_BYTES", "Archive", "parse_project"]
+__all__ = ["MAX_ENTRIES", "MAX_UNCOMPRESSED_BYTES", "MAX_XML_BYTES", "MAX_XML_DEPTH", "Archive", "parse_project"]
 
 MAX_ENTRIES = 10_000
-MAX_UNCOMPRESSED_BYTES = 1 << 30  # 1 GiB: far above any interview project, far below a ZIP bomb
+# Sized to what a real study needs (a few MB): far above any interview project, far below a bomb.
+MAX_UNCOMPRESSED_BYTES = 256 << 20  # 256 MiB: every entry together, as declared and as read
+MAX_XML_BYTES = 32 << 20            # 32 MiB: project.qde
+MAX_XML_DEPTH = 200                 # nested elements (codes nested in codes): a real codebook has a handful
 
 
 class Archive:
@@ -65,18 +69,42 @@ class Archive:
                                          f"{max_bytes:,} bytes (the limit)")
             self.entries[name] = info
         self.folded = {n.casefold(): n for n in self.entries}
+        self.max_bytes = max_bytes
+        self.read_bytes = 0       # every byte unpacked so far, across entries
+        self.taken: set[str] = set()
 
-    def read(self, name: str) -> bytes | None:
-        """The bytes of an entry (exact name, else any case), or None if there is none."""
+    def read(self, name: str, limit: int | None = None) -> bytes | None:
+        """The bytes of an entry (exact name, else any case), or None if there is none.
+
+        Each entry is read at most once (two sources pointing at one text is refused), and the
+        bytes read from all entries together stay under the archive's cap, whatever the
+        entries' headers declare; ``limit`` caps this entry.
+        """
         name = self.folded.get(name.casefold()) if name not in self.entries else name
         if name is None:
             return None
+        if name in self.taken:
+            raise UnsafeArchiveError(f"{self.label}: refused: the entry {name!r} is used twice (two sources name one "
+                                     "text); each entry of a project is read once")
+        self.taken.add(name)
         info = self.entries[name]
+        budget = self.max_bytes - self.read_bytes
+        if limit is not None:
+            budget = min(budget, limit)
+        if info.file_size > budget:
+            raise UnsafeArchiveError(f"{self.label}: refused: the entry {name!r} unpacks to {info.file_size:,} bytes, "
+                                     f"more than the {budget:,} still allowed (the limit is {self.max_bytes:,} bytes "
+                                     + (f", {limit:,} for this entry)" if limit is not None else "in all)"))
         try:
             with self.zip.open(info) as handle:
-                return handle.read(info.file_size + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
-            raise QdpxError(f"{self.label}: the entry {name!r} cannot be read: {err}") from None
+                data = handle.read(budget + 1)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as err:
+            raise QdpxError(f"{self.label}: the entry {name!r} cannot be read: the archive is damaged ({err}); "
+                            "export the project again") from None
+        if len(data) > budget:
+            raise UnsafeArchiveError(f"{self.label}: refused: the entry {name!r} unpacks to more than it declares")
+        self.read_bytes += len(data)
+        return data
 
 
 def _unsafe_name(name: str) -> str | None:
@@ -89,14 +117,72 @@ def _unsafe_name(name: str) -> str | None:
     return None
 
 
+def _check_depth(data: bytes, label: str) -> None:
+    """Refuse XML nested deeper than :data:`MAX_XML_DEPTH`, before a tree is built (a streaming pass)."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    depth = [0]
+
+    def start(name, attrs):
+        depth[0] += 1
+        if depth[0] > MAX_XML_DEPTH:
+            raise UnsafeArchiveError(f"{label}: refused: project.qde nests elements more than {MAX_XML_DEPTH} deep "
+                                     f"(line {parser.CurrentLineNumber}); a REFI-QDA project needs a few levels")
+
+    def end(name):
+        depth[0] -= 1
+
+    class _Doctype(Exception):
+        pass
+
+    def doctype(*args):
+        raise _Doctype()
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.StartDoctypeDeclHandler = doctype
+    parser.DefaultHandler = lambda data: None  # no entity is expanded here
+    try:
+        parser.Parse(data, True)
+    except (expat.ExpatError, _Doctype):
+        pass  # not well-formed, or a DTD: refused by the parse that follows, with its own message
+
+
+def check_guids(root: ET.Element, label: str) -> None:
+    """Refuse two elements of one kind with one GUID: a coding would go to the wrong code or source.
+
+    Examples
+    --------
+    >>> root = ET.fromstring('<Project><Code guid="{A1}"/><Code guid="a1"/></Project>')
+    >>> check_guids(root, "p.qdpx")
+    Traceback (most recent call last):
+    ...
+    impt_analysis.refi_qda.project.QdpxError: p.qdpx: two <Code> elements have the GUID 'a1': each GUID names one thing; fix the project in its tool and export it again
+    """
+    seen: dict[tuple[str, str], ET.Element] = {}
+    for element in root.iter():
+        guid = element.get("guid")
+        if not guid:
+            continue
+        tag = element.tag.rpartition("}")[2]
+        key = (tag, guid.strip("{}").lower())
+        if key in seen:
+            what = [e.get("name") for e in (seen[key], element) if e.get("name")]
+            named = f" ({' and '.join(map(repr, what))})" if what else ""
+            raise QdpxError(f"{label}: two <{tag}> elements{named} have the GUID {key[1]!r}: each GUID names one "
+                            "thing; fix the project in its tool and export it again")
+        seen[key] = element
+
+
 def parse_project(archive: Archive) -> ET.Element:
     """The ``Project`` element of ``project.qde``, its tags reduced to their local names."""
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
-    data = archive.read("project.qde")
+    data = archive.read("project.qde", MAX_XML_BYTES)
     if data is None:
         raise QdpxError(f"{archive.label}: not a REFI-QDA project: project.qde is missing from the archive")
+    _check_depth(data, archive.label)
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as err:
@@ -104,6 +190,7 @@ def parse_project(archive: Archive) -> ET.Element:
                                  f"references ({type(err).__name__}); REFI-QDA files need none") from None
     except ET.ParseError as err:
         raise QdpxError(f"{archive.label}: project.qde is not well-formed XML: {err}") from None
+    check_guids(root, archive.label)
     for element in root.iter():  # work with local names: the REFI-QDA namespace, or none
         ns, _, local = element.tag.rpartition("}")
         if ns and ns[1:] != NAMESPACE:

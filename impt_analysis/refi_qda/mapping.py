@@ -27,6 +27,7 @@ __all__ = ["Mapping", "read_mapping"]
 _MAPPING_KEYS = {"variables", "values", "defaults", "sources", "codes", "categories", "barrier_severity", "frame",
                  "actors"}
 _ACTOR_KEYS = ("id", "country", "sector", "level", "kind")
+MAX_MAPPING_BYTES = 1_000_000  # a mapping file is a few KB
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ def read_mapping(mapping: str | Path | dict | None) -> Mapping:
         path = Path(mapping)
         where = f"mapping file {path.name}"
         try:
+            if path.stat().st_size > MAX_MAPPING_BYTES:
+                raise QdpxError(f"{where}: larger than {MAX_MAPPING_BYTES:,} bytes: not a mapping file")
             text = path.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
             raise QdpxError(f"{where}: no such file") from None
@@ -67,9 +70,12 @@ def read_mapping(mapping: str | Path | dict | None) -> Mapping:
         import yaml
 
         try:
-            mapping = json.loads(text) if path.suffix.lower() == ".json" else (yaml.safe_load(text) or {})
+            mapping = json.loads(text) if path.suffix.lower() == ".json" else (
+                yaml.load(text, Loader=_loader()) or {})
         except (json.JSONDecodeError, yaml.YAMLError) as err:
             raise QdpxError(f"{where}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {err}") from None
+        except RecursionError:
+            raise QdpxError(f"{where}: nested too deeply to read: not a mapping file") from None
     if not isinstance(mapping, dict):
         raise QdpxError(f"{where}: must be a mapping of sections ({', '.join(sorted(_MAPPING_KEYS))})")
     unknown = sorted(set(mapping) - _MAPPING_KEYS)
@@ -101,6 +107,22 @@ def read_mapping(mapping: str | Path | dict | None) -> Mapping:
     if severity is not None and (isinstance(severity, bool) or severity not in (1, 2, 3)):
         raise QdpxError(f"{where}: barrier_severity must be 1 (minor), 2 (serious) or 3 (blocking), not {severity!r}")
     return Mapping(barrier_severity=severity, **sections)
+
+
+def _loader():
+    """YAML's safe loader, refusing aliases and anchors (``&a``/``*a``): a 700-byte alias bomb
+    would otherwise unfold into gigabytes, and a mapping file needs none."""
+    import yaml
+
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.YAMLError(f"line {event.start_mark.line + 1}: aliases (*name) are not allowed in a "
+                                     "mapping file; write the value out")
+            return super().compose_node(parent, index)
+
+    return NoAliasLoader
 
 
 def _text(value) -> str:
