@@ -154,7 +154,7 @@ def judged_graph(G: nx.DiGraph, rules: AspectRules) -> nx.DiGraph:
     ``rules.min_informants`` interviews (G itself when that is 1)."""
     if rules.min_informants <= 1:
         return G
-    H = nx.DiGraph(G.graph)
+    H = nx.DiGraph(**G.graph)
     H.add_nodes_from(G.nodes(data=True))
     H.add_edges_from((u, v, d) for u, v, d in G.edges(data=True)
                      if d.get("n_interviews", 1) >= rules.min_informants)
