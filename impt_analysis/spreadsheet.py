@@ -38,6 +38,11 @@ README_SHEET = "Read me"
 LISTS_SHEET = "lists"      # hidden: the vocabularies the drop-down lists draw on
 PACKAGE_SHEET = "package"  # hidden: the package's properties (datapackage.json without resources)
 ALL_CODES = "(any code)"
+#: Package properties a workbook cannot set: whether a study is a public export or synthetic
+#: is decided by the workbench (impt export-public, the demo generator), never by a hidden sheet.
+UNSET_PROPERTIES = ("impt:public", "impt:synthetic")
+#: The most a workbook may unpack to (its sheets and strings together), checked before openpyxl reads it.
+MAX_WORKBOOK_BYTES = 128 << 20
 EMPTY_ROWS = 500           # rows below the data that get drop-down lists
 
 
@@ -75,14 +80,30 @@ def write_template(path: str | Path, study: Study | None = None, empty_rows: int
         _write_table(wb.create_sheet(name), name, frame, lists, empty_rows)
     package = wb.create_sheet(PACKAGE_SHEET)
     package["A1"] = "The study's package properties (datapackage.json without its resources). Do not edit."
-    package["A2"] = json.dumps(study.meta if study is not None else {}, ensure_ascii=False)
+    properties = {k: v for k, v in (study.meta if study is not None else {}).items() if k not in UNSET_PROPERTIES}
+    package["A2"] = json.dumps(properties, ensure_ascii=False)
     for hidden in (lists_sheet, package):
         hidden.sheet_state = "hidden"
     wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames))
     wb.move_sheet(PACKAGE_SHEET, offset=len(wb.sheetnames))
+    _as_text(wb)
     wb.save(path)
     log.info("wrote the coding template %s", path)
     return path
+
+
+def _as_text(wb) -> None:
+    """Every cell that openpyxl would write as a formula (text starting with "=") is set as text.
+
+    Study text is untrusted: ``=HYPERLINK(...)`` in a note must stay the note, shown and read
+    back as typed, never a live formula (OWASP, CSV and formula injection). The template
+    writes no formula of its own (the drop-down lists are data validations).
+    """
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def _write_readme(ws, study: Study | None) -> None:
@@ -265,8 +286,9 @@ def read_workbook(path: str | Path, meta: dict | None = None) -> Study:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
+    _check_size(path)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=False)  # formulas seen as formulas, never evaluated
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as err:
         raise ValueError(f"{path.name}: not an Excel workbook (.xlsx): {err}") from None
     try:
@@ -300,12 +322,25 @@ def read_workbook(path: str | Path, meta: dict | None = None) -> Study:
     return study
 
 
+def _check_size(path: Path) -> None:
+    """Refuse a workbook whose entries unpack to more than :data:`MAX_WORKBOOK_BYTES` (a bomb), unread."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as err:
+        raise ValueError(f"{path.name}: not an Excel workbook (.xlsx): {err}") from None
+    total = sum(info.file_size for info in infos)
+    if len(infos) > 10_000 or total > MAX_WORKBOOK_BYTES:
+        raise ValueError(f"{path.name}: refused: the workbook unpacks to {total:,} bytes in {len(infos)} parts, more "
+                         f"than the {MAX_WORKBOOK_BYTES:,} bytes a coding workbook may hold; check the file")
+
+
 def _read_sheet(ws, name: str) -> tuple[pd.DataFrame, tuple[list[int], list[str]], list[Problem]]:
     from openpyxl.utils import get_column_letter
 
     problems: list[Problem] = []
     sheet = f"sheet {name}"
-    iterator = ws.iter_rows(values_only=True)
+    iterator = (_values(row, sheet, number, problems) for number, row in enumerate(ws.iter_rows(), start=1))
     header = [_text(v) for v in next(iterator, ())]
     while header and header[-1] == "":
         header.pop()
@@ -328,11 +363,28 @@ def _read_sheet(ws, name: str) -> tuple[pd.DataFrame, tuple[list[int], list[str]
                                         f"value in cell {get_column_letter(i)}{number}, a column without a header"))
         records.append((cells + [""] * len(header))[: len(header)])
         numbers.append(number)
-    keep = [i for i, col in enumerate(header) if col != "" and col not in header[:i]]
+    firsts = {col: i for i, col in reversed(list(enumerate(header)))}
+    keep = [i for i, col in enumerate(header) if col != "" and firsts[col] == i]
     frame = pd.DataFrame([[r[i] for i in keep] for r in records], columns=[header[i] for i in keep], dtype=str)
     if not records:
         frame = pd.DataFrame(columns=[header[i] for i in keep], dtype=str)
     return frame, (numbers, header), problems
+
+
+def _values(row, sheet: str, number: int, problems: list[Problem]) -> list:
+    """The values of a row; a formula cell is a problem naming it (a study holds values, not formulas)."""
+    from openpyxl.utils import get_column_letter
+
+    values = []
+    for i, cell in enumerate(row, start=1):
+        if getattr(cell, "data_type", None) == "f":
+            problems.append(Problem(sheet, number, None, None,
+                                    f"cell {get_column_letter(i)}{number} holds a formula ({str(cell.value)[:40]}); "
+                                    "type its value instead (or a leading apostrophe to keep the text)"))
+            values.append(None)
+        else:
+            values.append(getattr(cell, "value", None))
+    return values
 
 
 def _text(value) -> str:
@@ -356,13 +408,27 @@ def _read_package(wb, problems: list[Problem]) -> dict | None:
     text = _text(wb[PACKAGE_SHEET]["A2"].value)
     if not text:
         return None
+    where = f"sheet {PACKAGE_SHEET}"
     try:
         meta = json.loads(text)
     except json.JSONDecodeError as err:
-        problems.append(Problem(f"sheet {PACKAGE_SHEET}", 2, "A", None, f"not valid JSON: {err}"))
+        problems.append(Problem(where, 2, "A", None, f"not valid JSON: {err}"))
+        return None
+    except RecursionError:
+        problems.append(Problem(where, 2, "A", None, "the JSON is nested too deeply to read"))
         return None
     if not isinstance(meta, dict):
-        problems.append(Problem(f"sheet {PACKAGE_SHEET}", 2, "A", None, "must be a JSON object"))
+        problems.append(Problem(where, 2, "A", None, "must be a JSON object"))
+        return None
+    from .study import meta_problems
+
+    for key in UNSET_PROPERTIES:
+        if key in meta:
+            problems.append(Problem(where, 2, "A", key, "a workbook cannot say whether a study is public or "
+                                    "synthetic: delete the property (a public export is made by impt export-public)"))
+    found = [Problem(where, 2, "A", p.column, p.message) for p in meta_problems(meta, where)]
+    problems += found
+    if found or any(key in meta for key in UNSET_PROPERTIES):
         return None
     return meta or None
 

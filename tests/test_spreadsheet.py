@@ -60,7 +60,10 @@ def test_round_trip_of_the_demo_study(tmp_path, demo):
     study = read_workbook(write_template(tmp_path / "demo.xlsx", demo))
     for name, frame in demo.tables().items():
         pd.testing.assert_frame_equal(study.tables()[name], frame, obj=name)
-    assert study.synthetic and study.meta == demo.meta
+    # A workbook cannot mark a study synthetic or public (issue 16): every other property comes back.
+    from impt_analysis.spreadsheet import UNSET_PROPERTIES
+
+    assert not study.synthetic and study.meta == {k: v for k, v in demo.meta.items() if k not in UNSET_PROPERTIES}
 
 
 def test_a_hand_filled_workbook(tmp_path):
