@@ -514,7 +514,7 @@ def _refuse_names(out: Path, results: list[JobResult], names: list[str]) -> list
         hits = []
         for path in (r.html, r.executed):
             if path and Path(path).is_file():
-                text = fold(Path(path).read_text(encoding="utf-8"))
+                text = fold(_readable_text(Path(path)))
                 hits += [n for n, f in wanted if f in text]
         if hits:
             for path in (r.html, r.executed):
@@ -524,6 +524,27 @@ def _refuse_names(out: Path, results: list[JobResult], names: list[str]) -> list
                                              "it was taken down", seconds=r.seconds)
         checked.append(r)
     return checked
+
+
+def _readable_text(path: Path) -> str:
+    """What a reader can read in a page or kept notebook: embedded images left out.
+
+    A figure's text is in its pixels, not its base64 letters, where a short name would turn up
+    by chance.
+    """
+    import re
+
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".ipynb":
+        import json
+
+        book = json.loads(text)
+        for cell in book.get("cells", []):
+            for output in cell.get("outputs", []):
+                for mime in [m for m in output.get("data", {}) if m.startswith("image/") and m != "image/svg+xml"]:
+                    output["data"][mime] = ""
+        text = json.dumps(book, ensure_ascii=False)
+    return re.sub(r"data:image/(?!svg)[^\"')\s]*", "", text)
 
 
 def _progress(total: int, enabled: bool):

@@ -523,3 +523,18 @@ def test_a_later_wave_is_compared_through_its_own_public_export(source, tmp_path
         assert str(later) not in path.read_bytes().decode("utf-8", errors="replace"), path
     overview = (site / "regional_overview.html").read_text(encoding="utf-8")
     assert "coordination_change" in overview and not SMALL.search(re.sub(r"<[^>]+>", " ", overview))
+
+
+def test_a_page_showing_a_listed_name_is_taken_down_but_not_for_image_bytes(tmp_path):
+    """'Anna' in a table is found (case and accents aside: 'ÄNNA'); in an image's base64 letters it is not."""
+    from impt_analysis.report import Job, JobResult, _refuse_names
+
+    results = []
+    for name, body in (("named", "<td>ÄNNA</td>"), ("image", '<img src="data:image/png;base64,QUFBannaQUFB">')):
+        page = tmp_path / f"{name}.html"
+        page.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+        results.append(JobResult(Job("country_mapping", name, name, {}), True, html=str(page)))
+    checked = _refuse_names(tmp_path, results, ["Anna"])
+    assert [r.ok for r in checked] == [False, True]
+    assert "taken down" in checked[0].error and not (tmp_path / "named.html").exists()
+    assert (tmp_path / "image.html").exists()
