@@ -188,14 +188,21 @@ def three_aspects(study: Study, rules: AspectRules | None = None) -> pd.DataFram
     thresholds are fields of ``rules``; see ``docs/methods.md``):
 
     - **coordination** ``X`` when an actor of a ``coordinator_kinds`` kind receives regular
-      flows from actors of at least ``min_sectors`` different sectors; ``(X)`` when a national
-      co-ordinator or contact point exists but that does not hold; ``-`` when neither exists.
-    - **networks** ``X`` when a professional network has a regular flow straight to a
-      coordination actor; ``(X)`` when networks exist but reach coordination only ad hoc,
-      only through others, or not at all; ``-`` when none exist.
+      flows from the country's own actors of at least ``min_sectors`` different sectors;
+      ``(X)`` when a national co-ordinator or contact point exists but that does not hold;
+      ``-`` when neither exists.
+    - **networks** ``X`` when a professional network and a coordination actor have a regular
+      direct tie, whichever side sends (consultation); ``(X)`` when a network is in contact
+      with co-ordination only ad hoc or only through others; ``-`` when none exists or none is
+      ever in contact with co-ordination (not consulted).
     - **local_input** ``X`` when at least ``local_share_x`` of the local and regional actors
-      have a directed path of flows to a coordination actor (:func:`reach`); ``(X)`` when at
-      least ``local_min_reaching`` do; ``-`` when none do or there is no coordination actor.
+      *feed* co-ordination (:func:`reach`: a path of regular flows within the country, carrying
+      one item, to the national co-ordinator or a contact point that passes on to it);
+      ``(X)`` when at least ``local_min_reaching`` do; ``-`` when none do or there is no
+      coordination actor.
+    - the first readings of these words are fields of :class:`AspectRules`
+      (:meth:`AspectRules.first_reading`); ties reported by fewer than
+      ``rules.min_informants`` interviews are left out first.
     - every aspect is ``not known`` (:data:`NOT_KNOWN`) for a country with no flows at all: the
       interviews were not coded for flows, which is no finding; it agrees or disagrees with
       nothing in :func:`compare_with_reference`.
@@ -245,10 +252,15 @@ def compare_with_reference(study: Study, rules: AspectRules | None = None) -> pd
         missing when there is nothing to compare with); then ``agrees`` (all three aspects
         agree) and ``note`` (where the report's prose disagrees with its own table).
 
+    On the synthetic demonstration study every cell agrees. That is a check that the synthetic
+    study was built to follow the published table (its generator reads the table and builds
+    flows for each verdict), not a validation of the rules; see ``docs/methods.md`` and
+    :func:`~impt_analysis.stability.verdict_stability` for how much each verdict rests on.
+
     Examples
     --------
     >>> from impt_analysis import load_study
-    >>> bool(compare_with_reference(load_study())["agrees"].all())
+    >>> bool(compare_with_reference(load_study())["agrees"].all())  # by construction of the demo
     True
     """
     return _beside_reference(three_aspects(study, rules))

@@ -174,10 +174,13 @@ def reach_table(G: nx.DiGraph, country: str, rules: AspectRules) -> pd.DataFrame
 def reach(study: Study, country: str, rules: AspectRules | None = None) -> pd.DataFrame:
     """Whether each local and regional actor of a country feeds national co-ordination, and through whom.
 
-    An actor *reaches* co-ordination when a directed path of flows (any frequency, unless
-    ``rules.reach_regular_only``) leads from it to one of its country's coordination actors
-    (kinds ``rules.coordination_kinds``) in :func:`~impt_analysis.graph.flow_graph` of the
-    country. Its *gatekeepers* are the actors that every one of those paths passes through:
+    An actor *reaches* (feeds) co-ordination when a directed path of flows leads from it to a
+    target in :func:`~impt_analysis.graph.flow_graph` of the country, by the rules of local
+    input: regular flows only (``rules.reach_regular_only``), through the country's own actors
+    only (``reach_within_country``), carrying one item or information in general where flows
+    name items (``reach_carries_item``), ending at the national co-ordinator or at a contact
+    point that itself passes information to it (``reach_via_passing_ncp``;
+    :func:`feeding_targets`). Each switch off gives the first, looser reading. Its *gatekeepers* are the actors that every one of those paths passes through:
     the chain of immediate dominators of the actor in the reversed flow graph, rooted at a
     virtual sink that every coordination actor feeds. Coordination actors themselves are
     destinations, not gatekeepers, and are not listed.
@@ -188,7 +191,8 @@ def reach(study: Study, country: str, rules: AspectRules | None = None) -> pd.Da
     country : str
         The country code.
     rules : AspectRules, optional
-        Uses ``coordination_kinds``, ``local_levels`` and ``reach_regular_only``.
+        Uses ``coordination_kinds``, ``coordinator_kinds``, ``local_levels``, the ``reach_*``
+        fields and ``min_informants``.
 
     Returns
     -------
@@ -216,15 +220,14 @@ def side_information(study: Study, country: str, rules: AspectRules | None = Non
     This is the report's *side information*: what professionals know about children at risk
     that never reaches those who collect it. Holders are the actors of the country's graph
     (:func:`~impt_analysis.graph.build_graph`) reported to know the item; an actor has a path
-    when it reaches a coordination actor of the country as in :func:`reach` (a coordination
-    actor itself has one). Items nobody is reported to know are not listed.
+    when it feeds co-ordination as in :func:`reach` (a target itself does). Items nobody is reported to know are not listed.
 
     Parameters
     ----------
     study : Study
     country : str
     rules : AspectRules, optional
-        Uses ``coordination_kinds`` and ``reach_regular_only``.
+        Uses the same fields as :func:`reach`.
 
     Returns
     -------
