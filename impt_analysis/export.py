@@ -40,6 +40,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import re
+import tempfile
 import numbers
 from collections.abc import Mapping
 from pathlib import Path
@@ -164,6 +167,39 @@ def flat_graph(graph: nx.Graph, gexf: bool = False) -> nx.Graph:
     return out
 
 
+# Characters XML 1.0 cannot carry: C0 controls but tab, newline and CR; surrogates; U+FFFE, U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def check_xml_text(graph: nx.Graph) -> None:
+    """Refuse a flat graph holding a character GEXF and GraphML (XML) cannot carry, naming where.
+
+    Such a file would not be well-formed: Gephi and Cytoscape could not open it. JSON carries
+    every character, so ``.json`` is the way out for such data.
+
+    Examples
+    --------
+    >>> try:
+    ...     check_xml_text(nx.Graph([("a" + chr(1), "c")]))
+    ... except ValueError as err:
+    ...     print(str(err).split(":")[1])
+     its id holds the character U+0001, which GEXF and GraphML (XML) cannot carry; remove it from the study, or export as .json
+    """
+    def bad(value):
+        found = _NOT_XML.search(value) if isinstance(value, str) else None
+        return f"U+{ord(found.group()):04X}" if found else None
+
+    places = [(f"node {n!r}", "its id", n) for n in graph.nodes]
+    places += [(f"node {n!r}", f"attribute {k!r}", v) for n, d in graph.nodes(data=True) for k, v in d.items()]
+    places += [(f"edge {u!r} -> {v!r}", f"attribute {k!r}", x) for u, v, d in graph.edges(data=True)
+               for k, x in d.items()]
+    for where, what, value in places:
+        char = bad(value)
+        if char:
+            raise ValueError(f"{where}: {what} holds the character {char}, which GEXF and GraphML (XML) cannot carry; "
+                             "remove it from the study, or export as .json")
+
+
 def _json_default(value):
     if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
         return value.item()
@@ -213,13 +249,29 @@ def export_graph(graph: nx.Graph, path, format: str | None = None) -> Path:
     if fmt not in FORMATS.values():
         wanted = format if format else f"the extension {path.suffix!r} of {path}"
         raise ValueError(f"cannot export a graph as {wanted}: use one of {', '.join(FORMATS)}")
+    if fmt != "json":
+        flat = flat_graph(graph, gexf=fmt == "gexf")
+        check_xml_text(flat)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "json":
-        data = nx.node_link_data(graph, edges="edges")
-        path.write_text(json.dumps(data, indent=1, default=_json_default, ensure_ascii=False) + "\n", encoding="utf-8")
-    elif fmt == "graphml":
-        nx.write_graphml(flat_graph(graph), path, encoding="utf-8")
-    else:
-        nx.write_gexf(flat_graph(graph, gexf=True), path, encoding="utf-8")
+    # written beside the file, then renamed: a full disk or Ctrl-C never leaves half a graph
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.partial-", suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    tmp = Path(name)
+    try:
+        if fmt == "json":
+            data = nx.node_link_data(graph, edges="edges")
+            tmp.write_text(json.dumps(data, indent=1, default=_json_default, ensure_ascii=False) + "\n",
+                           encoding="utf-8")
+        elif fmt == "graphml":
+            nx.write_graphml(flat, tmp, encoding="utf-8")
+        else:
+            nx.write_gexf(flat, tmp, encoding="utf-8")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     log.info("wrote %s (%s): %d nodes, %d edges", path, fmt, graph.number_of_nodes(), graph.number_of_edges())
     return path
