@@ -1,11 +1,24 @@
 """The consultant's interactive explorer of a study, for JupyterLab, built on ipywidgets.
 
-Choose a country, a sector, a child group and a level of verification, search the coded
-excerpts for a word, and see the matching interviews, information items, flow graph, code
-frequencies, excerpts and inter-coder agreement update (``notebooks/explore.ipynb``). What a
-selection matches is defined, and tested, in :mod:`impt_analysis.selection`; this module
-puts controls and panes over it. The controls can be set from code and the panes hold plain
-values (HTML, PNG bytes), so the explorer is tested without a browser.
+Choose one or several countries, a sector, a child group and a level of verification, search
+the coded excerpts for a word, and see the matching interviews, information items, the
+interactive network of who tells whom, code frequencies, excerpts and inter-coder agreement
+update (``notebooks/explore.ipynb``). What a selection matches is defined, and tested, in
+:mod:`impt_analysis.selection`; this module puts controls and panes over it. The controls can
+be set from code and the panes hold plain values (HTML, PNG bytes), so the explorer is tested
+without a browser (and in one, ``tests/test_browser.py``).
+
+What a person reads is in words: every code by its label from the codebook, every column
+header in words, countries by name, empty cells empty. Each dropdown offers only the values
+that occur in the current selection (the other filters applied), each with its count, and
+"all" is a value of its own (``""``), so that choosing "All sectors" again never leaves the
+dropdown blank.
+
+An update is quick because only the tab on screen is drawn: the others are drawn when the
+reader opens them (:attr:`Explorer.stale` lists them), and the network of a selection is
+kept once drawn. While the explorer works, the summary says "Updating…" and the panes are
+greyed out. The static flow figure (matplotlib, for print) is drawn on request
+(:meth:`Explorer.draw_static`).
 
 Excerpts are free text about children at risk. The explorer shows them on the consultant's
 own machine, as asked; it writes nothing anywhere. This module imports ipywidgets, and
@@ -31,35 +44,126 @@ from dataclasses import asdict
 
 import pandas as pd
 
-from .selection import (VERIFICATION_LEVELS, Selection, check_selection, matching_excerpts, matching_interviews,
-                        matching_items, select)
+from .selection import (VERIFICATION_LEVELS, Selection, _country_name, check_selection, matching_excerpts,
+                        matching_interviews, matching_items, select)
 from .codebook import label_map
 from .study import Study, interview_column
 
 __all__ = ["Explorer", "Selection", "select", "check_selection", "matching_interviews", "matching_items",
-           "matching_excerpts"]
+           "matching_excerpts", "readable", "ALL"]
 
 log = logging.getLogger(__name__)
 
-def _html_table(frame: pd.DataFrame, mark: str = "", max_rows: int = 500) -> str:
-    """A frame as an escaped HTML table; ``mark`` highlights a search word in the excerpts."""
-    shown = frame.head(max_rows).astype(object).where(frame.head(max_rows).notna(), "")
-    shown = shown.apply(lambda col: col.map(lambda v: html.escape(str(v))))
-    if mark and "excerpt" in shown.columns:
-        pattern = re.compile(re.escape(html.escape(mark)), re.IGNORECASE)
-        shown["excerpt"] = shown["excerpt"].map(lambda text: pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", text))
-    table = shown.to_html(index=False, escape=False, border=0, classes="impt-explorer")
+#: The value of "all" in every dropdown (ipywidgets shows a value of None as a blank dropdown).
+ALL = ""
+
+#: Column headers in words.
+HEADERS = {
+    "interview_id": "Interview", "interview_group": "Group of interviews", "country": "Country", "date": "Date",
+    "year": "Year", "sector": "Sector", "level": "Level", "respondent": "Respondent",
+    "knowledge": "Reports of who knows what", "flows": "Flows", "barriers": "Barriers", "codings": "Codings",
+    "group_knowledge": "Group's rows of who knows what", "group_flows": "Group's flows",
+    "group_barriers": "Group's barriers", "group_codings": "Group's codings",
+    "item_id": "Item", "label": "Information item", "info_type": "Type of information", "child_group": "Child group",
+    "theme": "Theme", "interviews": "Interviews", "official": "Official data", "maybe": "Maybe-information",
+    "anecdotal": "Anecdotal evidence", "strongest": "Strongest verification", "code": "Code",
+    "category": "Category", "parent": "Under", "segments": "Segments", "applications": "Times applied",
+    "coders": "Coders", "segment_id": "Segment", "codes": "Codes", "excerpt": "Excerpt",
+}
+# Columns holding codes, and the codebook category that labels them.
+_CODED = {"sector": "sector", "level": "level", "child_group": "child_group", "info_type": "info_type",
+          "theme": "theme", "strongest": "verification", "parent": "code"}
+_IDS = ("interview_id", "interview_group", "item_id", "segment_id", "date")
+
+
+def _humane(code) -> str:
+    """A code the codebook does not label (e.g. a public export's ``any_sector``), in words."""
+    text = str(code).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def readable(frame: pd.DataFrame, study: Study) -> pd.DataFrame:
+    """A table for a person: codes by their labels, countries by name, headers in words, no missing marks.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One of the explorer's tables (:func:`matching_interviews`, ...).
+    study : Study
+        Whose codebook labels the codes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows in the same order; text cells as strings ("" where nothing is known),
+        counts as numbers.
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> s = load_study()
+    >>> readable(pd.DataFrame({"sector": ["child_protection"], "country": ["DK"]}), s).to_dict("records")
+    [{'Sector': 'Child protection', 'Country': 'Denmark'}]
+    """
+    out = {}
+    for col in frame.columns:
+        s = frame[col]
+        if col in _CODED:
+            labels = study.labels(_CODED[col])
+            s = s.astype(object).map(lambda v: "" if v is None or v == "" or pd.isna(v) else labels.get(v, _humane(v)))
+        elif col == "codes":
+            labels = study.labels("code")
+            s = s.astype(object).map(lambda v: ", ".join(labels.get(c.strip(), _humane(c)) for c in str(v).split(",")
+                                                         if c.strip()) if isinstance(v, str) else "")
+        elif col == "country":
+            s = s.astype(object).map(lambda v: "" if v is None or pd.isna(v) else _country_name(v))
+        elif not pd.api.types.is_numeric_dtype(s):
+            s = s.astype(object).map(lambda v: "" if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v))
+                                     else str(v))
+        out[HEADERS.get(col, _humane(col))] = s
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _html_table(frame: pd.DataFrame, mark: str = "", max_rows: int = 500, caption: str = "") -> str:
+    """A readable frame as an escaped HTML table: text left, numbers right, IDs unbroken, the search word marked."""
+    shown = frame.head(max_rows)
+    head = "".join(f'<th class="{_kind(shown[c])}">{html.escape(str(c))}</th>' for c in shown.columns)
+    pattern = re.compile(re.escape(html.escape(mark)), re.IGNORECASE) if mark else None
+    kinds = [_kind(shown[c]) for c in shown.columns]
+    rows = []
+    for values in shown.itertuples(index=False, name=None):
+        cells = []
+        for value, kind, col in zip(values, kinds, shown.columns):
+            text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else html.escape(str(value))
+            if pattern is not None and col == "Excerpt":
+                text = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", text)
+            cells.append(f'<td class="{kind}">{text}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    table = f'<table class="impt-explorer">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     more = f"<p><i>The first {max_rows} of {len(frame)} rows are shown.</i></p>" if len(frame) > max_rows else ""
-    return f'<div style="max-height:28em;overflow:auto">{table}</div>{more}'
+    return f'<div class="impt-scroll">{table}</div>{more}'
+
+
+def _kind(column: pd.Series) -> str:
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        return "num"
+    return "id" if column.name in {HEADERS[c] for c in _IDS} else "text"
 
 
 # Tables inside widgets do not get the notebook's table style: a light one of their own.
 _STYLE = """<style>
+.impt-scroll {max-height: 28em; overflow: auto; max-width: 100%;}
 table.impt-explorer {border-collapse: collapse; font-size: 12px; margin: 4px 0;}
+table.impt-explorer caption {text-align: left; font-weight: bold; padding: 2px 0 4px;}
 table.impt-explorer th {text-align: left; border-bottom: 1px solid #888; padding: 3px 8px; background: #f4f4f4;
   position: sticky; top: 0;}
 table.impt-explorer td {text-align: left; vertical-align: top; padding: 3px 8px; border-bottom: 1px solid #e4e4e4;}
+table.impt-explorer .num {text-align: right; font-variant-numeric: tabular-nums;}
+table.impt-explorer .id {white-space: nowrap;}
 table.impt-explorer mark {background: #ffe08a;}
+.impt-stale {opacity: 0.45; pointer-events: none; transition: opacity 0.1s;}
+.impt-busy-note {color: #8a5a00; font-weight: bold;}
 </style>"""
 
 
@@ -71,33 +175,60 @@ def _message(text: str) -> str:
     return f"<p><i>{html.escape(text)}</i></p>"
 
 
+class _Tables(dict):
+    """The frames behind the panes, each computed when first asked for."""
+
+    def __init__(self, factories=None):
+        super().__init__()
+        self._factories = dict(factories or {})
+
+    def __missing__(self, key):
+        if key not in self._factories:
+            raise KeyError(key)
+        value = self[key] = self._factories[key]()
+        return value
+
+
 class Explorer:
     """Interactive explorer of a study for JupyterLab, built on ipywidgets.
 
-    The controls are the attributes ``country``, ``sector``, ``child_group``, ``verification``
-    (Dropdowns, ``None`` for "all") and ``search`` (a Text box, applied on Enter). Setting any
-    of them, by hand or from code (``explorer.country.value = "DK"``), recomputes the
-    selection (:func:`select`) and every pane:
+    The controls are the attributes ``country`` (a multiple selection: none chosen means
+    every country), ``sector``, ``child_group``, ``verification`` (Dropdowns whose "all"
+    value is :data:`ALL`, ``""``) and ``search`` (a Text box, applied on Enter). Setting
+    them from code goes through :meth:`set` (``explorer.set(country="DK")``, or
+    ``country=("DK", "SE")``); a click in the browser does the same. Each change recomputes
+    the selection (:func:`select`), the dropdowns' options (the values occurring in the
+    selection with the other filters applied, each with its count: interviews for country and
+    sector, information items for child group, reports for verification) and the tab on
+    screen; the other tabs are drawn when opened (:meth:`open_tab`; :attr:`stale` names them).
 
     ``summary``
-        What is selected and how many interviews, items, flows and codings match.
+        What is selected, in words, and how many interviews, items, flows and codings match;
+        ``status`` says "Updating…" while the explorer works (the tabs are greyed out).
     ``interviews_pane``, ``items_pane``, ``codes_pane``, ``excerpts_pane`` (in ``panes``)
-        HTML tables: :func:`matching_interviews`, :func:`matching_items`, the code frequencies
+        HTML tables, in words (:func:`readable`): :func:`matching_interviews`,
+        :func:`matching_items`, the code frequencies
         (:func:`impt_analysis.codings.code_frequencies`) and :func:`matching_excerpts` with the
         search word marked. An empty result says why in words.
     ``agreement_pane``
         Inter-coder agreement (:func:`impt_analysis.agreement.agreement`) on the selection's
         segments that two or more coders coded: all codes pooled, then per code.
-    ``flow_image``, ``flow_caption``
-        The country's flow graph (:func:`impt_analysis.plots.draw_flows` on the selection) as
-        PNG bytes, with a caption; without a country the caption asks for one. With a child
-        group chosen, the links carrying information on it are highlighted (``highlighted``).
+    ``network_pane``, ``flow_caption``
+        The interactive network of one chosen country
+        (:func:`impt_analysis.network_view.network_iframe` on the selection, with the passages
+        behind each flow unless the study is a public export), with a caption; without
+        exactly one country the caption asks for one. With a child group chosen, the links
+        carrying information on it are highlighted (``highlighted``).
+    ``flow_image``
+        The static figure (:func:`impt_analysis.plots.draw_flows`) as PNG bytes, drawn by
+        :meth:`draw_static` (the button under the network), for print.
 
-    The frames behind the panes are in ``tables`` and the selected part of the study in
-    ``view``. A selection the study does not allow (searching a public export, which has no
-    excerpts) is explained in ``summary``; an error while updating after a click is shown
-    there too (and logged), while :meth:`set` and :meth:`refresh` called from code raise it.
-    Excerpts are shown on screen only; the explorer writes nothing.
+    The frames behind the panes are in ``tables`` (each computed when first asked for) and
+    the selected part of the study in ``view``. A selection the study does not allow
+    (searching a public export, which has no excerpts) is explained in ``summary``; an error
+    while updating after a click is shown there too (and logged), while :meth:`set` and
+    :meth:`refresh` called from code raise it. Excerpts are shown on screen only; the explorer
+    writes nothing.
 
     Parameters
     ----------
@@ -110,12 +241,16 @@ class Explorer:
     --------
     >>> from impt_analysis import load_study
     >>> ex = Explorer(load_study())
-    >>> ex.country.value = "DK"
-    >>> len(ex.tables["interviews"])
+    >>> len(ex.set(country="DK").tables["interviews"])
     7
+    >>> ex.sector.value = ALL
+    >>> ex.sector.label
+    'All sectors'
     """
 
-    TABS = ("Interviews", "Items", "Flow graph", "Codes", "Excerpts", "Agreement")
+    TABS = ("Interviews", "Items", "Network", "Codes", "Excerpts", "Agreement")
+    KEYS = ("interviews", "items", "network", "codes", "excerpts", "agreement")
+    _ALL_LABELS = {"sector": "All sectors", "child_group": "All child groups", "verification": "Any verification"}
 
     def __init__(self, study: Study, selection: Selection | None = None):
         import ipywidgets as w
@@ -123,46 +258,49 @@ class Explorer:
         self.study = study
         self._holding = False
         self.view: Study = study
-        self.tables: dict[str, pd.DataFrame] = {}
+        self.tables: dict[str, pd.DataFrame] = _Tables()
         self.highlighted: list[tuple[str, str]] = []
-        labels = label_map(study.codebook)
+        self.stale: set[str] = set()
+        self._networks: dict[Selection, str] = {}
+        self._empty: dict[str, str] = {}
+        self._mark = ""
 
-        def options(category, present, everything):
-            present = set(map(str, present.dropna().astype(object)))
-            codes = [c for c in study.codebook.loc[study.codebook["category"] == category, "code"] if c in present]
-            return [(everything, None)] + [(labels.get((category, c), c), c) for c in dict.fromkeys(codes)]
-
-        self.country = w.Dropdown(options=[("All countries", None)] + [(c, c) for c in study.countries],
-                                  description="Country")
-        self.sector = w.Dropdown(options=options("sector", study.interviews["sector"], "All sectors"),
-                                 description="Sector")
-        self.child_group = w.Dropdown(options=options("child_group", study.items["child_group"], "All child groups"),
-                                      description="Child group")
-        self.verification = w.Dropdown(
-            options=[("Any verification", None)] + [(labels.get(("verification", v), v), v) for v in VERIFICATION_LEVELS],
-            description="Verification")
+        self.country = w.SelectMultiple(options=[], description="Countries", rows=min(6, max(2, len(study.countries))),
+                                        tooltip="None chosen: every country. Ctrl-click or Shift-click for several.")
+        self.sector = w.Dropdown(options=[(self._ALL_LABELS["sector"], ALL)], description="Sector",
+                                 tooltip="The interviewed organisation's sector; counts are interviews")
+        self.child_group = w.Dropdown(options=[(self._ALL_LABELS["child_group"], ALL)], description="Child group",
+                                      tooltip="Counts are information items")
+        self.verification = w.Dropdown(options=[(self._ALL_LABELS["verification"], ALL)], description="Verification",
+                                       tooltip="Counts are reports of who knows what")
         self.search = w.Text(value="", placeholder="a word in the excerpts, then Enter", description="Search",
                              continuous_update=False)
+        self.status = w.HTML()
         self.summary = w.HTML()
         self.interviews_pane, self.items_pane, self.codes_pane = w.HTML(), w.HTML(), w.HTML()
         self.excerpts_pane, self.agreement_pane = w.HTML(), w.HTML()
-        self.flow_caption = w.HTML()
+        self.network_pane, self.flow_caption = w.HTML(), w.HTML()
         self.flow_image = w.Image(format="png", layout=w.Layout(max_width="100%"))
+        self.static_button = w.Button(description="Draw the static figure (for print)", icon="image",
+                                      layout=w.Layout(width="auto"))
+        self.static_button.on_click(lambda _: self._clicked(self.draw_static))
         self.panes = {"interviews": self.interviews_pane, "items": self.items_pane, "codes": self.codes_pane,
                       "excerpts": self.excerpts_pane, "agreement": self.agreement_pane}
-        self.tabs = w.Tab(children=[self.interviews_pane, self.items_pane, w.VBox([self.flow_caption, self.flow_image]),
-                                    self.codes_pane, self.excerpts_pane, self.agreement_pane],
-                          titles=self.TABS)
-        controls = w.VBox([w.HBox([self.country, self.sector, self.child_group]),
-                           w.HBox([self.verification, self.search])])
+        network_tab = w.VBox([self.flow_caption, self.network_pane, self.static_button, self.flow_image])
+        self.tabs = w.Tab(children=[self.interviews_pane, self.items_pane, network_tab, self.codes_pane,
+                                    self.excerpts_pane, self.agreement_pane], titles=self.TABS)
+        self.tabs.selected_index = 0
+        controls = w.HBox([self.country, w.VBox([w.HBox([self.sector, self.child_group]),
+                                                 w.HBox([self.verification, self.search])])],
+                          layout=w.Layout(flex_flow="row wrap"))
         banner = w.HTML(_STYLE + ("<b>Synthetic demonstration data</b>: not the confidential 2010 interviews."
                                   if study.synthetic else ""))
-        self.widget = w.VBox([banner, controls, self.summary, self.tabs])
+        self.widget = w.VBox([banner, controls, self.status, self.summary, self.tabs])
 
-        if selection is not None:
-            self.set(**{k: v for k, v in asdict(selection).items()})
+        self._apply(selection or Selection())
         for control in self.controls:
             control.observe(self._changed, names="value")
+        self.tabs.observe(self._tab_changed, names="selected_index")
         self.refresh()
 
     @property
@@ -173,88 +311,217 @@ class Explorer:
     @property
     def selection(self) -> Selection:
         """The selection the controls hold now."""
-        return Selection(country=self.country.value, sector=self.sector.value, child_group=self.child_group.value,
-                         verification=self.verification.value, search=self.search.value)
+        return Selection(country=tuple(self.country.value) or None, sector=self.sector.value or None,
+                         child_group=self.child_group.value or None,
+                         verification=self.verification.value or None, search=self.search.value or "")
 
     def set(self, **values) -> "Explorer":
-        """Set several controls at once and refresh once (``ex.set(country="DK", search="school")``)."""
+        """Set several controls at once and refresh once (``ex.set(country="DK", search="school")``).
+
+        ``None`` means "all" (or no search); ``country`` takes a code or a tuple of codes.
+
+        Raises
+        ------
+        TypeError
+            For a control the explorer does not have.
+        ValueError
+            For a value the study does not know (:func:`check_selection`).
+        """
         unknown = set(values) - set(asdict(Selection()))
         if unknown:
             raise TypeError(f"no such control: {', '.join(sorted(unknown))}")
-        self._holding = True
-        try:
-            for name, value in values.items():
-                getattr(self, name).value = "" if name == "search" and value is None else value
-        finally:
-            self._holding = False
+        wanted = {**asdict(self.selection), **values}
+        if wanted.get("search") is None:
+            wanted["search"] = ""
+        selection = Selection(**wanted)
+        check_selection(self.study, selection)
+        self._apply(selection)
         self.refresh()
         return self
+
+    def open_tab(self, name: str) -> "Explorer":
+        """Show a tab by its title ("Network", "Agreement", ...), drawing it if it is out of date."""
+        if name not in self.TABS:
+            raise ValueError(f"no tab {name!r}: the tabs are {', '.join(self.TABS)}")
+        index = self.TABS.index(name)
+        if self.tabs.selected_index == index:
+            self._render(self.KEYS[index])
+        else:
+            self.tabs.selected_index = index  # the observer draws it
+        return self
+
+    def _apply(self, selection: Selection) -> None:
+        """Put a selection in the controls: options (with counts) first, so that every value is offered."""
+        self._holding = True
+        try:
+            self._update_options(selection)
+            self.country.value = selection.countries
+            self.sector.value = selection.sector or ALL
+            self.child_group.value = selection.child_group or ALL
+            self.verification.value = selection.verification or ALL
+            self.search.value = selection.search or ""
+        finally:
+            self._holding = False
+
+    def _update_options(self, selection: Selection, view: Study | None = None) -> None:
+        """Each dropdown's options: the values occurring with the other filters applied, with counts."""
+        study = self.study
+        for name, control in (("country", self.country), ("sector", self.sector),
+                              ("child_group", self.child_group), ("verification", self.verification)):
+            chosen = getattr(selection, name)
+            try:
+                facet = view if (view is not None and chosen is None) else \
+                    select(study, dataclasses.replace(selection, **{name: None}))
+            except ValueError:
+                facet = None
+            options = self._options(name, facet, selection)
+            if list(control.options) != options:
+                old = control.value
+                control.options = options
+                if old in (v for _, v in options) or name == "country":
+                    control.value = tuple(v for v in old if v in {o for _, o in options}) if name == "country" else old
+
+    def _options(self, name: str, facet: Study | None, selection: Selection) -> list[tuple[str, str]]:
+        study = self.study
+        if name == "country":
+            counts = facet.interviews["country"].astype(object).value_counts() if facet is not None else {}
+            keep = [c for c in study.countries if counts.get(c, 0) or c in selection.countries]
+            return [(f"{_country_name(c)} ({int(counts.get(c, 0))})", c) for c in keep]
+        if name == "verification":
+            counts = facet.knowledge["verification"].astype(object).value_counts() if facet is not None else {}
+            order = list(VERIFICATION_LEVELS)
+        else:
+            table = facet.interviews if name == "sector" else facet.items if facet is not None else None
+            counts = table[name].astype(object).value_counts() if table is not None else {}
+            order = list(dict.fromkeys(study.codebook.loc[study.codebook["category"] == name, "code"]))
+            order += sorted(set(map(str, getattr(counts, "index", []))) - set(order))
+        chosen = getattr(selection, name)
+        labels = study.labels(name)
+        keep = [c for c in order if counts.get(c, 0) or c == chosen]
+        return [(self._ALL_LABELS[name], ALL)] + [(f"{labels.get(c, _humane(c))} ({int(counts.get(c, 0))})", c)
+                                                  for c in keep]
 
     def _changed(self, change) -> None:
         if self._holding:
             return
+        self._clicked(self.refresh)
+
+    def _clicked(self, action) -> None:
         try:
-            self.refresh()
+            action()
         except Exception as err:  # noqa: BLE001 - an observer's error would only reach JupyterLab's log console
             log.exception("the explorer could not update")
             self.summary.value = (f"<p><b>The explorer could not update ({html.escape(type(err).__name__)}: "
                                   f"{html.escape(str(err))}).</b> Details are in the log.</p>")
 
+    def _tab_changed(self, change) -> None:
+        index = change["new"]
+        if index is not None and self.KEYS[index] in self.stale:
+            self._clicked(lambda: self._busy(lambda: self._render(self.KEYS[index])))
+
+    def _busy(self, work) -> None:
+        """Run ``work`` with the busy state on screen: a note, and the tabs greyed out."""
+        self.status.value = '<p class="impt-busy-note">Updating…</p>'
+        self.tabs.add_class("impt-stale")
+        try:
+            work()
+        finally:
+            self.tabs.remove_class("impt-stale")
+            self.status.value = ""
+
     def refresh(self) -> None:
-        """Recompute the selection and every pane from the controls."""
+        """Recompute the selection, the dropdowns' options and the tab on screen (the others when opened)."""
+        self._busy(self._refresh)
+
+    def _refresh(self) -> None:
         selection = self.selection
         try:
             self.view = select(self.study, selection)
         except ValueError as err:
             self.summary.value = f"<p><b>{html.escape(str(err))}</b></p>"
-            self.tables = {}
-            for pane in (*self.panes.values(), self.flow_caption):
+            self.tables = _Tables()
+            for pane in (*self.panes.values(), self.flow_caption, self.network_pane):
                 pane.value = ""
-            self.flow_image.value, self.highlighted = b"", []
+            self.flow_image.value, self.highlighted, self.stale = b"", [], set()
             return
         view = self.view
-        self.tables = {"interviews": matching_interviews(view), "items": matching_items(view),
-                       "codes": self._code_frequencies(view), "excerpts": matching_excerpts(view),
-                       "agreement": self._agreement(view)}
+        self.tables = _Tables({"interviews": lambda: matching_interviews(view), "items": lambda: matching_items(view),
+                               "codes": lambda: self._code_frequencies(view),
+                               "excerpts": lambda: matching_excerpts(view), "agreement": lambda: self._agreement(view)})
+        self._holding = True
+        try:
+            self._update_options(selection, view)
+            for control in (self.sector, self.child_group, self.verification):
+                if control.value is None:  # None set from code means "all": never a blank dropdown
+                    control.value = ALL
+        finally:
+            self._holding = False
         self.summary.value = self._summary(selection)
         log.debug("explorer: %s: %d interviews", selection, len(view.interviews))
-        what = selection.describe()
+        what = selection.describe(self.study)
         if len(view.interviews) == 0:
             if selection.word:
-                unsearched = dataclasses.replace(selection, search="").describe()
+                unsearched = dataclasses.replace(selection, search="").describe(self.study)
                 what = (f'No matching excerpts: no coded excerpt contains "{selection.search.strip()}" '
                         f"in {unsearched}.")
             else:
                 what = f"No interviews match {what}."
-            empty = dict.fromkeys(self.panes, what)
+            self._empty = dict.fromkeys(self.panes, what)
         else:
-            empty = {"interviews": "", "items": f"No information items match {what}.",
-                     "codes": f"No coded segments in {what}.", "excerpts": f"No coded excerpts in {what}.",
-                     "agreement": f"No segment in {what} was coded by two or more coders: "
-                                  "there is no agreement to measure."}
-        mark = selection.search.strip()
-        for key, pane in self.panes.items():
+            self._empty = {"interviews": "", "items": f"No information items match {what}.",
+                           "codes": f"No coded segments in {what}.", "excerpts": f"No coded excerpts in {what}.",
+                           "agreement": f"No segment in {what} was coded by two or more coders: "
+                                        "there is no agreement to measure."}
+        self._mark = selection.search.strip()
+        self._flow_caption(selection)
+        self.flow_image.value = b""
+        self.stale = set(self.KEYS)
+        self._render(self.KEYS[self.tabs.selected_index or 0])
+
+    def _render(self, key: str) -> None:
+        """Draw one tab from the current selection."""
+        if key == "network":
+            self._draw_network(self.selection)
+        else:
             frame = self.tables[key]
-            pane.value = _html_table(frame, mark=mark) if len(frame) else _message(empty[key])
-        if len(self.tables["agreement"]):
-            self.agreement_pane.value = self._agreement_caption() + self.agreement_pane.value
-        self._draw_flows(selection)
+            pane = self.panes[key]
+            if len(frame) == 0:
+                pane.value = _message(self._empty.get(key, ""))
+            elif key == "agreement":
+                pane.value = self._agreement_caption() + _html_table(readable(frame, self.study))
+            else:
+                pane.value = _html_table(readable(self._shown(key, frame), self.study), mark=self._mark)
+        self.stale.discard(key)
+
+    @staticmethod
+    def _shown(key: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """The columns a person reads (the code frequencies by label, not by code and category)."""
+        if key == "codes":
+            return frame.drop(columns=[c for c in ("code", "category") if c in frame.columns]) \
+                .rename(columns={"label": "code"})
+        return frame
 
     def _summary(self, selection: Selection) -> str:
         v, s = self.view, self.study
         mix = v.knowledge["verification"].astype(object).value_counts()
-        verification = ", ".join(f"{level} {int(mix.get(level, 0))}" for level in VERIFICATION_LEVELS)
-        what = selection.describe()
+        labels = s.labels("verification")
+        verification = ", ".join(f"{labels.get(level, level).lower()} {int(mix.get(level, 0))}"
+                                 for level in VERIFICATION_LEVELS)
+        what = selection.describe(s)
         found = "" if len(v.interviews) or not selection.word else " No coded excerpt contains the word."
         grouped = interview_column(v.knowledge) != "interview_id"
         # A public export's rows name groups of interviews, each distinct row once: rows, not reports.
-        reports = "rows (of groups of interviews) of who knows what" if grouped else "reports of who knows what"
+        reports = ("row (of groups of interviews) of who knows what", "rows (of groups of interviews) of who knows what") \
+            if grouped else ("report of who knows what", "reports of who knows what")
         by_group = (" The export's rows name groups of interviews: a selection keeps an interview with its "
                     "whole group." if grouped else "")
+        n_k = len(v.knowledge)
+        segments = v.codings["segment_id"].nunique()
         return (f"<p><b>{html.escape(what[:1].upper() + what[1:])}</b>: "
-                f"{len(v.interviews)} of {len(s.interviews)} interviews, {len(v.items)} information items, "
-                f"{len(v.knowledge)} {reports} ({verification}), {len(v.flows)} flows, "
-                f"{len(v.codings)} codings in {v.codings['segment_id'].nunique()} segments.{found}{by_group}</p>")
+                f"{len(v.interviews)} of {_plural(len(s.interviews), 'interview')}, "
+                f"{_plural(len(v.items), 'information item')}, "
+                f"{n_k} {reports[n_k != 1]} ({html.escape(verification)}), {_plural(len(v.flows), 'flow')}, "
+                f"{_plural(len(v.codings), 'coding')} in {_plural(segments, 'segment')}.{found}{by_group}</p>")
 
     @staticmethod
     def _code_frequencies(view: Study) -> pd.DataFrame:
@@ -280,36 +547,67 @@ class Explorer:
                 "(two coders) and Krippendorff's alpha (nominal); blank where chance explains everything "
                 "(every decision the same).</p>")
 
-    def _draw_flows(self, selection: Selection) -> None:
-        self.flow_image.value, self.highlighted = b"", []
-        if selection.country is None:
-            self.flow_caption.value = _message("Choose a country to draw its flow graph.")
-            return
+    def _flow_caption(self, selection: Selection) -> None:
+        """The network tab's caption, and the links carrying the chosen child group."""
+        self.highlighted = []
         view = self.view
-        if len(view.flows) == 0:
-            self.flow_caption.value = _message(f"No flows were reported in {selection.describe()}.")
+        if len(selection.countries) != 1:
+            self.flow_caption.value = _message("Choose one country to see who tells whom there." if selection.countries
+                                               else "Choose a country to see who tells whom.")
             return
+        country = selection.countries[0]
+        if len(view.flows) == 0:
+            self.flow_caption.value = _message(f"No flows were reported in {selection.describe(self.study)}.")
+            return
+        if selection.child_group is not None:
+            # The links that carry information on the chosen group, highlighted on the network.
+            about = view.flows[view.flows["item_id"].notna()]
+            self.highlighted = list(dict.fromkeys(zip(about["source_actor"], about["target_actor"])))
+        carried = (f" Magenta: {_plural(len(self.highlighted), 'link')} carrying information on this child group."
+                   if self.highlighted else "")
+        self.flow_caption.value = (f"<p>Who tells whom in {html.escape(_country_name(country))}: "
+                                   f"{_plural(len(view.flows), 'flow')} reported in "
+                                   f"{_plural(len(view.interviews), 'selected interview')} "
+                                   f"({html.escape(selection.describe(self.study))}).{carried} Hover an actor or a "
+                                   "link; click one for what it knows, whom it tells and the flows.</p>")
+
+    def _label(self, category: str, code: str) -> str:
+        return self.study.labels(category).get(code, code)
+
+    def _draw_network(self, selection: Selection) -> None:
+        if len(selection.countries) != 1 or len(self.view.flows) == 0:
+            self.network_pane.value = ""
+            return
+        if selection not in self._networks:
+            from .network_view import network_iframe
+
+            label = None
+            if selection.child_group is not None:
+                label = f"carries information on {self._label('child_group', selection.child_group).lower()}"
+            if len(self._networks) >= 32:
+                self._networks.pop(next(iter(self._networks)))
+            self._networks[selection] = network_iframe(self.view, selection.countries[0],
+                                                       passages=not self.study.public,
+                                                       highlight=self.highlighted, highlight_label=label)
+        self.network_pane.value = self._networks[selection]
+
+    def draw_static(self) -> bytes:
+        """Draw the selection's static flow figure (for print) into ``flow_image``; the PNG bytes."""
+        selection = self.selection
+        self.flow_image.value = b""
+        if len(selection.countries) != 1 or len(self.view.flows) == 0:
+            return b""
         from .plots import draw_flows
 
         label = "highlighted link"
         if selection.child_group is not None:
-            # The links that carry information on the chosen group, drawn over the flow graph.
-            about = view.flows[view.flows["item_id"].notna()]
-            self.highlighted = list(dict.fromkeys(zip(about["source_actor"], about["target_actor"])))
             label = f"carries information on {self._label('child_group', selection.child_group).lower()}"
-        fig = draw_flows(view, selection.country, highlight=self.highlighted, highlight_label=label)
+        fig = draw_flows(self.view, selection.countries[0], highlight=self.highlighted, highlight_label=label,
+                         public=bool(self.study.public))
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
         self.flow_image.value = buffer.getvalue()
-        carried = (f" Magenta: {_plural(len(self.highlighted), 'link')} carrying information on this child group."
-                   if self.highlighted else "")
-        self.flow_caption.value = (f"<p>Who tells whom in {html.escape(selection.country)}: "
-                                   f"{_plural(len(view.flows), 'flow')} reported in "
-                                   f"{_plural(len(view.interviews), 'selected interview')} "
-                                   f"({html.escape(selection.describe())}).{carried}</p>")
-
-    def _label(self, category: str, code: str) -> str:
-        return self.study.labels(category).get(code, code)
+        return bytes(self.flow_image.value)
 
     def show(self) -> None:
         """Display the explorer in the notebook."""

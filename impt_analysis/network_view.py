@@ -108,7 +108,7 @@ def _reach_ways(G: nx.DiGraph, country: str) -> dict[str, dict]:
 
 
 def network_data(study: Study, country: str, *, passages: bool = False, recommended: bool = True,
-                 public: bool | None = None) -> dict:
+                 public: bool | None = None, highlight=None, highlight_label: str = "highlighted link") -> dict:
     """The nodes, links and panels of a country's interactive network, as plain JSON-ready data.
 
     Parameters
@@ -123,6 +123,11 @@ def network_data(study: Study, country: str, *, passages: bool = False, recommen
     recommended : bool
         Add the recommended new channels (:func:`~impt_analysis.channels.recommend_channels`),
         hidden until the reader asks for them.
+    highlight : list of (source, target), optional
+        Links drawn in magenta, e.g. those carrying information on a chosen child group; a
+        pair without a link is ignored.
+    highlight_label : str
+        What a highlighted link means, added to its hover text.
     public : bool, optional
         A public page (default: ``study.public``): no passages, and no count of flows or
         interviews on a link (every link as wide as another, its flows listed once each).
@@ -153,6 +158,7 @@ def network_data(study: Study, country: str, *, passages: bool = False, recommen
     if passages and (public or study.public):
         raise ValueError("passages are for the consultant's own screen: not on a public page or export")
     G = flow_graph(study, country)
+    highlight = {tuple(pair) for pair in (highlight or [])}
     B = build_graph(study, country)
     pos, _, rows = _layout(G, country, WIDTH - 1.7, 1.95)
     top = (len(rows) - 1) * 1.95
@@ -226,8 +232,12 @@ def network_data(study: Study, country: str, *, passages: bool = False, recommen
                  ", ".join(channels.get(c, c) for c in e["channels"])]
         if e.get("cross_border"):
             hover.append("cross-border")
+        lit = (u, v) in highlight
+        if lit:
+            hover.append(highlight_label)
         net.add_edge(u, v, id=f"{u}->{v}", arrows="to", dashes=not e["regular"],
-                     width=1.5 if public else 1 + 0.8 * (min(int(e["n_flows"]), 4) - 1), color={"color": "#3A3A3A", "opacity": 0.75},
+                     width=(1.5 if public else 1 + 0.8 * (min(int(e["n_flows"]), 4) - 1)) + (1.5 if lit else 0),
+                     color={"color": HIGHLIGHT if lit else "#3A3A3A", "opacity": 1 if lit else 0.75}, lit=lit,
                      smooth={"type": "curvedCW", "roundness": 0.12}, hover=hover, flows=flows,
                      regular=bool(e["regular"]), cross_border=bool(e.get("cross_border")),
                      title_text=f"{names[u]} → {names[v]}")
@@ -303,13 +313,13 @@ def _script_json(data) -> str:
 
 
 def network_html(study: Study, country: str, *, passages: bool = False, public: bool | None = None,
-                 height: int = 560) -> str:
+                 height: int = 560, **options) -> str:
     """A self-contained HTML document of the country's interactive network: no request to any server.
 
     Parameters
     ----------
     study, country, passages, public
-        As for :func:`network_data`.
+        As for :func:`network_data`; further keywords (``highlight``, ...) go to it too.
     height : int
         The height of the network in CSS pixels (the panel goes beside it on a wide screen, below
         it on a narrow one).
@@ -326,7 +336,7 @@ def network_html(study: Study, country: str, *, passages: bool = False, public: 
     >>> page.startswith("<!DOCTYPE html>"), "https://" in page.split("<script>")[0]
     (True, False)
     """
-    data = network_data(study, country, passages=passages, public=public)
+    data = network_data(study, country, passages=passages, public=public, **options)
     script, style = _assets()
     return (_TEMPLATE.replace("/*VIS_CSS*/", style).replace("/*VIS_JS*/", script)
             .replace("/*DATA*/", _script_json(data)).replace("__HEIGHT__", str(int(height)))
@@ -334,7 +344,7 @@ def network_html(study: Study, country: str, *, passages: bool = False, public: 
 
 
 def network_iframe(study: Study, country: str, *, passages: bool = False, public: bool | None = None,
-                   height: int = 560) -> str:
+                   height: int = 560, **options) -> str:
     """:func:`network_html` in an ``<iframe srcdoc>``: an HTML fragment for a report page or a widget.
 
     Examples
@@ -343,7 +353,7 @@ def network_iframe(study: Study, country: str, *, passages: bool = False, public
     >>> network_iframe(load_study(), "DK").startswith('<iframe class="impt-network"')
     True
     """
-    doc = network_html(study, country, passages=passages, public=public, height=height)
+    doc = network_html(study, country, passages=passages, public=public, height=height, **options)
     return (f'<iframe class="impt-network" title="{html.escape(country_name(country))}: interactive network of '
             f'who tells whom" srcdoc="{html.escape(doc, quote=True)}" style="width:100%;height:{height + 330}px;'
             'border:1px solid #ddd;border-radius:4px" loading="lazy"></iframe>')
@@ -495,7 +505,7 @@ click a link to see its flows. Scroll to zoom, drag to pan.</p></div></div>
     }));
     edges.update(DATA.edges.map(function (e) {
       var hidden = (fFreq.value === "regular" && !e.regular) || (fCross.checked && !e.cross_border);
-      var col = {color: "#3A3A3A", opacity: 0.75};
+      var col = e.lit ? {color: HL, opacity: 1} : {color: "#3A3A3A", opacity: 0.75};
       if (way) { col = links.has(e.id) ? {color: HL, opacity: 1} : {color: "#cccccc", opacity: 0.5}; }
       return {id: e.id, hidden: hidden, color: col};
     }).concat(DATA.recommended.map(function (r) { return {id: r.id, hidden: !fRec.checked}; })));

@@ -72,6 +72,14 @@ __all__ = ["Selection", "select", "check_selection", "matching_interviews", "mat
 
 log = logging.getLogger(__name__)
 
+
+def _country_name(code: str) -> str:
+    """A country's common name (pycountry), or its code when pycountry does not know it."""
+    import pycountry
+
+    found = pycountry.countries.get(alpha_2=str(code))
+    return getattr(found, "common_name", None) or (found.name if found else str(code))
+
 #: Strongest first, as the report lists them.
 VERIFICATION_LEVELS = VERIFICATION_ORDER[::-1]
 
@@ -82,8 +90,8 @@ class Selection:
 
     Parameters
     ----------
-    country : str, optional
-        A country code of the study.
+    country : str or tuple of str, optional
+        A country code of the study, or several (a tuple: any of them).
     sector : str, optional
         A sector code (the interview's sector).
     child_group : str, optional
@@ -100,21 +108,62 @@ class Selection:
     'school'
     """
 
-    country: str | None = None
+    country: str | tuple[str, ...] | None = None
     sector: str | None = None
     child_group: str | None = None
     verification: str | None = None
     search: str = ""
+
+    def __post_init__(self):
+        if isinstance(self.country, list):
+            object.__setattr__(self, "country", tuple(self.country))
+        if isinstance(self.country, tuple):
+            if not self.country:
+                object.__setattr__(self, "country", None)
+            elif len(self.country) == 1:
+                object.__setattr__(self, "country", self.country[0])
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        """The chosen countries (``()`` for all of them).
+
+        Examples
+        --------
+        >>> Selection(country=("DK", "SE")).countries, Selection(country=["DK"]).country
+        (('DK', 'SE'), 'DK')
+        """
+        if self.country is None:
+            return ()
+        return self.country if isinstance(self.country, tuple) else (self.country,)
 
     @property
     def word(self) -> str:
         """The search word, stripped and case-folded ("" when there is none)."""
         return (self.search or "").strip().casefold()
 
-    def describe(self) -> str:
-        """The selection in words, for a heading ("all interviews" when nothing is chosen)."""
-        parts = [f"{name.replace('_', ' ')} {value}" for name, value in asdict(self).items()
-                 if name != "search" and value]
+    def describe(self, study: Study | None = None) -> str:
+        """The selection in words, for a heading ("all interviews" when nothing is chosen).
+
+        With a study, codes are given by their codebook labels and countries by their names.
+
+        Examples
+        --------
+        >>> from impt_analysis import load_study
+        >>> Selection(country=("DK", "SE"), sector="child_protection").describe(load_study())
+        'Denmark and Sweden, sector Child protection'
+        """
+        parts = []
+        if self.countries:
+            names = [_country_name(c) if study is not None else c for c in self.countries]
+            if study is None:
+                parts.append(f"{'country' if len(names) == 1 else 'countries'} {', '.join(names)}")
+            else:
+                parts.append(names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
+        for name in ("sector", "child_group", "verification"):
+            value = getattr(self, name)
+            if value:
+                label = study.labels(name).get(value, value) if study is not None else value
+                parts.append(f"{name.replace('_', ' ')} {label}")
         if self.word:
             parts.append(f'excerpts containing "{self.search.strip()}"')
         return ", ".join(parts) if parts else "all interviews"
@@ -148,15 +197,17 @@ def check_selection(study: Study, selection: Selection) -> None:
         "verification": codes.get("verification", list(VERIFICATION_LEVELS)),
     }
     for name, values in allowed.items():
-        value = getattr(selection, name)
-        if value is not None and value not in values:
-            raise ValueError(f"unknown {name.replace('_', ' ')} {value!r}: the study has {', '.join(map(str, values))}")
+        for value in (selection.countries if name == "country" else (getattr(selection, name),)):
+            if value is not None and value not in values:
+                raise ValueError(f"unknown {name.replace('_', ' ')} {value!r}: the study has {', '.join(map(str, values))}")
 
 
 def _is(column: pd.Series, value) -> pd.Series:
     """Rows whose value equals ``value``; every row when ``value`` is None."""
     if value is None:
         return pd.Series(True, index=column.index)
+    if isinstance(value, tuple):
+        return column.astype(object).isin(value)
     return column.astype(object) == value
 
 
