@@ -5,9 +5,14 @@ Run with ``make bench``. Prints a table and writes ``benchmarks/results/latest.j
 Each pipeline size runs in a fresh Python process (so peak memory is that size's own): the
 synthetic study is generated and written to CSV first (not timed), then timed: load and
 validate, build the graph, and ``three_aspects``, ``triangulate``, ``side_information`` and
-``brokerage`` for every country. The report suite runs ``impt report --jobs 2`` on the demo
-study against the same notebooks executed one by one with the ``papermill`` command line and
-converted with ``jupyter nbconvert``, in the same run.
+``brokerage`` for every country. The explorer (:class:`impt_analysis.explore.Explorer`) is
+timed on the demo study and at 600 interviews, each in a fresh process: its construction, and
+each filter change from ``Explorer.set(...)`` to updated outputs, once with the Interviews tab
+on screen and once with the Network tab (the first drawing of a selection's network, and a
+selection already drawn). The report suite runs ``impt report --jobs 2`` on the demo study
+against the same notebooks executed one by one with the ``papermill`` command line and
+converted with ``jupyter nbconvert``, in the same run. Each figure is printed beside the one of
+the previous results file (``--previous``, default the newest other file in results/).
 """
 
 from __future__ import annotations
@@ -52,6 +57,55 @@ peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"times": times, "import_s": t_import, "peak_mb": peak_mb,
                   "interviews": len(study.interviews), "actors": len(study.actors), "flows": len(study.flows)}))
 """
+
+
+EXPLORER = r"""
+import json, statistics, sys, time
+from pathlib import Path
+from impt_analysis import load_study
+from impt_analysis.explore import Explorer
+folder = sys.argv[1]
+study = load_study(None if folder == "demo" else Path(folder))
+t = time.perf_counter(); ex = Explorer(study); build = time.perf_counter() - t
+country = study.countries[0]
+sector = study.interviews.loc[study.interviews["country"] == country, "sector"].iloc[0]
+group = study.items.loc[study.items["country"] == country, "child_group"].iloc[0]
+changes = [dict(country=country), dict(sector=sector), dict(sector=None), dict(child_group=group),
+           dict(child_group=None), dict(verification="official"), dict(verification=None),
+           dict(country=study.countries[1]), dict(search="school"), dict(search=""), dict(country=None)]
+
+def timed(steps):
+    out = []
+    for change in steps:
+        t = time.perf_counter(); ex.set(**change); out.append(time.perf_counter() - t)
+    return out
+
+tables = timed(changes * 2)
+ex.open_tab("Network")
+first = timed(changes)      # every selection's network drawn for the first time
+again = timed(changes)      # the same selections: kept once drawn
+print(json.dumps({"interviews": len(study.interviews), "build_s": build,
+                  "change_median_s": statistics.median(tables), "change_max_s": max(tables),
+                  "network_first_median_s": statistics.median(first), "network_first_max_s": max(first),
+                  "network_again_median_s": statistics.median(again)}))
+"""
+
+
+def explorer(sizes: list[int]) -> list[dict]:
+    rows = []
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = "demo"
+            if n != 60:
+                subprocess.run([str(BIN / "impt"), "demo-data", "--out", tmp, "--interviews", str(n)],
+                               check=True, capture_output=True)
+                folder = tmp
+            proc = subprocess.run([sys.executable, "-c", EXPLORER, folder], check=True, capture_output=True, text=True)
+            result = json.loads(proc.stdout.strip().splitlines()[-1])
+        rows.append(result)
+        print(f"  explorer at {result['interviews']:>5} interviews: built in {result['build_s']:.2f} s, "
+              f"a change {result['change_median_s']:.3f} s (median)", flush=True)
+    return rows
 
 
 def pipeline(sizes: list[int]) -> list[dict]:
@@ -113,11 +167,15 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[60, 600, 6000])
     parser.add_argument("--skip-report", action="store_true", help="Skip the report-suite comparison.")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
+    parser.add_argument("--explorer-sizes", type=int, nargs="+", default=[60, 600])
+    parser.add_argument("--previous", type=Path, default=None,
+                        help="An earlier results file to print beside (default: the newest other one in results/).")
     args = parser.parse_args(argv)
 
     print("IMPT Workbench benchmarks", flush=True)
     result = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-              "date": time.strftime("%Y-%m-%d %H:%M:%S"), "pipeline": pipeline(args.sizes), "imports": import_check()}
+              "date": time.strftime("%Y-%m-%d %H:%M:%S"), "pipeline": pipeline(args.sizes), "imports": import_check(),
+              "explorer": explorer(args.explorer_sizes)}
     by_size = {r["size"]: r["times"]["total"] for r in result["pipeline"]}
     if 600 in by_size and 6000 in by_size:
         result["ratio_6000_600"] = by_size[6000] / by_size[600]
@@ -125,12 +183,32 @@ def main(argv=None) -> int:
         result["report"] = report_suite()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
-    print_table(result)
+    print_table(result, previous(args.previous, args.out))
     print(f"written to {args.out}")
     return 0
 
 
-def print_table(result: dict) -> None:
+#: The explorer before issue 14 (median in the kernel on the demo, 2 cores), for a results file without it.
+EXPLORER_BEFORE = {"interviews": 60, "build_s": 1.5, "change_median_s": 0.56}
+
+
+def previous(path: Path | None, out: Path) -> dict:
+    """The earlier results to print beside: ``path``, else the newest other file of results/."""
+    if path is None:
+        others = sorted((p for p in (HERE / "results").glob("*.json") if p.resolve() != out.resolve()),
+                        key=lambda p: p.stat().st_mtime)
+        path = others[-1] if others else None
+    if path is None or not path.exists():
+        return {}
+    return json.loads(path.read_text())
+
+
+def _was(value, fmt: str) -> str:
+    return f" (before: {format(value, fmt)})" if value is not None else ""
+
+
+def print_table(result: dict, before: dict | None = None) -> None:
+    before = before or {}
     print()
     steps = list(result["pipeline"][0]["times"])
     print(f"{'interviews':>10} " + " ".join(f"{s[:14]:>14}" for s in steps) + f" {'peak MB':>8}")
@@ -145,10 +223,19 @@ def print_table(result: dict) -> None:
     if big:
         print(f"6,000 interviews: {big['times']['total']:.1f} s (target < 20 s), peak {big['peak_mb']:.0f} MB "
               "(target < 1,500 MB)")
+    old = {r["interviews"]: r for r in before.get("explorer", [EXPLORER_BEFORE])}
+    for r in result.get("explorer", []):
+        was = old.get(r["interviews"], {})
+        print(f"explorer at {r['interviews']} interviews: a filter change {r['change_median_s']:.3f} s median, "
+              f"{r['change_max_s']:.3f} s max{_was(was.get('change_median_s'), '.3f')} (target < 0.5 s); "
+              f"built in {r['build_s']:.2f} s{_was(was.get('build_s'), '.2f')}; with the network on screen "
+              f"{r['network_first_median_s']:.3f} s (first drawing), {r['network_again_median_s']:.3f} s (again)")
     if "report" in result:
         r = result["report"]
-        print(f"report suite ({r['notebooks']} notebooks): impt report --jobs {r['jobs']} {r['impt_report_s']:.1f} s, "
-              f"papermill/nbconvert loop {r['cli_loop_s']:.1f} s, speed-up {r['speedup']:.2f}x (target >= 2.5x)")
+        was = before.get("report", {})
+        print(f"report suite ({r['notebooks']} notebooks): impt report --jobs {r['jobs']} {r['impt_report_s']:.1f} s"
+              f"{_was(was.get('impt_report_s'), '.1f')}, papermill/nbconvert loop {r['cli_loop_s']:.1f} s, "
+              f"speed-up {r['speedup']:.2f}x (target >= 2.5x)")
     heavy = result["imports"]["heavy_modules_on_import"]
     print("import impt_analysis pulls in: " + (", ".join(heavy) if heavy else "no matplotlib, papermill or nbconvert"))
 
