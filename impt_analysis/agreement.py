@@ -307,7 +307,7 @@ def _note(documents: pd.DataFrame, empty: int) -> str:
     else:
         text = f"{len(compared)} of {len(documents)} coded interviews were coded by two or more coders and are compared."
         if len(alone):
-            shown = ", ".join(alone[DOCUMENT].head(10)) + (", ..." if len(alone) > 10 else "")
+            shown = ", ".join(alone[DOCUMENT].head(10)) + (f" and {len(alone) - 10} more" if len(alone) > 10 else "")
             text += f" {len(alone)} coded by one coder only are not compared: {shown}."
     if empty:
         text += f" {empty} codings of no length (start = end) cover no text and are not counted."

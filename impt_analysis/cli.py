@@ -639,17 +639,27 @@ def import_xlsx(file: Path, out: Path, force: bool):
               help="Study folder (default: the synthetic demonstration study).")
 @click.option("--by", default="code", show_default=True,
               help="'code' (one row per code), 'all' (pooled), or an interview column such as 'country'.")
+@click.option("--level", type=click.Choice(["character", "passage"]), default="character", show_default=True,
+              help="Units: every coded character, or passages (codings joined where they overlap).")
+@click.option("--overlap", type=click.FloatRange(0, 1, min_open=True), default=0.5, show_default=True,
+              help="Passage level: the share of their union two codings must share to be one passage.")
+@click.option("--boot", type=click.IntRange(0), default=1000, show_default=True,
+              help="Bootstrap resamples for alpha's 95% interval (0: none).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the table as CSV here instead of printing it.")
 @handles_bad_data
-def agreement(data: Path | None, by: str, out: Path | None):
-    """Inter-coder agreement on segments coded by two or more coders.
+def agreement(data: Path | None, by: str, level: str, overlap: float, boot: int, seed: int, out: Path | None):
+    """Inter-coder agreement on the interviews two or more coders coded, by position in the text.
 
-    Percent agreement, Cohen's kappa (two coders) and Krippendorff's alpha, per code or pooled.
+    A coder counts for an interview when it coded anything in it; there, every coded character
+    (or passage) it did not apply a code to counts as "not coded". Percent agreement, Cohen's
+    kappa (two coders) and Krippendorff's alpha with a bootstrap interval, against .800
+    (reliable) and .667 (tentative). A public export names no interviews: it cannot answer.
 
     \b
     Example:
-      impt agreement --data my-study --by country
+      impt agreement --data my-study --level passage --by country
     """
     from .agreement import agreement as agreement_table
     from .study import load_study
@@ -660,16 +670,33 @@ def agreement(data: Path | None, by: str, out: Path | None):
     if by not in ("code", "all") and by not in study.interviews.columns:
         raise click.BadParameter(f"{by!r}: use 'code', 'all' or a column of interviews "
                                  f"({', '.join(study.interviews.columns)})", param_hint="--by")
-    table = agreement_table(study, by=None if by == "all" else by)
+    table = agreement_table(study, by=None if by == "all" else by, level=level, overlap=overlap, n_boot=boot,
+                            seed=seed)
     if out is not None:
         table.to_csv(out, index=False, lineterminator="\n")
         click.echo(f"wrote {len(table)} rows to {out}")
-    else:
-        with pd.option_context("display.width", 200, "display.max_rows", None):
-            click.echo(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    if len(table) == 0 or out is None:
+        click.echo(table.attrs["note"])
+    if len(table) and out is None:
+        units = "characters" if level == "character" else f"passages (overlap >= {overlap:g} of their union)"
+        click.echo(f"Units: {units}; alpha against .800 (reliable) and .667 (tentative), "
+                   f"{'with its 95% bootstrap interval' if boot else 'no interval (--boot 0)'}.\n")
+
+        def number(x):
+            return "-" if pd.isna(x) else f"{x:.3f}"
+
+        shown = pd.DataFrame({
+            table.columns[0]: table.iloc[:, 0].astype(str), "interviews": table["n_documents"],
+            "coders": table["n_coders"], level + "s": table["n_units"], "coded": table["n_coded"],
+            "agreement": table["percent_agreement"].map(number), "kappa": table["cohen_kappa"].map(number),
+            "alpha": table["krippendorff_alpha"].map(number),
+            "95% interval": [f"{number(a)} to {number(b)}" if not pd.isna(a) else "-"
+                             for a, b in zip(table["alpha_low"], table["alpha_high"])],
+            "reliability": table["reliability"]})
+        with pd.option_context("display.width", 200, "display.max_rows", None, "display.max_colwidth", 60):
+            click.echo(shown.to_string(index=False))
     if study.synthetic:
         click.echo("(synthetic demonstration data)")
-
 
 
 @main.command("export-public")
