@@ -167,3 +167,158 @@ def test_the_network_fits_the_screen(browser, network_page, width):
     x, y = node_point(browser, "DK-A001").values()
     browser.execute_script("window.imptShowNode('DK-A001')")
     browser.save_screenshot(str(ARTEFACTS / f"network_DK_{width}.png"))
+
+
+# --- the explorer in a JupyterLab this test starts on 127.0.0.1 ---------------------------------
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory):
+    """A JupyterLab serving a copy of notebooks/explore.ipynb, its settings and state in a temporary folder."""
+    if _missing():
+        pytest.skip(f"browser tests skipped: {_missing()}")
+    import secrets
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    root = tmp_path_factory.mktemp("lab")
+    (root / "work").mkdir()
+    shutil.copy(ROOT / "notebooks" / "explore.ipynb", root / "work" / "explore.ipynb")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / "config"), "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
+           "JUPYTERLAB_SETTINGS_DIR": str(root / "settings"), "JUPYTERLAB_WORKSPACES_DIR": str(root / "workspaces"),
+           "IPYTHONDIR": str(root / "ipython")}
+    news = root / "settings" / "@jupyterlab" / "apputils-extension"
+    news.mkdir(parents=True)
+    (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false", "checkForUpdates": false}')
+    jupyter = Path(sys.executable).parent / "jupyter"
+    log = open(root / "lab.log", "w")
+    proc = subprocess.Popen([str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+                             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root / 'work'}",
+                             "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
+                             "jupyterlab.NeverCheckForUpdate", "--ServerApp.open_browser=False", "--allow-root"],
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.5)
+    else:
+        proc.terminate()
+        pytest.fail("JupyterLab did not start in 60 s: " + (root / "lab.log").read_text()[-2000:])
+    if proc.poll() is not None:
+        pytest.fail("JupyterLab stopped: " + (root / "lab.log").read_text()[-2000:])
+    yield url, token
+    proc.terminate()
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def _wait(driver, condition, seconds=90, what="the condition"):
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        return WebDriverWait(driver, seconds, poll_frequency=0.25).until(condition)
+    except TimeoutException:
+        driver.save_screenshot(str(ARTEFACTS / "explorer_timeout.png"))
+        raise AssertionError(f"timed out waiting for {what} (screenshot explorer_timeout.png)") from None
+
+
+def _dropdowns(driver):
+    """Each dropdown of the explorer: (its description, the text it shows)."""
+    return driver.execute_script("""
+        return Array.from(document.querySelectorAll('.widget-dropdown')).map(function (d) {
+            var s = d.querySelector('select'); var l = d.querySelector('label');
+            var t = s.selectedIndex >= 0 ? s.options[s.selectedIndex].text : '';
+            return [l ? l.textContent : '', t.replace(/\u00a0/g, ' ')];
+        });""")
+
+
+def _choose(select, start: str) -> str:
+    """Choose the first option whose text (ipywidgets writes non-breaking spaces) starts with ``start``."""
+    texts = [o.text.replace("\xa0", " ") for o in select.options]
+    index = next(i for i, text in enumerate(texts) if text.startswith(start))
+    select.select_by_index(index)
+    return texts[index]
+
+
+def _summary(driver) -> str:
+    return driver.execute_script("""
+        var ps = Array.from(document.querySelectorAll('.widget-html-content p b'));
+        return ps.length ? ps.map(function (b) { return b.textContent; }).join(' | ') : '';""")
+
+
+def test_the_explorer_in_jupyterlab_answers_a_change_of_country_and_filter(browser, jupyterlab):
+    from selenium.webdriver.support.ui import Select
+
+    url, token = jupyterlab
+    browser.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": False, "latency": 0,
+                                                                "downloadThroughput": -1, "uploadThroughput": -1})
+    try:
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 1000,
+                                                                       "deviceScaleFactor": 1, "mobile": False})
+        browser.get(f"{url}/lab/tree/explore.ipynb?token={token}")
+        _wait(browser, lambda d: d.execute_script(
+            "var a = window.jupyterapp; return !!(a && a.shell && a.shell.currentWidget"
+            " && a.shell.currentWidget.sessionContext && a.shell.currentWidget.sessionContext.session"
+            " && a.shell.currentWidget.sessionContext.session.kernel);"), what="the notebook and its kernel")
+        browser.execute_script("var c = window.jupyterapp.commands; c.execute('application:toggle-left-area');"
+                               "c.execute('notebook:run-all-cells');")
+        _wait(browser, lambda d: len(d.find_elements("css selector", ".widget-dropdown select")) >= 3,
+              seconds=180, what="the explorer's widgets")
+        _wait(browser, lambda d: "All interviews" in _summary(d), what="the first summary")
+        assert all(shown for _, shown in _dropdowns(browser)), _dropdowns(browser)
+
+        countries = Select(browser.find_element("css selector", ".widget-select-multiple select"))
+        _choose(countries, "Denmark")
+        _wait(browser, lambda d: _summary(d).startswith("Denmark"), what="the summary of Denmark")
+        sector = Select(browser.find_element("xpath", "//div[contains(@class,'widget-dropdown')][.//label"
+                                                      "[contains(., 'Sector')]]//select"))
+        police = _choose(sector, "Police")
+        _wait(browser, lambda d: "sector Police" in _summary(d), what="the summary of Danish police")
+        rows = browser.execute_script("return document.querySelectorAll('table.impt-explorer tbody tr').length")
+        assert rows == 1, f"{rows} interview rows for the Danish police (expected 1, DK-I02)"
+        shown = dict(_dropdowns(browser))
+        assert shown["Sector"] == police and all(shown.values()), shown
+        browser.execute_script("document.querySelector('.widget-select-multiple').scrollIntoView(true)")
+        browser.save_screenshot(str(ARTEFACTS / "explorer_filter_1280.png"))
+
+        _choose(sector, "All sectors")
+        _wait(browser, lambda d: _summary(d) == "Denmark" or _summary(d).startswith("Denmark:")
+              or "sector" not in _summary(d), what="all sectors again")
+        assert dict(_dropdowns(browser))["Sector"] == "All sectors"
+
+        tab = browser.find_element("xpath", "//li[contains(@class,'lm-TabBar-tab')][.//div[text()='Network']]")
+        tab.click()
+        frame = _wait(browser, lambda d: d.find_elements("css selector", "iframe.impt-network"),
+                      what="the network's frame")[0]
+        browser.execute_script("arguments[0].scrollIntoView(true)", frame)
+        browser.switch_to.frame(frame)
+        _wait(browser, lambda d: d.execute_script("return document.body.dataset.ready === '1'"),
+              what="the network drawn inside JupyterLab")
+        browser.execute_script("window.imptShowNode('DK-A001')")
+        assert "What it knows" in browser.find_element("id", "panel").text
+        browser.switch_to.default_content()
+        browser.save_screenshot(str(ARTEFACTS / "explorer_network_1280.png"))
+    finally:
+        browser.switch_to.default_content()
+        browser.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": True, "latency": 0,
+                                                                    "downloadThroughput": 0, "uploadThroughput": 0})
