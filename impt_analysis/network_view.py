@@ -429,6 +429,10 @@ click a link to see its flows. Scroll to zoom, drag to pan.</p></div></div>
   var nodes = new vis.DataSet(DATA.nodes);
   var edges = new vis.DataSet(DATA.edges.concat(DATA.recommended));
   var container = document.getElementById("net");
+  if (container.clientWidth < 600) {  // a phone: labels large enough to read once the network fits the screen
+    DATA.nodes.forEach(function (n) { n.font = Object.assign({}, n.font, {size: 22}); });
+    nodes.update(DATA.nodes.map(function (n) { return {id: n.id, font: n.font}; }));
+  }
   var network = new vis.Network(container, {nodes: nodes, edges: edges}, {
     physics: false, interaction: {hover: true, tooltipDelay: 120, navigationButtons: false, keyboard: false},
     nodes: {font: {size: 12, multi: false}, widthConstraint: {maximum: 140}},
