@@ -258,8 +258,8 @@ def agreement(study: Study, by: str | None = "code", *, level: str = "character"
         or any of the pooled codes), ``percent_agreement`` (0 to 1), ``cohen_kappa`` (NaN
         unless exactly two coders), ``krippendorff_alpha``, ``alpha_low`` and ``alpha_high``
         (the bootstrap interval) and ``reliability`` (:func:`reliability`). ``attrs`` holds
-        ``level``, ``overlap``, ``documents`` (:func:`coded_documents`) and ``note``, a
-        sentence naming the interviews left out (one coder only) and the codings of no length.
+        ``level``, ``overlap`` and ``note``, a sentence naming the interviews left out (one
+        coder only: :func:`coded_documents` lists them) and the codings of no length.
         With no compared interview the frame is empty and the note says why.
 
     Examples
@@ -292,7 +292,7 @@ def agreement(study: Study, by: str | None = "code", *, level: str = "character"
             groups = {value: of_unit == value for value in sorted(set(of_unit), key=str)}
         rows = [{label: value, **_row(units, mask, codes, n_boot, seed, confidence)} for value, mask in groups.items()]
     table = pd.DataFrame(rows, columns=[label] + COLUMNS)
-    table.attrs.update(level=level, overlap=overlap, documents=documents,
+    table.attrs.update(level=level, overlap=overlap,
                        note=_note(documents, int((study.codings["end"] <= study.codings["start"]).sum())))
     return table
 
@@ -305,10 +305,11 @@ def _note(documents: pd.DataFrame, empty: int) -> str:
                 f"No interview was coded by two or more coders ({', '.join(coders)} coded different interviews): "
                 "there is no agreement to measure.")
     else:
-        text = f"{len(compared)} of {len(documents)} coded interviews were coded by two or more coders and are compared."
+        were = "was" if len(compared) == 1 else "were"
+        text = f"{len(compared)} of {len(documents)} coded interviews {were} coded by two or more coders and compared."
         if len(alone):
             shown = ", ".join(alone[DOCUMENT].head(10)) + (f" and {len(alone) - 10} more" if len(alone) > 10 else "")
-            text += f" {len(alone)} coded by one coder only are not compared: {shown}."
+            text += f" {len(alone)} coded by one coder only {'is' if len(alone) == 1 else 'are'} not compared: {shown}."
     if empty:
         text += f" {empty} codings of no length (start = end) cover no text and are not counted."
     return text

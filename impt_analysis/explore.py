@@ -76,6 +76,15 @@ _CODED = {"sector": "sector", "level": "level", "child_group": "child_group", "i
 _IDS = ("interview_id", "interview_group", "item_id", "segment_id", "date")
 
 
+# The agreement tab's columns in words.
+_AGREEMENT = {"n_documents": "Interviews", "n_coders": "Coders", "n_units": "Coded characters",
+              "n_coded": "Characters with the code", "percent_agreement": "Agreement", "cohen_kappa": "Kappa",
+              "krippendorff_alpha": "Alpha", "alpha_low": "Alpha, 95% from", "alpha_high": "Alpha, 95% to",
+              "reliability": "Reliability"}
+_DISAGREEMENTS = {"passage_start": "Passage from", "passage_end": "Passage to", "coder": "Coder",
+                  "applied": "Applied the code", "spans": "Its spans", "other_codes": "Its other codes there"}
+
+
 def _humane(code) -> str:
     """A code the codebook does not label (e.g. a public export's ``any_sector``), in words."""
     text = str(code).replace("_", " ").strip()
@@ -124,19 +133,25 @@ def readable(frame: pd.DataFrame, study: Study) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
-def _html_table(frame: pd.DataFrame, mark: str = "", max_rows: int = 500, caption: str = "") -> str:
-    """A readable frame as an escaped HTML table: text left, numbers right, IDs unbroken, the search word marked."""
+def _html_table(frame: pd.DataFrame, mark: str = "", max_rows: int = 500, caption: str = "",
+                context: list[str] | None = None) -> str:
+    """A readable frame as an escaped HTML table: text left, numbers right, IDs unbroken, the search word marked.
+
+    ``context``: per row, HTML (already escaped) that opens under the row's excerpt when clicked.
+    """
     shown = frame.head(max_rows)
     head = "".join(f'<th class="{_kind(shown[c])}">{html.escape(str(c))}</th>' for c in shown.columns)
     pattern = re.compile(re.escape(html.escape(mark)), re.IGNORECASE) if mark else None
     kinds = [_kind(shown[c]) for c in shown.columns]
     rows = []
-    for values in shown.itertuples(index=False, name=None):
+    for n, values in enumerate(shown.itertuples(index=False, name=None)):
         cells = []
         for value, kind, col in zip(values, kinds, shown.columns):
             text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else html.escape(str(value))
             if pattern is not None and col == "Excerpt":
                 text = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", text)
+            if context is not None and col == "Excerpt" and context[n]:
+                text = f'<details><summary>{text}</summary><div class="impt-context">{context[n]}</div></details>'
             cells.append(f'<td class="{kind}">{text}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
@@ -162,6 +177,9 @@ table.impt-explorer td {text-align: left; vertical-align: top; padding: 3px 8px;
 table.impt-explorer .num {text-align: right; font-variant-numeric: tabular-nums;}
 table.impt-explorer .id {white-space: nowrap;}
 table.impt-explorer mark {background: #ffe08a;}
+table.impt-explorer summary {cursor: pointer;}
+.impt-context {background: #f7f7f7; padding: 2px 8px; margin: 4px 0; font-size: 12px;}
+.impt-context li.here {font-weight: bold; background: #fff3c4;}
 .impt-stale {opacity: 0.45; pointer-events: none; transition: opacity 0.1s;}
 .impt-busy-note {color: #8a5a00; font-weight: bold;}
 </style>"""
@@ -211,8 +229,10 @@ class Explorer:
         (:func:`impt_analysis.codings.code_frequencies`) and :func:`matching_excerpts` with the
         search word marked. An empty result says why in words.
     ``agreement_pane``
-        Inter-coder agreement (:func:`impt_analysis.agreement.agreement`) on the selection's
-        segments that two or more coders coded: all codes pooled, then per code.
+        Inter-coder agreement (:func:`impt_analysis.agreement.agreement`, by coded character)
+        on the selection's interviews that two or more coders coded: all codes pooled, then per
+        code; then the passages where they disagree (:func:`impt_analysis.agreement.disagreements`),
+        with each coder's spans and excerpts.
     ``network_pane``, ``flow_caption``
         The interactive network of one chosen country
         (:func:`impt_analysis.network_view.network_iframe` on the selection, with the passages
@@ -286,9 +306,16 @@ class Explorer:
         self.static_button.on_click(lambda _: self._clicked(self.draw_static))
         self.panes = {"interviews": self.interviews_pane, "items": self.items_pane, "codes": self.codes_pane,
                       "excerpts": self.excerpts_pane, "agreement": self.agreement_pane}
+        self.sorters = {key: w.Dropdown(options=[("the study's order", ALL)], value=ALL, description="Sort by",
+                                        tooltip="Numbers largest first, text from A to Z")
+                        for key in ("interviews", "items", "codes", "excerpts")}
+        for key, sorter in self.sorters.items():
+            sorter.observe(lambda change, key=key: None if self._holding else self._clicked(lambda: self._render(key)),
+                           names="value")
         network_tab = w.VBox([self.flow_caption, self.network_pane, self.static_button, self.flow_image])
-        self.tabs = w.Tab(children=[self.interviews_pane, self.items_pane, network_tab, self.codes_pane,
-                                    self.excerpts_pane, self.agreement_pane], titles=self.TABS)
+        sortable = {key: w.VBox([self.sorters[key], self.panes[key]]) for key in self.sorters}
+        self.tabs = w.Tab(children=[sortable["interviews"], sortable["items"], network_tab, sortable["codes"],
+                                    sortable["excerpts"], self.agreement_pane], titles=self.TABS)
         self.tabs.selected_index = 0
         controls = w.HBox([self.country, w.VBox([w.HBox([self.sector, self.child_group]),
                                                  w.HBox([self.verification, self.search])])],
@@ -470,7 +497,7 @@ class Explorer:
         else:
             self._empty = {"interviews": "", "items": f"No information items match {what}.",
                            "codes": f"No coded segments in {what}.", "excerpts": f"No coded excerpts in {what}.",
-                           "agreement": f"No segment in {what} was coded by two or more coders: "
+                           "agreement": f"No interview in {what} was coded by two or more coders: "
                                         "there is no agreement to measure."}
         self._mark = selection.search.strip()
         self._flow_caption(selection)
@@ -488,10 +515,57 @@ class Explorer:
             if len(frame) == 0:
                 pane.value = _message(self._empty.get(key, ""))
             elif key == "agreement":
-                pane.value = self._agreement_caption() + _html_table(readable(frame, self.study))
+                pane.value = (self._agreement_caption() + _html_table(readable(frame.rename(columns=_AGREEMENT),
+                                                                               self.study))
+                              + self._disagreements_html(self.view))
             else:
-                pane.value = _html_table(readable(self._shown(key, frame), self.study), mark=self._mark)
+                shown = self._sort(key, readable(self._shown(key, frame), self.study))
+                context = self._contexts(frame.loc[shown.index]) if key == "excerpts" else None
+                pane.value = _html_table(shown, mark=self._mark, context=context)
         self.stale.discard(key)
+
+    def _sort(self, key: str, shown: pd.DataFrame) -> pd.DataFrame:
+        """A readable table in the order its "Sort by" dropdown asks: numbers largest first, text A to Z."""
+        sorter = self.sorters[key]
+        options = [("the study's order", ALL)] + [(c, c) for c in shown.columns if c != "Excerpt"]
+        if list(sorter.options) != options:
+            self._holding = True
+            try:
+                old = sorter.value
+                sorter.options = options
+                sorter.value = old if old in shown.columns else ALL
+            finally:
+                self._holding = False
+        column = sorter.value
+        if not column:
+            return shown
+        numeric = pd.api.types.is_numeric_dtype(shown[column])
+        keys = shown[column] if numeric else shown[column].astype(str).str.casefold()
+        order = keys.sort_values(ascending=not numeric, kind="stable", na_position="last").index
+        return shown.loc[order]
+
+    def _contexts(self, excerpts: pd.DataFrame) -> list[str]:
+        """For each excerpt row, its interview's coded passages in the order of the text, this one marked (HTML)."""
+        c = self.study.codings
+        key = interview_column(c)
+        if "excerpt" not in c.columns or len(excerpts) == 0:
+            return [""] * len(excerpts)
+        order = ["start", "segment_id"] if "start" in c.columns else ["segment_id"]
+        passages = c.drop_duplicates("segment_id").sort_values(order, kind="stable")
+        by_interview = {k: list(zip(g["segment_id"].astype(str), g["excerpt"].astype(object)))
+                        for k, g in passages.groupby(key, sort=False)}
+        out = []
+        for segment, interview in zip(excerpts["segment_id"].astype(str), excerpts[key]):
+            rows = by_interview.get(interview, [])
+            at = next((i for i, (s, _) in enumerate(rows) if s == segment), 0)
+            near = rows[max(0, at - 3): at + 4]
+            here = ' class="here"'
+            items = "".join(f"<li{here if s == segment else ''}>{html.escape('' if pd.isna(text) else str(text))}</li>"
+                            for s, text in near)
+            part = f" (the nearest {len(near)} of {len(rows)})" if len(near) < len(rows) else ""
+            out.append(f"<p>Interview {html.escape(str(interview))}, its coded passages in the order of the "
+                       f"text{part}:</p><ol>{items}</ol>")
+        return out
 
     @staticmethod
     def _shown(key: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -529,23 +603,51 @@ class Explorer:
 
         return code_frequencies(view)
 
-    @staticmethod
-    def _agreement(view: Study) -> pd.DataFrame:
-        """Agreement per code on the selection's double-coded segments, all codes pooled first."""
+    def _agreement(self, view: Study) -> pd.DataFrame:
+        """Agreement per code on the selection's interviews two or more coders coded, all codes pooled first.
+
+        Coded characters are the units (:func:`impt_analysis.agreement.agreement`). A public
+        export names no interviews, so it cannot say where coders' passages overlap: the pane
+        says so.
+        """
         from .agreement import agreement
 
-        per_code = agreement(view, by="code")
+        self._agreement_note = ""
+        try:
+            per_code = agreement(view, by="code")
+        except ValueError as err:
+            self._empty["agreement"] = f"{str(err)[:1].upper()}{str(err)[1:]}."
+            return pd.DataFrame()
         if len(per_code) == 0:
             return per_code
+        self._agreement_note = per_code.attrs["note"]
         pooled = agreement(view, by=None).rename(columns={"group": "code"}).assign(code="(all codes, pooled)")
         return pd.concat([pooled, per_code], ignore_index=True).round(3)
 
     def _agreement_caption(self) -> str:
-        n = int(self.tables["agreement"]["n_segments"].iat[0])
-        return (f"<p>Inter-coder agreement on the {_plural(n, 'segment')} of the selection that two or more coders "
-                "coded: for each code, whether each coder applied it. Percent agreement (0 to 1), Cohen's kappa "
-                "(two coders) and Krippendorff's alpha (nominal); blank where chance explains everything "
-                "(every decision the same).</p>")
+        table = self.tables["agreement"]
+        n, characters = int(table["n_documents"].iat[0]), int(table["n_units"].iat[0])
+        return (f"<p>Inter-coder agreement on the {_plural(n, 'interview')} of the selection that two or more coders "
+                f"coded ({_plural(characters, 'coded character')}): for each code and character, whether each coder "
+                "of the interview applied it (a coder counts for an interview when it coded anything in it, and "
+                "&ldquo;not coded&rdquo; is a value). Percent agreement (0 to 1), Cohen's kappa (two coders) and "
+                "Krippendorff's alpha with its 95% bootstrap interval, against .800 (reliable) and .667 "
+                "(tentative); blank where chance explains everything (every decision the same). "
+                f"{html.escape(self._agreement_note)}</p>")
+
+    def _disagreements_html(self, view: Study) -> str:
+        """Where the coders differ: each passage and code some coders of the interview applied and others not."""
+        from .agreement import disagreements
+
+        frame = disagreements(view)
+        if len(frame) == 0:
+            return _message("No passage where the coders differ: they applied the same codes to every passage.")
+        n = len(frame.drop_duplicates(["code", "interview_id", "passage"]))
+        frame = frame.assign(applied=frame["applied"].map({True: "yes", False: "no"}))
+        return (f"<p><b>Where they disagree</b>: {_plural(n, 'passage')} (codings joined where they share half of "
+                "their characters) on which some coders of the interview applied a code and others did not, with "
+                "each coder's spans and what it applied there instead.</p>"
+                + _html_table(readable(frame.rename(columns=_DISAGREEMENTS), self.study)))
 
     def _flow_caption(self, selection: Selection) -> None:
         """The network tab's caption, and the links carrying the chosen child group."""

@@ -141,7 +141,7 @@ def test_a_document_only_one_coder_coded_is_reported_not_compared(build):
     # EE-I1 changes nothing: the numbers of the shifted case.
     assert table.set_index("code").loc[X, "krippendorff_alpha"] == pytest.approx(1 - 339 * 40 / 28000)
     assert (table["n_documents"] == 1).all()
-    assert "1 coded by one coder only are not compared: EE-I1" in table.attrs["note"]
+    assert "1 coded by one coder only is not compared: EE-I1" in table.attrs["note"]
 
 
 def test_a_coder_listed_for_a_document_counts_there(build):
@@ -357,7 +357,7 @@ def test_the_command_prints_a_table(nvivo, tmp_path):
                                        "--boot", "100"])
     assert result.exit_code == 0, result.output
     assert "data_protection" in result.output and "unreliable" in result.output
-    assert "Empty DataFrame" not in result.output and "2 of 2 coded interviews" in result.output
+    assert "Empty DataFrame" not in result.output and "2 of 2 coded interviews were coded by two or more coders and compared" in result.output
     out = tmp_path / "a.csv"
     result = CliRunner().invoke(main, ["agreement", "--data", str(tmp_path / "s"), "--out", str(out)])
     assert result.exit_code == 0 and pd.read_csv(out)["code"].tolist() == ["data_protection", "reporting_duty"]
@@ -370,3 +370,19 @@ def test_the_command_on_one_coder_says_so_in_one_sentence(build, tmp_path):
     result = CliRunner().invoke(main, ["agreement", "--data", folder])
     assert result.exit_code == 0
     assert result.output.strip() == "Only one coder coded this study: there is no agreement to measure."
+
+
+# --- the explorer's agreement tab ---------------------------------------------------------------
+def test_the_explorer_shows_where_they_disagree(build, demo, tmp_path):
+    from impt_analysis.explore import Explorer
+
+    pane = Explorer(four_passages(build, Y)).open_tab("Agreement").agreement_pane.value
+    # x and y on passages 3 and 4: four disagreements, each coder's spans and excerpts shown.
+    assert "<b>Where they disagree</b>: 4 passages" in pane and TEXT[40:50] in pane and "Alpha" in pane
+    assert "Empty DataFrame" not in pane
+    import dataclasses
+
+    study = four_passages(build)
+    public = dataclasses.replace(study, codings=study.codings.drop(columns="excerpt"), meta={"impt:public": True})
+    pane = Explorer(public).open_tab("Agreement").agreement_pane.value
+    assert "groups of interviews, not documents" in pane and TEXT[:10] not in pane

@@ -239,14 +239,16 @@ def test_links_carrying_the_chosen_child_group_are_highlighted(small):
 
 def test_the_agreement_tab_measures_the_selected_double_coded_segments(small):
     ex = Explorer(small).set(country="DK").open_tab("Agreement")
-    # Only S1 is coded by two coders, both with national_coordination: they agree, and
-    # kappa and alpha are undefined because every decision is the same.
-    got = ex.tables["agreement"][["code", "n_segments", "n_coders", "percent_agreement"]].values.tolist()
-    assert got == [["(all codes, pooled)", 1, 2, 1.0], ["national_coordination", 1, 2, 1.0]]
+    # Only DK-I1 is coded by two coders, both with national_coordination on [0, 53): they
+    # agree, and kappa and alpha are undefined because every decision is the same.
+    got = ex.tables["agreement"][["code", "n_documents", "n_coders", "n_units", "percent_agreement"]].values.tolist()
+    assert got == [["(all codes, pooled)", 1, 2, 53, 1.0], ["national_coordination", 1, 2, 53, 1.0]]
     assert ex.tables["agreement"]["cohen_kappa"].isna().all()
-    assert "the 1 segment of the selection that two or more coders coded" in ex.agreement_pane.value
+    assert "the 1 interview of the selection that two or more coders coded (53 coded characters)" in ex.agreement_pane.value
+    assert "1 coded by one coder only is not compared: DK-I2" in ex.agreement_pane.value
+    assert "No passage where the coders differ" in ex.agreement_pane.value
     ex.set(country="SE")
-    assert "No segment in Sweden was coded by two or more coders" in ex.agreement_pane.value
+    assert "No interview in Sweden was coded by two or more coders" in ex.agreement_pane.value
 
 
 def test_an_error_while_updating_is_shown_not_swallowed(small, monkeypatch, caplog):
@@ -269,3 +271,25 @@ def test_the_selection_of_several_countries(small):
     assert view.items["item_id"].tolist() == ["T1", "U1"]
     assert Selection(country=("DK",)) == Selection(country="DK")
     assert Selection(country=()).country is None
+
+
+def test_a_table_sorts_by_any_column(small):
+    ex = Explorer(small).set(country="DK")
+    sorter = ex.sorters["interviews"]
+    assert labels(sorter)[:3] == ["the study's order", "Interview", "Country"]
+    sorter.value = "Flows"                                         # DK-I1 reported 1 flow, DK-I2 2: largest first
+    pane = ex.interviews_pane.value
+    assert pane.index("DK-I2") < pane.index("DK-I1")
+    sorter.value = "Interview"                                     # text from A to Z
+    assert ex.interviews_pane.value.index("DK-I1") < ex.interviews_pane.value.index("DK-I2")
+    ex.set(country=None)                                           # the choice stays over a change of selection
+    assert sorter.value == "Interview" and "SE-I1" in ex.interviews_pane.value
+
+
+def test_an_excerpt_opens_in_its_interview_context(small):
+    ex = Explorer(small).set(country="DK").open_tab("Excerpts")
+    pane = ex.excerpts_pane.value
+    assert pane.count("<details>") == 2                            # S1 and S2, each with its interview's passages
+    assert ('<summary>Our network meets the school each quarter.</summary><div class="impt-context">'
+            "<p>Interview DK-I2, its coded passages in the order of the text:</p>"
+            '<ol><li class="here">Our network meets the school each quarter.</li></ol>') in pane
