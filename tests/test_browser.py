@@ -322,3 +322,73 @@ def test_the_explorer_in_jupyterlab_answers_a_change_of_country_and_filter(brows
         browser.switch_to.default_content()
         browser.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": True, "latency": 0,
                                                                     "downloadThroughput": 0, "uploadThroughput": 0})
+
+
+# --- the report pages -----------------------------------------------------------------------------
+
+#: A figure shrunk below this share of its own width has labels too small to read (7 pt at 100 dpi).
+READABLE_SCALE = 0.6
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The demo report, built once (or the folder ``$IMPT_SITE`` names, already built)."""
+    if _missing():
+        pytest.skip(f"browser tests skipped: {_missing()}")
+    if os.environ.get("IMPT_SITE"):
+        return Path(os.environ["IMPT_SITE"])
+    from impt_analysis.report import run_report
+
+    out = tmp_path_factory.mktemp("site") / "reports"
+    run_report(out=out, jobs=2, progress=False)
+    return out
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.glob("*.html"))
+
+
+def _page_problems(driver, width: int) -> list[str]:
+    problems = []
+    overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 1:
+        wide = driver.execute_script("""
+            var w = window.innerWidth; return Array.from(document.querySelectorAll('body *')).filter(function (e) {
+              var r = e.getBoundingClientRect(); return r.right > w + 1 && getComputedStyle(e).position !== 'fixed'
+              && !e.closest('.table-scroll, .impt-scroll, [style*="overflow"]'); }).slice(0, 3).map(function (e) {
+              return e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) + 'px'; });""")
+        problems.append(f"{overflow} px wider than the {width} px screen ({', '.join(wide)})")
+    small = driver.execute_script("""
+        return Array.from(document.images).filter(function (i) { return i.naturalWidth > 0; }).map(function (i) {
+          return [i.alt || i.src.slice(0, 40), i.getBoundingClientRect().width / i.naturalWidth]; });""")
+    for alt, scale in small:
+        if scale < READABLE_SCALE:
+            problems.append(f"figure {alt!r} shown at {scale:.0%} of its width: its labels cannot be read")
+    errors = severe_console(driver)
+    if errors:
+        problems.append("console errors: " + " | ".join(e[:160] for e in errors[:3]))
+    asked = requests_made(driver)
+    if asked:
+        problems.append("requests to servers: " + ", ".join(asked[:3]))
+    return problems
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_report_page_reads_offline_on_the_screen(browser, site, width):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    found = {}
+    for page in _pages(site):
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": 900,
+                                                                       "deviceScaleFactor": 1, "mobile": width < 600})
+        browser.get_log("performance")
+        browser.get_log("browser")
+        browser.get(page.as_uri())
+        WebDriverWait(browser, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        problems = _page_problems(browser, width)
+        if problems:
+            found[page.name] = problems
+        if page.name in ("index.html", "country_mapping_DK.html", "barrier_analysis_DK.html",
+                         "regional_overview.html"):
+            browser.save_screenshot(str(ARTEFACTS / f"page_{page.stem}_{width}.png"))
+    assert not found, "\n".join(f"{name}: {'; '.join(p)}" for name, p in found.items())
