@@ -227,7 +227,10 @@ def _yes_no(value) -> str:
 LABEL_COLUMNS = frozenset({
     "country", "year", "tier", "barrier", "label", "item_id", "actor_id", "name", "info_type", "child_group",
     "theme", "aspect", "code", "category", "kind", "source_actor", "source_name", "target_actor", "target_name",
-    "interview_group", "sector", "level", "source_sector", "source_level", "target_sector", "target_level"})
+    "interview_group", "sector", "level", "source_sector", "source_level", "target_sector", "target_level",
+    # the three-aspect verdicts (X, (X), -) rest on the flows, not on any count shown beside them
+    *(f"{aspect}{when}" for aspect in ("coordination", "networks", "local_input")
+      for when in ("", "_before", "_after", "_change")), "derived", "published", "agrees"})
 #: Whole-number columns that are not counts of people, interviews or cases (never suppressed).
 NOT_COUNTS = frozenset({"rank", "path_length", "year", "severity", "tiers_disseminated", "met"})
 SECONDARY_MARK = "suppressed"
