@@ -239,6 +239,7 @@ def _cell(value):
 # Excel's own escape for characters XML would not keep (OOXML ST_Xstring): "_x000D_" is a
 # carriage return. Without it, the XML parser turns every "\r\n" of an excerpt into "\n".
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def excel_text(text: str) -> str:
@@ -250,8 +251,12 @@ def excel_text(text: str) -> str:
     'one_x000D_\ntwo'
     >>> cell_text(excel_text("one\r\ntwo _x000D_")) == "one\r\ntwo _x000D_"
     True
+    >>> excel_text("bell" + chr(7))
+    'bell_x0007_'
     """
-    return _ESCAPED.sub(r"_x005F_x\1_", text).replace("\r", "_x000D_")
+    text = _ESCAPED.sub(r"_x005F_x\1_", text).replace("\r", "_x000D_")
+    # the other characters XML cannot carry (control characters), in the same escape
+    return _NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text) if _NOT_XML.search(text) else text
 
 
 def cell_text(text: str) -> str:
