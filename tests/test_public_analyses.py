@@ -473,12 +473,13 @@ def test_code_frequencies_do_not_count_interviews(small):
 
 
 def test_agreement_on_the_export(small):
+    # Agreement compares coders by position within an interview (issue 17); the export's
+    # codings name groups of interviews, so it cannot: it says so, and the confidential study answers.
     study, p = small
-    assert impt.agreement(p, by="code").equals(impt.agreement(study, by="code"))
-    per_country = impt.agreement(p, by="country")
-    assert per_country["country"].tolist() == ["DK"] and per_country["n_segments"].tolist() == [1]
-    with pytest.raises(ValueError, match="cannot be pooled by 'interview_id'"):
-        impt.agreement(p, by="interview_id")
+    assert len(impt.agreement(study, by="code"))
+    for by in ("code", "country", None):
+        with pytest.raises(ValueError, match="not documents"):
+            impt.agreement(p, by=by)
 
 
 # --- selection and explorer: by group ---------------------------------------------------------
@@ -568,7 +569,6 @@ CALLS = {
     "scorecard": lambda s: impt.scorecard(s),
     "compare_studies": lambda s: impt.compare_studies(s, s),
     "code_frequencies": lambda s: impt.code_frequencies(s, by="coder"),
-    "agreement": lambda s: impt.agreement(s, by="code"),
     "matching_interviews": lambda s: matching_interviews(select(s, Selection(country="DK"))),
     "matching_items": lambda s: matching_items(select(s, Selection(country="DK"))),
     "matching_excerpts": lambda s: matching_excerpts(select(s, Selection(country="DK"))),
@@ -585,6 +585,7 @@ NO_PUBLIC_ANSWER = {
     "barrier_table_level": (lambda s: impt.barrier_table(s, by="level", country="DK"), "respondent's level"),
     "barrier_cooccurrence": (lambda s: impt.barrier_cooccurrence(s, "DK"), "named together"),
     "code_cooccurrence": (lambda s: impt.code_cooccurrence(s), "overlap is not known"),
+    "agreement": (lambda s: impt.agreement(s, by="code"), "not documents"),
 }
 
 
