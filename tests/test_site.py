@@ -1,0 +1,49 @@
+"""The report site's frame: links between pages, the template without server scripts, the methods page."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from impt_analysis.site import exporter, nav_html, write_methods_page
+
+SITE = {"index", "country_mapping_DK", "barrier_analysis_DK", "country_mapping_SE", "regional_overview"}
+
+
+def links(nav: str) -> list[str]:
+    return re.findall(r'href="([^"]+)"', nav)
+
+
+def test_a_country_page_links_to_its_other_page_the_region_and_the_methods():
+    nav = nav_html("country_mapping_DK", SITE)
+    assert links(nav) == ["index.html", "barrier_analysis_DK.html", "regional_overview.html", "methods.html"]
+    assert '<span aria-current="page">Denmark: mapping</span>' in nav
+
+
+def test_a_page_the_site_lacks_is_not_linked():
+    nav = nav_html("country_mapping_SE", SITE)                     # Sweden has no barrier page here
+    assert "barrier_analysis_SE" not in nav and "Sweden: mapping" in nav
+    assert links(nav_html("regional_overview", SITE)) == ["index.html", "methods.html"]
+
+
+def test_the_template_loads_nothing_from_a_server_and_frames_the_page():
+    nb = new_notebook(cells=[new_code_cell("1", outputs=[new_output("display_data", {"text/html": "<b>hi</b>"})])])
+    nb.metadata["title"] = "A page"
+    body, _ = exporter().from_notebook_node(nbformat.from_dict(nb), resources={
+        "impt": {"nav": '<nav class="impt-nav">N</nav>', "banner": "<div>B</div>", "footer": "<footer>F</footer>"}})
+    assert not re.search(r"""<(script|link)[^>]*(src|href)\s*=\s*["']?https?://""", body)
+    assert "require.js" not in body and "MathJax" not in body
+    assert 'name="viewport"' in body and "<title>A page</title>" in body
+    assert body.index('<nav class="impt-nav">N</nav>') < body.index("<div>B</div>") < body.index("<b>hi</b>") \
+        < body.index("<footer>F</footer>")
+    assert "overflow-x: auto" in body                               # tables and figures scroll inside their box
+
+
+def test_the_methods_page_is_rendered_with_the_frame(tmp_path):
+    page = write_methods_page(tmp_path, banner="<div>B</div>", footer="<footer>F</footer>", pages=SITE)
+    text = page.read_text(encoding="utf-8")
+    assert page.name == "methods.html" and "<h1>Methods: the information-flow graph" in text
+    assert '<meta name="viewport"' in text and "<div>B</div>" in text and "<footer>F</footer>" in text
+    assert '<span aria-current="page">Methods</span>' in text and 'href="regional_overview.html"' in text
