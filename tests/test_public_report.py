@@ -179,7 +179,10 @@ def _outputs(path: Path):
 
 def _all_public_text(site: Path) -> dict[str, str]:
     """Every page and every non-image output of every kept notebook, by name."""
-    texts = {p.name: p.read_text(encoding="utf-8") for p in _pages(site)}
+    # embedded images left out: their text is in the pixels (checked on the figures themselves), and their
+    # base64 letters hold short names by chance
+    texts = {p.name: re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]*", "", p.read_text(encoding="utf-8"))
+             for p in _pages(site)}
     for path in _kept(site):
         for n, (mime, text) in enumerate(_outputs(path)):
             texts[f"{path.name}#{n}:{mime}"] = text
