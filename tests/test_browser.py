@@ -392,3 +392,31 @@ def test_every_report_page_reads_offline_on_the_screen(browser, site, width):
                          "regional_overview.html"):
             browser.save_screenshot(str(ARTEFACTS / f"page_{page.stem}_{width}.png"))
     assert not found, "\n".join(f"{name}: {'; '.join(p)}" for name, p in found.items())
+
+
+def test_a_country_page_holds_the_network_and_a_click_shows_the_panel(browser, site):
+    page = site / "country_mapping_DK.html"
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 900,
+                                                                   "deviceScaleFactor": 1, "mobile": False})
+    browser.get_log("performance")
+    browser.get(page.as_uri())
+    frames = browser.find_elements("css selector", "iframe.impt-network")
+    assert frames, "the country page has no interactive network"
+    browser.execute_script("arguments[0].scrollIntoView(true)", frames[0])
+    browser.switch_to.frame(frames[0])
+    try:
+        _wait(browser, lambda d: d.execute_script("return document.body.dataset.ready === '1'"),
+              seconds=30, what="the network drawn on the country page")
+        browser.execute_script("window.imptNetwork.fit({animation: false})")
+        x, y = node_point(browser, "DK-A001").values()
+        click_at(browser, x, y)
+        assert "What it knows" in browser.find_element("id", "panel").text
+        x, y = edge_point(browser, "DK-A003->DK-A001").values()
+        click_at(browser, x, y)
+        panel = browser.find_element("id", "panel").text
+        assert "National police anti-trafficking unit → National coordination unit" in panel, panel
+        assert "The flow" in panel
+    finally:
+        browser.switch_to.default_content()
+    assert requests_made(browser) == []
+    browser.save_screenshot(str(ARTEFACTS / "page_country_mapping_DK_network_edge_1280.png"))
