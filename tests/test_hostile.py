@@ -37,7 +37,12 @@ CHILD = textwrap.dedent("""
     import atexit, resource, sys
     cap, peak_file = int(sys.argv[1]), sys.argv[2]
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    atexit.register(lambda: open(peak_file, "w").write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))
+    def peak():  # this process's own high-water mark (ru_maxrss would carry the parent's over exec)
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return line.split()[1]
+        return str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    atexit.register(lambda: open(peak_file, "w").write(peak()))
     exec(sys.argv[3])  # set-up of the case inside the child (a full disk, a signal), usually empty
     from impt_analysis.cli import main
     main(sys.argv[4:], prog_name="impt")
