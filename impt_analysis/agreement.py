@@ -68,8 +68,6 @@ RELIABLE, TENTATIVE = 0.800, 0.667
 LEVELS = ("character", "passage")
 COLUMNS = ["n_documents", "n_coders", "n_units", "n_coded", "percent_agreement", "cohen_kappa",
            "krippendorff_alpha", "alpha_low", "alpha_high", "reliability"]
-# What a public export's group of interviews has one value of.
-_GROUP_ATTRIBUTES = ("country", "year", "sector", "level", "interview_group")
 
 
 def reliability(alpha: float) -> str:

@@ -646,10 +646,14 @@ def import_xlsx(file: Path, out: Path, force: bool):
 @click.option("--boot", type=click.IntRange(0), default=1000, show_default=True,
               help="Bootstrap resamples for alpha's 95% interval (0: none).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option("--assigned", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="CSV with columns interview_id, coder: coders who read an interview though they may have "
+                   "coded nothing in it.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the table as CSV here instead of printing it.")
 @handles_bad_data
-def agreement(data: Path | None, by: str, level: str, overlap: float, boot: int, seed: int, out: Path | None):
+def agreement(data: Path | None, by: str, level: str, overlap: float, boot: int, seed: int, assigned: Path | None,
+              out: Path | None):
     """Inter-coder agreement on the interviews two or more coders coded, by position in the text.
 
     A coder counts for an interview when it coded anything in it; there, every coded character
@@ -670,8 +674,19 @@ def agreement(data: Path | None, by: str, level: str, overlap: float, boot: int,
     if by not in ("code", "all") and by not in study.interviews.columns:
         raise click.BadParameter(f"{by!r}: use 'code', 'all' or a column of interviews "
                                  f"({', '.join(study.interviews.columns)})", param_hint="--by")
+    listed = None
+    if assigned is not None:
+        listed = pd.read_csv(assigned, dtype=str, keep_default_na=False)
+        missing = {"interview_id", "coder"} - set(listed.columns)
+        if missing:
+            raise ValueError(f"{assigned}: needs the columns interview_id and coder (missing: {', '.join(sorted(missing))})")
+        unknown = sorted(set(listed["interview_id"]) - set(study.interviews["interview_id"].astype(str)))
+        if unknown:
+            rows = [str(i + 2) for i in listed.index[listed["interview_id"].isin(unknown)][:5]]
+            raise ValueError(f"{assigned}, row {', '.join(rows)}, column interview_id: no such interview in the "
+                             f"study: {', '.join(unknown[:5])}")
     table = agreement_table(study, by=None if by == "all" else by, level=level, overlap=overlap, n_boot=boot,
-                            seed=seed)
+                            seed=seed, assigned=listed)
     if out is not None:
         table.to_csv(out, index=False, lineterminator="\n")
         click.echo(f"wrote {len(table)} rows to {out}")

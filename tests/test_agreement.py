@@ -386,3 +386,28 @@ def test_the_explorer_shows_where_they_disagree(build, demo, tmp_path):
     public = dataclasses.replace(study, codings=study.codings.drop(columns="excerpt"), meta={"impt:public": True})
     pane = Explorer(public).open_tab("Agreement").agreement_pane.value
     assert "groups of interviews, not documents" in pane and TEXT[:10] not in pane
+
+
+def test_the_command_takes_the_coders_listed_for_an_interview(build, tmp_path):
+    from impt_analysis.cli import main
+
+    study = build(ACTORS, codings=[coding("A", X, 0, 10), coding("A", X, 20, 30),
+                                   coding("B", X, 0, 10, interview="EE-I1")])
+    folder = _write(study, tmp_path / "s")
+    (tmp_path / "listed.csv").write_text("interview_id,coder\nDK-I1,B\n")
+    result = CliRunner().invoke(main, ["agreement", "--data", folder, "--level", "passage", "--assigned",
+                                       str(tmp_path / "listed.csv")])
+    assert result.exit_code == 0, result.output
+    assert "1 of 2 coded interviews was coded by two or more coders" in result.output and "-0.500" in result.output
+    (tmp_path / "bad.csv").write_text("interview_id,coder\nDK-I9,B\n")
+    result = CliRunner().invoke(main, ["agreement", "--data", folder, "--assigned", str(tmp_path / "bad.csv")])
+    assert result.exit_code == 1 and "row 2, column interview_id" in result.output and "Traceback" not in result.output
+
+
+def test_the_command_on_a_public_export_says_why_it_cannot_answer(demo, tmp_path):
+    from impt_analysis.cli import main
+    from impt_analysis.publish import export_public
+
+    out = export_public(demo, tmp_path / "public", key=b"k" * 32).path
+    result = CliRunner().invoke(main, ["agreement", "--data", str(out)])
+    assert result.exit_code == 1 and "not documents" in result.output and "Traceback" not in result.output
