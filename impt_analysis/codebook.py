@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["VOCABULARIES", "CONTROLLED_CATEGORIES", "THEMATIC_CODES", "default_codebook", "label_map"]
+__all__ = ["VOCABULARIES", "CONTROLLED_CATEGORIES", "THEMATIC_CODES", "SECOND_HAND_SOURCES", "default_codebook",
+           "label_map"]
 
 # category -> [(code, label, description)]
 VOCABULARIES: dict[str, list[tuple[str, str, str]]] = {
@@ -154,6 +155,11 @@ VOCABULARIES: dict[str, list[tuple[str, str, str]]] = {
 }
 
 CONTROLLED_CATEGORIES = tuple(VOCABULARIES)
+
+#: Source types that pass on what others said (the report's "media and reports disseminated to
+#: the wider public" and "anecdotes and myths"): reports resting only on one of them are not
+#: independent, however many sectors repeat them (see :func:`impt_analysis.triangulate`).
+SECOND_HAND_SOURCES = ("media", "anecdote")
 
 # Thematic codes for coded segments (category "code"): the study's questions, nested under
 # parents. Barrier, child-group and verification codes may also be applied to segments.

@@ -33,7 +33,7 @@ from .reference import ASPECTS
 from .rules import AspectRules, coordination_actors, home_actors, judged_graph, rules_or_default
 from .study import Study, interview_column
 
-__all__ = ["verdict_stability", "verdict_margin", "stability_counts", "STABILITY_COLUMNS"]
+__all__ = ["verdict_stability", "verdict_margin", "stability_counts", "tie_informants", "STABILITY_COLUMNS"]
 
 STABILITY_COLUMNS = ["country", "aspect", "verdict", "stability", "interviews", "flows", "without",
                      "n_interviews_tested", "n_flows_tested", "margin", "summary"]
@@ -218,3 +218,34 @@ def stability_counts(stability: pd.DataFrame) -> dict[str, int]:
             "rests_on_a_flow": int(s["flows"].map(bool).sum()),
             "rests_on_an_interview": int(s["interviews"].map(bool).sum()),
             "not_known": int((s["stability"] == NOT_KNOWN).sum())}
+
+
+def tie_informants(study: Study) -> pd.DataFrame:
+    """How many of each country's ties rest on one informant.
+
+    A tie is an ordered pair of actors with flows in the country's
+    :func:`~impt_analysis.graph.flow_graph`; its informants are the distinct interviews
+    reporting a flow of it (``n_interviews``; in a public export the groups of interviews, so
+    a lower bound). ``AspectRules(min_informants=2)`` judges only the confirmed ones.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by country: ``ties``, ``one_informant`` (ties reported by a single
+        interview), ``confirmed`` (by two or more) and ``share_one_informant`` (NaN without ties).
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> t = tie_informants(load_study())
+    >>> bool((t["one_informant"] + t["confirmed"] == t["ties"]).all())
+    True
+    """
+    rows = []
+    for country in study.countries:
+        n = [d.get("n_interviews", 1) for _, _, d in flow_graph(study, country).edges(data=True)]
+        one = sum(1 for k in n if k <= 1)
+        rows.append({"country": country, "ties": len(n), "one_informant": one, "confirmed": len(n) - one,
+                     "share_one_informant": one / len(n) if n else float("nan")})
+    return pd.DataFrame(rows, columns=["country", "ties", "one_informant", "confirmed",
+                                       "share_one_informant"]).set_index("country")

@@ -299,6 +299,47 @@ def check_keys(frames: dict[str, pd.DataFrame], tables: dict | None = None) -> l
                 problems.append(Problem(table.path, rows[i], fk.fields, s.iat[i],
                                         f"no such {fk.reference} in {fk.resource}.csv"))
     problems += check_evidence(frames, tables)
+    problems += check_respondents(frames, tables)
+    return problems
+
+
+def check_respondents(frames: dict[str, pd.DataFrame], tables: dict | None = None) -> list[Problem]:
+    """An interview's ``sector`` and ``level`` are those of its respondent's organisation.
+
+    ``interviews.actor_id`` names the organisation the respondent speaks for; its row in
+    actors.csv says its sector and level, and the interview must say the same (otherwise one
+    organisation interviewed twice could count as two sectors in triangulation). A public
+    export has no ``interviews.actor_id`` (sector and level are generalised there): nothing is
+    checked.
+
+    Examples
+    --------
+    >>> frames = {"actors": pd.DataFrame({"actor_id": ["P"], "sector": ["police"], "level": ["local"]}),
+    ...           "interviews": pd.DataFrame({"actor_id": ["P"], "sector": ["ngo"], "level": ["local"]})}
+    >>> print(check_respondents(frames)[0])
+    interviews.csv, row 2, column sector: 'ngo': the respondent's organisation P (actors.csv, row 2) has sector 'police'
+    """
+    tables = TABLES if tables is None else tables
+    actors, interviews = frames.get("actors"), frames.get("interviews")
+    if actors is None or interviews is None or "actor_id" not in interviews.columns or "actor_id" not in actors.columns:
+        return []
+    actor_rows = actors.attrs.get("rows") or list(range(2, len(actors) + 2))
+    where = {a: (i, actor_rows[i]) for i, a in enumerate(actors["actor_id"].astype(str))}
+    rows = interviews.attrs.get("rows") or list(range(2, len(interviews) + 2))
+    path = tables["interviews"].path if "interviews" in tables else "interviews.csv"
+    problems = []
+    for i, actor in enumerate(interviews["actor_id"].astype(str)):
+        if actor not in where:
+            continue  # a dangling actor_id is reported by the foreign-key check
+        j, actor_row = where[actor]
+        for col in ("sector", "level"):
+            if col not in interviews.columns or col not in actors.columns:
+                continue
+            mine, theirs = interviews[col].iat[i], actors[col].iat[j]
+            if pd.isna(theirs) or str(theirs) == "" or pd.isna(mine) or str(mine) == str(theirs):
+                continue
+            problems.append(Problem(path, rows[i], col, str(mine), f"the respondent's organisation {actor} "
+                                    f"(actors.csv, row {actor_row}) has {col} {str(theirs)!r}"))
     return problems
 
 

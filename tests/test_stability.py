@@ -120,3 +120,17 @@ def test_rules_are_used(build):
     study = build(actors, flows=[{"source_actor": "P", "target_actor": "C"}])
     row = verdict_stability(study, AspectRules(min_sectors=1)).set_index("aspect").loc["coordination"]
     assert (row["verdict"], row["flows"]) == ("X", ["F1"])
+
+
+def test_tie_informants_by_hand(build):
+    # W -> C reported by I1 and I2 (confirmed); P -> C by I1 only (one informant).
+    from impt_analysis.stability import tie_informants
+
+    actors = [A("C", "government", kind="national_coordinator"), A("P", "police"),
+              A("W", "child_protection", kind="professional_network")]
+    interviews = _interviews(("I1", "P", "police"), ("I2", "W", "child_protection"))
+    flows = [{"source_actor": "W", "target_actor": "C", "interview_id": "I1"},
+             {"source_actor": "W", "target_actor": "C", "interview_id": "I2"},
+             {"source_actor": "P", "target_actor": "C", "interview_id": "I1"}]
+    t = tie_informants(build(actors, flows=flows, interviews=interviews)).loc["DK"]
+    assert (t["ties"], t["one_informant"], t["confirmed"], t["share_one_informant"]) == (2, 1, 1, 0.5)

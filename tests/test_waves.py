@@ -42,6 +42,9 @@ def test_compare_by_hand(build):
 
 def test_only_countries_in_both(build, demo):
     small = build(ACTORS)
+    # small's interview (2011) is later than the demo's (2010): it is the later wave
+    small = build(ACTORS, interviews=[{"interview_id": "DK-I1", "country": "DK", "date": "2011-05-01",
+                                       "sector": "government", "level": "national", "actor_id": "C"}])
     assert compare_studies(demo, small).index.tolist() == ["DK"]
 
 
@@ -69,3 +72,41 @@ def test_not_known_wave_changes_nothing(build):
     row = compare_studies(before, after).loc["DK"]
     assert row[["coordination_before", "coordination_after", "coordination_change"]].tolist() == \
         ["not known", "(X)", "not known"]
+
+
+def test_waves_the_wrong_way_round_are_an_error(build, demo):
+    import pytest
+    from impt_analysis.demo import generate_study
+
+    later = generate_study(wave=2)
+    with pytest.raises(ValueError, match=r"the first study is the later wave \(wave 2 against wave 1\)"):
+        compare_studies(later, demo)
+    # without wave numbers, the interview dates decide: 2010-05-01 is earlier than 2011-05-01
+    early = build(ACTORS)
+    late_interviews = [{"interview_id": "DK-I1", "country": "DK", "date": "2011-05-01", "sector": "government",
+                        "level": "national", "actor_id": "C"}]
+    late = build(ACTORS, interviews=late_interviews)
+    assert compare_studies(early, late).index.tolist() == ["DK"]
+    with pytest.raises(ValueError, match="its interviews start 2011-05-01, the second's 2010-05-01"):
+        compare_studies(late, early)
+
+
+def test_wave_changes_by_hand(build):
+    """Before: P -> C regular, L -> M ad hoc; L knows T1 (maybe). After: P -> C regular, L -> C
+    regular (appeared), L -> M regular (frequency), and L knows T1 officially. Local input goes
+    from - (nobody feeds C) to X (L feeds C: 1 of 2 local actors, half): the appeared tie alone
+    moves it; L -> M turning regular alone moves nothing (M does not feed C)."""
+    before = build(ACTORS, flows=[{"source_actor": "P", "target_actor": "C"},
+                                  {"source_actor": "L", "target_actor": "M", "frequency": "ad_hoc"}],
+                   items=ITEMS, knowledge=KNOWLEDGE)
+    after = build(ACTORS, flows=[{"source_actor": "P", "target_actor": "C"}, {"source_actor": "L", "target_actor": "C"},
+                                 {"source_actor": "L", "target_actor": "M"}],
+                  items=ITEMS, knowledge=[{**KNOWLEDGE[0], "verification": "official"}])
+    from impt_analysis.waves import wave_changes
+
+    changes = wave_changes(before, after)
+    assert changes[["kind", "change", "source", "target", "before", "after"]].values.tolist() == [
+        ["flow", "appeared", "L", "C", None, "regular"],
+        ["flow", "frequency", "L", "M", "ad_hoc", "regular"],
+        ["knowledge", "verification", "L", "T1", "maybe", "official"]]
+    assert changes["verdicts_changed"].tolist() == [["local_input"], [], []]
