@@ -159,3 +159,39 @@ def test_the_page_is_self_contained_and_safe(build):
 def test_an_unknown_country_is_refused(chain):
     with pytest.raises(ValueError, match="country 'XX' is not in the study"):
         network_data(chain, "XX")
+
+
+@pytest.fixture(scope="module")
+def public_demo(tmp_path_factory):
+    from impt_analysis import load_study
+    from impt_analysis.publish import export_public
+
+    out = export_public(load_study(), tmp_path_factory.mktemp("public") / "export", key=b"k" * 32)
+    return load_study(out.path)
+
+
+def test_the_network_of_a_public_export_reads_as_an_attacker_would(public_demo):
+    from impt_analysis import load_study
+
+    assert public_demo.public
+    country = public_demo.countries[0]
+    page = network_html(public_demo, country)
+    data = json.loads(page.split("var DATA = ", 1)[1].split(";\n", 1)[0])
+    assert data["public"] and not data["passages"]
+    assert all("passages" not in f for e in data["edges"] for f in e["flows"])
+    assert {e["width"] for e in data["edges"]} == {1.5}
+    assert "reported in" not in page and " flows)" not in page.split("var DATA = ", 1)[1].split(";\n", 1)[0]
+    truth = load_study()
+    excerpts = [e for e in truth.codings["excerpt"].dropna().astype(str) if len(e) > 30]
+    assert not any(e in page for e in excerpts)                     # no coded passage on a public page
+    with pytest.raises(ValueError, match="not on a public page"):
+        network_html(public_demo, country, passages=True)
+
+
+def test_the_explorer_on_a_public_export_shows_no_passage(public_demo):
+    from impt_analysis.explore import Explorer
+
+    country = public_demo.countries[0]
+    ex = Explorer(public_demo).set(country=country).open_tab("Network")
+    assert "passages&quot;: [" not in ex.network_pane.value and "passages\\u0022" not in ex.network_pane.value
+    assert '"public": true' in ex.network_pane.value.replace("&quot;", '"')
