@@ -364,6 +364,13 @@ def _page_problems(driver, width: int) -> list[str]:
     for alt, scale in small:
         if scale < READABLE_SCALE:
             problems.append(f"figure {alt!r} shown at {scale:.0%} of its width: its labels cannot be read")
+    broken = driver.execute_script("""
+        return Array.from(document.querySelectorAll('a[href]')).map(function (a) { return a.getAttribute('href'); })
+          .filter(function (h) { return /^[^:#?]+[.]html$/.test(h); });""")
+    here = Path(driver.current_url.replace("file://", "")).parent
+    missing = sorted({h for h in broken if not (here / h).exists()})
+    if missing:
+        problems.append("links to pages the site lacks: " + ", ".join(missing))
     errors = severe_console(driver)
     if errors:
         problems.append("console errors: " + " | ".join(e[:160] for e in errors[:3]))
@@ -392,6 +399,17 @@ def test_every_report_page_reads_offline_on_the_screen(browser, site, width):
                          "regional_overview.html"):
             browser.save_screenshot(str(ARTEFACTS / f"page_{page.stem}_{width}.png"))
     assert not found, "\n".join(f"{name}: {'; '.join(p)}" for name, p in found.items())
+
+
+def test_the_pages_link_to_each_other_and_to_the_methods(browser, site):
+    browser.get((site / "country_mapping_DK.html").as_uri())
+    hrefs = browser.execute_script("return Array.from(document.querySelectorAll('nav a')).map(function (a) {"
+                                   " return a.getAttribute('href'); })")
+    assert {"index.html", "barrier_analysis_DK.html", "regional_overview.html", "methods.html"} <= set(hrefs)
+    browser.get((site / "index.html").as_uri())
+    assert browser.find_elements("css selector", 'a[href="methods.html"]'), "the index does not link the methods"
+    browser.get((site / "methods.html").as_uri())
+    assert browser.find_element("tag name", "h1").text.startswith("Methods")
 
 
 def test_a_country_page_holds_the_network_and_a_click_shows_the_panel(browser, site):
