@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["VOCABULARIES", "CONTROLLED_CATEGORIES", "THEMATIC_CODES", "SECOND_HAND_SOURCES", "default_codebook",
-           "label_map"]
+__all__ = ["VOCABULARIES", "CONTROLLED_CATEGORIES", "THEMATIC_CODES", "SECOND_HAND_SOURCES", "ASSESSMENT_DOMAINS",
+           "default_codebook", "label_map"]
 
 # category -> [(code, label, description)]
 VOCABULARIES: dict[str, list[tuple[str, str, str]]] = {
@@ -160,6 +160,48 @@ CONTROLLED_CATEGORIES = tuple(VOCABULARIES)
 #: the wider public" and "anecdotes and myths"): reports resting only on one of them are not
 #: independent, however many sectors repeat them (see :func:`impt_analysis.triangulate`).
 SECOND_HAND_SOURCES = ("media", "anecdote")
+
+#: The life domains of the assessment tool professionals use with young people, from the 2007
+#: slides "Prevention of trafficking: national ownership and mainstreaming" (seed 003, "Example
+#: of a tool"): code, the slide's label, and its three levels in the slide's order (1: the
+#: first column, things going well; 3: the last, the young person at risk). The slide prints
+#: nine rows though the tool is described with ten domains; the tenth is not known ("eat
+#: healthily" corrects the slide's "cat healthily"). Kept as
+#: data for an aggregated assessments table (not yet part of the data package).
+ASSESSMENT_DOMAINS = (
+    ("education_training", "My education/training",
+     ("I attend a course/school that I enjoy/is ok", "I'm on a course/at school but I hate it.",
+      "I'm not attending any courses/I'm excluded from school")),
+    ("income_money", "My income/money",
+     ("I have enough money to pay for what I need", "I struggle to manage on the money that I get",
+      "I can't afford to eat sometimes or find somewhere decent to stay.")),
+    ("carers", "People who have looked after me",
+     ("I have had people in my life who loved me and took care of me",
+      "There have been some good people in my life but it never lasted and I don't see them now",
+      "I can't think of anyone who cared for me and who I trusted")),
+    ("secure_base", "My secure base",
+     ("I feel confident in starting out on my own knowing there is somewhere to come back to for support",
+      "There are some places I feel welcome some of the time but it depends on who is there",
+      "I don't belong anywhere; there is nowhere I can go if I feel down.")),
+    ("general_health", "My general health",
+     ("I eat healthily sometimes and get some exercise", "I eat a lot of junk food, I'm a couch potato",
+      "I don't eat properly, do any exercise, don't sleep well and I won't see a doctor or dentist")),
+    ("peers", "My peers",
+     ("I have a few close friends who I know I can trust", "I have a few friends but they let me down a lot",
+      "I have no friends of my age/my so called friends bully and threaten me")),
+    ("self_control", "My self control",
+     ("I am able to express my emotions safely when I am with people I trust",
+      "I often bottle feelings up and get in a bad mood for ages",
+      "I lose it completely and get aggressive or cry so much that I can't stop")),
+    ("running_away", "Running away",
+     ("I have never been missing from where I am supposed to stay",
+      "I sometimes stay out late/occasionally overnight with my mates without permission",
+      "I run away for long periods of time and I stay with risky people or sleep rough")),
+    ("wanting_to_change", "Wanting to change",
+     ("I want to think about changing the parts of my life that make me unhappy",
+      "I'm not sure if there is any point in changing. I'm not sure it is possible",
+      "My life is **** and there is nothing I can do about it")),
+)
 
 # Thematic codes for coded segments (category "code"): the study's questions, nested under
 # parents. Barrier, child-group and verification codes may also be applied to segments.
