@@ -59,7 +59,7 @@ import numpy as np
 import pandas as pd
 
 from .study import Study
-from .units import DEFAULT_OVERLAP, DOCUMENT, character_intervals, coders_by_document, passages
+from .units import DEFAULT_OVERLAP, DOCUMENT, character_intervals, coders_by_document, coders_of, passages
 
 __all__ = ["RELIABLE", "TENTATIVE", "agreement", "coded_documents", "disagreements", "reliability"]
 
@@ -125,10 +125,10 @@ class _Units:
 
 def _units(study: Study, level: str, overlap: float, assigned: pd.DataFrame | None) -> tuple[_Units, pd.DataFrame]:
     documents = coders_by_document(study.codings, assigned)
-    compared = documents[documents["compared"]]
-    coders = sorted({c for cs in compared["coders"] for c in cs.split(", ")})
+    coders_by = {d: c for d, c in coders_of(study.codings, assigned).items() if len(c) >= 2}
+    coders = sorted({c for cs in coders_by.values() for c in cs})
     column = {c: i for i, c in enumerate(coders)}
-    codings = study.codings[study.codings[DOCUMENT].astype(str).isin(set(compared[DOCUMENT]))]
+    codings = study.codings[study.codings[DOCUMENT].astype(str).isin(set(coders_by))]
     if level == "character":
         intervals, coded = character_intervals(codings)
         unit_documents, weights = intervals[DOCUMENT].to_numpy(), intervals["length"].to_numpy(float)
@@ -137,17 +137,16 @@ def _units(study: Study, level: str, overlap: float, assigned: pd.DataFrame | No
     else:
         spans = passages(codings, overlap).astype({DOCUMENT: str, "coder": str, "code": str})
         keys = spans[[DOCUMENT, "passage"]].drop_duplicates().sort_values("passage", kind="stable")
-        keys = keys.assign(order=keys[DOCUMENT].map({d: i for i, d in enumerate(compared[DOCUMENT])}))
+        keys = keys.assign(order=keys[DOCUMENT].map({d: i for i, d in enumerate(coders_by)}))
         keys = keys.sort_values(["order", "passage"], kind="stable").reset_index(drop=True)
         number = pd.Series(range(len(keys)), index=pd.MultiIndex.from_frame(keys[[DOCUMENT, "passage"]]))
         spans["unit"] = number.loc[list(zip(spans[DOCUMENT], spans["passage"]))].to_numpy()
         unit_documents, weights = keys[DOCUMENT].to_numpy(), np.ones(len(keys))
         clusters = np.arange(len(keys))
         applied = spans[["unit", "coder", "code"]].drop_duplicates()
-    coders_of = {d: cs.split(", ") for d, cs in zip(compared[DOCUMENT], compared["coders"])}
     counts = np.zeros((len(unit_documents), len(coders)), dtype=bool)
     for i, d in enumerate(unit_documents):
-        counts[i, [column[c] for c in coders_of[d]]] = True
+        counts[i, [column[c] for c in coders_by[d]]] = True
     applied = applied.assign(coder=applied["coder"].map(column)).astype({"unit": "int64", "coder": "int64"})
     return _Units(unit_documents, weights, clusters, counts, coders, applied), documents
 
@@ -290,14 +289,14 @@ def agreement(study: Study, by: str | None = "code", *, level: str = "character"
             groups = {value: of_unit == value for value in sorted(set(of_unit), key=str)}
         rows = [{label: value, **_row(units, mask, codes, n_boot, seed, confidence)} for value, mask in groups.items()]
     table = pd.DataFrame(rows, columns=[label] + COLUMNS)
-    table.attrs.update(level=level, overlap=overlap,
-                       note=_note(documents, int((study.codings["end"] <= study.codings["start"]).sum())))
+    empty = int((study.codings["end"] <= study.codings["start"]).sum())
+    coders = units.coders or sorted(set(study.codings["coder"].astype(str)))
+    table.attrs.update(level=level, overlap=overlap, note=_note(documents, coders, empty))
     return table
 
 
-def _note(documents: pd.DataFrame, empty: int) -> str:
+def _note(documents: pd.DataFrame, coders: list[str], empty: int) -> str:
     compared, alone = documents[documents["compared"]], documents[~documents["compared"]]
-    coders = sorted({c for cs in documents["coders"] for c in cs.split(", ")})
     if len(compared) == 0:
         text = ("Only one coder coded this study: there is no agreement to measure." if len(coders) <= 1 else
                 f"No interview was coded by two or more coders ({', '.join(coders)} coded different interviews): "
@@ -352,17 +351,15 @@ def disagreements(study: Study, code: str | None = None, *, overlap: float = DEF
     known = set(study.codebook["code"].astype(str))
     if code is not None and code not in known:
         raise ValueError(f"disagreements: {code!r} is not a code of the codebook")
-    documents = coders_by_document(study.codings, assigned)
-    coders_of = {d: cs.split(", ") for d, cs in zip(documents[DOCUMENT], documents["coders"])
-                 if len(cs.split(", ")) >= 2}
-    codings = study.codings[study.codings[DOCUMENT].astype(str).isin(set(coders_of))]
+    coders_by = {d: c for d, c in coders_of(study.codings, assigned).items() if len(c) >= 2}
+    codings = study.codings[study.codings[DOCUMENT].astype(str).isin(set(coders_by))]
     spans = passages(codings, overlap).astype({DOCUMENT: str, "coder": str, "code": str})
     has_excerpt = "excerpt" in spans.columns
     columns = ["code", DOCUMENT, "passage", "passage_start", "passage_end", "coder", "applied", "spans",
                "other_codes"] + (["excerpt"] if has_excerpt else [])
     rows = []
     for (document, passage), group in spans.groupby([DOCUMENT, "passage"], sort=False):
-        counting = coders_of[document]
+        counting = coders_by[document]
         for c in sorted(set(group["code"])) if code is None else [code]:
             applied = set(group.loc[group["code"] == c, "coder"])
             if not applied or applied >= set(counting):

@@ -41,7 +41,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["DEFAULT_OVERLAP", "character_intervals", "coders_by_document", "passages"]
+__all__ = ["DEFAULT_OVERLAP", "character_intervals", "coders_by_document", "coders_of", "passages"]
 
 #: Two codings are one passage when they overlap by at least this share of their union.
 DEFAULT_OVERLAP = 0.5
@@ -71,18 +71,30 @@ def coders_by_document(codings: pd.DataFrame, assigned: pd.DataFrame | None = No
     >>> coders_by_document(codings).values.tolist()
     [['I1', 'A, B', 2, True], ['I2', 'A', 1, False]]
     """
+    coders = coders_of(codings, assigned)
+    rows = [{DOCUMENT: d, "coders": ", ".join(c), "n_coders": len(c), "compared": len(c) >= 2}
+            for d, c in coders.items()]
+    return pd.DataFrame(rows, columns=[DOCUMENT, "coders", "n_coders", "compared"])
+
+
+def coders_of(codings: pd.DataFrame, assigned: pd.DataFrame | None = None) -> dict[str, list[str]]:
+    """The sorted coders who count for each document, documents in the order of the codings.
+
+    Examples
+    --------
+    >>> coders_of(pd.DataFrame({"interview_id": ["I1", "I1"], "coder": ["B", "A"]}))
+    {'I1': ['A', 'B']}
+    """
     pairs = codings[[DOCUMENT, "coder"]].astype(str)
     if assigned is not None:
         missing = {DOCUMENT, "coder"} - set(assigned.columns)
         if missing:
             raise ValueError(f"assigned: needs the columns interview_id and coder (missing: {', '.join(sorted(missing))})")
         pairs = pd.concat([pairs, assigned[[DOCUMENT, "coder"]].astype(str)], ignore_index=True)
-    pairs = pairs.drop_duplicates()
-    documents = list(dict.fromkeys(pairs[DOCUMENT]))
-    coders = pairs.groupby(DOCUMENT, sort=False)["coder"].agg(lambda c: sorted(set(c)))
-    rows = [{DOCUMENT: d, "coders": ", ".join(coders[d]), "n_coders": len(coders[d]),
-             "compared": len(coders[d]) >= 2} for d in documents]
-    return pd.DataFrame(rows, columns=[DOCUMENT, "coders", "n_coders", "compared"])
+    coders: dict[str, set] = {}
+    for document, coder in zip(pairs[DOCUMENT], pairs["coder"]):
+        coders.setdefault(document, set()).add(coder)
+    return {d: sorted(c) for d, c in coders.items()}
 
 
 def _spans(codings: pd.DataFrame) -> pd.DataFrame:

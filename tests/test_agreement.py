@@ -411,3 +411,11 @@ def test_the_command_on_a_public_export_says_why_it_cannot_answer(demo, tmp_path
     out = export_public(demo, tmp_path / "public", key=b"k" * 32).path
     result = CliRunner().invoke(main, ["agreement", "--data", str(out)])
     assert result.exit_code == 1 and "not documents" in result.output and "Traceback" not in result.output
+
+
+def test_a_coder_name_with_a_comma(build):
+    # NVivo user names are free text: "Smith, J" is one coder, not two.
+    codings = [coding("Smith, J", X, a, b) for a, b in FOUR] + [coding("B", X, a, b) for a, b in FOUR[:2]]
+    row = passage_level(build(ACTORS, codings=codings)).iloc[0]
+    assert (row["n_coders"], row["percent_agreement"]) == (2, 0.5)
+    assert set(disagreements(build(ACTORS, codings=codings))["coder"]) == {"Smith, J", "B"}
