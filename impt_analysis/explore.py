@@ -91,6 +91,15 @@ def _humane(code) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _published_groups(category: str) -> dict[str, str]:
+    """The labels of a public export's generalised sectors and levels (``civil_society``, ``any_level``, ...)."""
+    if category not in ("sector", "level"):
+        return {}
+    from .deidentify import ANY, HIERARCHIES
+
+    return {code: label for code, (label, _) in HIERARCHIES[category].items()} | dict([ANY[category]])
+
+
 def readable(frame: pd.DataFrame, study: Study) -> pd.DataFrame:
     """A table for a person: codes by their labels, countries by name, headers in words, no missing marks.
 
@@ -118,7 +127,7 @@ def readable(frame: pd.DataFrame, study: Study) -> pd.DataFrame:
     for col in frame.columns:
         s = frame[col]
         if col in _CODED:
-            labels = study.labels(_CODED[col])
+            labels = {**_published_groups(_CODED[col]), **study.labels(_CODED[col])}
             s = s.astype(object).map(lambda v: "" if v is None or v == "" or pd.isna(v) else labels.get(v, _humane(v)))
         elif col == "codes":
             labels = study.labels("code")

@@ -78,11 +78,15 @@ def test_a_person_reads_labels_and_words_not_codes(small):
 
 
 def test_readable_leaves_unknown_empty_and_labels_generalised_codes(demo):
-    frame = pd.DataFrame({"sector": ["any_sector", None], "respondent": [None, "x"], "flows": [1, 2]})
+    frame = pd.DataFrame({"sector": ["any_sector", None, "civil_society", "made_up_code"],
+                          "level": ["local_regional", "national", None, None],
+                          "respondent": [None, "x", None, None], "flows": [1, 2, 3, 4]})
     out = readable(frame, demo)
-    assert out.columns.tolist() == ["Sector", "Respondent", "Flows"]
-    assert out["Sector"].tolist() == ["Any sector", ""] and out["Respondent"].tolist() == ["", "x"]
-    assert out["Flows"].tolist() == [1, 2]
+    assert out.columns.tolist() == ["Sector", "Level", "Respondent", "Flows"]
+    assert out["Sector"].tolist() == ["Any sector", "", "Civil society", "Made up code"]
+    assert out["Level"].tolist() == ["Local or regional", "National", "", ""]
+    assert out["Respondent"].tolist() == ["", "x", "", ""]
+    assert out["Flows"].tolist() == [1, 2, 3, 4]
 
 
 def test_the_flow_caption_and_the_network_for_one_country(small):
