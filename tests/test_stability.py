@@ -134,3 +134,17 @@ def test_tie_informants_by_hand(build):
              {"source_actor": "P", "target_actor": "C", "interview_id": "I1"}]
     t = tie_informants(build(actors, flows=flows, interviews=interviews)).loc["DK"]
     assert (t["ties"], t["one_informant"], t["confirmed"], t["share_one_informant"]) == (2, 1, 1, 0.5)
+
+
+def test_on_a_public_export_the_unit_is_the_group(demo, tmp_path):
+    # A public export names groups of interviews, not interviews: leaving one out is leaving a
+    # group out, and the verdicts are those of the full study (flows and actors are kept).
+    from impt_analysis import load_study
+    from impt_analysis.publish import export_public
+
+    public = load_study(export_public(demo, tmp_path / "public", key=b"k" * 32).path)
+    table = verdict_stability(public, countries=["DK"]).set_index("aspect")
+    assert table["verdict"].tolist() == verdict_stability(demo, countries=["DK"])["verdict"].tolist()
+    hung = [u for units in table["interviews"] for u in units]
+    assert hung and all(u.startswith("G-") for u in hung)
+    assert "rests on one interview group: G-" in table.loc["coordination", "summary"]
