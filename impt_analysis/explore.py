@@ -69,6 +69,9 @@ HEADERS = {
     "anecdotal": "Anecdotal evidence", "strongest": "Strongest verification", "code": "Code",
     "category": "Category", "parent": "Under", "segments": "Segments", "applications": "Times applied",
     "coders": "Coders", "segment_id": "Segment", "codes": "Codes", "excerpt": "Excerpt",
+    "n_interviews": "Interviews", "n_organisations": "Organisations", "n_sectors": "Sectors", "n_flows": "Flows",
+    "actor_id": "Actor", "name": "Name", "source_name": "From", "target_name": "To", "share": "Share",
+    "path_length": "Steps to co-ordination", "reaches": "Reaches co-ordination", "gatekeepers": "Gatekeepers",
 }
 # Columns holding codes, and the codebook category that labels them.
 _CODED = {"sector": "sector", "level": "level", "child_group": "child_group", "info_type": "info_type",
@@ -100,7 +103,7 @@ def _published_groups(category: str) -> dict[str, str]:
     return {code: label for code, (label, _) in HIERARCHIES[category].items()} | dict([ANY[category]])
 
 
-def readable(frame: pd.DataFrame, study: Study) -> pd.DataFrame:
+def readable(frame: pd.DataFrame, study: Study, headers: dict[str, str] | None = None) -> pd.DataFrame:
     """A table for a person: codes by their labels, countries by name, headers in words, no missing marks.
 
     Parameters
@@ -108,7 +111,9 @@ def readable(frame: pd.DataFrame, study: Study) -> pd.DataFrame:
     frame : pandas.DataFrame
         One of the explorer's tables (:func:`matching_interviews`, ...).
     study : Study
-        Whose codebook labels the codes.
+        Whose codebook labels the codes (anything with ``labels(category)``).
+    headers : dict, optional
+        Headers for some columns, over :data:`HEADERS`.
 
     Returns
     -------
@@ -136,10 +141,18 @@ def readable(frame: pd.DataFrame, study: Study) -> pd.DataFrame:
         elif col == "country":
             s = s.astype(object).map(lambda v: "" if v is None or pd.isna(v) else _country_name(v))
         elif not pd.api.types.is_numeric_dtype(s):
-            s = s.astype(object).map(lambda v: "" if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v))
-                                     else str(v))
-        out[HEADERS.get(col, _humane(col))] = s
+            s = s.astype(object).map(_cell)
+        out[{**HEADERS, **(headers or {})}.get(col, _humane(col))] = s
     return pd.DataFrame(out, index=frame.index)
+
+
+def _cell(value) -> str:
+    """A text cell: a list as its items joined, nothing for a missing value."""
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(map(str, value))
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value)
 
 
 def _html_table(frame: pd.DataFrame, mark: str = "", max_rows: int = 500, caption: str = "",

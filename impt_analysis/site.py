@@ -21,7 +21,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-__all__ = ["TEMPLATES", "TEMPLATE_NAME", "exporter", "nav_html", "write_methods_page", "methods_source"]
+__all__ = ["TEMPLATES", "TEMPLATE_NAME", "exporter", "nav_html", "write_methods_page", "methods_source", "table_html",
+           "CodebookLabels"]
 
 #: The folder of the site's nbconvert template, and its name.
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -121,3 +122,74 @@ def write_methods_page(out: Path, *, banner: str = "", footer: str = "", pages=(
         f'<body class="jp-Notebook"><main class="jp-RenderedHTMLCommon">{nav_html("methods", pages)}{banner}{body}'
         f"</main>{footer}</body></html>\n", encoding="utf-8")
     return page
+
+
+class CodebookLabels:
+    """Labels of a codebook's codes by category, as :meth:`Study.labels` gives them (for a page without a study).
+
+    Examples
+    --------
+    >>> from impt_analysis.codebook import default_codebook
+    >>> CodebookLabels(default_codebook()).labels("sector")["ngo"]
+    'NGO'
+    """
+
+    def __init__(self, codebook):
+        from .codebook import label_map
+
+        self._map = label_map(codebook)
+
+    def labels(self, category: str) -> dict[str, str]:
+        return {code: label for (c, code), label in self._map.items() if c == category}
+
+
+def table_html(frame, labels) -> str:
+    """A table for a reader (pandas Styler): codes by label, headers in words, no row numbers, empty cells empty,
+    text left, numbers right, IDs unbroken.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table, as an analysis returns it (an index other than the row numbers is shown as
+        its first columns; a column axis named after a category, e.g. ``level``, is labelled).
+    labels : Study or CodebookLabels
+        Anything with ``labels(category) -> {code: label}``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from impt_analysis.codebook import default_codebook
+    >>> page = table_html(pd.DataFrame({"sector": ["ngo"], "n_interviews": [3]}), CodebookLabels(default_codebook()))
+    >>> "NGO" in page and ">Interviews<" in page and 'class="data row0 col1 num"' in page
+    True
+    """
+    import pandas as pd
+
+    from .explore import _CODED, _humane, readable
+
+    shown = frame.copy()
+    if isinstance(shown.columns, pd.MultiIndex):
+        return shown.to_html(na_rep="", border=0, classes="dataframe impt-table")
+    axis = shown.columns.name
+    if axis in _CODED:
+        names = labels.labels(_CODED[axis])
+        shown.columns = [names.get(c, _humane(c)) if isinstance(c, str) else c for c in shown.columns]
+    shown.columns.name = None
+    if not isinstance(shown.index, pd.RangeIndex):
+        shown = shown.reset_index()
+        if "index" in shown.columns:
+            shown = shown.rename(columns={"index": ""})
+    shown = readable(shown, labels, headers={"label": "Label"})
+    kinds = {c: ("num" if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])
+                 else "id" if c in ("Interview", "Item", "Segment", "Group of interviews", "Actor")
+                 else "text") for c in shown.columns}
+    if any(pd.api.types.is_bool_dtype(shown[c]) for c in shown.columns):
+        shown = shown.apply(lambda s: s.map({True: "yes", False: "no"}) if pd.api.types.is_bool_dtype(s) else s)
+    classes = pd.DataFrame({c: [kinds[c]] * len(shown) for c in shown.columns}, index=shown.index)
+    styler = (shown.style.hide(axis="index").set_td_classes(classes).format(na_rep="", precision=2)
+              .set_table_attributes('class="dataframe impt-table"'))
+    numeric = [c for c, kind in kinds.items() if kind == "num"]
+    if numeric:
+        styler = styler.set_table_styles({c: [{"selector": "th", "props": "text-align: right"}] for c in numeric},
+                                         overwrite=False)
+    return styler.to_html()
