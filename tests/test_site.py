@@ -47,3 +47,21 @@ def test_the_methods_page_is_rendered_with_the_frame(tmp_path):
     assert page.name == "methods.html" and "<h1>Methods: the information-flow graph" in text
     assert '<meta name="viewport"' in text and "<div>B</div>" in text and "<footer>F</footer>" in text
     assert '<span aria-current="page">Methods</span>' in text and 'href="regional_overview.html"' in text
+
+
+def test_a_report_table_reads_in_words(demo):
+    import pandas as pd
+
+    from impt_analysis.site import table_html
+
+    frame = pd.DataFrame({"local": [1, 0], "national": [0, 2]}, index=pd.Index(["child_protection", "ngo"], name="sector"))
+    frame.columns.name = "level"
+    page = table_html(frame, demo)
+    assert re.findall(r'col_heading[^>]*>([^<]*)</th>', page) == ["Sector", "Local", "National"]
+    assert re.findall(r'class="data row\d col0 text" >([^<]*)<', page) == ["Child protection", "NGO"]
+    assert 'class="data row1 col2 num" >2<' in page and "row_heading" not in page   # no row numbers
+    gaps = pd.DataFrame({"actor_id": ["NO-T001"], "gatekeepers": [["A", "B"]], "path_length": [pd.NA],
+                         "reaches": [True]}).astype({"path_length": "Int64"})
+    page = table_html(gaps, demo)
+    assert 'class="data row0 col0 id" >NO-T001<' in page and ">A, B<" in page and ">yes<" in page
+    assert not re.search(r">(None|nan|&lt;NA&gt;|<NA>)<", page)
