@@ -185,7 +185,8 @@ def check_wave_order(before: Study, after: Study) -> None:
                          f"{shown(da)}, the second's {shown(db)}): pass the earlier wave first")
 
 
-WAVE_CHANGE_COLUMNS = ["country", "kind", "change", "source", "target", "before", "after", "verdicts_changed"]
+WAVE_CHANGE_COLUMNS = ["country", "kind", "change", "source", "target", "before", "after", "flows_before",
+                       "flows_after", "verdicts_changed"]
 
 
 def _apply(G0, G1, u, v, change):
@@ -216,7 +217,10 @@ def _tie_changes(before: Study, after: Study, country: str, rules) -> list[dict]
         change = "appeared" if old is None else "disappeared" if new is None else "frequency"
         moved = country_aspects(_apply(G0, G1, u, v, change), country, rules)
         rows.append({"country": country, "kind": "flow", "change": change, "source": u, "target": v,
-                     "before": old, "after": new, "verdicts_changed": [a for a in ASPECTS if moved[a] != base[a]]})
+                     "before": old, "after": new,
+                     "flows_before": list(G0.edges[u, v]["flow_ids"]) if G0.has_edge(u, v) else [],
+                     "flows_after": list(G1.edges[u, v]["flow_ids"]) if G1.has_edge(u, v) else [],
+                     "verdicts_changed": [a for a in ASPECTS if moved[a] != base[a]]})
     return rows
 
 
@@ -256,7 +260,9 @@ def wave_changes(before: Study, after: Study, rules: AspectRules | None = None) 
     pandas.DataFrame
         Columns ``country``, ``kind`` ("flow" or "knowledge"), ``change``, ``source`` and
         ``target`` (the tie's actors; for knowledge the actor and the item), ``before`` and
-        ``after`` (frequency or verification; None where absent), ``verdicts_changed``; only
+        ``after`` (frequency or verification; None where absent), ``flows_before`` and
+        ``flows_after`` (the tie's flow ids in each wave; empty for knowledge),
+        ``verdicts_changed``; only
         countries present in both waves, ties first.
 
     Examples
@@ -279,6 +285,7 @@ def wave_changes(before: Study, after: Study, rules: AspectRules | None = None) 
             if old != new:
                 change = "appeared" if old is None else "disappeared" if new is None else "verification"
                 rows.append({"country": country, "kind": "knowledge", "change": change, "source": actor,
-                             "target": item, "before": old, "after": new, "verdicts_changed": []})
+                             "target": item, "before": old, "after": new, "flows_before": [], "flows_after": [],
+                             "verdicts_changed": []})
     out = pd.DataFrame(rows, columns=WAVE_CHANGE_COLUMNS)
     return out.sort_values(["country", "kind"], kind="stable").reset_index(drop=True)

@@ -110,3 +110,6 @@ def test_wave_changes_by_hand(build):
         ["flow", "frequency", "L", "M", "ad_hoc", "regular"],
         ["knowledge", "verification", "L", "T1", "maybe", "official"]]
     assert changes["verdicts_changed"].tolist() == [["local_input"], [], []]
+    # the flows behind each tie, by id (numbered per study: F1, F2, ... in the order given)
+    assert changes["flows_before"].tolist() == [[], ["F2"], []]
+    assert changes["flows_after"].tolist() == [["F2"], ["F3"], []]
