@@ -186,7 +186,8 @@ def table_html(frame, labels) -> str:
     if any(pd.api.types.is_bool_dtype(shown[c]) for c in shown.columns):
         shown = shown.apply(lambda s: s.map({True: "yes", False: "no"}) if pd.api.types.is_bool_dtype(s) else s)
     classes = pd.DataFrame({c: [kinds[c]] * len(shown) for c in shown.columns}, index=shown.index)
-    styler = (shown.style.hide(axis="index").set_td_classes(classes).format(na_rep="", precision=2)
+    styler = (shown.style.hide(axis="index").set_td_classes(classes).format(na_rep="", precision=2, escape="html")
+              .format_index(escape="html", axis=1)
               .set_table_attributes('class="dataframe impt-table"'))
     numeric = [c for c, kind in kinds.items() if kind == "num"]
     if numeric:

@@ -65,3 +65,12 @@ def test_a_report_table_reads_in_words(demo):
     page = table_html(gaps, demo)
     assert 'class="data row0 col0 id" >NO-T001<' in page and ">A, B<" in page and ">yes<" in page
     assert not re.search(r">(None|nan|&lt;NA&gt;|<NA>)<", page)
+
+
+def test_a_report_table_escapes_what_it_shows(demo):
+    import pandas as pd
+
+    from impt_analysis.site import table_html
+
+    page = table_html(pd.DataFrame({"<i>x</i>": ["<script>alert(1)</script>"], "n": ["<5"]}), demo)
+    assert "<script>" not in page and "&lt;script&gt;" in page and "&lt;5" in page and "<i>x</i>" not in page
