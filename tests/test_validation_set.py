@@ -98,6 +98,15 @@ def test_feeding_an_ncp_counts_only_when_it_passes_on(build):
     assert verdict(passing, "local_input") == "X"
 
 
+def test_without_a_coordinator_the_contact_point_is_the_national_coordination(build):
+    # No national co-ordinator, only an NCP (co-ordination "(X)": "a level of central but weak
+    # coordination"). Whatever national co-ordination there is rests with the NCP, so L's
+    # regular reports to it feed it: 1 of 1, X.
+    study = build([NCP, A("L", level="local")], flows=[F("L", "NCP")])
+    assert verdict(study, "coordination") == "(X)"
+    assert verdict(study, "local_input") == "X"
+
+
 def test_feeding_must_carry_the_information(build):
     # L tells regional R about item T1; R tells C about another item, T2. The flows name what
     # they carry, and T1 never arrives: L's information is not fed in, R's is (T2 arrives).
