@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 __all__ = ["TEMPLATES", "TEMPLATE_NAME", "exporter", "nav_html", "write_methods_page", "methods_source", "table_html",
@@ -143,6 +144,21 @@ class CodebookLabels:
         return {code: label for (c, code), label in self._map.items() if c == category}
 
 
+_COUNT_TEXT = re.compile(r"^(<\d+|\d[\d,.]*%?|suppressed|not known|)$")
+
+
+def _numeric(column) -> bool:
+    """Numbers, or counts a public page wrote as text ("12", "<5", "suppressed"): right-aligned."""
+    import pandas as pd
+
+    if pd.api.types.is_bool_dtype(column):
+        return False
+    if pd.api.types.is_numeric_dtype(column):
+        return True
+    values = column.dropna().astype(str)
+    return len(values) > 0 and values.str.match(_COUNT_TEXT).all() and values.ne("").any()
+
+
 def table_html(frame, labels) -> str:
     """A table for a reader (pandas Styler): codes by label, headers in words, no row numbers, empty cells empty,
     text left, numbers right, IDs unbroken.
@@ -180,9 +196,8 @@ def table_html(frame, labels) -> str:
         if "index" in shown.columns:
             shown = shown.rename(columns={"index": ""})
     shown = readable(shown, labels, headers={"label": "Label"})
-    kinds = {c: ("num" if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])
-                 else "id" if c in ("Interview", "Item", "Segment", "Group of interviews", "Actor")
-                 else "text") for c in shown.columns}
+    kinds = {c: ("num" if _numeric(shown[c]) else "id" if c in ("Interview", "Item", "Segment", "Group of interviews",
+                                                                "Actor") else "text") for c in shown.columns}
     if any(pd.api.types.is_bool_dtype(shown[c]) for c in shown.columns):
         shown = shown.apply(lambda s: s.map({True: "yes", False: "no"}) if pd.api.types.is_bool_dtype(s) else s)
     classes = pd.DataFrame({c: [kinds[c]] * len(shown) for c in shown.columns}, index=shown.index)

@@ -74,3 +74,13 @@ def test_a_report_table_escapes_what_it_shows(demo):
 
     page = table_html(pd.DataFrame({"<i>x</i>": ["<script>alert(1)</script>"], "n": ["<5"]}), demo)
     assert "<script>" not in page and "&lt;script&gt;" in page and "&lt;5" in page and "<i>x</i>" not in page
+
+
+def test_counts_written_as_text_on_a_public_page_are_numbers_still(demo):
+    import pandas as pd
+
+    from impt_analysis.site import table_html
+
+    page = table_html(pd.DataFrame({"barrier": ["a", "b", "c"], "interviews": ["12", "<5", "suppressed"]}), demo)
+    assert re.findall(r'class="data row\d col1 (\w+)"', page) == ["num", "num", "num"]
+    assert re.findall(r'class="data row\d col0 (\w+)"', page) == ["text", "text", "text"]
