@@ -64,15 +64,16 @@ def os_error_message(err: OSError) -> str:
     --------
     >>> import errno
     >>> os_error_message(OSError(errno.ENOSPC, "No space left on device", "out/x.csv"))
-    'cannot write or read out/x.csv: the disk is full: free some space or write elsewhere'
+    'cannot read or write out/x.csv: No space left on device (the disk is full: free some space or write elsewhere)'
     >>> os_error_message(FileNotFoundError("study.qdpx: no such file"))
     'study.qdpx: no such file'
     """
     if err.filename is None:  # raised by the workbench with its own sentence
         return str(err).strip() or type(err).__name__
-    advice = _OS_ADVICE.get(err.errno) or f"{err.strerror or type(err).__name__}"
+    what = err.strerror or type(err).__name__
+    advice = _OS_ADVICE.get(err.errno)
     where = f"{err.filename}" + (f" -> {err.filename2}" if err.filename2 else "")
-    return f"cannot write or read {where}: {advice}"
+    return f"cannot read or write {where}: {what}" + (f" ({advice})" if advice else "")
 
 
 def _known_errors() -> tuple[type[BaseException], ...]:
