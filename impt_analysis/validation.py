@@ -29,6 +29,8 @@ _INTEGER = r"0|-?[1-9][0-9]*"
 #: The longest value (in characters) a cell of a study may hold: the CSV reader's field limit,
 #: checked by :func:`~impt_analysis.study.write_study` too, so that what is written can be read back.
 MAX_FIELD_CHARS = 10_000_000
+#: The largest CSV file read as a table (a real study's are a few MB): memory stays bounded.
+MAX_TABLE_BYTES = 256 << 20
 _DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 
@@ -106,6 +108,10 @@ def read_table(path: Path, table: Table) -> tuple[pd.DataFrame | None, list[Prob
     name = path.name
     if not path.is_file():
         return None, [Problem(name, None, None, None, f"file is missing from the study folder {path.parent}")]
+    size = path.stat().st_size
+    if size > MAX_TABLE_BYTES:
+        return None, [Problem(name, None, None, None, f"the file holds {size:,} bytes, more than the {MAX_TABLE_BYTES:,} "
+                                                     "a table of a study may hold: check it is the right file")]
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")

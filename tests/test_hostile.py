@@ -160,6 +160,13 @@ def c_field_over_limit(tmp):
     return ["validate", s]
 
 
+def c_huge_table(tmp):
+    s = study_copy(tmp)
+    with open(s / "flows.csv", "r+b") as f:
+        f.truncate(300 << 20)  # a sparse file: 300 MB on paper, nothing on disk
+    return ["validate", s]
+
+
 def c_fullwidth_digit(tmp):
     s = study_copy(tmp)
     edit_csv(s, "case_counts.csv", 2, "count", "\uff12")
@@ -419,6 +426,7 @@ def c_import_xlsx_full_disk(tmp):
 CASES = [
     ("duplicate CSV header", c_duplicate_header, 1, "column appears twice"),
     ("field over the CSV limit", c_field_over_limit, 1, "longer than"),
+    ("300 MB table", c_huge_table, 1, "more than the"),
     ("fullwidth digit", c_fullwidth_digit, 1, "case_counts.csv, row 2, column count"),
     ("count of 2^63", c_count_2_63, 1, "must be at most"),
     ("count of 2^64", c_count_2_64, 1, "must be at most"),
