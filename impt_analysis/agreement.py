@@ -183,44 +183,58 @@ def _kappa(values: list[np.ndarray], weights: np.ndarray, pair: tuple[int, int])
     return float("nan") if chance >= 1 else float((np.trace(joint) - chance) / (1 - chance))
 
 
-def _bootstrap(features: np.ndarray, clusters: np.ndarray, n_boot: int, seed: int, confidence: float):
-    """Percentile interval of alpha over resamples of whole clusters (features: units x 5)."""
-    if n_boot <= 0 or len(features) == 0:
-        return float("nan"), float("nan")
+def _bootstrap(features: list[np.ndarray], clusters: np.ndarray, n_boot: int, seed: int,
+               confidence: float) -> list[tuple[float, float]]:
+    """Percentile intervals of alpha over resamples of whole clusters, one per features (units x 5).
+
+    Every features array is of the same units, and every one is resampled with the same draws
+    (generating the draws costs more than using them).
+    """
+    if n_boot <= 0 or len(clusters) == 0:
+        return [(float("nan"), float("nan"))] * len(features)
     ids, cluster = np.unique(clusters, return_inverse=True)
-    totals = np.zeros((len(ids), 3))
-    np.add.at(totals, cluster, features[:, 2:])
+    totals = np.zeros((len(ids), 3 * len(features)))
+    np.add.at(totals, cluster, np.hstack([f[:, 2:] for f in features]))
     rng = np.random.default_rng(seed)
     alphas = []
     for start in range(0, n_boot, 100):     # in chunks: n_boot x clusters could be large
         size = min(100, n_boot - start)
-        counts = rng.multinomial(len(ids), np.full(len(ids), 1 / len(ids)), size=size)
-        alphas.append(_alpha(*(counts @ totals).T))
-    alphas = np.concatenate(alphas)
-    alphas = alphas[~np.isnan(alphas)]
-    if len(alphas) == 0:
-        return float("nan"), float("nan")
+        resampled = (rng.multinomial(len(ids), np.full(len(ids), 1 / len(ids)), size=size) @ totals)
+        alphas.append(_alpha(resampled[:, 0::3], resampled[:, 1::3], resampled[:, 2::3]))
+    alphas = np.vstack(alphas)
     tail = (1 - confidence) / 2 * 100
-    low, high = np.percentile(alphas, [tail, 100 - tail])
-    return float(low), float(high)
+    intervals = []
+    for column in alphas.T:
+        column = column[~np.isnan(column)]
+        low, high = np.percentile(column, [tail, 100 - tail]) if len(column) else (np.nan, np.nan)
+        intervals.append((float(low), float(high)))
+    return intervals
 
 
-def _row(units: _Units, mask: np.ndarray, codes: list[str], n_boot: int, seed: int, confidence: float) -> dict:
-    values = [units.values(code)[mask] for code in codes]
+def _rows(units: _Units, mask: np.ndarray, code_sets: list[list[str]], n_boot: int, seed: int,
+          confidence: float) -> list[dict]:
+    """One row of measures per set of codes (pooled within the set), on the units of ``mask``."""
     weights = units.weights[mask]
-    features = sum((_features(v, weights) for v in values), np.zeros((int(mask.sum()), 5)))
-    pairs, agree, o00, o01, o11 = features.sum(axis=0)
     active = np.flatnonzero(units.counts[mask].any(axis=0))
-    alpha = float(_alpha(o00, o01, o11))
-    low, high = _bootstrap(features, units.clusters[mask], n_boot, seed, confidence)
-    coded = np.zeros(int(mask.sum()), dtype=bool)
-    for v in values:
-        coded |= (v == 1).any(axis=1)
-    return {"n_documents": len(set(units.documents[mask])), "n_coders": len(active),
-            "n_units": int(weights.sum()), "n_coded": int(weights[coded].sum()),
-            "percent_agreement": agree / pairs if pairs else float("nan"),
-            "cohen_kappa": _kappa(values, weights, tuple(active)) if len(active) == 2 else float("nan"),
-            "krippendorff_alpha": alpha, "alpha_low": low, "alpha_high": high, "reliability": reliability(alpha)}
+    rows, features = [], []
+    for codes in code_sets:
+        values = [units.values(code)[mask] for code in codes]
+        f = sum((_features(v, weights) for v in values), np.zeros((int(mask.sum()), 5)))
+        pairs, agree, o00, o01, o11 = f.sum(axis=0)
+        alpha = float(_alpha(o00, o01, o11))
+        coded = np.zeros(int(mask.sum()), dtype=bool)
+        for v in values:
+            coded |= (v == 1).any(axis=1)
+        rows.append({"n_documents": len(set(units.documents[mask])), "n_coders": len(active),
+                     "n_units": int(weights.sum()), "n_coded": int(weights[coded].sum()),
+                     "percent_agreement": agree / pairs if pairs else float("nan"),
+                     "cohen_kappa": _kappa(values, weights, tuple(active)) if len(active) == 2 else float("nan"),
+                     "krippendorff_alpha": alpha, "alpha_low": np.nan, "alpha_high": np.nan,
+                     "reliability": reliability(alpha)})
+        features.append(f)
+    for row, (low, high) in zip(rows, _bootstrap(features, units.clusters[mask], n_boot, seed, confidence)):
+        row.update(alpha_low=low, alpha_high=high)
+    return rows
 
 
 def agreement(study: Study, by: str | None = "code", *, level: str = "character",
@@ -277,7 +291,8 @@ def agreement(study: Study, by: str | None = "code", *, level: str = "character"
     codes = sorted(set(units.applied["code"]))
     if by == "code":
         everything = np.ones(len(units.weights), dtype=bool)
-        rows = [{"code": code, **_row(units, everything, [code], n_boot, seed, confidence)} for code in codes]
+        rows = [{"code": code, **row} for code, row in
+                zip(codes, _rows(units, everything, [[c] for c in codes], n_boot, seed, confidence))]
         label = "code"
     else:
         label = "group" if by is None else by
@@ -287,7 +302,8 @@ def agreement(study: Study, by: str | None = "code", *, level: str = "character"
             of_interview = study.interviews.drop_duplicates(DOCUMENT).set_index(DOCUMENT)[by].astype(object)
             of_unit = pd.Series(units.documents).astype(str).map(of_interview.rename(index=str)).to_numpy()
             groups = {value: of_unit == value for value in sorted(set(of_unit), key=str)}
-        rows = [{label: value, **_row(units, mask, codes, n_boot, seed, confidence)} for value, mask in groups.items()]
+        rows = [{label: value, **_rows(units, mask, [codes], n_boot, seed, confidence)[0]}
+                for value, mask in groups.items()]
     table = pd.DataFrame(rows, columns=[label] + COLUMNS)
     empty = int((study.codings["end"] <= study.codings["start"]).sum())
     coders = units.coders or sorted(set(study.codings["coder"].astype(str)))
@@ -357,25 +373,32 @@ def disagreements(study: Study, code: str | None = None, *, overlap: float = DEF
     has_excerpt = "excerpt" in spans.columns
     columns = ["code", DOCUMENT, "passage", "passage_start", "passage_end", "coder", "applied", "spans",
                "other_codes"] + (["excerpt"] if has_excerpt else [])
+    if code is not None:
+        spans = spans[spans.groupby([DOCUMENT, "passage"])["code"].transform(lambda c: (c == code).any())]
+    # What each coder coded in each passage, as plain tuples: the loop below only looks them up.
+    coded: dict[tuple, list] = {}
+    for row in spans.sort_values(["start", "end"], kind="stable").itertuples(index=False):
+        coded.setdefault((getattr(row, DOCUMENT), row.passage, row.coder), []).append(
+            (row.start, row.end, row.code, getattr(row, "excerpt", "") if has_excerpt else ""))
+    extent = spans.groupby([DOCUMENT, "passage"]).agg(first=("start", "min"), last=("end", "max"))
+    appliers = spans.groupby([DOCUMENT, "passage", "code"])["coder"].agg(set)
     rows = []
-    for (document, passage), group in spans.groupby([DOCUMENT, "passage"], sort=False):
+    for (document, passage, c), applied in appliers.items():
         counting = coders_by[document]
-        for c in sorted(set(group["code"])) if code is None else [code]:
-            applied = set(group.loc[group["code"] == c, "coder"])
-            if not applied or applied >= set(counting):
-                continue
-            for coder in counting:
-                mine = group[group["coder"] == coder]
-                shown = mine[mine["code"] == c] if coder in applied else mine
-                shown = shown.drop_duplicates(["start", "end"]).sort_values(["start", "end"])
-                row = {"code": c, DOCUMENT: document, "passage": int(passage),
-                       "passage_start": int(group["start"].min()), "passage_end": int(group["end"].max()),
-                       "coder": coder, "applied": coder in applied,
-                       "spans": "; ".join(f"{a}-{b}" for a, b in zip(shown["start"], shown["end"])),
-                       "other_codes": ", ".join(sorted(set(mine["code"]) - {c}))}
-                if has_excerpt:
-                    row["excerpt"] = " / ".join(str(e) for e in shown["excerpt"].fillna(""))
-                rows.append(row)
+        if (code is not None and c != code) or applied >= set(counting):
+            continue
+        first, last = extent.loc[(document, passage)]
+        for coder in counting:
+            mine = coded.get((document, passage, coder), [])
+            # Its spans with the code, or where it did not apply it, its spans there with other codes.
+            shown = {(a, b): e for a, b, k, e in reversed(mine) if k == c or coder not in applied}
+            row = {"code": c, DOCUMENT: document, "passage": int(passage), "passage_start": int(first),
+                   "passage_end": int(last), "coder": coder, "applied": coder in applied,
+                   "spans": "; ".join(f"{a}-{b}" for a, b in sorted(shown)),
+                   "other_codes": ", ".join(sorted({k for _, _, k, _ in mine} - {c}))}
+            if has_excerpt:
+                row["excerpt"] = " / ".join("" if pd.isna(shown[s]) else str(shown[s]) for s in sorted(shown))
+            rows.append(row)
     table = pd.DataFrame(rows, columns=columns)
     return table.sort_values(["code", DOCUMENT, "passage", "coder"], kind="stable", ignore_index=True) \
         if len(table) else table
