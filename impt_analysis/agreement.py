@@ -73,6 +73,8 @@ COLUMNS = ["n_documents", "n_coders", "n_units", "n_coded", "percent_agreement",
 def reliability(alpha: float) -> str:
     """Krippendorff's alpha in words, against .800 (reliable) and .667 (tentative).
 
+    Alpha is compared as shown, to three decimals, so that the word agrees with the number.
+
     Examples
     --------
     >>> [reliability(a) for a in (0.9, 0.7, 0.5, float("nan"))]
@@ -80,7 +82,8 @@ def reliability(alpha: float) -> str:
     """
     if np.isnan(alpha):
         return "undefined"
-    return "reliable" if alpha >= RELIABLE else "tentative" if alpha >= TENTATIVE else "unreliable"
+    shown = round(float(alpha), 3)
+    return "reliable" if shown >= RELIABLE else "tentative" if shown >= TENTATIVE else "unreliable"
 
 
 def _confidential(study: Study, what: str) -> None:
@@ -99,8 +102,8 @@ def coded_documents(study: Study, *, assigned: pd.DataFrame | None = None) -> pd
     Examples
     --------
     >>> from impt_analysis import load_study
-    >>> coded_documents(load_study())["compared"].sum()
-    np.int64(38)
+    >>> int(coded_documents(load_study())["compared"].sum())
+    38
     """
     _confidential(study, "coded_documents")
     return coders_by_document(study.codings, assigned)
