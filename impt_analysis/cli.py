@@ -109,10 +109,10 @@ class ImptGroup(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
         except Terminated:
-            click.echo("impt: terminated (SIGTERM); nothing half-written was kept", err=True)
+            click.echo("impt: terminated (SIGTERM): stopped, and the command's temporary files were removed", err=True)
             sys.exit(143)
         except KeyboardInterrupt:
-            click.echo("impt: interrupted; nothing half-written was kept", err=True)
+            click.echo("impt: interrupted: stopped, and the command's temporary files were removed", err=True)
             sys.exit(130)
         except Exception as err:  # the boundary: one sentence, no traceback (unless --debug)
             if debug:

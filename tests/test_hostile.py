@@ -405,6 +405,18 @@ SIGTERM_MIDWAY = textwrap.dedent("""
 """)
 
 
+BUG = textwrap.dedent("""
+    import impt_analysis.study as study
+    def broken(*a, **k):
+        raise TypeError("an unforeseen bug")
+    study.load_study = broken
+""")
+
+
+def c_unexpected_bug(tmp):
+    return ["graph", "--out", tmp / "g.json"], BUG
+
+
 def c_import_full_disk(tmp):
     return ["import-qdpx", demo_qdpx(tmp), "--out", tmp / "out"], FULL_DISK
 
@@ -457,6 +469,7 @@ CASES = [
     ("import into a non-empty folder", c_import_into_nonempty, 2, "already holds files"),
     ("control character in a GraphML name", c_graph_control_character, 1, "cannot carry"),
     ("unknown option", c_usage, 2, "no such option"),
+    ("a bug: one sentence, no traceback", c_unexpected_bug, 1, "bug of the workbench"),
     ("full disk during import-qdpx", c_import_full_disk, 1, "disk is full"),
     ("SIGTERM during demo-data", c_demo_sigterm, 143, "terminated"),
     ("SIGTERM during export-public", c_export_public_sigterm, 143, "terminated"),
