@@ -89,7 +89,8 @@ def coders_of(codings: pd.DataFrame, assigned: pd.DataFrame | None = None) -> di
     if assigned is not None:
         missing = {DOCUMENT, "coder"} - set(assigned.columns)
         if missing:
-            raise ValueError(f"assigned: needs the columns interview_id and coder (missing: {', '.join(sorted(missing))})")
+            raise ValueError("assigned: needs the columns interview_id and coder "
+                             f"(missing: {', '.join(sorted(missing))})")
         pairs = pd.concat([pairs, assigned[[DOCUMENT, "coder"]].astype(str)], ignore_index=True)
     coders: dict[str, set] = {}
     for document, coder in zip(pairs[DOCUMENT], pairs["coder"]):
