@@ -486,6 +486,7 @@ click a link to see its flows. Scroll to zoom, drag to pan.</p></div></div>
   }
   network.on("click", function (p) {
     if (p.nodes.length) showNode(p.nodes[0]); else if (p.edges.length) showEdge(p.edges[0]);
+    fitFrame();
   });
   window.imptShowNode = showNode; window.imptShowEdge = showEdge;
   var fFreq = document.getElementById("f-frequency"), fSector = document.getElementById("f-sector"),
@@ -515,13 +516,19 @@ click a link to see its flows. Scroll to zoom, drag to pan.</p></div></div>
     }).concat(DATA.recommended.map(function (r) { return {id: r.id, hidden: !fRec.checked}; })));
   }
   [fFreq, fSector, fCross, fReach, fRec].forEach(function (c) { c.addEventListener("change", apply); });
-  fReach.addEventListener("change", function () { if (fReach.value) showNode(fReach.value); });
+  fReach.addEventListener("change", function () { if (fReach.value) { showNode(fReach.value); fitFrame(); } });
   var legend = document.getElementById("legend");
   legend.appendChild(document.createTextNode("Colour: sector group. Shape: circle organisation, square professional "
     + "network, diamond national co-ordination, hexagon National Contact Point (thick outline: co-ordination). "
     + "Solid link: regular flow; dashed: ad hoc only" + (DATA.public ? "." : "; thicker: more flows.")
     + (DATA.synthetic ? " Synthetic demonstration data." : "")));
-  network.once("afterDrawing", function () { document.body.setAttribute("data-ready", "1"); });
+  function fitFrame() {  // in a page or JupyterLab: the frame as tall as the view (when the browser lets it)
+    try { var f = window.frameElement;
+      var h = Math.ceil(document.body.getBoundingClientRect().bottom) + 12;  // the content, not the frame
+      if (f && Math.abs(f.offsetHeight - h) > 2) { f.style.height = h + "px"; } } catch (err) { /* opaque */ }
+  }
+  window.addEventListener("resize", fitFrame);
+  network.once("afterDrawing", function () { fitFrame(); document.body.setAttribute("data-ready", "1"); });
 })();
 </script>
 </body></html>
