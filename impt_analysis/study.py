@@ -469,6 +469,25 @@ def _typed(frame: pd.DataFrame, table, codebook: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def _check_bounds(frame: pd.DataFrame, table) -> None:
+    """Refuse, before anything is written, a whole number the reader would refuse (outside the schema's range)."""
+    from .schema import MAX_COUNT
+
+    for f in table.fields:
+        if f.type != "integer" or f.name not in frame.columns or not pd.api.types.is_numeric_dtype(frame[f.name]):
+            continue
+        values = frame[f.name]
+        high = f.maximum if f.maximum is not None else MAX_COUNT
+        outside = (values > high) | ((values < f.minimum) if f.minimum is not None else False)
+        bad = (values.notna() & outside).fillna(False).astype(bool)
+        if bad.any():
+            i = int(bad.to_numpy().nonzero()[0][0])
+            raise StudyValidationError([Problem(table.path, i + 2, f.name, str(values.iat[i]),
+                                                f"outside {f.minimum if f.minimum is not None else '...'} to {high}, "
+                                                "the range a study may hold: it could not be read back")],
+                                       "write_study")
+
+
 def _check_lengths(values: pd.Series, file: str, column: str) -> None:
     """Refuse, before anything is written, a value longer than the reader's field limit."""
     from .validation import MAX_FIELD_CHARS
@@ -500,6 +519,7 @@ def write_study(study: Study, path: str | Path, meta: dict | None = None) -> Pat
                 frame[col] = frame[col].dt.strftime("%Y-%m-%d")
             elif frame[col].dtype == object or isinstance(frame[col].dtype, pd.StringDtype):
                 _check_lengths(frame[col], f"{name}.csv", col)
+        _check_bounds(frame, tables[name])
         if meta.get("impt:public"):  # safe to open in Excel, read back exactly by load_study
             for f in tables[name].fields:
                 if f.type == "string" and f.name in frame.columns and frame[f.name].dtype == object:

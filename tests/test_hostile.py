@@ -524,6 +524,18 @@ def test_too_long_a_value_is_refused_before_anything_is_written(tmp_path):
     assert not (tmp_path / "s").exists()
 
 
+def test_a_number_the_reader_would_refuse_is_not_written(tmp_path):
+    from impt_analysis.study import Study
+    from impt_analysis.validation import StudyValidationError
+
+    study = load_study()
+    counts = study.case_counts.copy()
+    counts.loc[1, "count"] = 2**40
+    with pytest.raises(StudyValidationError, match="case_counts.csv, row 3, column count"):
+        write_study(Study(**dict(study.tables(), case_counts=counts), meta=study.meta), tmp_path / "s")
+    assert not (tmp_path / "s").exists()
+
+
 def test_template_text_starting_with_a_formula_sign_stays_text(tmp_path):
     """OWASP: =, +, -, @ at the start of study text are never live formulas, and come back as typed."""
     import openpyxl
