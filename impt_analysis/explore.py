@@ -440,7 +440,7 @@ class Explorer:
             counts = facet.knowledge["verification"].astype(object).value_counts() if facet is not None else {}
             order = list(VERIFICATION_LEVELS)
         else:
-            table = facet.interviews if name == "sector" else facet.items if facet is not None else None
+            table = None if facet is None else facet.interviews if name == "sector" else facet.items
             counts = table[name].astype(object).value_counts() if table is not None else {}
             order = list(dict.fromkeys(study.codebook.loc[study.codebook["category"] == name, "code"]))
             order += sorted(set(map(str, getattr(counts, "index", []))) - set(order))

@@ -297,3 +297,10 @@ def test_an_excerpt_opens_in_its_interview_context(small):
     assert ('<summary>Our network meets the school each quarter.</summary><div class="impt-context">'
             "<p>Interview DK-I2, its coded passages in the order of the text:</p>"
             '<ol><li class="here">Our network meets the school each quarter.</li></ol>') in pane
+
+
+def test_a_selection_the_study_refuses_keeps_every_dropdown(small):
+    public = dataclasses.replace(small, codings=small.codings.drop(columns="excerpt"), meta={"impt:public": True})
+    ex = Explorer(public).set(country="DK", sector="police", search="school")   # no excerpts to search
+    assert "this study has no excerpts" in ex.summary.value
+    assert ex.sector.label.startswith("Police") and ex.country.value == ("DK",)
