@@ -575,7 +575,7 @@ code{{overflow-wrap:anywhere}}.impt-scroll{{overflow-x:auto}}</style></head>
 <h2>The three aspects per country, derived from the interviews beside the published 2010 table</h2>
 <p>X = present, (X) = partly or weakly present, - = absent. Derived by the rules in the methods page;
 published: the 2010 BSR IMPT report.</p>
-{_three_aspect_html(table)}
+{_three_aspect_html(table, study)}
 <h2>Reports</h2>
 <ul>{''.join(rows)}</ul>
 {footer_html(prov)}
@@ -603,8 +603,9 @@ def _export_html(prov: dict) -> str:
             f'<a href="{folder}/DISCLOSURE.md"><code>{folder}/DISCLOSURE.md</code></a>.</p>')
 
 
-def _three_aspect_html(table) -> str:
-    """The nine-country table: each aspect as derived (published), disagreements marked."""
+def _three_aspect_html(table, study: Study | None = None) -> str:
+    """The nine-country table: each aspect as derived (published), disagreements marked; with
+    the study, how many verdicts hang on one interview or flow (verdict_stability)."""
     from .reference import ASPECTS
 
     head = "".join(f"<th>{html.escape(t)}</th>" for t in ("Country", "National co-ordination", "Professional networks",
@@ -627,6 +628,18 @@ def _three_aspect_html(table) -> str:
     agreement = table[[f"{a}_agrees" for a in ASPECTS]]
     agree, total = int(agreement.sum().sum()), int(agreement.notna().sum().sum())
     note_html = f"<p>&dagger; The report's prose disagrees with its own table:</p><ul>{''.join(notes)}</ul>" if notes else ""
-    return (f"<p>{agree} of {total} cells agree with the published table; a cell that does not shows both.</p>"
+    matched = f"{agree} of {total} cells match the published table; a cell that does not shows both."
+    if study is not None and study.synthetic:
+        matched += (" On this synthetic study that is by construction (it was generated to follow the published "
+                    "table): a check of the generator, not a validation of the rules.")
+    if study is not None:
+        from .stability import stability_counts, verdict_stability
+
+        s = stability_counts(verdict_stability(study))
+        unit = "interview group" if study.public else "interview"
+        matched += (f" How sure the verdicts are: {s['robust']} of {s['cells']} stay the same whichever single "
+                    f"{unit} or flow row is left out; {s['rests_on_a_flow']} rest on a single flow row and "
+                    f"{s['rests_on_an_interview']} on a single {unit} (named on each country page).")
+    return (f"<p>{html.escape(matched)}</p>"
             f'<div class="impt-scroll"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
             f"</div>{note_html}")

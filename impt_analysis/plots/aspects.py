@@ -125,8 +125,11 @@ def draw_three_aspects(frame_or_study, reference: bool = True, *, rules=None, pu
     ax.set_xlim(-3.3, width + 0.45)
     ax.set_ylim(len(countries) + 0.1, -1.2)
     ax.axis("off")
-    handles = [Patch(facecolor=VERDICT_STYLE[v][0], edgecolor="#999999", label=f"{v}  {meaning}")
-               for v, meaning in (("X", "present"), ("(X)", "partly or weak"), ("-", "absent"))]
+    shown = [("X", "present"), ("(X)", "partly or weak"), ("-", "absent")]
+    if (frame[list(ASPECTS)] == "not known").any().any():
+        shown.append(("not known", "no flows coded"))
+    handles = [Patch(facecolor=VERDICT_STYLE.get(v, ("white",))[0], edgecolor="#999999", label=f"{v}  {meaning}")
+               for v, meaning in shown]
     if reference:
         handles.append(Patch(facecolor="white", edgecolor=OKABE_ITO["vermillion"], lw=2.4,
                              label="≠  data and report disagree"))
@@ -143,6 +146,8 @@ def draw_three_aspects(frame_or_study, reference: bool = True, *, rules=None, pu
         basis = f"Verdicts for {len(countries)} countries as given"
     if reference:
         basis += f", beside the table published in 2010 · {agree} of {total} cells agree"
+        if study is not None and study.synthetic:
+            basis += " (by construction: the synthetic study was generated to follow the table; not a validation)"
     title = "The three aspects of national information management, by country"
     lines = footnote.count("\n") + 1
     finish(fig, title, basis + public_note(public, suppress_below) + synthetic_note(study), bottom=0.2 + 0.16 * lines if footnote else 0.0)
@@ -156,7 +161,7 @@ def _verdict_cell(ax, x, y, value, gid):
     value = value if isinstance(value, str) else None
     fill, ink = VERDICT_STYLE.get(value, ("white", MUTED))
     ax.add_patch(Rectangle((x + 0.04, y + 0.06), 0.92, 0.88, facecolor=fill, edgecolor="white", zorder=2, gid=gid))
-    ax.text(x + 0.5, y + 0.5, value or "n/a", ha="center", va="center", fontsize=12 if value else 8,
+    ax.text(x + 0.5, y + 0.5, value or "n/a", ha="center", va="center", fontsize=12 if value and len(value) < 4 else 8,
             fontweight="bold" if value else "normal", color=ink, zorder=3)
 
 

@@ -57,7 +57,8 @@ KIND_LABELS = {"organisation": "Organisation", "professional_network": "Professi
                 "national_coordinator": "National co-ordination", "contact_point": "National Contact Point"}
 
 # Verdict fills (Paul Tol's high-contrast blue, light blue, pale grey) with their text colour.
-VERDICT_STYLE = {"X": ("#004488", "white"), "(X)": ("#99BBDD", "black"), "-": ("#EEEEEE", "black")}
+VERDICT_STYLE = {"X": ("#004488", "white"), "(X)": ("#99BBDD", "black"), "-": ("#EEEEEE", "black"),
+                 "not known": ("#FFFFFF", "#555555")}  # no flows coded: no finding, drawn blank
 # Verification fills, weakest first (ColorBrewer Blues, a single-hue sequential scale).
 VERIFICATION_COLOURS = {"anecdotal": "#C6DBEF", "maybe": "#6BAED6", "official": "#08519C"}
 HIGHLIGHT = "#EE3377"  # Paul Tol's magenta: used for no node colour
