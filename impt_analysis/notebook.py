@@ -19,6 +19,8 @@ Examples
 
 from __future__ import annotations
 
+import re
+
 import logging
 import warnings
 from pathlib import Path
@@ -342,6 +344,28 @@ def _cell_text(value) -> str:
     if isinstance(value, (float, np.floating)):
         return f"{value:.2f}"
     return str(value)
+
+
+def md_text(value) -> str:
+    """A study value (a title, a name) as literal text inside Markdown: never markup, a link or math.
+
+    The value is untrusted: a title ``<script>...`` or ``[x](javascript:...)`` must show as
+    typed, never run or link. HTML is escaped, Markdown's marks become character references,
+    and the span tells MathJax to leave ``$...$`` alone.
+
+    Examples
+    --------
+    >>> md_text("<b>[x](javascript:alert(1))</b> $x$")
+    '<span class="tex2jax_ignore">&lt;b&gt;&#91;x&#93;(javascript:alert(1))&lt;/b&gt; &#36;x&#36;</span>'
+    """
+    import html
+
+    text = "".join(html.escape(c, quote=True) if c in "&<>\"'" else f"&#{ord(c)};" if c in _MARKDOWN_MARKS else c
+                   for c in str(value))
+    return f'<span class="tex2jax_ignore">{text}</span>'
+
+
+_MARKDOWN_MARKS = set("\\`*_[]#|~$")
 
 
 def synthetic_banner(study: Study) -> str:

@@ -199,20 +199,6 @@ def banner_html(prov: dict) -> str:
             '2010 interviews. Actors are role descriptions; no row describes a real person or case.</div>')
 
 
-def _decorate(page: str, prov: dict, title: str) -> str:
-    nav = ('<nav style="font:0.9em sans-serif;margin:0 0 1em"><a href="index.html">&larr; All reports</a></nav>')
-    head_end = page.find("</head>")
-    if head_end != -1 and "<title>" in page:
-        start = page.find("<title>")
-        end = page.find("</title>", start)
-        page = page[:start] + f"<title>{html.escape(title)}</title>" + page[end + len("</title>"):]
-    body = page.find("<body")
-    body_end = page.find(">", body) + 1
-    page = page[:body_end] + nav + banner_html(prov) + page[body_end:]
-    close = page.rfind("</body>")
-    return page[:close] + footer_html(prov) + page[close:]
-
-
 _WORKER_KERNEL = None  # the kernel a worker process reuses from one notebook to the next
 
 
@@ -252,7 +238,6 @@ def _run_job(job: Job, out: str, prov: dict, notebooks: str, reuse_kernel: bool 
 
     import nbformat
     import papermill
-    from nbconvert import HTMLExporter
     from papermill.exceptions import PapermillExecutionError
 
     started = time.perf_counter()
@@ -269,10 +254,15 @@ def _run_job(job: Job, out: str, prov: dict, notebooks: str, reuse_kernel: bool 
     except Exception as err:  # the kernel died, the notebook is unreadable, ...
         return JobResult(job, False, executed=str(executed) if executed.exists() else None,
                          error=f"{type(err).__name__}: {err}".strip(), seconds=time.perf_counter() - started)
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    from .site import exporter, nav_html
+
+    notebook = nbformat.read(executed, as_version=4)
+    notebook.metadata["title"] = job.title
+    parts = {"nav": nav_html(job.name, prov.get("pages", ())), "banner": banner_html(prov),
+             "footer": footer_html({**prov, "parameters": job.parameters})}
+    body, _ = exporter().from_notebook_node(notebook, resources={"impt": parts})  # the site's template
     page = Path(out) / f"{job.name}.html"
-    page.write_text(_decorate(body, {**prov, "parameters": job.parameters}, job.title), encoding="utf-8")
+    page.write_text(body, encoding="utf-8")
     return JobResult(job, True, html=str(page), executed=str(executed), seconds=time.perf_counter() - started)
 
 
@@ -355,6 +345,7 @@ def run_report(data: str | Path | None = None, countries: list[str] | None = Non
         load_study(compare_with)  # a broken later wave fails here, before anything runs
         later = str(Path(compare_with).resolve())
     out = Path(out).resolve()
+    lock = lock_out(out)  # a second run into out fails at once; released when this run ends
     if public:
         plan(study, countries)  # unknown codes fail before anything is written
         names = list(names)
@@ -368,13 +359,38 @@ def run_report(data: str | Path | None = None, countries: list[str] | None = Non
     job_list = plan(study, countries, data_arg, include_excerpts, public, later, suppress_below)
     (out / "notebooks").mkdir(parents=True, exist_ok=True)
     prov = {**provenance(study, {}, export=export), **({"suppress_below": suppress_below} if public else {})}
-    results = _run_all(job_list, out, prov, jobs, progress)
+    # each page links the others of the site (impt_analysis.site.nav_html)
+    results = _run_all(job_list, out, {**prov, "pages": [job.name for job in job_list]}, jobs, progress)
     if public:
         _drop_logs(out, results)
         results = _refuse_names(out, results, names)
+    from .site import write_methods_page
+
+    write_methods_page(out, banner=banner_html(prov), footer=footer_html({**prov, "parameters": {}}),
+                       pages=[r.job.name for r in results if r.ok])
     index = write_index(study, out, results, {**prov, "parameters": {"data": data_arg, "public": public,
                                                                        "include_excerpts": include_excerpts and not public}})
+    lock.close()
     return ReportResult(out, index, results, export_summary)
+
+
+def lock_out(out: Path):
+    """Take the lock of a report folder (a hidden file beside it), or raise ReportFolderError at once.
+
+    Two runs into one ``--out`` would mix two datasets into one site: the second fails,
+    saying so. The lock is an ``flock``: it ends with the run (or its process), never stale.
+    """
+    import fcntl
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(out.parent / f".{out.name}.impt-report.lock", "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise ReportFolderError(f"{out}: another impt report is writing into this folder now; wait for it to end "
+                                "or choose another --out") from None
+    return handle
 
 
 def _run_all(job_list: list[Job], out: Path, prov: dict, jobs: int | None, progress: bool) -> list[JobResult]:
@@ -573,7 +589,8 @@ code{{overflow-wrap:anywhere}}.impt-scroll{{overflow-x:auto}}</style></head>
 <p>{html.escape(study.meta.get('title', study.name))}: {_interviews_text(study, prov)} interviews in
 {len(study.countries)} countries.</p>{_export_html(prov)}
 <h2>The three aspects per country, derived from the interviews beside the published 2010 table</h2>
-<p>X = present, (X) = partly or weakly present, - = absent. Derived by the rules in the methods page;
+<p>X = present, (X) = partly or weakly present, - = absent. Derived by the rules of the
+<a href="methods.html">methods page</a>;
 published: the 2010 BSR IMPT report.</p>
 {_three_aspect_html(table, study)}
 <h2>Reports</h2>

@@ -646,3 +646,48 @@ def test_adversarial_text_round_trips(tmp_path_factory, notes, label):
     labels = qdpx.codebook.set_index("code")["label"]
     assert labels["hostile_code"] == label
     assert qdpx.codings["excerpt"].tolist() == study.codings["excerpt"].tolist()
+
+
+# --- pages and figures: study text stays text -------------------------------------------------
+
+def test_user_text_is_never_mathtext_in_figures():
+    """An item label "$\\undefinedmacro$" is drawn as typed; it used to fail the country page."""
+    import io
+
+    from impt_analysis.plots import draw_flows, draw_who_knows_what
+    from impt_analysis.study import Study
+
+    study = load_study()
+    items = study.items.copy()
+    items["label"] = r"$\undefinedmacro$"
+    actors = study.actors.copy()
+    actors["name"] = r"$\undefinedmacro$ services"
+    study = Study(**dict(study.tables(), items=items, actors=actors), meta=study.meta)
+    for draw in (draw_who_knows_what, draw_flows):
+        fig = draw(study, "DK")
+        fig.savefig(io.BytesIO(), format="png")
+        texts = [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text"))]
+        assert any(r"\undefinedmacro" in t for t in texts), draw.__name__
+
+
+def test_a_title_is_text_in_markdown():
+    from impt_analysis.notebook import md_text
+
+    shown = md_text('<script>alert(1)</script> [x](javascript:alert(1)) $\\x$')
+    assert "<script>" not in shown and "[x]" not in shown and "$" not in shown
+    assert shown.startswith('<span class="tex2jax_ignore">')
+    for name in ("country_mapping", "barrier_analysis", "regional_overview"):
+        source = (ROOT / "notebooks" / f"{name}.ipynb").read_text()
+        assert "md_text(study.meta.get('title', study.name))" in source, name
+
+
+def test_a_second_report_into_one_folder_fails_at_once(tmp_path):
+    from impt_analysis.report import lock_out
+
+    held = lock_out(tmp_path / "site")
+    try:
+        run = impt(["report", "--out", tmp_path / "site", "--quiet"], tmp_path)
+    finally:
+        held.close()
+    assert run.code == 1 and "another impt report is writing into this folder" in run.err, run.err
+    assert not (tmp_path / "site").exists()

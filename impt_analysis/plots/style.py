@@ -19,10 +19,16 @@ import re
 import textwrap
 
 import pandas as pd
+import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..study import Study
+
+# Labels, names and titles are study text (untrusted): "$\\undefinedmacro$" in an item label must be
+# drawn as typed, never parsed as mathtext (which fails the page) nor handed to LaTeX.
+matplotlib.rcParams["text.parse_math"] = False
+matplotlib.rcParams["text.usetex"] = False
 
 __all__ = ["OKABE_ITO", "SECTOR_GROUPS", "LEVELS", "KIND_MARKERS", "COORDINATION_KINDS", "sector_colour"]
 
