@@ -250,7 +250,7 @@ def long_tables(draw):
     return pd.DataFrame(records, columns=["country", "tier", "group", "source", "n"])
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(wide_tables(), st.sampled_from([3, 5]))
 def test_no_hidden_cell_of_a_wide_table_is_solvable(t, below):
     s = suppress_small_cells(t, below)
