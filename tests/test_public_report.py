@@ -252,7 +252,7 @@ def test_with_force_nothing_of_the_earlier_run_survives(site, runs, source):
             assert not any(e in text for e in excerpts), path
     linked = set(re.findall(r'href="([^"]+\.html)"', (site / "index.html").read_text(encoding="utf-8")))
     assert {p.name for p in _pages(site)} == linked | {"index.html"}, "no page of the earlier run is left"
-    assert {p.stem for p in _kept(site)} == {Path(p).stem for p in linked}
+    assert {p.stem for p in _kept(site)} == {Path(p).stem for p in linked - {"methods.html"}}  # methods: no notebook
     assert not (site / "barrier_analysis_DK.html").read_text(encoding="utf-8").count("told us")
 
 
@@ -298,6 +298,8 @@ def test_the_unique_interviewee_sector_appears_nowhere(site):
 def test_no_count_of_1_to_4_in_a_table_cell(site):
     found_small = found_secondary = False
     for page in _pages(site):
+        if page.name == "methods.html":  # the documentation of the rules: its tables hold defaults, not data
+            continue
         for table in _tables(page.read_text(encoding="utf-8")):
             for col in table.columns:
                 if col in NOT_COUNTS:
