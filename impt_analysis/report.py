@@ -345,33 +345,35 @@ def run_report(data: str | Path | None = None, countries: list[str] | None = Non
         load_study(compare_with)  # a broken later wave fails here, before anything runs
         later = str(Path(compare_with).resolve())
     out = Path(out).resolve()
-    lock = lock_out(out)  # a second run into out fails at once; released when this run ends
-    if public:
-        plan(study, countries)  # unknown codes fail before anything is written
-        names = list(names)
-        public_study, later, countries, export_summary = _public_data(study, out, later, countries, k=k,
-                                                      suppress_below=suppress_below, key=key, names=names,
-                                                      licence=licence, force=force)
-        study, data_arg, export = public_study, str(public_study.path), PUBLIC_DATA
-    else:
-        data_arg = None if data is None else str(Path(data).resolve())
-        export = export_summary = None
-    job_list = plan(study, countries, data_arg, include_excerpts, public, later, suppress_below)
-    (out / "notebooks").mkdir(parents=True, exist_ok=True)
-    prov = {**provenance(study, {}, export=export), **({"suppress_below": suppress_below} if public else {})}
-    # each page links the others of the site (impt_analysis.site.nav_html)
-    results = _run_all(job_list, out, {**prov, "pages": [job.name for job in job_list]}, jobs, progress)
-    if public:
-        _drop_logs(out, results)
-        results = _refuse_names(out, results, names)
-    from .site import write_methods_page
+    lock = lock_out(out)  # a second run into out fails at once; released when this run ends, however it ends
+    try:
+        if public:
+            plan(study, countries)  # unknown codes fail before anything is written
+            names = list(names)
+            public_study, later, countries, export_summary = _public_data(study, out, later, countries, k=k,
+                                                          suppress_below=suppress_below, key=key, names=names,
+                                                          licence=licence, force=force)
+            study, data_arg, export = public_study, str(public_study.path), PUBLIC_DATA
+        else:
+            data_arg = None if data is None else str(Path(data).resolve())
+            export = export_summary = None
+        job_list = plan(study, countries, data_arg, include_excerpts, public, later, suppress_below)
+        (out / "notebooks").mkdir(parents=True, exist_ok=True)
+        prov = {**provenance(study, {}, export=export), **({"suppress_below": suppress_below} if public else {})}
+        # each page links the others of the site (impt_analysis.site.nav_html)
+        results = _run_all(job_list, out, {**prov, "pages": [job.name for job in job_list]}, jobs, progress)
+        if public:
+            _drop_logs(out, results)
+            results = _refuse_names(out, results, names)
+        from .site import write_methods_page
 
-    write_methods_page(out, banner=banner_html(prov), footer=footer_html({**prov, "parameters": {}}),
-                       pages=[r.job.name for r in results if r.ok])
-    index = write_index(study, out, results, {**prov, "parameters": {"data": data_arg, "public": public,
-                                                                       "include_excerpts": include_excerpts and not public}})
-    lock.close()
-    return ReportResult(out, index, results, export_summary)
+        write_methods_page(out, banner=banner_html(prov), footer=footer_html({**prov, "parameters": {}}),
+                           pages=[r.job.name for r in results if r.ok])
+        shown = {"data": data_arg, "public": public, "include_excerpts": include_excerpts and not public}
+        index = write_index(study, out, results, {**prov, "parameters": shown})
+        return ReportResult(out, index, results, export_summary)
+    finally:
+        lock.close()
 
 
 def lock_out(out: Path):

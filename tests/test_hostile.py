@@ -691,3 +691,11 @@ def test_a_second_report_into_one_folder_fails_at_once(tmp_path):
         held.close()
     assert run.code == 1 and "another impt report is writing into this folder" in run.err, run.err
     assert not (tmp_path / "site").exists()
+
+
+def test_a_failed_report_run_releases_its_lock(tmp_path):
+    from impt_analysis.report import UnknownCountryError, lock_out, run_report
+
+    with pytest.raises(UnknownCountryError):
+        run_report(None, ["XX"], tmp_path / "site", public=True, progress=False)
+    lock_out(tmp_path / "site").close()  # taken at once: the failed run let it go
