@@ -124,7 +124,7 @@ _SORT = {
     "knowledge": ["interview_group", "actor_id", "item_id", "verification", "source_type"],
     "flows": ["interview_group", "flow_id"],
     "barriers": ["interview_group", "barrier", "source_actor", "target_actor", "severity"],
-    "codings": ["interview_group", "start", "end", "segment_id", "code", "coder"],
+    "codings": ["interview_group", "segment_id", "code", "coder"],
     "case_counts": ["country", "year", "tier", "child_group", "source_actor"],
 }
 # Plausible values of a package's version (anything else is free text and is not copied).

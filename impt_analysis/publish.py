@@ -376,7 +376,8 @@ def disclosure_statement(record: dict, public: Study | None = None) -> str:
             "numbers by nature (an item reported in one interview has 1, 1, 1); they say how many respondents "
             "reported an item, not which.",
             "- **Patterns can fingerprint a group** for someone who knows the transcripts: how many flows, "
-            "items and coded segments it has, and the positions of the segments.",
+            "items and coded segments it has. Segment positions are not published: within a group they could "
+            "be clustered back into interviews.",
             "- **Suppressed cells can be bounded**, though not recovered: a cell is at most the suppressed part "
             "of its row's total. Only the totals named above are protected; a table summed in another way "
             "(e.g. per source within a country) is not. `barriers.csv` tells which barriers a country's groups "

@@ -271,6 +271,12 @@ SUPPRESSION = Field(
                 "from totals (shown as \"suppressed\").")
 
 
+# Where a coded segment sits in its interview. Segments of one interview share positions that
+# nest and overlap; within an interview group they could be clustered back into interviews, and
+# the actor codes of the coding frame would then tell whom an interview touches.
+POSITIONS = {("codings", "start"), ("codings", "end")}
+
+
 def _public_table(table: Table) -> Table:
     """The form a table takes in a de-identified public export (see :mod:`impt_analysis.publish`).
 
@@ -285,6 +291,8 @@ def _public_table(table: Table) -> Table:
     fields = []
     for f in table.fields:
         if f.withheld:  # never published, not even described
+            continue
+        if (table.name, f.name) in POSITIONS:
             continue
         if (table.name, f.name) in GENERATED_COLUMNS:
             sources = ", ".join(GENERATED_COLUMNS[table.name, f.name])

@@ -118,7 +118,8 @@ def test_deidentify_small_study(build):
     assert set(reason) <= {"", "primary", "secondary"}
     assert d.record["removed_columns"] == {"interviews.date": 2, "interviews.actor_id": 2, "interviews.notes": 2,
                                            "knowledge.evidence": 0, "flows.evidence": 0, "barriers.evidence": 0,
-                                           "codings.excerpt": 0, "case_counts.evidence": 0}
+                                           "codings.excerpt": 0, "codings.start": 0, "codings.end": 0,
+                                           "case_counts.evidence": 0}
     cells = d.record["suppressed_cells"]["case_counts"]
     assert (cells["cells"], cells["primary"]) == (3, 1)
     assert cells["suppressed"] == cells["primary"] + cells["secondary"] == int(reason.ne("").sum())
