@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -528,10 +529,18 @@ def write_study(study: Study, path: str | Path, meta: dict | None = None) -> Pat
     folder.mkdir(parents=True, exist_ok=True)
     columns = {}
     for name, frame in frames.items():
-        frame.to_csv(folder / TABLES[name].path, index=False, encoding="utf-8", lineterminator="\n")
+        # csv quotes a field holding "\n" but not one holding a bare "\r", which readers take for
+        # a line end: a table with one is written with every field quoted (read back the same).
+        quoting = csv.QUOTE_ALL if _holds_carriage_return(frame) else csv.QUOTE_MINIMAL
+        frame.to_csv(folder / TABLES[name].path, index=False, encoding="utf-8", lineterminator="\n", quoting=quoting)
         columns[name] = list(frame.columns)
     descriptor = package_descriptor(meta, study.codebook, columns)
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     write_package_docs(folder, descriptor, study.codebook)
     return folder
 
+
+def _holds_carriage_return(frame: pd.DataFrame) -> bool:
+    """True if a text cell of ``frame`` holds a carriage return."""
+    return any(frame[col].map(lambda v: isinstance(v, str) and "\r" in v).any()
+               for col in frame.columns if frame[col].dtype == object or isinstance(frame[col].dtype, pd.StringDtype))
