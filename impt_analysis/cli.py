@@ -212,20 +212,11 @@ def write_file(out: Path, force: bool, write) -> None:
 
     An existing ``out`` is refused without ``force``; a folder or symbolic link always.
     """
+    from .paths import replaced_atomically
+
     free_file(out, force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{out.name}.partial-", suffix=out.suffix, dir=out.parent)
-    os.close(handle)
-    tmp = Path(name)
-    try:
+    with replaced_atomically(out) as tmp:
         write(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 @click.group(cls=ImptGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -40,14 +40,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import tempfile
 import numbers
 from collections.abc import Mapping
 from pathlib import Path
 
 import networkx as nx
+
+from .paths import replaced_atomically
 
 __all__ = ["export_graph", "FORMATS", "flat_graph"]
 
@@ -252,12 +252,8 @@ def export_graph(graph: nx.Graph, path, format: str | None = None) -> Path:
     if fmt != "json":
         flat = flat_graph(graph, gexf=fmt == "gexf")
         check_xml_text(flat)
-    path.parent.mkdir(parents=True, exist_ok=True)
     # written beside the file, then renamed: a full disk or Ctrl-C never leaves half a graph
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.partial-", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    tmp = Path(name)
-    try:
+    with replaced_atomically(path) as tmp:
         if fmt == "json":
             data = nx.node_link_data(graph, edges="edges")
             tmp.write_text(json.dumps(data, indent=1, default=_json_default, ensure_ascii=False) + "\n",
@@ -266,12 +262,5 @@ def export_graph(graph: nx.Graph, path, format: str | None = None) -> Path:
             nx.write_graphml(flat, tmp, encoding="utf-8")
         else:
             nx.write_gexf(flat, tmp, encoding="utf-8")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     log.info("wrote %s (%s): %d nodes, %d edges", path, fmt, graph.number_of_nodes(), graph.number_of_edges())
     return path

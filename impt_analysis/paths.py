@@ -19,9 +19,13 @@ ValueError: '../../secret_outside' cannot be a file name inside texts: it holds 
 
 from __future__ import annotations
 
+import os
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
-__all__ = ["file_in", "safe_name"]
+__all__ = ["file_in", "safe_name", "replaced_atomically"]
 
 _MAX_NAME_BYTES = 240  # below the 255 bytes most file systems allow, with room for a suffix
 
@@ -57,3 +61,36 @@ def file_in(folder: Path, value: str, suffix: str = "") -> Path:
     if not path.resolve().is_relative_to(root):
         raise ValueError(f"{path} leads out of {folder} (a symbolic link): refused")
     return path
+
+
+@contextmanager
+def replaced_atomically(path: Path) -> Iterator[Path]:
+    """A hidden temporary file beside ``path`` to write into, renamed over ``path`` on success.
+
+    A full disk, an error, Ctrl-C or SIGTERM leaves no half-written file, and an existing
+    ``path`` stays as it was until the rename. The file gets the permissions of a new file
+    (0666 less the umask), not the 0600 of a temporary one.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "out.txt"
+    >>> with replaced_atomically(target) as tmp:
+    ...     _ = tmp.write_text("done")
+    >>> target.read_text(), [p.name for p in target.parent.iterdir()]
+    ('done', ['out.txt'])
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.partial-", suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    tmp = Path(name)
+    try:
+        yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

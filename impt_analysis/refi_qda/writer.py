@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import re
-import tempfile
 import zipfile
 from collections import defaultdict
 from pathlib import Path
@@ -29,6 +27,7 @@ from xml.etree import ElementTree as ET
 
 import pandas as pd
 
+from ..paths import replaced_atomically
 from ..study import Study
 from .project import CODE_CATEGORY, FIELDS, NAMESPACE, QdpxError, workbench_guid
 
@@ -95,17 +94,8 @@ def write_qdpx(study: Study, path: str | Path, texts: dict[str, str] | None = No
         for name, text in files.items():
             archive.writestr(f"sources/{name}", text.encode("utf-8"))
     # written beside the file, then renamed: a full disk or Ctrl-C leaves no half archive
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.partial-", suffix=".qdpx", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(buffer.getvalue())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replaced_atomically(path) as tmp:
+        tmp.write_bytes(buffer.getvalue())
     log.info("wrote %s: %d codings, %d interviews", path, len(study.codings), len(study.interviews))
     return path
 
