@@ -352,8 +352,8 @@ def report(data, countries, out, jobs, include_excerpts, public, k, suppress_bel
         if given:
             raise click.UsageError(f"{', '.join(given)} only go with --public (they set up its public export)")
     try:
-        key = _report_key(key_file) if public and key_file is not None else None
-        names = _report_names(names_file) if public and names_file is not None else []
+        key = _read_key(key_file) if public and key_file is not None else None
+        names = _read_names(names_file) if public and names_file is not None else []
         result = run_report(data, list(countries), out, jobs, include_excerpts, public, progress=not quiet,
                             compare_with=compare_with, k=k, suppress_below=suppress_below, key=key, names=names,
                             licence=licence, force=force)
@@ -370,18 +370,20 @@ def report(data, countries, out, jobs, include_excerpts, public, k, suppress_bel
         sys.exit(1)
 
 
-def _report_key(key_file: Path) -> bytes:
+def _read_key(key_file: Path) -> bytes:
+    """The pseudonym key in ``--key-file`` (at least 16 bytes, surrounding white space ignored)."""
     key = key_file.read_bytes().strip()
     if len(key) < 16:
-        raise ValueError(f"{key_file}: the key must hold at least 16 bytes (e.g. openssl rand -hex 32)")
+        raise DataError(f"{key_file}: the key must hold at least 16 bytes (e.g. openssl rand -hex 32)")
     return key
 
 
-def _report_names(names_file: Path) -> list[str]:
+def _read_names(names_file: Path) -> list[str]:
+    """The names in ``--names-file``: one per line, blank lines and lines starting with # skipped."""
     try:
         text = names_file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
-        raise ValueError(f"{names_file}: not UTF-8 text") from err
+        raise DataError(f"{names_file}: not UTF-8 text") from err
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
@@ -750,18 +752,8 @@ def export_public_command(data: Path | None, out: Path, k: int, suppress_below: 
     from .publish import export_public
     from .study import load_study
 
-    key = None
-    if key_file is not None:
-        key = key_file.read_bytes().strip()
-        if len(key) < 16:
-            raise DataError(f"{key_file}: the key must hold at least 16 bytes (e.g. openssl rand -hex 32)")
-    names: list[str] = []
-    if names_file is not None:
-        try:
-            text = names_file.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as err:
-            raise DataError(f"{names_file}: not UTF-8 text") from err
-        names = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    key = _read_key(key_file) if key_file is not None else None
+    names = _read_names(names_file) if names_file is not None else []
     study = load_study(data)
     result = export_public(study, out, k=k, suppress_below=suppress_below, key=key, force=force, names=names,
                            licence=licence, keep_title=keep_title)
