@@ -5,7 +5,7 @@ Run with ``make bench``. Prints a table and writes ``benchmarks/results/latest.j
 Each pipeline size runs in a fresh Python process (so peak memory is that size's own): the
 synthetic study is generated and written to CSV first (not timed), then timed: load and
 validate, build the graph, and ``three_aspects``, ``triangulate``, ``side_information`` and
-``brokerage`` for every country. The explorer (:class:`impt_analysis.explore.Explorer`) is
+``brokerage`` for every country. The explorer (:class:`impt_analysis.reporting.explore.Explorer`) is
 timed on the demo study and at 600 interviews, each in a fresh process: its construction, and
 each filter change from ``Explorer.set(...)`` to updated outputs, once with the Interviews tab
 on screen and once with the Network tab (the first drawing of a selection's network, and a
@@ -63,7 +63,7 @@ EXPLORER = r"""
 import json, statistics, sys, time
 from pathlib import Path
 from impt_analysis import load_study
-from impt_analysis.explore import Explorer
+from impt_analysis.reporting.explore import Explorer
 folder = sys.argv[1]
 study = load_study(None if folder == "demo" else Path(folder))
 t = time.perf_counter(); ex = Explorer(study); build = time.perf_counter() - t
@@ -125,7 +125,7 @@ def pipeline(sizes: list[int]) -> list[dict]:
 
 def report_suite(jobs: int = 2) -> dict:
     from impt_analysis import load_study
-    from impt_analysis.report import notebooks_path, plan
+    from impt_analysis.reporting.report import notebooks_path, plan
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

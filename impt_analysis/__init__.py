@@ -34,9 +34,9 @@ from .channels import recommend_channels
 from .waves import compare_studies
 
 # Sharing: graph files, public exports
-from .export import export_graph
-from .publish import check_disclosure, export_public
-from .suppression import suppress_small_cells
+from .interop.export import export_graph
+from .privacy.publish import check_disclosure, export_public
+from .privacy.suppression import suppress_small_cells
 
 __all__ = [
     "__version__",

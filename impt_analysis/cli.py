@@ -78,8 +78,8 @@ def os_error_message(err: OSError) -> str:
 
 def _known_errors() -> tuple[type[BaseException], ...]:
     """The project's own error classes: each carries a message written for the user."""
-    from .refi_qda.frame import FrameError
-    from .refi_qda.project import QdpxError
+    from .interop.refi_qda.frame import FrameError
+    from .interop.refi_qda.project import QdpxError
 
     found: list[type[BaseException]] = [StudyValidationError, QdpxError, FrameError]
     for module, name in (("publish", "DisclosureError"), ("deidentify", "ExportRefused"),
@@ -342,7 +342,7 @@ def report(data, countries, out, jobs, include_excerpts, public, k, suppress_bel
       impt report --country DK --country SE --out reports/ --jobs 2
       impt report --public --out site/ --key-file ~/impt-export.key --force
     """
-    from .report import UnknownCountryError, run_report
+    from .reporting.report import UnknownCountryError, run_report
 
     if not public:
         source = click.get_current_context().get_parameter_source
@@ -410,7 +410,7 @@ def graph(data: Path | None, country: str | None, out: Path, flows_only: bool):
       impt graph --country DK --out dk.gexf
       impt graph --data path/to/study --country FI --out fi.graphml --flows-only
     """
-    from .export import FORMATS, export_graph
+    from .interop.export import FORMATS, export_graph
     from .graph import build_graph, flow_graph
     from .study import load_study
 
@@ -448,7 +448,7 @@ def import_qdpx(file: Path, out: Path, mapping: Path | None, force: bool, passag
 
     Every coding is imported or reported with the reason. An interview needs a country, date,
     sector and level: from case variables of those names, or from the mapping file (see
-    `impt_analysis.refi_qda` for its format). The file is untrusted: unsafe archives are
+    `impt_analysis.interop.refi_qda` for its format). The file is untrusted: unsafe archives are
     refused (exit 1) and nothing is written.
 
     \b
@@ -456,7 +456,7 @@ def import_qdpx(file: Path, out: Path, mapping: Path | None, force: bool, passag
       impt import-qdpx project.qdpx --out my-study --mapping mapping.yaml
       impt validate my-study
     """
-    from .refi_qda import import_summary, read_qdpx, unrowable_passages
+    from .interop.refi_qda import import_summary, read_qdpx, unrowable_passages
     from .study import write_study
 
     free_folder(out, force)
@@ -498,7 +498,7 @@ def export_qdpx(data: Path | None, out: Path, texts: Path | None):
     Example:
       impt export-qdpx --data my-study --out my-study.qdpx --texts transcripts/
     """
-    from .refi_qda import write_qdpx
+    from .interop.refi_qda import write_qdpx
     from .study import load_study
 
     from .paths import file_in
@@ -546,7 +546,7 @@ def codebook(out: Path):
     Example:
       impt codebook --out frame.qdc
     """
-    from .refi_qda.frame import write_codebook
+    from .interop.refi_qda.frame import write_codebook
 
     _new_file(out, ".qdc")
     write_codebook(out)
@@ -567,7 +567,7 @@ def starter(out: Path):
     Example:
       impt starter --out start.qdpx
     """
-    from .refi_qda.frame import write_starter
+    from .interop.refi_qda.frame import write_starter
 
     _new_file(out, ".qdpx")
     write_starter(out)
@@ -591,7 +591,7 @@ def template(out: Path, data: Path | None, force: bool):
     Example:
       impt template --out coding.xlsx
     """
-    from .spreadsheet import write_template
+    from .interop.spreadsheet import write_template
     from .study import load_study
 
     if out.suffix.lower() != ".xlsx":
@@ -618,7 +618,7 @@ def import_xlsx(file: Path, out: Path, force: bool):
     Example:
       impt import-xlsx coding.xlsx --out my-study
     """
-    from .spreadsheet import read_workbook
+    from .interop.spreadsheet import read_workbook
     from .study import write_study
 
     free_folder(out, force)
@@ -749,7 +749,7 @@ def export_public_command(data: Path | None, out: Path, k: int, suppress_below: 
       impt export-public --out /tmp/demo-public --k 5 --suppress-below 5 --force
       impt export-public --data my-study --out public/ --licence CC-BY-4.0
     """
-    from .publish import export_public
+    from .privacy.publish import export_public
     from .study import load_study
 
     key = _read_key(key_file) if key_file is not None else None

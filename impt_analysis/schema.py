@@ -54,7 +54,7 @@ class Field:
 MAX_POSITION = 10_000_000
 MAX_COUNT = 10_000_000
 
-# The passages a derived row comes from (see :mod:`impt_analysis.refi_qda.derive`): the
+# The passages a derived row comes from (see :mod:`impt_analysis.interop.refi_qda.derive`): the
 # segment ids of codings.csv, separated by EVIDENCE_SEPARATOR. Never in a public export.
 EVIDENCE_SEPARATOR = ";"
 
@@ -278,7 +278,7 @@ POSITIONS = {("codings", "start"), ("codings", "end")}
 
 
 def _public_table(table: Table) -> Table:
-    """The form a table takes in a de-identified public export (see :mod:`impt_analysis.publish`).
+    """The form a table takes in a de-identified public export (see :mod:`impt_analysis.privacy.publish`).
 
     Free-text columns become optional (an export leaves them out); actor names and item
     labels are generated from controlled values; the interview date gives way to its year; the

@@ -7,7 +7,7 @@ excerpts. :func:`select` returns the matching part of the study as a
 :class:`~impt_analysis.study.Study`, so that every analysis of the workbench runs on it
 unchanged, and :func:`matching_interviews`, :func:`matching_items` and
 :func:`matching_excerpts` are the tables a reader looks at. The widgets over them are in
-:mod:`impt_analysis.explore`.
+:mod:`impt_analysis.reporting.explore`.
 
 What a selection matches
 ------------------------

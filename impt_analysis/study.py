@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from .codebook import CONTROLLED_CATEGORIES, default_codebook, label_map
-from .package_docs import write_package_docs
+from .interop.package_docs import write_package_docs
 from .schema import TABLE_ORDER, TABLES, package_descriptor, tables_for
 from .validation import Problem, StudyValidationError, check_keys, check_table, read_table
 
@@ -339,7 +339,7 @@ def _barrier_counts_table():
     """The table definition of ``barrier_counts.csv``, with its ``suppression`` column."""
     from dataclasses import replace
 
-    from .deidentify import BARRIER_COUNTS  # imported here: deidentify builds on this module
+    from .privacy.deidentify import BARRIER_COUNTS  # imported here: deidentify builds on this module
     from .schema import Field
 
     fields = [f for f in BARRIER_COUNTS.fields if f.name != "suppression"]
@@ -506,7 +506,7 @@ def write_study(study: Study, path: str | Path, meta: dict | None = None) -> Pat
 
     Values are written as text exactly as they would be read back (dates ISO, empty for
     missing), rows in their order. A ``README.md`` codebook and a ``CITATION.cff`` are
-    generated from the descriptor (:func:`~impt_analysis.package_docs.write_package_docs`).
+    generated from the descriptor (:func:`~impt_analysis.interop.package_docs.write_package_docs`).
     Returns the folder.
     """
     folder = Path(path)

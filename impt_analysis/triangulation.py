@@ -6,7 +6,7 @@ organisations of different sectors (police and an NGO, say) is triangulated; one
 several interviews from a single sector is only corroborated; one heard in a single interview
 rests on a single source.
 
-A de-identified public export (:mod:`impt_analysis.publish`) does not link a knowledge row
+A de-identified public export (:mod:`impt_analysis.privacy.publish`) does not link a knowledge row
 to its interview (the row names a group of interviews): :func:`triangulate` then takes the
 interviews, organisations and sectors behind each item from the counts the export publishes
 with it (``items.n_interviews``, ``n_organisations``, ``n_sectors``, counted on the

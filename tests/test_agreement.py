@@ -271,7 +271,7 @@ def test_reliability_in_words():
 
 def test_a_public_export_says_it_cannot_answer(demo, tmp_path):
     from impt_analysis import load_study
-    from impt_analysis.publish import export_public
+    from impt_analysis.privacy.publish import export_public
 
     public = load_study(export_public(demo, tmp_path / "public", key=b"k" * 32).path)
     for call in (agreement, disagreements, coded_documents):
@@ -319,7 +319,7 @@ def nvivo_project(path):
 
 @pytest.fixture
 def nvivo(tmp_path):
-    from impt_analysis.refi_qda import read_qdpx
+    from impt_analysis.interop.refi_qda import read_qdpx
 
     return read_qdpx(nvivo_project(tmp_path / "nvivo.qdpx"), mapping={"defaults": {
         "country": "DK", "date": "2010-06-01", "sector": "government", "level": "national"}})
@@ -376,7 +376,7 @@ def test_the_command_on_one_coder_says_so_in_one_sentence(build, tmp_path):
 
 # --- the explorer's agreement tab ---------------------------------------------------------------
 def test_the_explorer_shows_where_they_disagree(build, demo, tmp_path):
-    from impt_analysis.explore import Explorer
+    from impt_analysis.reporting.explore import Explorer
 
     pane = Explorer(four_passages(build, Y)).open_tab("Agreement").agreement_pane.value
     # x and y on passages 3 and 4: four disagreements, each coder's spans and excerpts shown.
@@ -408,7 +408,7 @@ def test_the_command_takes_the_coders_listed_for_an_interview(build, tmp_path):
 
 def test_the_command_on_a_public_export_says_why_it_cannot_answer(demo, tmp_path):
     from impt_analysis.cli import main
-    from impt_analysis.publish import export_public
+    from impt_analysis.privacy.publish import export_public
 
     out = export_public(demo, tmp_path / "public", key=b"k" * 32).path
     result = CliRunner().invoke(main, ["agreement", "--data", str(out)])

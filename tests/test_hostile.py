@@ -104,7 +104,7 @@ def edit_csv(folder: Path, file: str, row: int, column: str, value: str) -> None
 
 
 def demo_qdpx(tmp: Path) -> Path:
-    from impt_analysis.refi_qda import write_qdpx
+    from impt_analysis.interop.refi_qda import write_qdpx
 
     return write_qdpx(load_study(), tmp / "project.qdpx")
 
@@ -137,7 +137,7 @@ def zip_bomb_entry(path: Path, name: str, size: int) -> None:
 
 
 def template(tmp: Path, study=None) -> Path:
-    from impt_analysis.spreadsheet import write_template
+    from impt_analysis.interop.spreadsheet import write_template
 
     return write_template(tmp / "coding.xlsx", study, empty_rows=5)
 
@@ -540,7 +540,7 @@ def test_template_text_starting_with_a_formula_sign_stays_text(tmp_path):
     """OWASP: =, +, -, @ at the start of study text are never live formulas, and come back as typed."""
     import openpyxl
 
-    from impt_analysis.spreadsheet import read_workbook, write_template
+    from impt_analysis.interop.spreadsheet import read_workbook, write_template
     from impt_analysis.study import Study
 
     study = load_study()
@@ -560,7 +560,7 @@ def test_template_text_starting_with_a_formula_sign_stays_text(tmp_path):
 
 def test_public_csv_text_is_safe_in_excel_and_read_back_exactly(tmp_path):
     """A public export's CSVs carry no cell a spreadsheet would run; load_study reads the values back."""
-    from impt_analysis.publish import export_public
+    from impt_analysis.privacy.publish import export_public
     from impt_analysis.study import FORMULA_STARTS, Study
 
     study = load_study()
@@ -637,8 +637,8 @@ def test_a_bare_carriage_return_in_a_note_survives_write_and_load(tmp_path):
 @given(notes=st.lists(ADVERSARIAL, min_size=3, max_size=3), label=LABEL)
 def test_adversarial_text_round_trips(tmp_path_factory, notes, label):
     """write_study/load_study and .xlsx give back every value exactly; a .qdpx, each code's label."""
-    from impt_analysis.refi_qda import read_qdpx, write_qdpx
-    from impt_analysis.spreadsheet import read_workbook, write_template
+    from impt_analysis.interop.refi_qda import read_qdpx, write_qdpx
+    from impt_analysis.interop.spreadsheet import read_workbook, write_template
     from impt_analysis.study import Study
 
     tmp = tmp_path_factory.mktemp("prop")
@@ -669,7 +669,7 @@ def test_user_text_is_never_mathtext_in_figures():
     """An item label "$\\undefinedmacro$" is drawn as typed; it used to fail the country page."""
     import io
 
-    from impt_analysis.plots import draw_flows, draw_who_knows_what
+    from impt_analysis.reporting.plots import draw_flows, draw_who_knows_what
     from impt_analysis.study import Study
 
     study = load_study()
@@ -686,7 +686,7 @@ def test_user_text_is_never_mathtext_in_figures():
 
 
 def test_a_title_is_text_in_markdown():
-    from impt_analysis.notebook import md_text
+    from impt_analysis.reporting.notebook import md_text
 
     shown = md_text('<script>alert(1)</script> [x](javascript:alert(1)) $\\x$')
     assert "<script>" not in shown and "[x]" not in shown and "$" not in shown
@@ -697,7 +697,7 @@ def test_a_title_is_text_in_markdown():
 
 
 def test_a_second_report_into_one_folder_fails_at_once(tmp_path):
-    from impt_analysis.report import lock_out
+    from impt_analysis.reporting.report import lock_out
 
     held = lock_out(tmp_path / "site")
     try:
@@ -709,7 +709,7 @@ def test_a_second_report_into_one_folder_fails_at_once(tmp_path):
 
 
 def test_a_failed_report_run_releases_its_lock(tmp_path):
-    from impt_analysis.report import UnknownCountryError, lock_out, run_report
+    from impt_analysis.reporting.report import UnknownCountryError, lock_out, run_report
 
     with pytest.raises(UnknownCountryError):
         run_report(None, ["XX"], tmp_path / "site", public=True, progress=False)

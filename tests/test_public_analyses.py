@@ -21,9 +21,9 @@ import pandas as pd
 import pytest
 
 import impt_analysis as impt
-from impt_analysis import plots
+from impt_analysis.reporting import plots
 from impt_analysis.codebook import default_codebook
-from impt_analysis.explore import Explorer
+from impt_analysis.reporting.explore import Explorer
 from impt_analysis.selection import Selection, matching_excerpts, matching_interviews, matching_items, select
 from impt_analysis.study import study_from_tables
 
@@ -176,7 +176,7 @@ def small():
 @pytest.fixture(scope="module")
 def public(tmp_path_factory):
     """The demo study's public export (k = 5, the default): every interview sector is hidden."""
-    from impt_analysis.publish import export_public
+    from impt_analysis.privacy.publish import export_public
 
     out = export_public(impt.load_study(), tmp_path_factory.mktemp("demo") / "public", key=KEY)
     return impt.load_study(out.path)
@@ -605,7 +605,7 @@ def test_says_what_the_public_export_cannot_answer(public, name):
 
 
 def test_the_demo_export_gives_the_demo_s_answers(public, demo):
-    from impt_analysis.deidentify import pseudonym
+    from impt_analysis.privacy.deidentify import pseudonym
 
     # Triangulation from the published counts: the demo's statuses, item by item.
     table = impt.triangulate(public).set_index("item_id")

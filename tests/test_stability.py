@@ -140,7 +140,7 @@ def test_on_a_public_export_the_unit_is_the_group(demo, tmp_path):
     # A public export names groups of interviews, not interviews: leaving one out is leaving a
     # group out, and the verdicts are those of the full study (flows and actors are kept).
     from impt_analysis import load_study
-    from impt_analysis.publish import export_public
+    from impt_analysis.privacy.publish import export_public
 
     public = load_study(export_public(demo, tmp_path / "public", key=b"k" * 32).path)
     table = verdict_stability(public, countries=["DK"]).set_index("aspect")

@@ -1,0 +1,1 @@
+"""Interoperability: REFI-QDA projects, spreadsheets, graph files and the data package's documentation."""
