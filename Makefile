@@ -24,6 +24,8 @@ report: $(STAMP)
 	$(BIN)/impt report --out reports
 
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests --nbval-lax notebooks --doctest-modules impt_analysis
 
 bench: $(STAMP)

@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -97,14 +96,22 @@ def explorer(sizes: list[int]) -> list[dict]:
         with tempfile.TemporaryDirectory() as tmp:
             folder = "demo"
             if n != 60:
-                subprocess.run([str(BIN / "impt"), "demo-data", "--out", tmp, "--interviews", str(n)],
-                               check=True, capture_output=True)
+                subprocess.run(
+                    [str(BIN / "impt"), "demo-data", "--out", tmp, "--interviews", str(n)],
+                    check=True,
+                    capture_output=True,
+                )
                 folder = tmp
-            proc = subprocess.run([sys.executable, "-c", EXPLORER, folder], check=True, capture_output=True, text=True)
+            proc = subprocess.run(
+                [sys.executable, "-c", EXPLORER, folder], check=True, capture_output=True, text=True
+            )
             result = json.loads(proc.stdout.strip().splitlines()[-1])
         rows.append(result)
-        print(f"  explorer at {result['interviews']:>5} interviews: built in {result['build_s']:.2f} s, "
-              f"a change {result['change_median_s']:.3f} s (median)", flush=True)
+        print(
+            f"  explorer at {result['interviews']:>5} interviews: built in {result['build_s']:.2f} s, "
+            f"a change {result['change_median_s']:.3f} s (median)",
+            flush=True,
+        )
     return rows
 
 
@@ -112,14 +119,21 @@ def pipeline(sizes: list[int]) -> list[dict]:
     rows = []
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run([str(BIN / "impt"), "demo-data", "--out", tmp, "--interviews", str(n)], check=True,
-                           capture_output=True)
-            proc = subprocess.run([sys.executable, "-c", PIPELINE, tmp], check=True, capture_output=True, text=True)
+            subprocess.run(
+                [str(BIN / "impt"), "demo-data", "--out", tmp, "--interviews", str(n)],
+                check=True,
+                capture_output=True,
+            )
+            proc = subprocess.run(
+                [sys.executable, "-c", PIPELINE, tmp], check=True, capture_output=True, text=True
+            )
             result = json.loads(proc.stdout.strip().splitlines()[-1])
         result["size"] = n
         rows.append(result)
-        print(f"  pipeline at {n:>5} interviews: {result['times']['total']:.2f} s, peak {result['peak_mb']:.0f} MB",
-              flush=True)
+        print(
+            f"  pipeline at {n:>5} interviews: {result['times']['total']:.2f} s, peak {result['peak_mb']:.0f} MB",
+            flush=True,
+        )
     return rows
 
 
@@ -130,15 +144,26 @@ def report_suite(jobs: int = 2) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         t = time.perf_counter()
-        subprocess.run([str(BIN / "impt"), "report", "--jobs", str(jobs), "--out", str(tmp / "site"), "--quiet"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [str(BIN / "impt"), "report", "--jobs", str(jobs), "--out", str(tmp / "site"), "--quiet"],
+            check=True,
+            capture_output=True,
+        )
         ours = time.perf_counter() - t
         t = time.perf_counter()
         for job in plan(load_study()):
             executed = tmp / "loop" / f"{job.name}.ipynb"
             executed.parent.mkdir(exist_ok=True)
-            args = [str(BIN / "papermill"), str(notebooks_path() / f"{job.notebook}.ipynb"), str(executed),
-                    "--cwd", str(notebooks_path()), "--no-progress-bar", "-k", "python3"]
+            args = [
+                str(BIN / "papermill"),
+                str(notebooks_path() / f"{job.notebook}.ipynb"),
+                str(executed),
+                "--cwd",
+                str(notebooks_path()),
+                "--no-progress-bar",
+                "-k",
+                "python3",
+            ]
             for key, value in job.parameters.items():
                 if value is None:
                     args += ["-y", f"{key}: null"]
@@ -147,18 +172,33 @@ def report_suite(jobs: int = 2) -> dict:
                 else:
                     args += ["-p", key, str(value)]
             subprocess.run(args, check=True, capture_output=True)
-            subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
-                           check=True, capture_output=True)
+            subprocess.run(
+                [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+                check=True,
+                capture_output=True,
+            )
         loop = time.perf_counter() - t
-    print(f"  report suite: impt report --jobs {jobs} {ours:.1f} s; papermill + nbconvert loop {loop:.1f} s", flush=True)
-    return {"impt_report_s": ours, "cli_loop_s": loop, "speedup": loop / ours, "jobs": jobs,
-            "notebooks": len(plan(load_study()))}
+    print(
+        f"  report suite: impt report --jobs {jobs} {ours:.1f} s; papermill + nbconvert loop {loop:.1f} s",
+        flush=True,
+    )
+    return {
+        "impt_report_s": ours,
+        "cli_loop_s": loop,
+        "speedup": loop / ours,
+        "jobs": jobs,
+        "notebooks": len(plan(load_study())),
+    }
 
 
 def import_check() -> dict:
-    code = ("import sys, impt_analysis; heavy = [m for m in ('matplotlib', 'papermill', 'nbconvert') "
-            "if m in sys.modules]; print(','.join(heavy))")
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.strip()
+    code = (
+        "import sys, impt_analysis; heavy = [m for m in ('matplotlib', 'papermill', 'nbconvert') "
+        "if m in sys.modules]; print(','.join(heavy))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout.strip()
     return {"heavy_modules_on_import": [m for m in out.split(",") if m]}
 
 
@@ -168,14 +208,26 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-report", action="store_true", help="Skip the report-suite comparison.")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
     parser.add_argument("--explorer-sizes", type=int, nargs="+", default=[60, 600])
-    parser.add_argument("--previous", type=Path, default=None,
-                        help="An earlier results file to print beside (default: the newest other one in results/).")
+    parser.add_argument(
+        "--previous",
+        type=Path,
+        default=None,
+        help="An earlier results file to print beside (default: the newest other one in results/).",
+    )
     args = parser.parse_args(argv)
 
     print("IMPT Workbench benchmarks", flush=True)
-    result = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-              "date": time.strftime("%Y-%m-%d %H:%M:%S"), "pipeline": pipeline(args.sizes), "imports": import_check(),
-              "explorer": explorer(args.explorer_sizes)}
+    result = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "date": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "pipeline": pipeline(args.sizes),
+        "imports": import_check(),
+        "explorer": explorer(args.explorer_sizes),
+    }
     by_size = {r["size"]: r["times"]["total"] for r in result["pipeline"]}
     if 600 in by_size and 6000 in by_size:
         result["ratio_6000_600"] = by_size[6000] / by_size[600]
@@ -195,8 +247,10 @@ EXPLORER_BEFORE = {"interviews": 60, "build_s": 1.5, "change_median_s": 0.56}
 def previous(path: Path | None, out: Path) -> dict:
     """The earlier results to print beside: ``path``, else the newest other file of results/."""
     if path is None:
-        others = sorted((p for p in (HERE / "results").glob("*.json") if p.resolve() != out.resolve()),
-                        key=lambda p: p.stat().st_mtime)
+        others = sorted(
+            (p for p in (HERE / "results").glob("*.json") if p.resolve() != out.resolve()),
+            key=lambda p: p.stat().st_mtime,
+        )
         path = others[-1] if others else None
     if path is None or not path.exists():
         return {}
@@ -213,7 +267,11 @@ def print_table(result: dict, before: dict | None = None) -> None:
     steps = list(result["pipeline"][0]["times"])
     print(f"{'interviews':>10} " + " ".join(f"{s[:14]:>14}" for s in steps) + f" {'peak MB':>8}")
     for r in result["pipeline"]:
-        print(f"{r['size']:>10} " + " ".join(f"{r['times'][s]:>14.3f}" for s in steps) + f" {r['peak_mb']:>8.0f}")
+        print(
+            f"{r['size']:>10} "
+            + " ".join(f"{r['times'][s]:>14.3f}" for s in steps)
+            + f" {r['peak_mb']:>8.0f}"
+        )
     if "ratio_6000_600" in result:
         print(f"time(6000) / time(600) = {result['ratio_6000_600']:.1f}  (target < 15)")
     small = next((r for r in result["pipeline"] if r["size"] == 60), None)
@@ -221,23 +279,32 @@ def print_table(result: dict, before: dict | None = None) -> None:
         print(f"60 interviews: {small['times']['total']:.2f} s after import (target < 1 s)")
     big = next((r for r in result["pipeline"] if r["size"] == 6000), None)
     if big:
-        print(f"6,000 interviews: {big['times']['total']:.1f} s (target < 20 s), peak {big['peak_mb']:.0f} MB "
-              "(target < 1,500 MB)")
+        print(
+            f"6,000 interviews: {big['times']['total']:.1f} s (target < 20 s), peak {big['peak_mb']:.0f} MB "
+            "(target < 1,500 MB)"
+        )
     old = {r["interviews"]: r for r in before.get("explorer", [EXPLORER_BEFORE])}
     for r in result.get("explorer", []):
         was = old.get(r["interviews"], {})
-        print(f"explorer at {r['interviews']} interviews: a filter change {r['change_median_s']:.3f} s median, "
-              f"{r['change_max_s']:.3f} s max{_was(was.get('change_median_s'), '.3f')} (target < 0.5 s); "
-              f"built in {r['build_s']:.2f} s{_was(was.get('build_s'), '.2f')}; with the network on screen "
-              f"{r['network_first_median_s']:.3f} s (first drawing), {r['network_again_median_s']:.3f} s (again)")
+        print(
+            f"explorer at {r['interviews']} interviews: a filter change {r['change_median_s']:.3f} s median, "
+            f"{r['change_max_s']:.3f} s max{_was(was.get('change_median_s'), '.3f')} (target < 0.5 s); "
+            f"built in {r['build_s']:.2f} s{_was(was.get('build_s'), '.2f')}; with the network on screen "
+            f"{r['network_first_median_s']:.3f} s (first drawing), {r['network_again_median_s']:.3f} s (again)"
+        )
     if "report" in result:
         r = result["report"]
         was = before.get("report", {})
-        print(f"report suite ({r['notebooks']} notebooks): impt report --jobs {r['jobs']} {r['impt_report_s']:.1f} s"
-              f"{_was(was.get('impt_report_s'), '.1f')}, papermill/nbconvert loop {r['cli_loop_s']:.1f} s, "
-              f"speed-up {r['speedup']:.2f}x (target >= 2.5x)")
+        print(
+            f"report suite ({r['notebooks']} notebooks): impt report --jobs {r['jobs']} {r['impt_report_s']:.1f} s"
+            f"{_was(was.get('impt_report_s'), '.1f')}, papermill/nbconvert loop {r['cli_loop_s']:.1f} s, "
+            f"speed-up {r['speedup']:.2f}x (target >= 2.5x)"
+        )
     heavy = result["imports"]["heavy_modules_on_import"]
-    print("import impt_analysis pulls in: " + (", ".join(heavy) if heavy else "no matplotlib, papermill or nbconvert"))
+    print(
+        "import impt_analysis pulls in: "
+        + (", ".join(heavy) if heavy else "no matplotlib, papermill or nbconvert")
+    )
 
 
 if __name__ == "__main__":

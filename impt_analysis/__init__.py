@@ -11,32 +11,32 @@ True
 __version__ = "0.1.0"
 
 # The study: load, validate, write
-from .study import Study, load_study, study_from_tables, write_study
-from .validation import Problem, StudyValidationError
-from .reference import reference_table
-
-# The information-flow graph and the study's questions
-from .graph import build_graph, flow_graph, who_knows_what
-from .rules import AspectRules
-from .coordination import aspect_table, compare_rules, compare_with_reference, three_aspects
-from .stability import verdict_stability
-from .reach import reach, side_information
-from .regional import cross_border_flows, cross_border_matrix, interview_table, scorecard
-from .brokerage import brokerage, brokers
-from .triangulation import triangulate
-from .basis import basis, case_count_table
-from .barriers import barrier_cooccurrence, barrier_crosstab, barrier_excerpts, barrier_table, blocked_links
-from .codings import code_cooccurrence, code_frequencies
 from .agreement import agreement
+from .barriers import barrier_cooccurrence, barrier_crosstab, barrier_excerpts, barrier_table, blocked_links
+from .basis import basis, case_count_table
+from .brokerage import brokerage, brokers
 
 # From diagnosis to action
 from .channels import recommend_channels
-from .waves import compare_studies
+from .codings import code_cooccurrence, code_frequencies
+from .coordination import aspect_table, compare_rules, compare_with_reference, three_aspects
+
+# The information-flow graph and the study's questions
+from .graph import build_graph, flow_graph, who_knows_what
 
 # Sharing: graph files, public exports
 from .interop.export import export_graph
 from .privacy.publish import check_disclosure, export_public
 from .privacy.suppression import suppress_small_cells
+from .reach import reach, side_information
+from .reference import reference_table
+from .regional import cross_border_flows, cross_border_matrix, interview_table, scorecard
+from .rules import AspectRules
+from .stability import verdict_stability
+from .study import Study, load_study, study_from_tables, write_study
+from .triangulation import triangulate
+from .validation import Problem, StudyValidationError
+from .waves import compare_studies
 
 __all__ = [
     "__version__",

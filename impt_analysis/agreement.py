@@ -66,8 +66,18 @@ __all__ = ["RELIABLE", "TENTATIVE", "agreement", "coded_documents", "disagreemen
 #: Krippendorff's thresholds: rely on alpha >= .800; draw tentative conclusions from .667 on.
 RELIABLE, TENTATIVE = 0.800, 0.667
 LEVELS = ("character", "passage")
-COLUMNS = ["n_documents", "n_coders", "n_units", "n_coded", "percent_agreement", "cohen_kappa",
-           "krippendorff_alpha", "alpha_low", "alpha_high", "reliability"]
+COLUMNS = [
+    "n_documents",
+    "n_coders",
+    "n_units",
+    "n_coded",
+    "percent_agreement",
+    "cohen_kappa",
+    "krippendorff_alpha",
+    "alpha_low",
+    "alpha_high",
+    "reliability",
+]
 
 
 def reliability(alpha: float) -> str:
@@ -88,8 +98,10 @@ def reliability(alpha: float) -> str:
 
 def _confidential(study: Study, what: str) -> None:
     if study.public or DOCUMENT not in study.codings.columns:
-        raise ValueError(f"{what}: a public export's codings name groups of interviews, not documents, so where "
-                         "two coders' passages overlap is not known; measure agreement on the confidential study")
+        raise ValueError(
+            f"{what}: a public export's codings name groups of interviews, not documents, so where "
+            "two coders' passages overlap is not known; measure agreement on the confidential study"
+        )
 
 
 def coded_documents(study: Study, *, assigned: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -111,12 +123,12 @@ def coded_documents(study: Study, *, assigned: pd.DataFrame | None = None) -> pd
 
 @dataclass
 class _Units:
-    documents: np.ndarray   # the interview of each unit
-    weights: np.ndarray     # characters of each unit (1 for a passage)
-    clusters: np.ndarray    # what the bootstrap resamples: stretch or passage, from 0
-    counts: np.ndarray      # units x coders: the coder counts for the unit's document
+    documents: np.ndarray  # the interview of each unit
+    weights: np.ndarray  # characters of each unit (1 for a passage)
+    clusters: np.ndarray  # what the bootstrap resamples: stretch or passage, from 0
+    counts: np.ndarray  # units x coders: the coder counts for the unit's document
     coders: list
-    applied: pd.DataFrame   # unit, coder (column of counts), code: the coder applied the code there
+    applied: pd.DataFrame  # unit, coder (column of counts), code: the coder applied the code there
 
     def values(self, code: str) -> np.ndarray:
         """Units x coders for one code: 1 applied, 0 not (the coder counts there), NaN it does not count."""
@@ -126,7 +138,9 @@ class _Units:
         return values
 
 
-def _units(study: Study, level: str, overlap: float, assigned: pd.DataFrame | None) -> tuple[_Units, pd.DataFrame]:
+def _units(
+    study: Study, level: str, overlap: float, assigned: pd.DataFrame | None
+) -> tuple[_Units, pd.DataFrame]:
     documents = coders_by_document(study.codings, assigned)
     coders_by = {d: c for d, c in coders_of(study.codings, assigned).items() if len(c) >= 2}
     coders = sorted({c for cs in coders_by.values() for c in cs})
@@ -161,8 +175,15 @@ def _features(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     n0 = m - n1
     w = np.where(m >= 2, weights, 0.0)
     per = np.where(m >= 2, m - 1, 1)
-    return np.column_stack([w * m * (m - 1) / 2, w * (n1 * (n1 - 1) + n0 * (n0 - 1)) / 2,
-                            w * n0 * (n0 - 1) / per, w * n0 * n1 / per, w * n1 * (n1 - 1) / per])
+    return np.column_stack(
+        [
+            w * m * (m - 1) / 2,
+            w * (n1 * (n1 - 1) + n0 * (n0 - 1)) / 2,
+            w * n0 * (n0 - 1) / per,
+            w * n0 * n1 / per,
+            w * n1 * (n1 - 1) / per,
+        ]
+    )
 
 
 def _alpha(o00, o01, o11):
@@ -186,8 +207,9 @@ def _kappa(values: list[np.ndarray], weights: np.ndarray, pair: tuple[int, int])
     return float("nan") if chance >= 1 else float((np.trace(joint) - chance) / (1 - chance))
 
 
-def _bootstrap(features: list[np.ndarray], clusters: np.ndarray, n_boot: int, seed: int,
-               confidence: float) -> list[tuple[float, float]]:
+def _bootstrap(
+    features: list[np.ndarray], clusters: np.ndarray, n_boot: int, seed: int, confidence: float
+) -> list[tuple[float, float]]:
     """Percentile intervals of alpha over resamples of whole clusters, one per features (units x 5).
 
     Every features array is of the same units, and every one is resampled with the same draws
@@ -200,9 +222,9 @@ def _bootstrap(features: list[np.ndarray], clusters: np.ndarray, n_boot: int, se
     np.add.at(totals, cluster, np.hstack([f[:, 2:] for f in features]))
     rng = np.random.default_rng(seed)
     alphas = []
-    for start in range(0, n_boot, 100):     # in chunks: n_boot x clusters could be large
+    for start in range(0, n_boot, 100):  # in chunks: n_boot x clusters could be large
         size = min(100, n_boot - start)
-        resampled = (rng.multinomial(len(ids), np.full(len(ids), 1 / len(ids)), size=size) @ totals)
+        resampled = rng.multinomial(len(ids), np.full(len(ids), 1 / len(ids)), size=size) @ totals
         alphas.append(_alpha(resampled[:, 0::3], resampled[:, 1::3], resampled[:, 2::3]))
     alphas = np.vstack(alphas)
     tail = (1 - confidence) / 2 * 100
@@ -214,8 +236,9 @@ def _bootstrap(features: list[np.ndarray], clusters: np.ndarray, n_boot: int, se
     return intervals
 
 
-def _rows(units: _Units, mask: np.ndarray, code_sets: list[list[str]], n_boot: int, seed: int,
-          confidence: float) -> list[dict]:
+def _rows(
+    units: _Units, mask: np.ndarray, code_sets: list[list[str]], n_boot: int, seed: int, confidence: float
+) -> list[dict]:
     """One row of measures per set of codes (pooled within the set), on the units of ``mask``."""
     weights = units.weights[mask]
     active = np.flatnonzero(units.counts[mask].any(axis=0))
@@ -228,21 +251,37 @@ def _rows(units: _Units, mask: np.ndarray, code_sets: list[list[str]], n_boot: i
         coded = np.zeros(int(mask.sum()), dtype=bool)
         for v in values:
             coded |= (v == 1).any(axis=1)
-        rows.append({"n_documents": len(set(units.documents[mask])), "n_coders": len(active),
-                     "n_units": int(weights.sum()), "n_coded": int(weights[coded].sum()),
-                     "percent_agreement": agree / pairs if pairs else float("nan"),
-                     "cohen_kappa": _kappa(values, weights, tuple(active)) if len(active) == 2 else float("nan"),
-                     "krippendorff_alpha": alpha, "alpha_low": np.nan, "alpha_high": np.nan,
-                     "reliability": reliability(alpha)})
+        rows.append(
+            {
+                "n_documents": len(set(units.documents[mask])),
+                "n_coders": len(active),
+                "n_units": int(weights.sum()),
+                "n_coded": int(weights[coded].sum()),
+                "percent_agreement": agree / pairs if pairs else float("nan"),
+                "cohen_kappa": _kappa(values, weights, tuple(active)) if len(active) == 2 else float("nan"),
+                "krippendorff_alpha": alpha,
+                "alpha_low": np.nan,
+                "alpha_high": np.nan,
+                "reliability": reliability(alpha),
+            }
+        )
         features.append(f)
     for row, (low, high) in zip(rows, _bootstrap(features, units.clusters[mask], n_boot, seed, confidence)):
         row.update(alpha_low=low, alpha_high=high)
     return rows
 
 
-def agreement(study: Study, by: str | None = "code", *, level: str = "character",
-              overlap: float = DEFAULT_OVERLAP, n_boot: int = 1000, seed: int = 0, confidence: float = 0.95,
-              assigned: pd.DataFrame | None = None) -> pd.DataFrame:
+def agreement(
+    study: Study,
+    by: str | None = "code",
+    *,
+    level: str = "character",
+    overlap: float = DEFAULT_OVERLAP,
+    n_boot: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+    assigned: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Inter-coder agreement on the interviews two or more coders coded, by position in the text.
 
     Parameters
@@ -294,8 +333,12 @@ def agreement(study: Study, by: str | None = "code", *, level: str = "character"
     codes = sorted(set(units.applied["code"]))
     if by == "code":
         everything = np.ones(len(units.weights), dtype=bool)
-        rows = [{"code": code, **row} for code, row in
-                zip(codes, _rows(units, everything, [[c] for c in codes], n_boot, seed, confidence))]
+        rows = [
+            {"code": code, **row}
+            for code, row in zip(
+                codes, _rows(units, everything, [[c] for c in codes], n_boot, seed, confidence)
+            )
+        ]
         label = "code"
     else:
         label = "group" if by is None else by
@@ -305,8 +348,10 @@ def agreement(study: Study, by: str | None = "code", *, level: str = "character"
             of_interview = study.interviews.drop_duplicates(DOCUMENT).set_index(DOCUMENT)[by].astype(object)
             of_unit = pd.Series(units.documents).astype(str).map(of_interview.rename(index=str)).to_numpy()
             groups = {value: of_unit == value for value in sorted(set(of_unit), key=str)}
-        rows = [{label: value, **_rows(units, mask, [codes], n_boot, seed, confidence)[0]}
-                for value, mask in groups.items()]
+        rows = [
+            {label: value, **_rows(units, mask, [codes], n_boot, seed, confidence)[0]}
+            for value, mask in groups.items()
+        ]
     table = pd.DataFrame(rows, columns=[label] + COLUMNS)
     empty = int((study.codings["end"] <= study.codings["start"]).sum())
     coders = units.coders or sorted(set(study.codings["coder"].astype(str)))
@@ -317,22 +362,32 @@ def agreement(study: Study, by: str | None = "code", *, level: str = "character"
 def _note(documents: pd.DataFrame, coders: list[str], empty: int) -> str:
     compared, alone = documents[documents["compared"]], documents[~documents["compared"]]
     if len(compared) == 0:
-        text = ("Only one coder coded this study: there is no agreement to measure." if len(coders) <= 1 else
-                f"No interview was coded by two or more coders ({', '.join(coders)} coded different interviews): "
-                "there is no agreement to measure.")
+        text = (
+            "Only one coder coded this study: there is no agreement to measure."
+            if len(coders) <= 1
+            else f"No interview was coded by two or more coders ({', '.join(coders)} coded different interviews): "
+            "there is no agreement to measure."
+        )
     else:
         were = "was" if len(compared) == 1 else "were"
         text = f"{len(compared)} of {len(documents)} coded interviews {were} coded by two or more coders and compared."
         if len(alone):
-            shown = ", ".join(alone[DOCUMENT].head(10)) + (f" and {len(alone) - 10} more" if len(alone) > 10 else "")
+            shown = ", ".join(alone[DOCUMENT].head(10)) + (
+                f" and {len(alone) - 10} more" if len(alone) > 10 else ""
+            )
             text += f" {len(alone)} coded by one coder only {'is' if len(alone) == 1 else 'are'} not compared: {shown}."
     if empty:
         text += f" {empty} codings of no length (start = end) cover no text and are not counted."
     return text
 
 
-def disagreements(study: Study, code: str | None = None, *, overlap: float = DEFAULT_OVERLAP,
-                  assigned: pd.DataFrame | None = None) -> pd.DataFrame:
+def disagreements(
+    study: Study,
+    code: str | None = None,
+    *,
+    overlap: float = DEFAULT_OVERLAP,
+    assigned: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The passages where the coders of an interview differ on a code, with every coder's spans.
 
     A passage (:func:`impt_analysis.units.passages`) of an interview two or more coders coded
@@ -374,15 +429,25 @@ def disagreements(study: Study, code: str | None = None, *, overlap: float = DEF
     codings = study.codings[study.codings[DOCUMENT].astype(str).isin(set(coders_by))]
     spans = passages(codings, overlap).astype({DOCUMENT: str, "coder": str, "code": str})
     has_excerpt = "excerpt" in spans.columns
-    columns = ["code", DOCUMENT, "passage", "passage_start", "passage_end", "coder", "applied", "spans",
-               "other_codes"] + (["excerpt"] if has_excerpt else [])
+    columns = [
+        "code",
+        DOCUMENT,
+        "passage",
+        "passage_start",
+        "passage_end",
+        "coder",
+        "applied",
+        "spans",
+        "other_codes",
+    ] + (["excerpt"] if has_excerpt else [])
     if code is not None:
         spans = spans[spans.groupby([DOCUMENT, "passage"])["code"].transform(lambda c: (c == code).any())]
     # What each coder coded in each passage, as plain tuples: the loop below only looks them up.
     coded: dict[tuple, list] = {}
     for row in spans.sort_values(["start", "end"], kind="stable").itertuples(index=False):
         coded.setdefault((getattr(row, DOCUMENT), row.passage, row.coder), []).append(
-            (row.start, row.end, row.code, getattr(row, "excerpt", "") if has_excerpt else ""))
+            (row.start, row.end, row.code, getattr(row, "excerpt", "") if has_excerpt else "")
+        )
     extent = spans.groupby([DOCUMENT, "passage"]).agg(first=("start", "min"), last=("end", "max"))
     appliers = spans.groupby([DOCUMENT, "passage", "code"])["coder"].agg(set)
     rows = []
@@ -395,13 +460,23 @@ def disagreements(study: Study, code: str | None = None, *, overlap: float = DEF
             mine = coded.get((document, passage, coder), [])
             # Its spans with the code, or where it did not apply it, its spans there with other codes.
             shown = {(a, b): e for a, b, k, e in reversed(mine) if k == c or coder not in applied}
-            row = {"code": c, DOCUMENT: document, "passage": int(passage), "passage_start": int(first),
-                   "passage_end": int(last), "coder": coder, "applied": coder in applied,
-                   "spans": "; ".join(f"{a}-{b}" for a, b in sorted(shown)),
-                   "other_codes": ", ".join(sorted({k for _, _, k, _ in mine} - {c}))}
+            row = {
+                "code": c,
+                DOCUMENT: document,
+                "passage": int(passage),
+                "passage_start": int(first),
+                "passage_end": int(last),
+                "coder": coder,
+                "applied": coder in applied,
+                "spans": "; ".join(f"{a}-{b}" for a, b in sorted(shown)),
+                "other_codes": ", ".join(sorted({k for _, _, k, _ in mine} - {c})),
+            }
             if has_excerpt:
                 row["excerpt"] = " / ".join("" if pd.isna(shown[s]) else str(shown[s]) for s in sorted(shown))
             rows.append(row)
     table = pd.DataFrame(rows, columns=columns)
-    return table.sort_values(["code", DOCUMENT, "passage", "coder"], kind="stable", ignore_index=True) \
-        if len(table) else table
+    return (
+        table.sort_values(["code", DOCUMENT, "passage", "coder"], kind="stable", ignore_index=True)
+        if len(table)
+        else table
+    )

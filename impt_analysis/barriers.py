@@ -29,17 +29,26 @@ import pandas as pd
 
 from .study import Study, interview_column
 
-__all__ = ["barrier_table", "barrier_crosstab", "barrier_cooccurrence", "blocked_links", "barrier_excerpts", "GROUPINGS"]
+__all__ = [
+    "barrier_table",
+    "barrier_crosstab",
+    "barrier_cooccurrence",
+    "blocked_links",
+    "barrier_excerpts",
+    "GROUPINGS",
+]
 
 #: The interview attributes a barrier table can be grouped by.
 GROUPINGS = ("country", "sector", "level")
 
 _TABLE_COLUMNS = ["barrier", "label", "interviews", "n_interviews", "share", "mentions", "mean_severity"]
 #: Said (as ``attrs["note"]``) beside a public export's barrier table.
-PUBLIC_NOTE = ("Public export: interviews naming a barrier are the published barrier_counts.csv (missing where "
-               "suppressed: 'primary' a count of 1 to 4, 'secondary' hidden to protect one); mentions and "
-               "mean_severity cannot be known, since barriers.csv names groups of interviews and holds each "
-               "distinct row once.")
+PUBLIC_NOTE = (
+    "Public export: interviews naming a barrier are the published barrier_counts.csv (missing where "
+    "suppressed: 'primary' a count of 1 to 4, 'secondary' hidden to protect one); mentions and "
+    "mean_severity cannot be known, since barriers.csv names groups of interviews and holds each "
+    "distinct row once."
+)
 
 
 def barrier_table(study: Study, by: str | None = "country", country: str | None = None) -> pd.DataFrame:
@@ -95,11 +104,13 @@ def barrier_table(study: Study, by: str | None = "country", country: str | None 
     if study.public:
         return _public_barrier_table(study, by, country, interviews)
     named = rows_in_country(study, study.barriers, country, "barrier_table").merge(
-        interviews[["interview_id", *keys]], on="interview_id", how="left")
+        interviews[["interview_id", *keys]], on="interview_id", how="left"
+    )
     if len(named) == 0:
         return _empty_table(study, keys, interviews)
     counted = named.groupby([*keys, "barrier"], observed=True).agg(
-        interviews=("interview_id", "nunique"), mentions=("interview_id", "size"),
+        interviews=("interview_id", "nunique"),
+        mentions=("interview_id", "size"),
         mean_severity=("severity", "mean"),
     )
     if by:
@@ -123,15 +134,20 @@ def barrier_table(study: Study, by: str | None = "country", country: str | None 
     return out[[*keys, *_TABLE_COLUMNS]]
 
 
-def _empty_table(study: Study, keys: list[str], interviews: pd.DataFrame, public: bool = False) -> pd.DataFrame:
+def _empty_table(
+    study: Study, keys: list[str], interviews: pd.DataFrame, public: bool = False
+) -> pd.DataFrame:
     """No barrier is named: the table's columns with their types, and no row."""
     barrier = pd.Categorical([], categories=study.barriers["barrier"].cat.categories)
     columns = {
         **{k: interviews[k].iloc[:0] for k in keys},
-        "barrier": barrier, "label": pd.Series([], dtype=object),
+        "barrier": barrier,
+        "label": pd.Series([], dtype=object),
         "interviews": pd.array([], dtype="Int64" if public else "int64"),
-        "n_interviews": pd.array([], dtype="int64"), "share": pd.Series([], dtype=float),
-        "mentions": pd.array([], dtype="Int64" if public else "int64"), "mean_severity": pd.Series([], dtype=float),
+        "n_interviews": pd.array([], dtype="int64"),
+        "share": pd.Series([], dtype=float),
+        "mentions": pd.array([], dtype="Int64" if public else "int64"),
+        "mean_severity": pd.Series([], dtype=float),
     }
     if public:
         columns["suppression"] = pd.Series([], dtype=object)
@@ -141,22 +157,29 @@ def _empty_table(study: Study, keys: list[str], interviews: pd.DataFrame, public
     return out
 
 
-def _public_barrier_table(study: Study, by: str | None, country: str | None,
-                          interviews: pd.DataFrame) -> pd.DataFrame:
+def _public_barrier_table(
+    study: Study, by: str | None, country: str | None, interviews: pd.DataFrame
+) -> pd.DataFrame:
     """:func:`barrier_table` on a public export, from its barrier counts per country."""
     if by in ("sector", "level"):
-        raise ValueError(f"barrier_table: a public export publishes how many interviews of each country name a "
-                         f"barrier (barrier_counts.csv), not which ones, so there are no barrier counts by the "
-                         f"respondent's {by}: use by='country' or by=None")
+        raise ValueError(
+            f"barrier_table: a public export publishes how many interviews of each country name a "
+            f"barrier (barrier_counts.csv), not which ones, so there are no barrier counts by the "
+            f"respondent's {by}: use by='country' or by=None"
+        )
     keys = [by] if by else []
     if len(rows_in_country(study, study.barriers, country, "barrier_table")) == 0:
         return _empty_table(study, keys, interviews, public=True)
     if study.barrier_counts is None:
-        raise ValueError("barrier_table: this public study has no barrier counts (study.barrier_counts, the "
-                         "export's barrier_counts.csv; a selection keeps them only for countries it keeps whole): "
-                         "the interviews naming a barrier cannot be counted from barriers.csv")
-    counts = study.barrier_counts.assign(country=study.barrier_counts["country"].astype(str),
-                                         barrier=study.barrier_counts["barrier"].astype(str))
+        raise ValueError(
+            "barrier_table: this public study has no barrier counts (study.barrier_counts, the "
+            "export's barrier_counts.csv; a selection keeps them only for countries it keeps whole): "
+            "the interviews naming a barrier cannot be counted from barriers.csv"
+        )
+    counts = study.barrier_counts.assign(
+        country=study.barrier_counts["country"].astype(str),
+        barrier=study.barrier_counts["barrier"].astype(str),
+    )
     countries = sorted(set(interviews["country"].astype(str)))
     counts = counts[counts["country"].isin(countries)]
     # Named: in a barrier row of these countries, or with a published count above 0.
@@ -167,13 +190,16 @@ def _public_barrier_table(study: Study, by: str | None, country: str | None,
     sizes = interviews.assign(country=interviews["country"].astype(str)).groupby("country").size()
     if by:
         grid = pd.DataFrame([(c, b) for c in countries for b in barriers], columns=["country", "barrier"])
-        out = grid.merge(counts[["country", "barrier", "interviews", "suppression"]], on=["country", "barrier"],
-                         how="left")
+        out = grid.merge(
+            counts[["country", "barrier", "interviews", "suppression"]], on=["country", "barrier"], how="left"
+        )
         unlisted = out["suppression"].isna()
         if unlisted.any():
             first = out[unlisted].iloc[0]
-            raise ValueError(f"barrier_table: barrier_counts.csv has no row for country {first['country']!r} and "
-                             f"barrier {first['barrier']!r}")
+            raise ValueError(
+                f"barrier_table: barrier_counts.csv has no row for country {first['country']!r} and "
+                f"barrier {first['barrier']!r}"
+            )
         out["n_interviews"] = out["country"].map(sizes).astype("int64")
     else:
         # Over several countries the total is known only when no count in it is hidden.
@@ -184,8 +210,9 @@ def _public_barrier_table(study: Study, by: str | None, country: str | None,
         out["n_interviews"] = int(sizes.sum()) if len(sizes) else 0
         out["n_interviews"] = out["n_interviews"].astype("int64")
     out["interviews"] = out["interviews"].astype("Int64").mask(out["suppression"] != "")
-    out["share"] = (out["interviews"].astype("Float64") / out["n_interviews"].where(out["n_interviews"] > 0)) \
-        .astype(float)
+    out["share"] = (
+        out["interviews"].astype("Float64") / out["n_interviews"].where(out["n_interviews"] > 0)
+    ).astype(float)
     out["mentions"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out["mean_severity"] = float("nan")
     out["barrier"] = pd.Categorical(out["barrier"], categories=study.barriers["barrier"].cat.categories)
@@ -204,8 +231,9 @@ def _combined_reason(reasons: pd.Series) -> str:
     return hidden[0] if len(reasons) == 1 else "secondary"
 
 
-def barrier_crosstab(study: Study, by: str = "sector", country: str | None = None,
-                     value: str = "interviews") -> pd.DataFrame:
+def barrier_crosstab(
+    study: Study, by: str = "sector", country: str | None = None, value: str = "interviews"
+) -> pd.DataFrame:
     """Barriers (rows, by label) against the groups of ``by`` (columns): a report-sized view.
 
     The wide form of :func:`barrier_table`: each cell is ``value`` (``interviews`` naming the
@@ -228,16 +256,20 @@ def barrier_crosstab(study: Study, by: str = "sector", country: str | None = Non
     long = long[named.groupby(long["barrier"], observed=True).transform("any")]
     if len(long) == 0:
         return pd.DataFrame(columns=pd.Index([], name=by), index=pd.Index([], name="barrier"), dtype="int64")
-    wide = long.pivot_table(index="label", columns=by, values=value, observed=True, sort=False, aggfunc="first",
-                            dropna=False)
+    wide = long.pivot_table(
+        index="label", columns=by, values=value, observed=True, sort=False, aggfunc="first", dropna=False
+    )
     sizes = long.drop_duplicates(by).set_index(by)["n_interviews"]
     wide.loc["interviews"] = sizes.reindex(wide.columns)
     if value == "interviews":
         wide = wide.astype("Int64" if study.public else "int64")
     wide = wide.rename_axis(index="barrier", columns=by)
     if "suppression" in long.columns:
-        reasons = long.pivot(index="label", columns=by, values="suppression").reindex(
-            index=wide.index, columns=wide.columns).fillna("")
+        reasons = (
+            long.pivot(index="label", columns=by, values="suppression")
+            .reindex(index=wide.index, columns=wide.columns)
+            .fillna("")
+        )
         wide.attrs["suppression"] = reasons.rename_axis(index="barrier", columns=by)
         wide.attrs["note"] = PUBLIC_NOTE
     return wide
@@ -273,17 +305,21 @@ def barrier_cooccurrence(study: Study, country: str | None = None) -> pd.DataFra
     True
     """
     if study.public:
-        raise ValueError("barrier_cooccurrence: a public export does not say which barriers one interview named "
-                         "(barriers.csv names groups of interviews), so barriers named together cannot be counted")
+        raise ValueError(
+            "barrier_cooccurrence: a public export does not say which barriers one interview named "
+            "(barriers.csv names groups of interviews), so barriers named together cannot be counted"
+        )
     named = rows_in_country(study, study.barriers, country, "barrier_cooccurrence")
     order = [b for b in named["barrier"].cat.categories if b in set(named["barrier"])]
     incidence = (
-        pd.crosstab(named["interview_id"], named["barrier"].astype(str)).clip(upper=1)
+        pd.crosstab(named["interview_id"], named["barrier"].astype(str))
+        .clip(upper=1)
         .reindex(columns=order, fill_value=0)
     )
     values = incidence.to_numpy(dtype="int64")
-    return pd.DataFrame(values.T @ values, index=pd.Index(order, name="barrier"),
-                        columns=pd.Index(order, name="barrier"))
+    return pd.DataFrame(
+        values.T @ values, index=pd.Index(order, name="barrier"), columns=pd.Index(order, name="barrier")
+    )
 
 
 def blocked_links(study: Study, country: str | None = None) -> pd.DataFrame:
@@ -332,13 +368,19 @@ def blocked_links(study: Study, country: str | None = None) -> pd.DataFrame:
         out[f"{end}_sector"] = ids.map(actors["sector"].astype(str))
         out[f"{end}_level"] = ids.map(actors["level"].astype(str))
     flows = study.flows.assign(regular=study.flows["frequency"].astype(str) == "regular")
-    pairs = flows.groupby(["source_actor", "target_actor"]).agg(n_flows=("flow_id", "size"), regular=("regular", "any"))
+    pairs = flows.groupby(["source_actor", "target_actor"]).agg(
+        n_flows=("flow_id", "size"), regular=("regular", "any")
+    )
     out = out.merge(pairs, left_on=["source_actor", "target_actor"], right_index=True, how="left")
     out["n_flows"] = out["n_flows"].fillna(0).astype("int64")
     out["flow_exists"] = out["n_flows"] > 0
-    out["frequency"] = [("regular" if r else "ad_hoc") if n else None for n, r in zip(out["n_flows"], out["regular"])]
+    out["frequency"] = [
+        ("regular" if r else "ad_hoc") if n else None for n, r in zip(out["n_flows"], out["regular"])
+    ]
     columns = [key, "barrier", "label", "severity"]
-    columns += [f"{end}_{what}" for end in ("source", "target") for what in ("actor", "name", "sector", "level")]
+    columns += [
+        f"{end}_{what}" for end in ("source", "target") for what in ("actor", "name", "sector", "level")
+    ]
     return out[columns + ["flow_exists", "n_flows", "frequency"]].reset_index(drop=True)
 
 
@@ -388,8 +430,10 @@ def rows_in_country(study: Study, rows: pd.DataFrame, country: str | None, calle
     if country is None:
         return rows
     if country not in study.countries:
-        raise ValueError(f"{caller}: no interviews from country {country!r} "
-                         f"(the study has {', '.join(study.countries or ['no interviews'])})")
+        raise ValueError(
+            f"{caller}: no interviews from country {country!r} "
+            f"(the study has {', '.join(study.countries or ['no interviews'])})"
+        )
     key = interview_column(rows)
     ids = set(study.interviews.loc[study.interviews["country"] == country, key])
     return rows[rows[key].isin(ids)]

@@ -114,12 +114,16 @@ def basis(
         return _case_basis(frame, by_cols)
     if "item_id" in frame.columns:
         if study is None:
-            raise ValueError("basis: a frame of items needs the study its item ids refer to (basis(frame, study))")
+            raise ValueError(
+                "basis: a frame of items needs the study its item ids refer to (basis(frame, study))"
+            )
         if items is not None:
             raise ValueError("basis: give the items either as a frame or as items=, not both")
         return _item_basis(study, frame["item_id"].dropna(), by_cols)
-    raise ValueError("basis: the frame has neither an 'item_id' column (items) nor 'basis' and "
-                     f"'source_actor' columns (case counts); its columns are {list(frame.columns)}")
+    raise ValueError(
+        "basis: the frame has neither an 'item_id' column (items) nor 'basis' and "
+        f"'source_actor' columns (case counts); its columns are {list(frame.columns)}"
+    )
 
 
 def case_count_table(study: Study, country: str | None = None) -> pd.DataFrame:
@@ -164,16 +168,25 @@ def case_count_table(study: Study, country: str | None = None) -> pd.DataFrame:
     countries = sorted(set(study.countries) | set(cases["country"].dropna().astype(str)))
     if country is not None:
         if country not in countries:
-            raise ValueError(f"case_count_table: no country {country!r} in the study (it has {', '.join(countries)})")
+            raise ValueError(
+                f"case_count_table: no country {country!r} in the study (it has {', '.join(countries)})"
+            )
         countries = [country]
-    tiers = list(cases["tier"].cat.categories) if isinstance(cases["tier"].dtype, pd.CategoricalDtype) \
+    tiers = (
+        list(cases["tier"].cat.categories)
+        if isinstance(cases["tier"].dtype, pd.CategoricalDtype)
         else [c for c, _, _ in VOCABULARIES["tier"]]
+    )
     cases = cases[cases["country"].isin(countries)]
     keys = ["country", "year", "tier"]
     table = _case_basis(cases.astype({"tier": str}), keys)
-    detail = cases.astype({"tier": str, "child_group": str}).groupby(keys, observed=True).agg(
-        child_groups=("child_group", lambda s: sorted(set(s))),
-        double_counted=("child_group", lambda s: sorted(s[s.duplicated()].unique())),
+    detail = (
+        cases.astype({"tier": str, "child_group": str})
+        .groupby(keys, observed=True)
+        .agg(
+            child_groups=("child_group", lambda s: sorted(set(s))),
+            double_counted=("child_group", lambda s: sorted(s[s.duplicated()].unique())),
+        )
     )
     table = table.merge(detail, left_on=keys, right_index=True, how="left")
     years = cases.groupby("country")["year"].agg(lambda s: sorted(set(s))).to_dict()
@@ -181,8 +194,13 @@ def case_count_table(study: Study, country: str | None = None) -> pd.DataFrame:
         [(c, y, t) for c in countries for y in (years.get(c) or [pd.NA]) for t in tiers], columns=keys
     ).astype({"year": "Int64"})
     out = grid.merge(table.astype({"year": "Int64"}), on=keys, how="left")
-    levels = [c for c in table.columns if c not in keys and c not in ("count", "child_groups", "double_counted")
-              and not c.startswith("share_")]
+    levels = [
+        c
+        for c in table.columns
+        if c not in keys
+        and c not in ("count", "child_groups", "double_counted")
+        and not c.startswith("share_")
+    ]
     out[levels] = out[levels].fillna(0).astype("int64")
     out["count"] = out["count"].astype("Int64")
     for col in ("child_groups", "double_counted"):
@@ -200,7 +218,9 @@ def _item_basis(study: Study, items: Iterable[str] | None, by: list[str]) -> pd.
         wanted = list(dict.fromkeys(items))
         unknown = sorted(set(wanted) - set(catalogue["item_id"]))
         if unknown:
-            raise ValueError(f"basis: item id(s) not in the study's items.csv: {', '.join(map(str, unknown[:10]))}")
+            raise ValueError(
+                f"basis: item id(s) not in the study's items.csv: {', '.join(map(str, unknown[:10]))}"
+            )
         scope = catalogue[catalogue["item_id"].isin(wanted)]
     _check_columns(scope, by, "the items table")
     if study.public:
@@ -219,23 +239,29 @@ def _item_basis(study: Study, items: Iterable[str] | None, by: list[str]) -> pd.
     return _finish(out, codes, by, "n_reports")
 
 
-PUBLIC_NOTE = ("Public export: knowledge rows name groups of interviews, each distinct row once, so reports and their "
-               "verification mix cannot be counted; n_interviews and n_sources are the counts published per item "
-               "(items.csv) where a figure rests on one reported item, and unknown where on several.")
+PUBLIC_NOTE = (
+    "Public export: knowledge rows name groups of interviews, each distinct row once, so reports and their "
+    "verification mix cannot be counted; n_interviews and n_sources are the counts published per item "
+    "(items.csv) where a figure rests on one reported item, and unknown where on several."
+)
 
 
 def _public_item_basis(study: Study, scope: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """The basis of items in a public export, from the counts it publishes per item."""
     codes = _codes(study.knowledge["verification"], "verification")
-    scope = scope.assign(_interviews=scope["n_interviews"].astype("Int64"),
-                         _organisations=scope["n_organisations"].astype("Int64"))
+    scope = scope.assign(
+        _interviews=scope["n_interviews"].astype("Int64"),
+        _organisations=scope["n_organisations"].astype("Int64"),
+    )
     rows = []
-    for key, group in (_group(scope, by) if len(scope) or by else [(None, scope)]):
+    for key, group in _group(scope, by) if len(scope) or by else [(None, scope)]:
         reported = group[group["_interviews"].ne(0).fillna(True).to_numpy(dtype=bool)]
         one = len(reported) == 1
-        row = {"n_items": int(group["item_id"].nunique()),
-               "n_reports": 0 if reported.empty else pd.NA,
-               "n_interviews": 0 if reported.empty else (reported["_interviews"].iat[0] if one else pd.NA)}
+        row = {
+            "n_items": int(group["item_id"].nunique()),
+            "n_reports": 0 if reported.empty else pd.NA,
+            "n_interviews": 0 if reported.empty else (reported["_interviews"].iat[0] if one else pd.NA),
+        }
         row.update({code: 0 if reported.empty else pd.NA for code in codes})
         row["n_sources"] = 0 if reported.empty else (reported["_organisations"].iat[0] if one else pd.NA)
         if by:
@@ -305,5 +331,7 @@ def _finish(out: pd.DataFrame, codes: list[str], by: list[str], total: str) -> p
 def _check_columns(frame: pd.DataFrame, by: list[str], what: str) -> None:
     missing = [c for c in by if c not in frame.columns]
     if missing:
-        raise ValueError(f"basis: no column {', '.join(map(repr, missing))} in {what} "
-                         f"(it has {', '.join(map(str, frame.columns))})")
+        raise ValueError(
+            f"basis: no column {', '.join(map(repr, missing))} in {what} "
+            f"(it has {', '.join(map(str, frame.columns))})"
+        )

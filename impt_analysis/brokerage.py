@@ -130,9 +130,13 @@ def brokerage(
     """
     missing = [n for n in G if n not in groups]
     if missing:
-        shown = ", ".join(map(repr, missing[:10])) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
-        raise ValueError(f"brokerage: {len(missing)} node(s) of the graph have no group: {shown} "
-                         "(give every node a group, or pass G.subgraph(groups); for actors only, use flow_graph)")
+        shown = ", ".join(map(repr, missing[:10])) + (
+            f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        )
+        raise ValueError(
+            f"brokerage: {len(missing)} node(s) of the graph have no group: {shown} "
+            "(give every node a group, or pass G.subgraph(groups); for actors only, use flow_graph)"
+        )
     # NaN != NaN: a missing group (None, NaN, pd.NA) must compare equal to itself.
     group = {n: None if pd.api.types.is_scalar(groups[n]) and pd.isna(groups[n]) else groups[n] for n in G}
     succ = {v: set(G.successors(v)) - {v} for v in G}
@@ -164,9 +168,13 @@ def brokerage(
     simple = nx.DiGraph(G) if G.is_multigraph() else G
     between = nx.betweenness_centrality(simple, k=betweenness_k, seed=seed if betweenness_k else None)
     nodes = list(G)
-    frame = pd.DataFrame({"group": [group[n] for n in nodes],
-                          **{role: pd.array([counts[role][n] for n in nodes], dtype="int64") for role in ROLES}},
-                         index=pd.Index(nodes, name="node", tupleize_cols=False))
+    frame = pd.DataFrame(
+        {
+            "group": [group[n] for n in nodes],
+            **{role: pd.array([counts[role][n] for n in nodes], dtype="int64") for role in ROLES},
+        },
+        index=pd.Index(nodes, name="node", tupleize_cols=False),
+    )
     frame["total"] = frame[list(ROLES)].sum(axis=1)
     frame["betweenness"] = pd.array([between[n] for n in nodes], dtype="float64")
     log.debug("brokerage: %d nodes, %d brokered two-paths", len(frame), int(frame["total"].sum()))

@@ -22,9 +22,9 @@ import networkx as nx
 import pandas as pd
 
 from .coordination import country_aspects
+from .graph import VERIFICATION_ORDER, flow_graph
 from .reach import followed_graph, reaching_actors, side_information
 from .rules import AspectRules, coordination_actors, home_actors, rules_or_default
-from .graph import VERIFICATION_ORDER, flow_graph
 from .study import Study, interview_column
 
 __all__ = ["recommend_channels", "channel_candidates", "with_channels"]
@@ -43,13 +43,19 @@ def channel_candidates(study: Study, country: str, rules: AspectRules | None = N
     """
     rules = rules_or_default(rules)
     G = flow_graph(study, country)
-    reaching = reaching_actors(followed_graph(G, rules.reach_regular_only), coordination_actors(G, country, rules))
+    reaching = reaching_actors(
+        followed_graph(G, rules.reach_regular_only), coordination_actors(G, country, rules)
+    )
     home = home_actors(G, country)
     return [(s, t) for s in home if s not in reaching for t in home if t in reaching]
 
 
-def with_channels(study: Study, channels: list[tuple[str, str]], channel: str = "professional_network",
-                  frequency: str = "regular") -> Study:
+def with_channels(
+    study: Study,
+    channels: list[tuple[str, str]],
+    channel: str = "professional_network",
+    frequency: str = "regular",
+) -> Study:
     """A copy of the study with new flows added (one per channel), for "what if" analyses.
 
     The new flows have ids ``NEW1``, ``NEW2``, ... and the interview of the source actor's
@@ -61,16 +67,34 @@ def with_channels(study: Study, channels: list[tuple[str, str]], channel: str = 
     key = interview_column(study.flows)  # a public export's flows name a group of interviews
     first = study.interviews.groupby("country", observed=True)[key].first()
     country = study.actors.set_index("actor_id")["country"]
-    rows = pd.DataFrame([{"flow_id": f"NEW{i}", key: first.get(country.get(s), study.interviews[key].iat[0]),
-                          "source_actor": s, "target_actor": t, "channel": channel, "frequency": frequency,
-                          "item_id": None} for i, (s, t) in enumerate(channels, 1)])
-    flows = pd.concat([study.flows, rows.astype({c: study.flows[c].dtype for c in ("channel", "frequency")})],
-                      ignore_index=True)
+    rows = pd.DataFrame(
+        [
+            {
+                "flow_id": f"NEW{i}",
+                key: first.get(country.get(s), study.interviews[key].iat[0]),
+                "source_actor": s,
+                "target_actor": t,
+                "channel": channel,
+                "frequency": frequency,
+                "item_id": None,
+            }
+            for i, (s, t) in enumerate(channels, 1)
+        ]
+    )
+    flows = pd.concat(
+        [study.flows, rows.astype({c: study.flows[c].dtype for c in ("channel", "frequency")})],
+        ignore_index=True,
+    )
     return dataclasses.replace(study, flows=flows)
 
 
-def recommend_channels(study: Study, country: str, k: int = 3, candidates: list[tuple[str, str]] | None = None,
-                       rules: AspectRules | None = None) -> pd.DataFrame:
+def recommend_channels(
+    study: Study,
+    country: str,
+    k: int = 3,
+    candidates: list[tuple[str, str]] | None = None,
+    rules: AspectRules | None = None,
+) -> pd.DataFrame:
     """Up to ``k`` new channels that would bring the most actors and information to co-ordination.
 
     Chosen greedily: each step takes the candidate channel that maximises, first, the number
@@ -127,13 +151,17 @@ def recommend_channels(study: Study, country: str, k: int = 3, candidates: list[
     if not isinstance(k, int) or k < 1:
         raise ValueError(f"recommend_channels: k must be a positive integer, not {k!r}")
     if country not in study.countries:
-        raise ValueError(f"recommend_channels: unknown country {country!r} (the study has {', '.join(study.countries)})")
+        raise ValueError(
+            f"recommend_channels: unknown country {country!r} (the study has {', '.join(study.countries)})"
+        )
     G = flow_graph(study, country)
     if candidates is None:
         candidates = channel_candidates(study, country, rules)
     unknown = [a for pair in candidates for a in pair if a not in G]
     if unknown:
-        raise ValueError(f"recommend_channels: candidate actors not in {country}'s flow graph: {sorted(set(unknown))}")
+        raise ValueError(
+            f"recommend_channels: candidate actors not in {country}'s flow graph: {sorted(set(unknown))}"
+        )
     targets = coordination_actors(G, country, rules)
     local = set(home_actors(G, country, levels=rules.local_levels))
     holders = _side_item_holders(study, country, rules)
@@ -165,15 +193,38 @@ def recommend_channels(study: Study, country: str, k: int = 3, candidates: list[
         total_local += best_key[0]
         total_items += best_key[1]
         verdicts = country_aspects(flow_graph(with_channels(study, chosen), country), country, rules)
-        rows.append({"rank": step, "source_actor": source, "source_name": G.nodes[source].get("name"),
-                     "target_actor": target, "target_name": G.nodes[target].get("name"),
-                     "new_actors": sorted(new), "new_local_actors": best_key[0], "new_items": items,
-                     "cumulative_local": total_local, "cumulative_items": total_items,
-                     "coordination": verdicts["coordination"], "networks": verdicts["networks"],
-                     "local_input": verdicts["local_input"]})
-    columns = ["rank", "source_actor", "source_name", "target_actor", "target_name", "new_actors",
-               "new_local_actors", "new_items", "cumulative_local", "cumulative_items", "coordination", "networks",
-               "local_input"]
+        rows.append(
+            {
+                "rank": step,
+                "source_actor": source,
+                "source_name": G.nodes[source].get("name"),
+                "target_actor": target,
+                "target_name": G.nodes[target].get("name"),
+                "new_actors": sorted(new),
+                "new_local_actors": best_key[0],
+                "new_items": items,
+                "cumulative_local": total_local,
+                "cumulative_items": total_items,
+                "coordination": verdicts["coordination"],
+                "networks": verdicts["networks"],
+                "local_input": verdicts["local_input"],
+            }
+        )
+    columns = [
+        "rank",
+        "source_actor",
+        "source_name",
+        "target_actor",
+        "target_name",
+        "new_actors",
+        "new_local_actors",
+        "new_items",
+        "cumulative_local",
+        "cumulative_items",
+        "coordination",
+        "networks",
+        "local_input",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -82,8 +82,11 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from .interop.refi_qda.project import QdpxError
 
     found: list[type[BaseException]] = [StudyValidationError, QdpxError, FrameError]
-    for module, name in (("publish", "DisclosureError"), ("deidentify", "ExportRefused"),
-                         ("report", "ReportFolderError")):
+    for module, name in (
+        ("publish", "DisclosureError"),
+        ("deidentify", "ExportRefused"),
+        ("report", "ReportFolderError"),
+    ):
         try:
             found.append(getattr(__import__(f"impt_analysis.{module}", fromlist=[name]), name))
         except (ImportError, AttributeError):  # pragma: no cover - a module being rewritten
@@ -109,7 +112,10 @@ class ImptGroup(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
         except Terminated:
-            click.echo("impt: terminated (SIGTERM): stopped, and the command's temporary files were removed", err=True)
+            click.echo(
+                "impt: terminated (SIGTERM): stopped, and the command's temporary files were removed",
+                err=True,
+            )
             sys.exit(143)
         except KeyboardInterrupt:
             click.echo("impt: interrupted: stopped, and the command's temporary files were removed", err=True)
@@ -124,13 +130,19 @@ class ImptGroup(click.Group):
             elif isinstance(err, _known_errors()) or isinstance(err, ValueError):
                 click.echo(f"Error: {str(err).strip() or type(err).__name__}", err=True)
             elif isinstance(err, MemoryError):
-                click.echo("Error: the input needs more memory than this machine gives: it is far larger than a "
-                           "study; check the file", err=True)
+                click.echo(
+                    "Error: the input needs more memory than this machine gives: it is far larger than a "
+                    "study; check the file",
+                    err=True,
+                )
             elif isinstance(err, RecursionError):
                 click.echo("Error: the input is nested too deeply to read: check the file", err=True)
             else:
-                click.echo(f"Error: unexpected {type(err).__name__}: {err}. This is a bug of the workbench, not of "
-                           "your data; rerun with impt --debug and report the traceback", err=True)
+                click.echo(
+                    f"Error: unexpected {type(err).__name__}: {err}. This is a bug of the workbench, not of "
+                    "your data; rerun with impt --debug and report the traceback",
+                    err=True,
+                )
             sys.exit(1)
 
 
@@ -167,7 +179,9 @@ def free_folder(out: Path, force: bool) -> None:
         raise click.UsageError(f"{out} exists and is not a folder: choose another --out")
     if out.is_dir() and any(out.iterdir()) and not force:
         what = "a study" if (out / "datapackage.json").exists() else "files"
-        raise click.UsageError(f"{out} already holds {what}; choose another --out or add --force to replace it")
+        raise click.UsageError(
+            f"{out} already holds {what}; choose another --out or add --force to replace it"
+        )
 
 
 def write_folder(out: Path, write) -> None:
@@ -202,7 +216,9 @@ def write_folder(out: Path, write) -> None:
 def free_file(out: Path, force: bool) -> None:
     """Refuse an ``--out`` file that exists (without ``force``), is a folder or a symbolic link."""
     if out.is_symlink() or out.is_dir():
-        raise click.UsageError(f"{out} is a {'symbolic link' if out.is_symlink() else 'folder'}: give a file name")
+        raise click.UsageError(
+            f"{out} is a {'symbolic link' if out.is_symlink() else 'folder'}: give a file name"
+        )
     if out.exists() and not force:
         raise click.UsageError(f"{out} already exists; choose another --out or add --force to replace it")
 
@@ -270,11 +286,22 @@ def validate(path: Path | None, show_all: bool):
 
 @main.command("demo-data")
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder to write the study into.")
-@click.option("--interviews", "n_interviews", default=60, show_default=True, type=click.IntRange(min=9),
-              help="Number of interviews across the nine countries.")
+@click.option(
+    "--interviews",
+    "n_interviews",
+    default=60,
+    show_default=True,
+    type=click.IntRange(min=9),
+    help="Number of interviews across the nine countries.",
+)
 @click.option("--seed", default=None, type=int, help="Random seed (default: the demo study's own).")
-@click.option("--wave", default=1, show_default=True, type=click.IntRange(1, 2),
-              help="1: the 2010 study; 2: a follow-up in which some gaps have closed.")
+@click.option(
+    "--wave",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 2),
+    help="1: the 2010 study; 2: a follow-up in which some gaps have closed.",
+)
 @click.option("--force", is_flag=True, help="Replace a non-empty --out folder.")
 @handles_bad_data
 def demo_data(out: Path, n_interviews: int, seed: int | None, wave: int, force: bool):
@@ -296,36 +323,97 @@ def demo_data(out: Path, n_interviews: int, seed: int | None, wave: int, force: 
     click.echo(f"wrote a synthetic study of {len(study.interviews)} interviews to {out}")
 
 
-
 @main.command()
-@click.option("--data", type=click.Path(path_type=Path), default=None,
-              help="Study folder (default: the synthetic demonstration study).")
-@click.option("--country", "countries", multiple=True, metavar="CODE",
-              help="A country to report on; repeat for several (default: every country).")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("reports"), show_default=True,
-              help="Folder of the report site.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Notebooks run in parallel (default: CPUs).")
-@click.option("--include-excerpts", is_flag=True, help="Show coded excerpts in the barrier pages (never with --public).")
-@click.option("--public", is_flag=True,
-              help="Pages fit to publish, built from the study's public export (written to OUT/data/) only: "
-                   'small counts shown as "<5", cells hidden to protect them as "suppressed".')
-@click.option("--k", "k", default=5, show_default=True, type=click.IntRange(min=2),
-              help="--public: the export's k (every published country, year, sector and level of an interview "
-                   "occurs at least k times).")
-@click.option("--suppress-below", default=5, show_default=True, type=click.IntRange(min=1),
-              help="--public: counts from 1 to this minus 1 are suppressed, in the export and on the pages.")
-@click.option("--key-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="--public: file holding the export's secret pseudonym key (default: a one-off key of the run).")
-@click.option("--names-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="--public: UTF-8 text file of names (one per line) that must appear in no file of the site.")
-@click.option("--licence", default=None, metavar="SPDX",
-              help="--public: the export's licence, for a study whose package states none.")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Study folder (default: the synthetic demonstration study).",
+)
+@click.option(
+    "--country",
+    "countries",
+    multiple=True,
+    metavar="CODE",
+    help="A country to report on; repeat for several (default: every country).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Folder of the report site.",
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="Notebooks run in parallel (default: CPUs)."
+)
+@click.option(
+    "--include-excerpts", is_flag=True, help="Show coded excerpts in the barrier pages (never with --public)."
+)
+@click.option(
+    "--public",
+    is_flag=True,
+    help="Pages fit to publish, built from the study's public export (written to OUT/data/) only: "
+    'small counts shown as "<5", cells hidden to protect them as "suppressed".',
+)
+@click.option(
+    "--k",
+    "k",
+    default=5,
+    show_default=True,
+    type=click.IntRange(min=2),
+    help="--public: the export's k (every published country, year, sector and level of an interview "
+    "occurs at least k times).",
+)
+@click.option(
+    "--suppress-below",
+    default=5,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="--public: counts from 1 to this minus 1 are suppressed, in the export and on the pages.",
+)
+@click.option(
+    "--key-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="--public: file holding the export's secret pseudonym key (default: a one-off key of the run).",
+)
+@click.option(
+    "--names-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="--public: UTF-8 text file of names (one per line) that must appear in no file of the site.",
+)
+@click.option(
+    "--licence",
+    default=None,
+    metavar="SPDX",
+    help="--public: the export's licence, for a study whose package states none.",
+)
 @click.option("--force", is_flag=True, help="--public: clear a non-empty OUT first.")
-@click.option("--compare-with", type=click.Path(path_type=Path), default=None,
-              help="A later wave of the study: the regional overview shows what changed.")
+@click.option(
+    "--compare-with",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A later wave of the study: the regional overview shows what changed.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def report(data, countries, out, jobs, include_excerpts, public, k, suppress_below, key_file, names_file, licence,
-           force, compare_with, quiet):
+def report(
+    data,
+    countries,
+    out,
+    jobs,
+    include_excerpts,
+    public,
+    k,
+    suppress_below,
+    key_file,
+    names_file,
+    licence,
+    force,
+    compare_with,
+    quiet,
+):
     """Rerun every report notebook with papermill and build the HTML report site.
 
     Runs the country mapping and barrier notebooks for each country, the barrier analysis
@@ -346,17 +434,34 @@ def report(data, countries, out, jobs, include_excerpts, public, k, suppress_bel
 
     if not public:
         source = click.get_current_context().get_parameter_source
-        given = [f"--{name.replace('_', '-')}" for name in ("k", "suppress_below", "key_file", "names_file",
-                                                            "licence", "force")
-                 if source(name) is not click.core.ParameterSource.DEFAULT]
+        given = [
+            f"--{name.replace('_', '-')}"
+            for name in ("k", "suppress_below", "key_file", "names_file", "licence", "force")
+            if source(name) is not click.core.ParameterSource.DEFAULT
+        ]
         if given:
-            raise click.UsageError(f"{', '.join(given)} only go with --public (they set up its public export)")
+            raise click.UsageError(
+                f"{', '.join(given)} only go with --public (they set up its public export)"
+            )
     try:
         key = _read_key(key_file) if public and key_file is not None else None
         names = _read_names(names_file) if public and names_file is not None else []
-        result = run_report(data, list(countries), out, jobs, include_excerpts, public, progress=not quiet,
-                            compare_with=compare_with, k=k, suppress_below=suppress_below, key=key, names=names,
-                            licence=licence, force=force)
+        result = run_report(
+            data,
+            list(countries),
+            out,
+            jobs,
+            include_excerpts,
+            public,
+            progress=not quiet,
+            compare_with=compare_with,
+            k=k,
+            suppress_below=suppress_below,
+            key=key,
+            names=names,
+            licence=licence,
+            force=force,
+        )
     except StudyValidationError as err:
         click.echo(str(err), err=True)
         sys.exit(1)
@@ -388,14 +493,29 @@ def _read_names(names_file: Path) -> list[str]:
 
 
 @main.command()
-@click.option("--data", type=click.Path(path_type=Path), default=None,
-              help="Study folder (default: the synthetic demonstration study).")
-@click.option("--country", metavar="CODE", default=None,
-              help="The country's actors and items, plus the outside actors linked to them (default: the whole study).")
-@click.option("--out", required=True, type=click.Path(path_type=Path),
-              help="File to write: .gexf (Gephi), .graphml (Cytoscape) or .json (node-link).")
-@click.option("--flows-only", is_flag=True,
-              help="Actors and who-tells-whom only (one edge per pair of actors), without the items.")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Study folder (default: the synthetic demonstration study).",
+)
+@click.option(
+    "--country",
+    metavar="CODE",
+    default=None,
+    help="The country's actors and items, plus the outside actors linked to them (default: the whole study).",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="File to write: .gexf (Gephi), .graphml (Cytoscape) or .json (node-link).",
+)
+@click.option(
+    "--flows-only",
+    is_flag=True,
+    help="Actors and who-tells-whom only (one edge per pair of actors), without the items.",
+)
 @handles_bad_data
 def graph(data: Path | None, country: str | None, out: Path, flows_only: bool):
     """Export the information-flow graph for Gephi, Cytoscape or the web.
@@ -410,8 +530,8 @@ def graph(data: Path | None, country: str | None, out: Path, flows_only: bool):
       impt graph --country DK --out dk.gexf
       impt graph --data path/to/study --country FI --out fi.graphml --flows-only
     """
-    from .interop.export import FORMATS, export_graph
     from .graph import build_graph, flow_graph
+    from .interop.export import FORMATS, export_graph
     from .study import load_study
 
     if out.suffix.lower() not in FORMATS:
@@ -421,27 +541,43 @@ def graph(data: Path | None, country: str | None, out: Path, flows_only: bool):
         country = country.upper()
         known = set(study.countries) | set(study.actors["country"].dropna().astype(str))
         if country not in known:
-            raise click.BadParameter(f"unknown country {country!r}: the study has {', '.join(sorted(known))}",
-                                     param_hint="--country")
+            raise click.BadParameter(
+                f"unknown country {country!r}: the study has {', '.join(sorted(known))}",
+                param_hint="--country",
+            )
     G = (flow_graph if flows_only else build_graph)(study, country)
     export_graph(G, out)
     what = "flow graph" if flows_only else "graph"
     where = f" of {country}" if country else ""
     note = " (synthetic demonstration data)" if study.synthetic else ""
-    click.echo(f"wrote the {what}{where} to {out}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges{note}")
+    click.echo(
+        f"wrote the {what}{where} to {out}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges{note}"
+    )
 
 
 @main.command("import-qdpx")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False),
-              help="Folder to write the study data package into.")
-@click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="YAML or JSON file: which variables hold country, sector, level and date, defaults for "
-                   "sources without them, and how the tool's codes map to the codebook.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder to write the study data package into.",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="YAML or JSON file: which variables hold country, sector, level and date, defaults for "
+    "sources without them, and how the tool's codes map to the codebook.",
+)
 @click.option("--force", is_flag=True, help="Replace a non-empty --out folder.")
-@click.option("--passages", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="CSV file to write every coded passage that could not become a row into, with its excerpt "
-                   "(as confidential as the study).")
+@click.option(
+    "--passages",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="CSV file to write every coded passage that could not become a row into, with its excerpt "
+    "(as confidential as the study).",
+)
 @handles_bad_data
 def import_qdpx(file: Path, out: Path, mapping: Path | None, force: bool, passages: Path | None):
     """Import a REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder) as a study.
@@ -466,28 +602,44 @@ def import_qdpx(file: Path, out: Path, mapping: Path | None, force: bool, passag
     listed = unrowable_passages(study)
     if passages is not None:
         listed.assign(segments=listed["segments"].map(";".join), codes=listed["codes"].map("; ".join)).to_csv(
-            passages, index=False, encoding="utf-8")
+            passages, index=False, encoding="utf-8"
+        )
     if len(listed):  # the consultant's own machine: the passage itself helps fix the coding
         click.echo("the passages that could not become rows:")
         for row in listed.head(20).itertuples():
             text = " ".join(row.excerpt.split())
-            click.echo(f"  {row.interview} {row.start}-{row.end}: \"{text[:100]}{'...' if len(text) > 100 else ''}\"")
+            click.echo(
+                f'  {row.interview} {row.start}-{row.end}: "{text[:100]}{"..." if len(text) > 100 else ""}"'
+            )
             click.echo(f"      {row.reason}")
         if len(listed) > 20:
-            click.echo(f"  ... and {len(listed) - 20} more" + (f" (all in {passages})" if passages else
-                                                              " (--passages FILE writes them all)"))
-    click.echo(f"wrote the study to {out}: {len(study.interviews)} interviews, {len(study.codings)} codings, "
-               f"{len(study.actors)} actors, {len(study.knowledge)} knowledge rows, {len(study.flows)} flows")
+            click.echo(
+                f"  ... and {len(listed) - 20} more"
+                + (f" (all in {passages})" if passages else " (--passages FILE writes them all)")
+            )
+    click.echo(
+        f"wrote the study to {out}: {len(study.interviews)} interviews, {len(study.codings)} codings, "
+        f"{len(study.actors)} actors, {len(study.knowledge)} knowledge rows, {len(study.flows)} flows"
+    )
 
 
 @main.command("export-qdpx")
-@click.option("--data", type=click.Path(path_type=Path), default=None,
-              help="Study folder (default: the synthetic demonstration study).")
-@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The .qdpx file to write.")
-@click.option("--texts", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
-              help="Folder of full transcripts, <interview_id>.txt (UTF-8); without it the source texts "
-                   "hold the excerpts at their positions.")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Study folder (default: the synthetic demonstration study).",
+)
+@click.option(
+    "--out", required=True, type=click.Path(path_type=Path, dir_okay=False), help="The .qdpx file to write."
+)
+@click.option(
+    "--texts",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Folder of full transcripts, <interview_id>.txt (UTF-8); without it the source texts "
+    "hold the excerpts at their positions.",
+)
 @handles_bad_data
 def export_qdpx(data: Path | None, out: Path, texts: Path | None):
     """Export a study as a REFI-QDA project, to continue coding in a tool.
@@ -499,12 +651,13 @@ def export_qdpx(data: Path | None, out: Path, texts: Path | None):
       impt export-qdpx --data my-study --out my-study.qdpx --texts transcripts/
     """
     from .interop.refi_qda import write_qdpx
+    from .paths import file_in
     from .study import load_study
 
-    from .paths import file_in
-
     if out.is_symlink() or out.is_dir():
-        raise click.UsageError(f"{out} is a {'symbolic link' if out.is_symlink() else 'folder'}: give a file name")
+        raise click.UsageError(
+            f"{out} is a {'symbolic link' if out.is_symlink() else 'folder'}: give a file name"
+        )
     study = load_study(data)
     full = None
     if texts is not None:
@@ -513,7 +666,9 @@ def export_qdpx(data: Path | None, out: Path, texts: Path | None):
             try:
                 path = file_in(texts, interview_id, ".txt")  # an id such as ../../x never leaves --texts
             except ValueError as err:
-                raise DataError(f"interview {interview_id!r}: its transcript cannot be looked up in --texts: {err}")
+                raise DataError(
+                    f"interview {interview_id!r}: its transcript cannot be looked up in --texts: {err}"
+                ) from err
             if path.is_file():
                 try:
                     full[interview_id] = path.read_bytes().decode("utf-8-sig")
@@ -532,8 +687,12 @@ def _new_file(out: Path, suffix: str) -> None:
 
 
 @main.command()
-@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The REFI-QDA codebook (.qdc) to write.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The REFI-QDA codebook (.qdc) to write.",
+)
 @handles_bad_data
 def codebook(out: Path):
     """Write the coding frame as a REFI-QDA codebook, to import into NVivo, ATLAS.ti, MAXQDA or QualCoder.
@@ -554,8 +713,12 @@ def codebook(out: Path):
 
 
 @main.command()
-@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The empty REFI-QDA project (.qdpx) to write.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The empty REFI-QDA project (.qdpx) to write.",
+)
 @handles_bad_data
 def starter(out: Path):
     """Write an empty REFI-QDA project holding the coding frame and the interview variables.
@@ -575,10 +738,18 @@ def starter(out: Path):
 
 
 @main.command()
-@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The .xlsx workbook to write.")
-@click.option("--data", type=click.Path(path_type=Path), default=None,
-              help="Fill the sheets with this study's tables (default: empty sheets, the default codebook).")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The .xlsx workbook to write.",
+)
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Fill the sheets with this study's tables (default: empty sheets, the default codebook).",
+)
 @click.option("--force", is_flag=True, help="Replace an existing --out file.")
 @handles_bad_data
 def template(out: Path, data: Path | None, force: bool):
@@ -604,8 +775,12 @@ def template(out: Path, data: Path | None, force: bool):
 
 @main.command("import-xlsx")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False),
-              help="Folder to write the study data package into.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder to write the study data package into.",
+)
 @click.option("--force", is_flag=True, help="Replace a non-empty --out folder.")
 @handles_bad_data
 def import_xlsx(file: Path, out: Path, force: bool):
@@ -629,25 +804,64 @@ def import_xlsx(file: Path, out: Path, force: bool):
 
 
 @main.command()
-@click.option("--data", type=click.Path(path_type=Path), default=None,
-              help="Study folder (default: the synthetic demonstration study).")
-@click.option("--by", default="code", show_default=True,
-              help="'code' (one row per code), 'all' (pooled), or an interview column such as 'country'.")
-@click.option("--level", type=click.Choice(["character", "passage"]), default="character", show_default=True,
-              help="Units: every coded character, or passages (codings joined where they overlap).")
-@click.option("--overlap", type=click.FloatRange(0, 1, min_open=True), default=0.5, show_default=True,
-              help="Passage level: the share of their union two codings must share to be one passage.")
-@click.option("--boot", type=click.IntRange(0), default=1000, show_default=True,
-              help="Bootstrap resamples for alpha's 95% interval (0: none).")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Study folder (default: the synthetic demonstration study).",
+)
+@click.option(
+    "--by",
+    default="code",
+    show_default=True,
+    help="'code' (one row per code), 'all' (pooled), or an interview column such as 'country'.",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["character", "passage"]),
+    default="character",
+    show_default=True,
+    help="Units: every coded character, or passages (codings joined where they overlap).",
+)
+@click.option(
+    "--overlap",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=0.5,
+    show_default=True,
+    help="Passage level: the share of their union two codings must share to be one passage.",
+)
+@click.option(
+    "--boot",
+    type=click.IntRange(0),
+    default=1000,
+    show_default=True,
+    help="Bootstrap resamples for alpha's 95% interval (0: none).",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
-@click.option("--assigned", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="CSV with columns interview_id, coder: coders who read an interview though they may have "
-                   "coded nothing in it.")
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Write the table as CSV here instead of printing it.")
+@click.option(
+    "--assigned",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="CSV with columns interview_id, coder: coders who read an interview though they may have "
+    "coded nothing in it.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the table as CSV here instead of printing it.",
+)
 @handles_bad_data
-def agreement(data: Path | None, by: str, level: str, overlap: float, boot: int, seed: int, assigned: Path | None,
-              out: Path | None):
+def agreement(
+    data: Path | None,
+    by: str,
+    level: str,
+    overlap: float,
+    boot: int,
+    seed: int,
+    assigned: Path | None,
+    out: Path | None,
+):
     """Inter-coder agreement on the interviews two or more coders coded, by position in the text.
 
     A coder counts for an interview when it coded anything in it; there, every coded character
@@ -659,28 +873,41 @@ def agreement(data: Path | None, by: str, level: str, overlap: float, boot: int,
     Example:
       impt agreement --data my-study --level passage --by country
     """
+    import pandas as pd
+
     from .agreement import agreement as agreement_table
     from .study import load_study
 
-    import pandas as pd
-
     study = load_study(data)
     if by not in ("code", "all") and by not in study.interviews.columns:
-        raise click.BadParameter(f"{by!r}: use 'code', 'all' or a column of interviews "
-                                 f"({', '.join(study.interviews.columns)})", param_hint="--by")
+        raise click.BadParameter(
+            f"{by!r}: use 'code', 'all' or a column of interviews ({', '.join(study.interviews.columns)})",
+            param_hint="--by",
+        )
     listed = None
     if assigned is not None:
         listed = pd.read_csv(assigned, dtype=str, keep_default_na=False)
         missing = {"interview_id", "coder"} - set(listed.columns)
         if missing:
-            raise ValueError(f"{assigned}: needs the columns interview_id and coder (missing: {', '.join(sorted(missing))})")
+            raise ValueError(
+                f"{assigned}: needs the columns interview_id and coder (missing: {', '.join(sorted(missing))})"
+            )
         unknown = sorted(set(listed["interview_id"]) - set(study.interviews["interview_id"].astype(str)))
         if unknown:
             rows = [str(i + 2) for i in listed.index[listed["interview_id"].isin(unknown)][:5]]
-            raise ValueError(f"{assigned}, row {', '.join(rows)}, column interview_id: no such interview in the "
-                             f"study: {', '.join(unknown[:5])}")
-    table = agreement_table(study, by=None if by == "all" else by, level=level, overlap=overlap, n_boot=boot,
-                            seed=seed, assigned=listed)
+            raise ValueError(
+                f"{assigned}, row {', '.join(rows)}, column interview_id: no such interview in the "
+                f"study: {', '.join(unknown[:5])}"
+            )
+    table = agreement_table(
+        study,
+        by=None if by == "all" else by,
+        level=level,
+        overlap=overlap,
+        n_boot=boot,
+        seed=seed,
+        assigned=listed,
+    )
     if out is not None:
         table.to_csv(out, index=False, lineterminator="\n")
         click.echo(f"wrote {len(table)} rows to {out}")
@@ -688,20 +915,31 @@ def agreement(data: Path | None, by: str, level: str, overlap: float, boot: int,
         click.echo(table.attrs["note"])
     if len(table) and out is None:
         units = "characters" if level == "character" else f"passages (overlap >= {overlap:g} of their union)"
-        click.echo(f"Units: {units}; alpha against .800 (reliable) and .667 (tentative), "
-                   f"{'with its 95% bootstrap interval' if boot else 'no interval (--boot 0)'}.\n")
+        click.echo(
+            f"Units: {units}; alpha against .800 (reliable) and .667 (tentative), "
+            f"{'with its 95% bootstrap interval' if boot else 'no interval (--boot 0)'}.\n"
+        )
 
         def number(x):
             return "-" if pd.isna(x) else f"{x:.3f}"
 
-        shown = pd.DataFrame({
-            table.columns[0]: table.iloc[:, 0].astype(str), "interviews": table["n_documents"],
-            "coders": table["n_coders"], level + "s": table["n_units"], "coded": table["n_coded"],
-            "agreement": table["percent_agreement"].map(number), "kappa": table["cohen_kappa"].map(number),
-            "alpha": table["krippendorff_alpha"].map(number),
-            "95% interval": [f"{number(a)} to {number(b)}" if not pd.isna(a) else "-"
-                             for a, b in zip(table["alpha_low"], table["alpha_high"])],
-            "reliability": table["reliability"]})
+        shown = pd.DataFrame(
+            {
+                table.columns[0]: table.iloc[:, 0].astype(str),
+                "interviews": table["n_documents"],
+                "coders": table["n_coders"],
+                level + "s": table["n_units"],
+                "coded": table["n_coded"],
+                "agreement": table["percent_agreement"].map(number),
+                "kappa": table["cohen_kappa"].map(number),
+                "alpha": table["krippendorff_alpha"].map(number),
+                "95% interval": [
+                    f"{number(a)} to {number(b)}" if not pd.isna(a) else "-"
+                    for a, b in zip(table["alpha_low"], table["alpha_high"])
+                ],
+                "reliability": table["reliability"],
+            }
+        )
         with pd.option_context("display.width", 200, "display.max_rows", None, "display.max_colwidth", 60):
             click.echo(shown.to_string(index=False))
     if study.synthetic:
@@ -709,29 +947,72 @@ def agreement(data: Path | None, by: str, level: str, overlap: float, boot: int,
 
 
 @main.command("export-public")
-@click.option("--data", type=click.Path(path_type=Path), default=None,
-              help="Study folder (default: the synthetic demonstration study).")
-@click.option("--out", required=True, type=click.Path(path_type=Path),
-              help="Folder to write the public data package into (must be new or empty).")
-@click.option("--k", "k", default=5, show_default=True, type=click.IntRange(min=2),
-              help="Every published country, year, sector and level of an interview occurs at least k times.")
-@click.option("--suppress-below", default=5, show_default=True, type=click.IntRange(min=1),
-              help="Suppress counts from 1 to this minus 1 (children in case counts, interviews per barrier).")
-@click.option("--key-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="File holding the secret pseudonym key (at least 16 bytes; kept out of the package). "
-                   "The same key gives the same package; without it a one-off key is used.")
-@click.option("--names-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="UTF-8 text file of names (one per line) that must appear nowhere in the package.")
-@click.option("--licence", default=None, metavar="SPDX",
-              help="Licence of the export (an SPDX identifier such as CC-BY-4.0), required when the study's "
-                   "datapackage.json states none; a study that states one keeps it.")
-@click.option("--keep-title", is_flag=True,
-              help="Keep the study's own title, description, keywords and sources (free text; by default they are "
-                   "replaced by text generated from the data).")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Study folder (default: the synthetic demonstration study).",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder to write the public data package into (must be new or empty).",
+)
+@click.option(
+    "--k",
+    "k",
+    default=5,
+    show_default=True,
+    type=click.IntRange(min=2),
+    help="Every published country, year, sector and level of an interview occurs at least k times.",
+)
+@click.option(
+    "--suppress-below",
+    default=5,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Suppress counts from 1 to this minus 1 (children in case counts, interviews per barrier).",
+)
+@click.option(
+    "--key-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="File holding the secret pseudonym key (at least 16 bytes; kept out of the package). "
+    "The same key gives the same package; without it a one-off key is used.",
+)
+@click.option(
+    "--names-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="UTF-8 text file of names (one per line) that must appear nowhere in the package.",
+)
+@click.option(
+    "--licence",
+    default=None,
+    metavar="SPDX",
+    help="Licence of the export (an SPDX identifier such as CC-BY-4.0), required when the study's "
+    "datapackage.json states none; a study that states one keeps it.",
+)
+@click.option(
+    "--keep-title",
+    is_flag=True,
+    help="Keep the study's own title, description, keywords and sources (free text; by default they are "
+    "replaced by text generated from the data).",
+)
 @click.option("--force", is_flag=True, help="Replace a non-empty --out folder.")
 @handles_bad_data
-def export_public_command(data: Path | None, out: Path, k: int, suppress_below: int, key_file: Path | None,
-                          names_file: Path | None, licence: str | None, keep_title: bool, force: bool):
+def export_public_command(
+    data: Path | None,
+    out: Path,
+    k: int,
+    suppress_below: int,
+    key_file: Path | None,
+    names_file: Path | None,
+    licence: str | None,
+    keep_title: bool,
+    force: bool,
+):
     """Write a de-identified public data package of a study, for reuse by others.
 
     Drops free text, replaces identifiers by keyed pseudonyms, coarsens dates to the year,
@@ -755,11 +1036,21 @@ def export_public_command(data: Path | None, out: Path, k: int, suppress_below: 
     key = _read_key(key_file) if key_file is not None else None
     names = _read_names(names_file) if names_file is not None else []
     study = load_study(data)
-    result = export_public(study, out, k=k, suppress_below=suppress_below, key=key, force=force, names=names,
-                           licence=licence, keep_title=keep_title)
+    result = export_public(
+        study,
+        out,
+        k=k,
+        suppress_below=suppress_below,
+        key=key,
+        force=force,
+        names=names,
+        licence=licence,
+        keep_title=keep_title,
+    )
     click.echo(result.summary())
     if study.synthetic:
         click.echo("(synthetic demonstration data)")
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

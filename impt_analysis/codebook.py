@@ -20,8 +20,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["VOCABULARIES", "CONTROLLED_CATEGORIES", "THEMATIC_CODES", "SECOND_HAND_SOURCES", "ASSESSMENT_DOMAINS",
-           "default_codebook", "label_map"]
+__all__ = [
+    "VOCABULARIES",
+    "CONTROLLED_CATEGORIES",
+    "THEMATIC_CODES",
+    "SECOND_HAND_SOURCES",
+    "ASSESSMENT_DOMAINS",
+    "default_codebook",
+    "label_map",
+]
 
 # category -> [(code, label, description)]
 VOCABULARIES: dict[str, list[tuple[str, str, str]]] = {
@@ -32,13 +39,26 @@ VOCABULARIES: dict[str, list[tuple[str, str, str]]] = {
         ("international", "International", "A regional (Baltic Sea) or international body."),
     ],
     "kind": [
-        ("organisation", "Organisation", "An agency, service or organisation that holds or passes information."),
-        ("professional_network", "Professional network",
-         "A network organising professionals working with children (report aspect 2)."),
-        ("national_coordinator", "National co-ordination",
-         "A national central co-ordination function on trafficking (report aspect 1)."),
-        ("contact_point", "National Contact Point",
-         "A National Contact Point (NCP), the national node for information on children at risk."),
+        (
+            "organisation",
+            "Organisation",
+            "An agency, service or organisation that holds or passes information.",
+        ),
+        (
+            "professional_network",
+            "Professional network",
+            "A network organising professionals working with children (report aspect 2).",
+        ),
+        (
+            "national_coordinator",
+            "National co-ordination",
+            "A national central co-ordination function on trafficking (report aspect 1).",
+        ),
+        (
+            "contact_point",
+            "National Contact Point",
+            "A National Contact Point (NCP), the national node for information on children at risk.",
+        ),
     ],
     "sector": [
         ("police", "Police", "Police and border guard, including intelligence units."),
@@ -59,10 +79,22 @@ VOCABULARIES: dict[str, list[tuple[str, str, str]]] = {
         ("igo", "Intergovernmental organisation", "IGOs and international NGOs (INGOs)."),
     ],
     "info_type": [
-        ("trend", "Generally accepted trend", "Information accepted as a trend, e.g. Roma children, unaccompanied minors."),
-        ("emerging_issue", "Emerging issue", "An issue beginning to be noticed, e.g. weekend prostitution, au pairs."),
-        ("incident", "Incident or narrative", "A single incident or narrative, e.g. men marrying women from abroad "
-         "to gain access to their children."),
+        (
+            "trend",
+            "Generally accepted trend",
+            "Information accepted as a trend, e.g. Roma children, unaccompanied minors.",
+        ),
+        (
+            "emerging_issue",
+            "Emerging issue",
+            "An issue beginning to be noticed, e.g. weekend prostitution, au pairs.",
+        ),
+        (
+            "incident",
+            "Incident or narrative",
+            "A single incident or narrative, e.g. men marrying women from abroad "
+            "to gain access to their children.",
+        ),
     ],
     "verification": [
         ("official", "Official data", "Convictions and police reports."),
@@ -78,17 +110,29 @@ VOCABULARIES: dict[str, list[tuple[str, str, str]]] = {
         ("anecdote", "Anecdote", "Anecdotes and myths."),
     ],
     "theme": [
-        ("sexual_exploitation", "Sexual exploitation",
-         "Young people in prostitution and other forms of sexual exploitation (Vilnius seminar)."),
-        ("asylum_migration", "Asylum and migration",
-         "Unaccompanied asylum-seeking children and children in migration (Copenhagen seminar)."),
-        ("labour_begging_crime", "Labour, begging and crime",
-         "Child labour, begging and children committing crimes in a foreign country (Tallinn seminar)."),
+        (
+            "sexual_exploitation",
+            "Sexual exploitation",
+            "Young people in prostitution and other forms of sexual exploitation (Vilnius seminar).",
+        ),
+        (
+            "asylum_migration",
+            "Asylum and migration",
+            "Unaccompanied asylum-seeking children and children in migration (Copenhagen seminar).",
+        ),
+        (
+            "labour_begging_crime",
+            "Labour, begging and crime",
+            "Child labour, begging and children committing crimes in a foreign country (Tallinn seminar).",
+        ),
     ],
     "child_group": [
         ("roma_children", "Roma children and young people", "A generally accepted trend in the report."),
-        ("unaccompanied_minors", "Unaccompanied minors",
-         "Unaccompanied asylum-seeking minors, including those going missing from reception."),
+        (
+            "unaccompanied_minors",
+            "Unaccompanied minors",
+            "Unaccompanied asylum-seeking minors, including those going missing from reception.",
+        ),
         ("young_people_in_prostitution", "Young people in prostitution", "Including weekend prostitution."),
         ("au_pairs", "Girls working as au pairs", "An emerging issue in the report."),
         ("children_begging", "Children begging", "Children begging in a foreign country."),
@@ -99,7 +143,11 @@ VOCABULARIES: dict[str, list[tuple[str, str, str]]] = {
         ("other", "Other", "Any other group, described in the item's label."),
     ],
     "channel": [
-        ("formal_report", "Formal report", "A written report, statistics or notification through official lines."),
+        (
+            "formal_report",
+            "Formal report",
+            "A written report, statistics or notification through official lines.",
+        ),
         ("case_referral", "Case referral", "A child's case referred to another service."),
         ("meeting", "Meeting", "A coordination or case meeting."),
         ("professional_network", "Professional network", "Through a network of professionals."),
@@ -112,12 +160,22 @@ VOCABULARIES: dict[str, list[tuple[str, str, str]]] = {
         ("ad_hoc", "Ad hoc", "Occasional, case by case."),
     ],
     "tier": [
-        ("identified", "Identified victims", "Children and young people identified as victims of trafficking."),
+        (
+            "identified",
+            "Identified victims",
+            "Children and young people identified as victims of trafficking.",
+        ),
         ("suspected", "Suspected victims", "Children suspected to be victims of trafficking."),
-        ("exploitative_situation", "Abusive or exploitative situation",
-         "Children considered to be in abusive or exploitative situations."),
-        ("at_risk_context", "At-risk context",
-         "Children in contexts that may lead to them becoming victims of trafficking."),
+        (
+            "exploitative_situation",
+            "Abusive or exploitative situation",
+            "Children considered to be in abusive or exploitative situations.",
+        ),
+        (
+            "at_risk_context",
+            "At-risk context",
+            "Children in contexts that may lead to them becoming victims of trafficking.",
+        ),
     ],
     "basis": [
         ("official", "Official data", "Convictions and police reports."),
@@ -125,31 +183,64 @@ VOCABULARIES: dict[str, list[tuple[str, str, str]]] = {
         ("anecdotal", "Anecdotal", "Narratives."),
     ],
     "barrier": [
-        ("no_central_coordination", "No central coordination",
-         "No national function collects and manages information on children at risk."),
-        ("weak_central_coordination", "Weak central coordination",
-         "A national function exists but few sectors feed it regularly."),
-        ("no_local_regional_structure", "No local or regional structure",
-         "Local and regional information is not collated nor passed to the national level."),
-        ("weak_police_child_protection_links", "Weak links between police and child protection",
-         "Police investigations are not coordinated with child protection services."),
-        ("data_protection_rules", "Data protection rules",
-         "Confidentiality or data protection rules stop information being shared."),
-        ("lack_of_trust_ngo_authorities", "Lack of trust between NGOs and authorities",
-         "NGOs feel ignored by authorities, or authorities distrust NGO information."),
-        ("no_feedback_to_reporters", "No feedback to those who report",
-         "Those who pass information on never hear what became of it."),
-        ("lack_of_training", "Lack of training to identify victims",
-         "Professionals lack the training to recognise children at risk of trafficking."),
-        ("unclear_definitions", "Unclear or overlapping definitions",
-         "Definitions of trafficking and of migration overlap and are confused."),
-        ("dependence_on_foreign_donors", "Dependence on foreign donors",
-         "Direct assistance is carried out by NGOs relying on foreign donors, not mainstreamed."),
+        (
+            "no_central_coordination",
+            "No central coordination",
+            "No national function collects and manages information on children at risk.",
+        ),
+        (
+            "weak_central_coordination",
+            "Weak central coordination",
+            "A national function exists but few sectors feed it regularly.",
+        ),
+        (
+            "no_local_regional_structure",
+            "No local or regional structure",
+            "Local and regional information is not collated nor passed to the national level.",
+        ),
+        (
+            "weak_police_child_protection_links",
+            "Weak links between police and child protection",
+            "Police investigations are not coordinated with child protection services.",
+        ),
+        (
+            "data_protection_rules",
+            "Data protection rules",
+            "Confidentiality or data protection rules stop information being shared.",
+        ),
+        (
+            "lack_of_trust_ngo_authorities",
+            "Lack of trust between NGOs and authorities",
+            "NGOs feel ignored by authorities, or authorities distrust NGO information.",
+        ),
+        (
+            "no_feedback_to_reporters",
+            "No feedback to those who report",
+            "Those who pass information on never hear what became of it.",
+        ),
+        (
+            "lack_of_training",
+            "Lack of training to identify victims",
+            "Professionals lack the training to recognise children at risk of trafficking.",
+        ),
+        (
+            "unclear_definitions",
+            "Unclear or overlapping definitions",
+            "Definitions of trafficking and of migration overlap and are confused.",
+        ),
+        (
+            "dependence_on_foreign_donors",
+            "Dependence on foreign donors",
+            "Direct assistance is carried out by NGOs relying on foreign donors, not mainstreamed.",
+        ),
         ("legislation", "Legislation", "Laws that are hard to apply to trafficking of children."),
         ("corruption", "Corruption", "Corruption impedes investigation and prosecution."),
         ("one_sided_media", "One-sided media", "Media coverage is one-sided and stigmatising."),
-        ("limited_knowledge_of_others", "Limited knowledge of what others do",
-         "Actors know too little of others' trainings, programmes and information."),
+        (
+            "limited_knowledge_of_others",
+            "Limited knowledge of what others do",
+            "Actors know too little of others' trainings, programmes and information.",
+        ),
         ("lack_of_resources", "Lack of resources", "No designated funding or staff for the work."),
     ],
 }
@@ -169,38 +260,87 @@ SECOND_HAND_SOURCES = ("media", "anecdote")
 #: healthily" corrects the slide's "cat healthily"). Kept as
 #: data for an aggregated assessments table (not yet part of the data package).
 ASSESSMENT_DOMAINS = (
-    ("education_training", "My education/training",
-     ("I attend a course/school that I enjoy/is ok", "I'm on a course/at school but I hate it.",
-      "I'm not attending any courses/I'm excluded from school")),
-    ("income_money", "My income/money",
-     ("I have enough money to pay for what I need", "I struggle to manage on the money that I get",
-      "I can't afford to eat sometimes or find somewhere decent to stay.")),
-    ("carers", "People who have looked after me",
-     ("I have had people in my life who loved me and took care of me",
-      "There have been some good people in my life but it never lasted and I don't see them now",
-      "I can't think of anyone who cared for me and who I trusted")),
-    ("secure_base", "My secure base",
-     ("I feel confident in starting out on my own knowing there is somewhere to come back to for support",
-      "There are some places I feel welcome some of the time but it depends on who is there",
-      "I don't belong anywhere; there is nowhere I can go if I feel down.")),
-    ("general_health", "My general health",
-     ("I eat healthily sometimes and get some exercise", "I eat a lot of junk food, I'm a couch potato",
-      "I don't eat properly, do any exercise, don't sleep well and I won't see a doctor or dentist")),
-    ("peers", "My peers",
-     ("I have a few close friends who I know I can trust", "I have a few friends but they let me down a lot",
-      "I have no friends of my age/my so called friends bully and threaten me")),
-    ("self_control", "My self control",
-     ("I am able to express my emotions safely when I am with people I trust",
-      "I often bottle feelings up and get in a bad mood for ages",
-      "I lose it completely and get aggressive or cry so much that I can't stop")),
-    ("running_away", "Running away",
-     ("I have never been missing from where I am supposed to stay",
-      "I sometimes stay out late/occasionally overnight with my mates without permission",
-      "I run away for long periods of time and I stay with risky people or sleep rough")),
-    ("wanting_to_change", "Wanting to change",
-     ("I want to think about changing the parts of my life that make me unhappy",
-      "I'm not sure if there is any point in changing. I'm not sure it is possible",
-      "My life is **** and there is nothing I can do about it")),
+    (
+        "education_training",
+        "My education/training",
+        (
+            "I attend a course/school that I enjoy/is ok",
+            "I'm on a course/at school but I hate it.",
+            "I'm not attending any courses/I'm excluded from school",
+        ),
+    ),
+    (
+        "income_money",
+        "My income/money",
+        (
+            "I have enough money to pay for what I need",
+            "I struggle to manage on the money that I get",
+            "I can't afford to eat sometimes or find somewhere decent to stay.",
+        ),
+    ),
+    (
+        "carers",
+        "People who have looked after me",
+        (
+            "I have had people in my life who loved me and took care of me",
+            "There have been some good people in my life but it never lasted and I don't see them now",
+            "I can't think of anyone who cared for me and who I trusted",
+        ),
+    ),
+    (
+        "secure_base",
+        "My secure base",
+        (
+            "I feel confident in starting out on my own knowing there is somewhere to come back to for support",
+            "There are some places I feel welcome some of the time but it depends on who is there",
+            "I don't belong anywhere; there is nowhere I can go if I feel down.",
+        ),
+    ),
+    (
+        "general_health",
+        "My general health",
+        (
+            "I eat healthily sometimes and get some exercise",
+            "I eat a lot of junk food, I'm a couch potato",
+            "I don't eat properly, do any exercise, don't sleep well and I won't see a doctor or dentist",
+        ),
+    ),
+    (
+        "peers",
+        "My peers",
+        (
+            "I have a few close friends who I know I can trust",
+            "I have a few friends but they let me down a lot",
+            "I have no friends of my age/my so called friends bully and threaten me",
+        ),
+    ),
+    (
+        "self_control",
+        "My self control",
+        (
+            "I am able to express my emotions safely when I am with people I trust",
+            "I often bottle feelings up and get in a bad mood for ages",
+            "I lose it completely and get aggressive or cry so much that I can't stop",
+        ),
+    ),
+    (
+        "running_away",
+        "Running away",
+        (
+            "I have never been missing from where I am supposed to stay",
+            "I sometimes stay out late/occasionally overnight with my mates without permission",
+            "I run away for long periods of time and I stay with risky people or sleep rough",
+        ),
+    ),
+    (
+        "wanting_to_change",
+        "Wanting to change",
+        (
+            "I want to think about changing the parts of my life that make me unhappy",
+            "I'm not sure if there is any point in changing. I'm not sure it is possible",
+            "My life is **** and there is nothing I can do about it",
+        ),
+    ),
 )
 
 # Thematic codes for coded segments (category "code"): the study's questions, nested under
@@ -208,15 +348,32 @@ ASSESSMENT_DOMAINS = (
 THEMATIC_CODES: list[tuple[str, str, str, str]] = [
     # code, label, description, parent
     ("aspects", "Three aspects", "The report's three aspects of national information management.", ""),
-    ("national_coordination", "National co-ordination", "Is there a national central co-ordination?", "aspects"),
-    ("professional_networks", "Professional networks",
-     "Are professional networks meeting with children consulted?", "aspects"),
-    ("local_regional_input", "Local and regional input",
-     "Do local and regional levels feed information into national co-ordination?", "aspects"),
+    (
+        "national_coordination",
+        "National co-ordination",
+        "Is there a national central co-ordination?",
+        "aspects",
+    ),
+    (
+        "professional_networks",
+        "Professional networks",
+        "Are professional networks meeting with children consulted?",
+        "aspects",
+    ),
+    (
+        "local_regional_input",
+        "Local and regional input",
+        "Do local and regional levels feed information into national co-ordination?",
+        "aspects",
+    ),
     ("information", "Information", "What information exists and who holds it.", ""),
     ("information_holder", "Information holder", "Who has information on children at risk.", "information"),
-    ("side_information", "Side information",
-     "Information not accessed by those collecting information on trafficking.", "information"),
+    (
+        "side_information",
+        "Side information",
+        "Information not accessed by those collecting information on trafficking.",
+        "information",
+    ),
     ("case_numbers", "Case numbers", "Numbers of children identified, suspected or at risk.", "information"),
     ("verification_practice", "Verification", "How information is checked or triangulated.", "information"),
     ("cross_border", "Cross-border exchange", "Information passed between countries.", "information"),
@@ -258,5 +415,7 @@ def label_map(codebook: pd.DataFrame) -> dict[tuple[str, str], str]:
     >>> label_map(default_codebook())[("channel", "media")]
     'Media'
     """
-    return {(str(c), str(code)): str(label)
-            for c, code, label in codebook[["category", "code", "label"]].itertuples(index=False)}
+    return {
+        (str(c), str(code)): str(label)
+        for c, code, label in codebook[["category", "code", "label"]].itertuples(index=False)
+    }

@@ -27,8 +27,10 @@ __all__ = ["code_frequencies", "code_cooccurrence", "FREQUENCY_GROUPINGS"]
 
 log = logging.getLogger(__name__)
 
-PUBLIC_NOTE = ("Public export: codings name groups of interviews, not interviews, so the interviews behind a code "
-               "cannot be counted (interviews is missing).")
+PUBLIC_NOTE = (
+    "Public export: codings name groups of interviews, not interviews, so the interviews behind a code "
+    "cannot be counted (interviews is missing)."
+)
 
 #: What code frequencies can be grouped by: an interview attribute, or the coder.
 FREQUENCY_GROUPINGS = ("country", "sector", "level", "coder")
@@ -68,7 +70,9 @@ def code_frequencies(study: Study, by: str | None = None) -> pd.DataFrame:
     ['coder_1', 'coder_2']
     """
     if by is not None and by not in FREQUENCY_GROUPINGS:
-        raise ValueError(f"code_frequencies: by must be one of {', '.join(FREQUENCY_GROUPINGS)} or None, not {by!r}")
+        raise ValueError(
+            f"code_frequencies: by must be one of {', '.join(FREQUENCY_GROUPINGS)} or None, not {by!r}"
+        )
     codings = study.codings
     key = interview_column(codings)
     keys = [by] if by else []
@@ -76,16 +80,32 @@ def code_frequencies(study: Study, by: str | None = None) -> pd.DataFrame:
         # A public export's group of interviews shares one country, sector and level.
         attributes = study.interviews[[key, by]].drop_duplicates(key)
         codings = codings.merge(attributes, on=key, how="left")
-    counted = codings.groupby([*keys, "code"], observed=True).agg(
-        segments=("segment_id", "nunique"), applications=("segment_id", "size"),
-        interviews=(key, "nunique"), coders=("coder", "nunique"),
-    ).reset_index()
+    counted = (
+        codings.groupby([*keys, "code"], observed=True)
+        .agg(
+            segments=("segment_id", "nunique"),
+            applications=("segment_id", "size"),
+            interviews=(key, "nunique"),
+            coders=("coder", "nunique"),
+        )
+        .reset_index()
+    )
     if key != "interview_id":
         counted["interviews"] = pd.array([pd.NA] * len(counted), dtype="Int64")
     labels = _code_labels(study)
     counted = counted.merge(labels, on="code", how="left")
     counted = counted.sort_values([*keys, "segments", "code"], ascending=[*([True] * len(keys)), False, True])
-    columns = [*keys, "code", "label", "category", "parent", "segments", "applications", "interviews", "coders"]
+    columns = [
+        *keys,
+        "code",
+        "label",
+        "category",
+        "parent",
+        "segments",
+        "applications",
+        "interviews",
+        "coders",
+    ]
     out = counted[columns].reset_index(drop=True)
     if key != "interview_id":
         out.attrs["note"] = PUBLIC_NOTE
@@ -131,12 +151,16 @@ def code_cooccurrence(study: Study, coder: str | None = None) -> pd.DataFrame:
     """
     codings = study.codings
     if interview_column(codings) != "interview_id":
-        raise ValueError("code_cooccurrence: a public export's codings name groups of interviews, so segments of "
-                         "different interviews of a group cannot be told apart and their overlap is not known")
+        raise ValueError(
+            "code_cooccurrence: a public export's codings name groups of interviews, so segments of "
+            "different interviews of a group cannot be told apart and their overlap is not known"
+        )
     if coder is not None:
         if coder not in set(codings["coder"]):
-            raise ValueError(f"code_cooccurrence: no codings by coder {coder!r} "
-                             f"(coders: {', '.join(sorted(set(codings['coder'])))})")
+            raise ValueError(
+                f"code_cooccurrence: no codings by coder {coder!r} "
+                f"(coders: {', '.join(sorted(set(codings['coder'])))})"
+            )
         codings = codings[codings["coder"] == coder]
     codes = sorted(set(codings["code"].astype(str)))
     spans = codings[["interview_id", "segment_id", "start", "end"]].drop_duplicates().reset_index(drop=True)
@@ -145,12 +169,17 @@ def code_cooccurrence(study: Study, coder: str | None = None) -> pd.DataFrame:
     tagged = tagged.astype({"code": str}).drop_duplicates()
     # Pairs of overlapping spans (s <= t; s == t is a span with itself).
     pairs = spans.merge(spans, on="interview_id", suffixes=("_s", "_t"))
-    pairs = pairs[(pairs["span_s"] <= pairs["span_t"])
-                  & ((pairs["span_s"] == pairs["span_t"])
-                     | ((pairs["start_s"] < pairs["end_t"]) & (pairs["start_t"] < pairs["end_s"])))]
+    pairs = pairs[
+        (pairs["span_s"] <= pairs["span_t"])
+        & (
+            (pairs["span_s"] == pairs["span_t"])
+            | ((pairs["start_s"] < pairs["end_t"]) & (pairs["start_t"] < pairs["end_s"]))
+        )
+    ]
     pairs = pairs[["span_s", "span_t"]]
-    linked = (pairs.merge(tagged.rename(columns={"span": "span_s", "code": "a"}), on="span_s")
-                   .merge(tagged.rename(columns={"span": "span_t", "code": "b"}), on="span_t"))
+    linked = pairs.merge(tagged.rename(columns={"span": "span_s", "code": "a"}), on="span_s").merge(
+        tagged.rename(columns={"span": "span_t", "code": "b"}), on="span_t"
+    )
     linked = linked[linked["a"] != linked["b"]]
     # A pair of spans counts once for {a, b}, whichever span carries which code.
     first = linked[["a", "b"]].min(axis=1)
@@ -158,7 +187,9 @@ def code_cooccurrence(study: Study, coder: str | None = None) -> pd.DataFrame:
     events = pd.DataFrame({"span_s": linked["span_s"], "span_t": linked["span_t"], "a": first, "b": second})
     events = events.drop_duplicates()
     counts = events.groupby(["a", "b"]).size()
-    matrix = pd.DataFrame(0, index=pd.Index(codes, name="code"), columns=pd.Index(codes, name="code"), dtype="int64")
+    matrix = pd.DataFrame(
+        0, index=pd.Index(codes, name="code"), columns=pd.Index(codes, name="code"), dtype="int64"
+    )
     for (a, b), n in counts.items():
         matrix.loc[a, b] = matrix.loc[b, a] = n
     for code, n in tagged.groupby("code")["span"].nunique().items():
@@ -175,5 +206,11 @@ def _code_labels(study: Study) -> pd.DataFrame:
     codebook["_order"] = range(len(codebook))
     best = codebook.sort_values(["_rank", "_order"]).drop_duplicates("code")
     parent = best["parent"] if "parent" in best.columns else None
-    return pd.DataFrame({"code": best["code"], "label": best["label"], "category": best["category"],
-                         "parent": parent.where(parent.notna() & (parent != ""), None) if parent is not None else None})
+    return pd.DataFrame(
+        {
+            "code": best["code"],
+            "label": best["label"],
+            "category": best["category"],
+            "parent": parent.where(parent.notna() & (parent != ""), None) if parent is not None else None,
+        }
+    )

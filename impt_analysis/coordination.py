@@ -30,7 +30,14 @@ from .reference import ASPECTS, reference_table
 from .rules import AspectRules, coordination_actors, home_actors, judged_graph, rules_or_default
 from .study import Study
 
-__all__ = ["NOT_KNOWN", "three_aspects", "country_aspects", "compare_with_reference", "aspect_table", "compare_rules"]
+__all__ = [
+    "NOT_KNOWN",
+    "three_aspects",
+    "country_aspects",
+    "compare_with_reference",
+    "aspect_table",
+    "compare_rules",
+]
 
 # The verdict of an aspect whose evidence is missing: a country with no flow data says so,
 # never "-" (which reads as a finding: the aspect is absent).
@@ -49,7 +56,6 @@ def _listed(actors: list[str]) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-
 def coordinator_sectors(G: nx.DiGraph, country: str, rules: AspectRules) -> tuple[str, dict] | None:
     """The national co-ordinator fed by the most sectors, and its senders by sector (None when
     the country has none): the count aspect 1 compares with ``rules.min_sectors``."""
@@ -58,8 +64,11 @@ def coordinator_sectors(G: nx.DiGraph, country: str, rules: AspectRules) -> tupl
     for c in home_actors(G, country, kinds=rules.coordinator_kinds):
         by_sector: dict[str, list[str]] = {}
         for sender, _, d in G.in_edges(c, data=True):
-            if sender != c and (d["regular"] or not rules.sector_flows_regular_only) \
-                    and (home is None or sender in home):
+            if (
+                sender != c
+                and (d["regular"] or not rules.sector_flows_regular_only)
+                and (home is None or sender in home)
+            ):
                 by_sector.setdefault(G.nodes[sender]["sector"], []).append(sender)
         if best is None or len(by_sector) > len(best[1]):
             best = (c, by_sector)
@@ -74,15 +83,21 @@ def _coordination(G: nx.DiGraph, country: str, rules: AspectRules) -> tuple[str,
     senders = f"{country} actors" if rules.coordination_home_senders_only else "actors"
     if best is not None:
         c, by_sector = best
-        detail = "; ".join(f"{s}: {', '.join(_who(G, a) for a in sorted(by_sector[s]))}" for s in sorted(by_sector))
+        detail = "; ".join(
+            f"{s}: {', '.join(_who(G, a) for a in sorted(by_sector[s]))}" for s in sorted(by_sector)
+        )
         n = len(by_sector)
-        sentence = (f"{_who(G, c)} receives {kind} from {senders} of {n} sector{'s' * (n != 1)}"
-                    + (f" ({detail})" if detail else ""))
+        sentence = f"{_who(G, c)} receives {kind} from {senders} of {n} sector{'s' * (n != 1)}" + (
+            f" ({detail})" if detail else ""
+        )
         if n >= rules.min_sectors:
             return "X", f"X: {sentence}; at least {rules.min_sectors} needed."
         return "(X)", f"(X): {sentence}; fewer than the {rules.min_sectors} needed."
     if others:
-        return "(X)", f"(X): no national co-ordinator; coordination rests with {', '.join(_who(G, a) for a in others)}."
+        return (
+            "(X)",
+            f"(X): no national co-ordinator; coordination rests with {', '.join(_who(G, a) for a in others)}.",
+        )
     return "-", "-: no national co-ordinator or contact point among the country's actors."
 
 
@@ -90,7 +105,11 @@ def _consultations(G: nx.DiGraph, network: str, targets: list[str], rules: Aspec
     """The direct ties between a network and coordination actors: (sender, receiver, data)."""
     out = [(network, t, G.edges[network, t]) for t in G.successors(network) if t in targets]
     if rules.network_either_direction:
-        out += [(t, network, G.edges[t, network]) for t in G.predecessors(network) if t in targets and t != network]
+        out += [
+            (t, network, G.edges[t, network])
+            for t in G.predecessors(network)
+            if t in targets and t != network
+        ]
     return out
 
 
@@ -107,8 +126,10 @@ def _networks(G: nx.DiGraph, country: str, rules: AspectRules) -> tuple[str, str
         ties = _consultations(G, n, targets, rules)
         strong = [(a, b, d) for a, b, d in ties if d["regular"] or not rules.network_regular_only]
         if strong:
-            direct += [f"{_who(G, a)} -> {_who(G, b)} ({d['frequency']}, {', '.join(d['channels'])})"
-                       for a, b, d in strong]
+            direct += [
+                f"{_who(G, a)} -> {_who(G, b)} ({d['frequency']}, {', '.join(d['channels'])})"
+                for a, b, d in strong
+            ]
             continue
         contact = contact or bool(ties)
         if ties:
@@ -119,8 +140,11 @@ def _networks(G: nx.DiGraph, country: str, rules: AspectRules) -> tuple[str, str
             back = [p for p in (_shortest_to(G, t, [n]) for t in targets) if p]
             path = min(back, key=len) if back else None
         contact = contact or path is not None
-        findings.append(f"{_who(G, n)} only through others ({' -> '.join(path)})" if path
-                        else f"{_who(G, n)} never in contact with coordination")
+        findings.append(
+            f"{_who(G, n)} only through others ({' -> '.join(path)})"
+            if path
+            else f"{_who(G, n)} never in contact with coordination"
+        )
     if direct:
         return "X", f"X: {'; '.join(direct)}."
     verdict = "(X)" if contact else rules.network_without_contact
@@ -159,8 +183,11 @@ def _local_input(G: nx.DiGraph, country: str, rules: AspectRules) -> tuple[str, 
     no = table.loc[~table["reaches"], "actor_id"].tolist()
     levels = " and ".join(rules.local_levels)
     sentence = f"{len(yes)} of {len(table)} {levels} actors have {_path_words(rules)}"
-    lists = (f" (reaching: {_listed(yes)}" if yes else " (") + ("; " if yes and no else "") \
+    lists = (
+        (f" (reaching: {_listed(yes)}" if yes else " (")
+        + ("; " if yes and no else "")
         + (f"not reaching: {_listed(no)})" if no else ")")
+    )
     if len(yes) >= rules.local_share_x * len(table):
         return "X", f"X: {sentence}, at least {rules.local_share_x:.0%}{lists}."
     if len(yes) >= rules.local_min_reaching:
@@ -172,13 +199,21 @@ def country_aspects(G: nx.DiGraph, country: str, rules: AspectRules | None = Non
     """One country's three verdicts and their evidence, from its flow graph (a row of :func:`three_aspects`)."""
     rules = rules_or_default(rules)
     if G.number_of_edges() == 0:
-        why = (f"{NOT_KNOWN}: no flows are coded for {country} (no flow data), so who passes information "
-               "to whom cannot be judged.")
+        why = (
+            f"{NOT_KNOWN}: no flows are coded for {country} (no flow data), so who passes information "
+            "to whom cannot be judged."
+        )
         return {**{a: NOT_KNOWN for a in ASPECTS}, **{f"{a}_evidence": why for a in ASPECTS}}
     G = judged_graph(G, rules)
-    verdicts = {"coordination": _coordination(G, country, rules), "networks": _networks(G, country, rules),
-                "local_input": _local_input(G, country, rules)}
-    return {**{a: v for a, (v, _) in verdicts.items()}, **{f"{a}_evidence": e for a, (_, e) in verdicts.items()}}
+    verdicts = {
+        "coordination": _coordination(G, country, rules),
+        "networks": _networks(G, country, rules),
+        "local_input": _local_input(G, country, rules),
+    }
+    return {
+        **{a: v for a, (v, _) in verdicts.items()},
+        **{f"{a}_evidence": e for a, (_, e) in verdicts.items()},
+    }
 
 
 def three_aspects(study: Study, rules: AspectRules | None = None) -> pd.DataFrame:
@@ -228,7 +263,9 @@ def three_aspects(study: Study, rules: AspectRules | None = None) -> pd.DataFram
     '(X)'
     """
     rules = rules_or_default(rules)
-    rows = {country: country_aspects(flow_graph(study, country), country, rules) for country in study.countries}
+    rows = {
+        country: country_aspects(flow_graph(study, country), country, rules) for country in study.countries
+    }
     columns = list(ASPECTS) + [f"{a}_evidence" for a in ASPECTS]
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
     frame.index.name = "country"
@@ -298,19 +335,34 @@ def aspect_table(study: Study, country: str, rules: AspectRules | None = None) -
     ['(X)', '(X)', '-']
     """
     if country not in study.countries:
-        raise ValueError(f"aspect_table: unknown country {country!r} (the study has {', '.join(study.countries)})")
+        raise ValueError(
+            f"aspect_table: unknown country {country!r} (the study has {', '.join(study.countries)})"
+        )
     from .stability import verdict_stability  # stability judges with this module's functions
 
     evidence = three_aspects(study, rules)
     row = _beside_reference(evidence).loc[country]
     evidence = evidence.loc[country]
     stability = verdict_stability(study, rules, countries=[country]).set_index("aspect")
-    names = {"coordination": "National co-ordination", "networks": "Professional networks",
-             "local_input": "Local and regional input"}
-    return pd.DataFrame([{"aspect": names[a], "derived": row[a], "published": row[f"{a}_published"],
-                          "agrees": row[f"{a}_agrees"], "evidence": evidence[f"{a}_evidence"],
-                          "stability": stability.loc[a, "summary"], "margin": stability.loc[a, "margin"]}
-                         for a in ASPECTS])
+    names = {
+        "coordination": "National co-ordination",
+        "networks": "Professional networks",
+        "local_input": "Local and regional input",
+    }
+    return pd.DataFrame(
+        [
+            {
+                "aspect": names[a],
+                "derived": row[a],
+                "published": row[f"{a}_published"],
+                "agrees": row[f"{a}_agrees"],
+                "evidence": evidence[f"{a}_evidence"],
+                "stability": stability.loc[a, "summary"],
+                "margin": stability.loc[a, "margin"],
+            }
+            for a in ASPECTS
+        ]
+    )
 
 
 def compare_rules(study: Study, rules_a: AspectRules, rules_b: AspectRules) -> pd.DataFrame:
@@ -337,9 +389,30 @@ def compare_rules(study: Study, rules_a: AspectRules, rules_b: AspectRules) -> p
 
     a, b = three_aspects(study, rules_or_default(rules_a)), three_aspects(study, rules_or_default(rules_b))
     changed = [f.name for f in fields(AspectRules) if getattr(rules_a, f.name) != getattr(rules_b, f.name)]
-    rows = [{"country": c, "aspect": x, "verdict_a": a.loc[c, x], "verdict_b": b.loc[c, x],
-             "differs": bool(a.loc[c, x] != b.loc[c, x]), "evidence_a": a.loc[c, f"{x}_evidence"],
-             "evidence_b": b.loc[c, f"{x}_evidence"], "changed_fields": changed}
-            for c in a.index for x in ASPECTS]
-    return pd.DataFrame(rows, columns=["country", "aspect", "verdict_a", "verdict_b", "differs", "evidence_a",
-                                       "evidence_b", "changed_fields"])
+    rows = [
+        {
+            "country": c,
+            "aspect": x,
+            "verdict_a": a.loc[c, x],
+            "verdict_b": b.loc[c, x],
+            "differs": bool(a.loc[c, x] != b.loc[c, x]),
+            "evidence_a": a.loc[c, f"{x}_evidence"],
+            "evidence_b": b.loc[c, f"{x}_evidence"],
+            "changed_fields": changed,
+        }
+        for c in a.index
+        for x in ASPECTS
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "country",
+            "aspect",
+            "verdict_a",
+            "verdict_b",
+            "differs",
+            "evidence_a",
+            "evidence_b",
+            "changed_fields",
+        ],
+    )

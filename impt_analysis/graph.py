@@ -33,8 +33,14 @@ import pandas as pd
 
 from .study import Study, interview_column
 
-__all__ = ["build_graph", "flow_graph", "who_knows_what", "VERIFICATION_ORDER", "ACTOR_ATTRIBUTES",
-           "ITEM_ATTRIBUTES"]
+__all__ = [
+    "build_graph",
+    "flow_graph",
+    "who_knows_what",
+    "VERIFICATION_ORDER",
+    "ACTOR_ATTRIBUTES",
+    "ITEM_ATTRIBUTES",
+]
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +71,9 @@ def _country_parts(study: Study, country: str | None):
     if country is None:
         return actors, items, flows, knowledge
     country = str(country)
-    known = set(study.countries) | set(actors["country"].dropna().astype(str)) | set(items["country"].astype(str))
+    known = (
+        set(study.countries) | set(actors["country"].dropna().astype(str)) | set(items["country"].astype(str))
+    )
     if country not in known:
         raise ValueError(f"country {country!r} is not in the study (countries: {', '.join(sorted(known))})")
     home = actors["country"].astype(object) == country
@@ -75,7 +83,9 @@ def _country_parts(study: Study, country: str | None):
     linked = pd.concat([flows["source_actor"], flows["target_actor"]])
     actors = actors[home | actors["actor_id"].isin(linked)]
     items = items[items["country"].astype(object) == country]
-    knowledge = knowledge[knowledge["actor_id"].isin(actors["actor_id"]) & knowledge["item_id"].isin(items["item_id"])]
+    knowledge = knowledge[
+        knowledge["actor_id"].isin(actors["actor_id"]) & knowledge["item_id"].isin(items["item_id"])
+    ]
     return actors, items, flows, knowledge
 
 
@@ -140,7 +150,9 @@ def build_graph(study: Study, country: str | None = None) -> nx.MultiDiGraph:
     actors, items, flows, knowledge = _country_parts(study, country)
     clash = set(actors["actor_id"]) & set(items["item_id"])
     if clash:
-        raise ValueError(f"ids used both by an actor (actors.csv) and an item (items.csv): {', '.join(sorted(clash))}")
+        raise ValueError(
+            f"ids used both by an actor (actors.csv) and an item (items.csv): {', '.join(sorted(clash))}"
+        )
     G = nx.MultiDiGraph(country=country, synthetic=study.synthetic)
     G.add_nodes_from(_actor_nodes(actors))
     item_attrs = _plain(items, ("country",) + ITEM_ATTRIBUTES).assign(type="item")
@@ -148,7 +160,9 @@ def build_graph(study: Study, country: str | None = None) -> nx.MultiDiGraph:
 
     key = interview_column(knowledge)
     k = _plain(knowledge, ("verification", "source_type", key)).assign(type="knows")
-    G.add_edges_from(zip(knowledge["actor_id"], knowledge["item_id"], _edge_keys(knowledge, key), k.to_dict("records")))
+    G.add_edges_from(
+        zip(knowledge["actor_id"], knowledge["item_id"], _edge_keys(knowledge, key), k.to_dict("records"))
+    )
 
     country_of = actors.set_index("actor_id")["country"].astype(object)  # holds every flow's two ends
     src_country = flows["source_actor"].map(country_of)
@@ -156,7 +170,9 @@ def build_graph(study: Study, country: str | None = None) -> nx.MultiDiGraph:
     cross = src_country.fillna("") != tgt_country.fillna("")
     f = _plain(flows, ("channel", "frequency", "flow_id", interview_column(flows), "item_id"))
     f = f.assign(type="tells", cross_border=cross.to_numpy(dtype=bool).tolist())
-    G.add_edges_from(zip(flows["source_actor"], flows["target_actor"], flows["flow_id"], f.to_dict("records")))
+    G.add_edges_from(
+        zip(flows["source_actor"], flows["target_actor"], flows["flow_id"], f.to_dict("records"))
+    )
     log.debug("build_graph(%s): %d nodes, %d edges", country, G.number_of_nodes(), G.number_of_edges())
     return G
 
@@ -197,19 +213,30 @@ def flow_graph(study: Study, country: str | None = None) -> nx.DiGraph:
     G.add_nodes_from(_actor_nodes(actors))
     if len(flows) == 0:
         return G
-    f = pd.DataFrame({
-        "source": flows["source_actor"].to_numpy(),
-        "target": flows["target_actor"].to_numpy(),
-        "regular": (flows["frequency"].astype(object) == "regular").to_numpy(),
-        "channel": flows["channel"].astype(str).to_numpy(),
-        "flow_id": flows["flow_id"].astype(str).to_numpy(),
-        "informant": flows[interview_column(flows)].astype(object).to_numpy(),
-        "item": (flows["item_id"].astype(object).where(flows["item_id"].notna(), "").to_numpy()
-                 if "item_id" in flows.columns else [""] * len(flows)),
-    })
+    f = pd.DataFrame(
+        {
+            "source": flows["source_actor"].to_numpy(),
+            "target": flows["target_actor"].to_numpy(),
+            "regular": (flows["frequency"].astype(object) == "regular").to_numpy(),
+            "channel": flows["channel"].astype(str).to_numpy(),
+            "flow_id": flows["flow_id"].astype(str).to_numpy(),
+            "informant": flows[interview_column(flows)].astype(object).to_numpy(),
+            "item": (
+                flows["item_id"].astype(object).where(flows["item_id"].notna(), "").to_numpy()
+                if "item_id" in flows.columns
+                else [""] * len(flows)
+            ),
+        }
+    )
     pairs = f.groupby(["source", "target"], sort=True)
-    edges = pd.DataFrame({"n_flows": pairs.size(), "regular": pairs["regular"].any(),
-                          "n_interviews": pairs["informant"].nunique(), "flow_ids": pairs["flow_id"].agg(list)})
+    edges = pd.DataFrame(
+        {
+            "n_flows": pairs.size(),
+            "regular": pairs["regular"].any(),
+            "n_interviews": pairs["informant"].nunique(),
+            "flow_ids": pairs["flow_id"].agg(list),
+        }
+    )
     channels = f.drop_duplicates(["source", "target", "channel"]).sort_values("channel")
     edges["channels"] = channels.groupby(["source", "target"], sort=True)["channel"].agg(list)
     edges["items"] = _item_frequencies(f)
@@ -217,16 +244,18 @@ def flow_graph(study: Study, country: str | None = None) -> nx.DiGraph:
     country_of = actors.set_index("actor_id")["country"].astype(object)
     src_country, tgt_country = edges["source"].map(country_of), edges["target"].map(country_of)
     cross = src_country.fillna("") != tgt_country.fillna("")
-    attrs = pd.DataFrame({
-        "n_flows": edges["n_flows"].astype(int).tolist(),
-        "regular": edges["regular"].astype(bool).tolist(),
-        "frequency": np.where(edges["regular"], "regular", "ad_hoc").tolist(),
-        "channels": edges["channels"],
-        "cross_border": cross.astype(bool).tolist(),
-        "n_interviews": edges["n_interviews"].astype(int).tolist(),
-        "flow_ids": edges["flow_ids"],
-        "items": edges["items"],
-    })
+    attrs = pd.DataFrame(
+        {
+            "n_flows": edges["n_flows"].astype(int).tolist(),
+            "regular": edges["regular"].astype(bool).tolist(),
+            "frequency": np.where(edges["regular"], "regular", "ad_hoc").tolist(),
+            "channels": edges["channels"],
+            "cross_border": cross.astype(bool).tolist(),
+            "n_interviews": edges["n_interviews"].astype(int).tolist(),
+            "flow_ids": edges["flow_ids"],
+            "items": edges["items"],
+        }
+    )
     G.add_edges_from(zip(edges["source"], edges["target"], attrs.to_dict("records")))
     return G
 
@@ -277,7 +306,9 @@ def who_knows_what(study: Study, country: str | None = None) -> pd.DataFrame:
     ok = ~(np.isnan(r.astype(float)) | np.isnan(c.astype(float))) & (rank >= 0)
     # np.maximum.at keeps the strongest verification when several interviews report the same pair.
     np.maximum.at(codes, (r[ok].astype(np.intp), c[ok].astype(np.intp)), rank[ok].astype(np.int8))
-    columns = {item: pd.Categorical.from_codes(codes[:, j], dtype=dtype) for j, item in enumerate(col_of.index)}
+    columns = {
+        item: pd.Categorical.from_codes(codes[:, j], dtype=dtype) for j, item in enumerate(col_of.index)
+    }
     frame = pd.DataFrame(columns, index=pd.Index(row_of.index, name="actor_id"))
     frame.columns.name = "item_id"
     return frame

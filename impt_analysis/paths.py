@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 __all__ = ["file_in", "safe_name", "replaced_atomically"]
 
@@ -38,9 +38,13 @@ def safe_name(value: str) -> bool:
     >>> safe_name("DK-I1"), safe_name(".."), safe_name("a/b"), safe_name(chr(0))
     (True, False, False, False)
     """
-    return (isinstance(value, str) and value not in ("", ".", "..")
-            and not any(c in value for c in "/\\") and all(ord(c) >= 32 and ord(c) != 127 for c in value)
-            and len(value.encode("utf-8")) <= _MAX_NAME_BYTES)
+    return (
+        isinstance(value, str)
+        and value not in ("", ".", "..")
+        and not any(c in value for c in "/\\")
+        and all(ord(c) >= 32 and ord(c) != 127 for c in value)
+        and len(value.encode("utf-8")) <= _MAX_NAME_BYTES
+    )
 
 
 def file_in(folder: Path, value: str, suffix: str = "") -> Path:
@@ -54,8 +58,10 @@ def file_in(folder: Path, value: str, suffix: str = "") -> Path:
     """
     folder = Path(folder)
     if not safe_name(value):
-        raise ValueError(f"{value!r} cannot be a file name inside {folder}: it holds a path separator, '..', NUL "
-                         "or a control character")
+        raise ValueError(
+            f"{value!r} cannot be a file name inside {folder}: it holds a path separator, '..', NUL "
+            "or a control character"
+        )
     path = folder / f"{value}{suffix}"
     root = folder.resolve()
     if not path.resolve().is_relative_to(root):

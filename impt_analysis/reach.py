@@ -20,8 +20,16 @@ from .graph import VERIFICATION_ORDER, build_graph, flow_graph
 from .rules import AspectRules, coordination_actors, home_actors, judged_graph, rules_or_default
 from .study import Study, interview_column
 
-__all__ = ["reach", "side_information", "reach_table", "reaching_actors", "followed_graph", "feeding_actors",
-           "feeding_targets", "feeding_graphs"]
+__all__ = [
+    "reach",
+    "side_information",
+    "reach_table",
+    "reaching_actors",
+    "followed_graph",
+    "feeding_actors",
+    "feeding_targets",
+    "feeding_graphs",
+]
 
 
 class _Sink:
@@ -29,7 +37,6 @@ class _Sink:
 
     def __repr__(self) -> str:
         return "<coordination>"
-
 
 
 def followed_graph(G: nx.DiGraph, regular_only: bool) -> nx.DiGraph:
@@ -84,10 +91,13 @@ def _followed(G: nx.DiGraph, country: str, rules: AspectRules, label: str | None
     home = set(home_actors(G, country)) if rules.reach_within_country else None
     H = nx.DiGraph()
     H.add_nodes_from(G)
-    H.add_edges_from((u, v) for u, v, d in G.edges(data=True)
-                     if (home is None or (u in home and v in home))
-                     and (d.get("regular", True) or not rules.reach_regular_only)
-                     and _carries(d.get("items"), label, rules.reach_regular_only))
+    H.add_edges_from(
+        (u, v)
+        for u, v, d in G.edges(data=True)
+        if (home is None or (u in home and v in home))
+        and (d.get("regular", True) or not rules.reach_regular_only)
+        and _carries(d.get("items"), label, rules.reach_regular_only)
+    )
     return H
 
 
@@ -162,10 +172,20 @@ def reach_table(G: nx.DiGraph, country: str, rules: AspectRules) -> pd.DataFrame
             if actor in dist:
                 mine = _gatekeepers(actor, idom, target_set) if dist[actor] else []
                 keepers = mine if keepers is None else [g for g in keepers if g in mine]
-        rows.append({"actor_id": actor, "name": d.get("name"), "sector": d.get("sector"), "level": d.get("level"),
-                     "reaches": bool(hops), "path_length": min(hops) if hops else None,
-                     "gatekeepers": keepers or []})
-    frame = pd.DataFrame(rows, columns=["actor_id", "name", "sector", "level", "reaches", "path_length", "gatekeepers"])
+        rows.append(
+            {
+                "actor_id": actor,
+                "name": d.get("name"),
+                "sector": d.get("sector"),
+                "level": d.get("level"),
+                "reaches": bool(hops),
+                "path_length": min(hops) if hops else None,
+                "gatekeepers": keepers or [],
+            }
+        )
+    frame = pd.DataFrame(
+        rows, columns=["actor_id", "name", "sector", "level", "reaches", "path_length", "gatekeepers"]
+    )
     frame["reaches"] = frame["reaches"].astype(bool)
     frame["path_length"] = frame["path_length"].astype("Int64")
     return frame
@@ -254,10 +274,21 @@ def side_information(study: Study, country: str, rules: AspectRules | None = Non
     G = build_graph(study, country)
     reaching = feeding_actors(judged_graph(flow_graph(study, country), rules), country, rules)
     key = interview_column(study.knowledge)
-    known = pd.DataFrame([(a, i, d["verification"], d[key]) for a, i, d in G.edges(data=True)
-                          if d["type"] == "knows"], columns=["actor_id", "item_id", "verification", key])
-    columns = ["item_id", "label", "info_type", "child_group", "holders", "sectors", "levels", "verification",
-               "n_interviews"]
+    known = pd.DataFrame(
+        [(a, i, d["verification"], d[key]) for a, i, d in G.edges(data=True) if d["type"] == "knows"],
+        columns=["actor_id", "item_id", "verification", key],
+    )
+    columns = [
+        "item_id",
+        "label",
+        "info_type",
+        "child_group",
+        "holders",
+        "sectors",
+        "levels",
+        "verification",
+        "n_interviews",
+    ]
     if known.empty:
         return pd.DataFrame(columns=columns)
     known["reaches"] = known["actor_id"].isin(reaching)
@@ -268,12 +299,19 @@ def side_information(study: Study, country: str, rules: AspectRules | None = Non
             continue
         holders = sorted(set(group["actor_id"]))
         node = G.nodes[item]
-        rows.append({"item_id": item, "label": node.get("label"), "info_type": node.get("info_type"),
-                     "child_group": node.get("child_group"), "holders": holders,
-                     "sectors": sorted({G.nodes[a]["sector"] for a in holders}),
-                     "levels": sorted({G.nodes[a]["level"] for a in holders}),
-                     "verification": VERIFICATION_ORDER[int(group["rank"].max())],
-                     "n_interviews": _interviews_reporting(study, item, group, key)})
+        rows.append(
+            {
+                "item_id": item,
+                "label": node.get("label"),
+                "info_type": node.get("info_type"),
+                "child_group": node.get("child_group"),
+                "holders": holders,
+                "sectors": sorted({G.nodes[a]["sector"] for a in holders}),
+                "levels": sorted({G.nodes[a]["level"] for a in holders}),
+                "verification": VERIFICATION_ORDER[int(group["rank"].max())],
+                "n_interviews": _interviews_reporting(study, item, group, key),
+            }
+        )
     order = {node: i for i, node in enumerate(G)}  # items were added in the order of items.csv
     rows.sort(key=lambda row: order[row["item_id"]])
     out = pd.DataFrame(rows, columns=columns)

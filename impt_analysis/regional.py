@@ -21,9 +21,9 @@ import pandas as pd
 
 from .codebook import VOCABULARIES
 from .coordination import three_aspects
+from .graph import flow_graph
 from .reach import feeding_actors
 from .rules import AspectRules, coordination_actors, home_actors, judged_graph, rules_or_default
-from .graph import flow_graph
 from .study import Study, interview_column
 from .triangulation import triangulate
 
@@ -83,18 +83,20 @@ def cross_border_flows(study: Study) -> pd.DataFrame:
     src, tgt = actors.loc[f["source_actor"]], actors.loc[f["target_actor"]]
     crossing = src["country"].fillna("").to_numpy() != tgt["country"].fillna("").to_numpy()
     rows = f[crossing]
-    out = pd.DataFrame({
-        "flow_id": rows["flow_id"].to_numpy(),
-        "source_actor": rows["source_actor"].to_numpy(),
-        "source_country": src["country"].to_numpy()[crossing],
-        "source_kind": src["kind"].astype(str).to_numpy()[crossing],
-        "target_actor": rows["target_actor"].to_numpy(),
-        "target_country": tgt["country"].to_numpy()[crossing],
-        "target_kind": tgt["kind"].astype(str).to_numpy()[crossing],
-        "channel": rows["channel"].to_numpy(),
-        "frequency": rows["frequency"].to_numpy(),
-        key: rows[key].to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "flow_id": rows["flow_id"].to_numpy(),
+            "source_actor": rows["source_actor"].to_numpy(),
+            "source_country": src["country"].to_numpy()[crossing],
+            "source_kind": src["kind"].astype(str).to_numpy()[crossing],
+            "target_actor": rows["target_actor"].to_numpy(),
+            "target_country": tgt["country"].to_numpy()[crossing],
+            "target_kind": tgt["kind"].astype(str).to_numpy()[crossing],
+            "channel": rows["channel"].to_numpy(),
+            "frequency": rows["frequency"].to_numpy(),
+            key: rows[key].to_numpy(),
+        }
+    )
     if "name" in actors.columns:
         out.insert(2, "source_name", src["name"].to_numpy()[crossing])
         out.insert(6, "target_name", tgt["name"].to_numpy()[crossing])
@@ -122,7 +124,9 @@ def cross_border_matrix(study: Study) -> pd.DataFrame:
     return matrix.rename_axis(index="from", columns="to")
 
 
-def scorecard(study: Study, rules: AspectRules | None = None, min_triangulated_share: float = 0.5) -> pd.DataFrame:
+def scorecard(
+    study: Study, rules: AspectRules | None = None, min_triangulated_share: float = 0.5
+) -> pd.DataFrame:
     """Whether the data show, for each country, what the 2010 report recommends.
 
     Parameters
@@ -187,24 +191,34 @@ def scorecard(study: Study, rules: AspectRules | None = None, min_triangulated_s
         else:
             triangulated, share = pd.NA, float("nan")
         research = {n for n, d in home.items() if d.get("sector") == "research"}
-        rows.append({
-            "country": country,
-            "coordination_exists": any(d.get("kind") == "national_coordinator" for d in home.values()),
-            "four_tiers": len(tiers) == len(TIERS),
-            "basis_stated": bool(len(counts)) and bool(counts["basis"].notna().all() & counts["source_actor"].notna().all()),
-            # "not known" (no flows coded) is no evidence of open lines: only X or (X) is.
-            "local_reaches_national": aspects.loc[country, "local_input"] in ("X", "(X)"),
-            "ngos_feed_in": any(d.get("sector") == "ngo" and n in reaching for n, d in home.items()),
-            "triangulated": triangulated,
-            "research_contact": any(G.has_edge(t, r) or G.has_edge(r, t) for t in targets for r in research),
-            "tiers_disseminated": len(tiers),
-            "share_triangulated": round(share, 2),
-        })
+        rows.append(
+            {
+                "country": country,
+                "coordination_exists": any(d.get("kind") == "national_coordinator" for d in home.values()),
+                "four_tiers": len(tiers) == len(TIERS),
+                "basis_stated": bool(len(counts))
+                and bool(counts["basis"].notna().all() & counts["source_actor"].notna().all()),
+                # "not known" (no flows coded) is no evidence of open lines: only X or (X) is.
+                "local_reaches_national": aspects.loc[country, "local_input"] in ("X", "(X)"),
+                "ngos_feed_in": any(d.get("sector") == "ngo" and n in reaching for n, d in home.items()),
+                "triangulated": triangulated,
+                "research_contact": any(
+                    G.has_edge(t, r) or G.has_edge(r, t) for t in targets for r in research
+                ),
+                "tiers_disseminated": len(tiers),
+                "share_triangulated": round(share, 2),
+            }
+        )
     columns = ["country", *RECOMMENDATIONS, "tiers_disseminated", "share_triangulated"]
     card = pd.DataFrame(rows, columns=columns).set_index("country")
     if not len(card):
-        card = card.astype({**dict.fromkeys(RECOMMENDATIONS, bool), "tiers_disseminated": "int64",
-                            "share_triangulated": float})
+        card = card.astype(
+            {
+                **dict.fromkeys(RECOMMENDATIONS, bool),
+                "tiers_disseminated": "int64",
+                "share_triangulated": float,
+            }
+        )
     if card["triangulated"].isna().any():
         card["triangulated"] = card["triangulated"].astype("boolean")
     card["met"] = card[list(RECOMMENDATIONS)].fillna(False).astype(bool).sum(axis=1)

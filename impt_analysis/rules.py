@@ -103,7 +103,7 @@ class AspectRules:
     min_informants: int = 1
 
     @classmethod
-    def first_reading(cls, **changes) -> "AspectRules":
+    def first_reading(cls, **changes) -> AspectRules:
         """The rules as the workbench first read the report (kept so results can be compared).
 
         Any flow frequency and any path (through foreign actors, to any coordination actor,
@@ -116,9 +116,15 @@ class AspectRules:
         >>> AspectRules.first_reading().reach_regular_only
         False
         """
-        old = dict(reach_regular_only=False, coordination_home_senders_only=False, network_either_direction=False,
-                   network_without_contact="(X)", reach_within_country=False, reach_carries_item=False,
-                   reach_via_passing_ncp=False)
+        old = dict(
+            reach_regular_only=False,
+            coordination_home_senders_only=False,
+            network_either_direction=False,
+            network_without_contact="(X)",
+            reach_within_country=False,
+            reach_carries_item=False,
+            reach_via_passing_ncp=False,
+        )
         return cls(**{**old, **changes})
 
     def __post_init__(self):
@@ -133,11 +139,17 @@ class AspectRules:
         if not 0 < self.local_share_x <= 1:
             raise ValueError(f"AspectRules.local_share_x must be in (0, 1], got {self.local_share_x!r}")
         if self.network_without_contact not in ("-", "(X)"):
-            raise ValueError(f"AspectRules.network_without_contact must be '-' or '(X)', got {self.network_without_contact!r}")
+            raise ValueError(
+                f"AspectRules.network_without_contact must be '-' or '(X)', got {self.network_without_contact!r}"
+            )
         if not (isinstance(self.min_informants, int) and self.min_informants >= 1):
-            raise ValueError(f"AspectRules.min_informants must be a positive integer, got {self.min_informants!r}")
+            raise ValueError(
+                f"AspectRules.min_informants must be a positive integer, got {self.min_informants!r}"
+            )
         if not (isinstance(self.local_min_reaching, int) and self.local_min_reaching >= 1):
-            raise ValueError(f"AspectRules.local_min_reaching must be a positive integer, got {self.local_min_reaching!r}")
+            raise ValueError(
+                f"AspectRules.local_min_reaching must be a positive integer, got {self.local_min_reaching!r}"
+            )
 
 
 def rules_or_default(rules: AspectRules | None) -> AspectRules:
@@ -148,7 +160,6 @@ def rules_or_default(rules: AspectRules | None) -> AspectRules:
     return rules
 
 
-
 def judged_graph(G: nx.DiGraph, rules: AspectRules) -> nx.DiGraph:
     """The flow graph the rules judge: every actor, and the ties reported by at least
     ``rules.min_informants`` interviews (G itself when that is 1)."""
@@ -156,15 +167,21 @@ def judged_graph(G: nx.DiGraph, rules: AspectRules) -> nx.DiGraph:
         return G
     H = nx.DiGraph(**G.graph)
     H.add_nodes_from(G.nodes(data=True))
-    H.add_edges_from((u, v, d) for u, v, d in G.edges(data=True)
-                     if d.get("n_interviews", 1) >= rules.min_informants)
+    H.add_edges_from(
+        (u, v, d) for u, v, d in G.edges(data=True) if d.get("n_interviews", 1) >= rules.min_informants
+    )
     return H
 
 
 def home_actors(G: nx.DiGraph, country: str, kinds=None, levels=None) -> list[str]:
     """The country's own actors in G (optionally of some kinds or levels), in node order."""
-    return [n for n, d in G.nodes(data=True) if d.get("country") == country
-            and (kinds is None or d.get("kind") in kinds) and (levels is None or d.get("level") in levels)]
+    return [
+        n
+        for n, d in G.nodes(data=True)
+        if d.get("country") == country
+        and (kinds is None or d.get("kind") in kinds)
+        and (levels is None or d.get("level") in levels)
+    ]
 
 
 def coordination_actors(G: nx.DiGraph, country: str, rules: AspectRules | None = None) -> list[str]:
@@ -177,5 +194,3 @@ def coordination_actors(G: nx.DiGraph, country: str, rules: AspectRules | None =
     ['DE-A001']
     """
     return home_actors(G, country, kinds=rules_or_default(rules).coordination_kinds)
-
-

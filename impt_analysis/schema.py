@@ -14,13 +14,27 @@ Examples
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-__all__ = ["Field", "Table", "TABLES", "TABLE_ORDER", "PUBLIC_TABLES", "GENERATED_COLUMNS", "ROW_TABLES", "ITEM_SUPPORT", "SUPPRESSION", "EVIDENCE_SEPARATOR", "tables_for", "package_name", "table_schema", "resource_descriptor",
-           "package_descriptor"]
+__all__ = [
+    "Field",
+    "Table",
+    "TABLES",
+    "TABLE_ORDER",
+    "PUBLIC_TABLES",
+    "GENERATED_COLUMNS",
+    "ROW_TABLES",
+    "ITEM_SUPPORT",
+    "SUPPRESSION",
+    "EVIDENCE_SEPARATOR",
+    "tables_for",
+    "package_name",
+    "table_schema",
+    "resource_descriptor",
+    "package_descriptor",
+]
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
@@ -60,9 +74,13 @@ EVIDENCE_SEPARATOR = ";"
 
 
 def _evidence(what: str) -> Field:
-    return Field("evidence", required=False, withheld=True,
-                 description=f"The coded passages {what} comes from: segment ids of codings.csv, separated by "
-                             f"'{EVIDENCE_SEPARATOR}' (written by impt import-qdpx; never in a public export).")
+    return Field(
+        "evidence",
+        required=False,
+        withheld=True,
+        description=f"The coded passages {what} comes from: segment ids of codings.csv, separated by "
+        f"'{EVIDENCE_SEPARATOR}' (written by impt import-qdpx; never in a public export).",
+    )
 
 
 @dataclass(frozen=True)
@@ -108,13 +126,22 @@ TABLES: dict[str, Table] = {
             "Organisations, services, networks and coordination bodies; never a private person.",
             (
                 Field("actor_id", description="Identifier of the actor."),
-                Field("name", description="A role description of the organisation or service.", free_text=True),
-                Field("country", description="ISO 3166-1 alpha-2 code; empty for international actors.",
-                      required=False, pattern="^[A-Z]{2}$"),
+                Field(
+                    "name", description="A role description of the organisation or service.", free_text=True
+                ),
+                Field(
+                    "country",
+                    description="ISO 3166-1 alpha-2 code; empty for international actors.",
+                    required=False,
+                    pattern="^[A-Z]{2}$",
+                ),
                 Field("sector", category="sector", description="The sector the actor belongs to."),
                 Field("level", category="level", description="Local, regional, national or international."),
-                Field("kind", category="kind", description="Organisation, professional network, "
-                      "national coordinator or contact point."),
+                Field(
+                    "kind",
+                    category="kind",
+                    description="Organisation, professional network, national coordinator or contact point.",
+                ),
             ),
             primary_key=("actor_id",),
         ),
@@ -128,8 +155,12 @@ TABLES: dict[str, Table] = {
                 Field("sector", category="sector", description="Sector of the respondent's organisation."),
                 Field("level", category="level", description="Level of the respondent's organisation."),
                 Field("actor_id", description="The organisation the respondent speaks for."),
-                Field("notes", description="Interviewer's notes (free text, never public).",
-                      required=False, free_text=True),
+                Field(
+                    "notes",
+                    description="Interviewer's notes (free text, never public).",
+                    required=False,
+                    free_text=True,
+                ),
             ),
             primary_key=("interview_id",),
             foreign_keys=(ForeignKey("actor_id", "actors", "actor_id"),),
@@ -139,8 +170,11 @@ TABLES: dict[str, Table] = {
             "Pieces of information about children at risk.",
             (
                 Field("item_id", description="Identifier of the item."),
-                Field("country", description="ISO 3166-1 alpha-2 code of the country it concerns.",
-                      pattern="^[A-Z]{2}$"),
+                Field(
+                    "country",
+                    description="ISO 3166-1 alpha-2 code of the country it concerns.",
+                    pattern="^[A-Z]{2}$",
+                ),
                 Field("label", description="What the information says, in a few words.", free_text=True),
                 Field("info_type", category="info_type", description="Trend, emerging issue or incident."),
                 Field("child_group", category="child_group", description="The group of children concerned."),
@@ -195,8 +229,13 @@ TABLES: dict[str, Table] = {
                 Field("barrier", category="barrier", description="The barrier (see the codebook)."),
                 Field("source_actor", description="Source of the blocked link, if any.", required=False),
                 Field("target_actor", description="Target of the blocked link, if any.", required=False),
-                Field("severity", type="integer", minimum=1, maximum=3,
-                      description="1 minor, 2 serious, 3 blocking."),
+                Field(
+                    "severity",
+                    type="integer",
+                    minimum=1,
+                    maximum=3,
+                    description="1 minor, 2 serious, 3 blocking.",
+                ),
                 _evidence("the barrier"),
             ),
             foreign_keys=(
@@ -213,8 +252,20 @@ TABLES: dict[str, Table] = {
                 Field("interview_id", description="The interview the segment is from."),
                 Field("code", description="The code applied (a code of the codebook)."),
                 Field("coder", description="Who applied it (a pseudonym)."),
-                Field("start", type="integer", minimum=0, maximum=MAX_POSITION, description="First position, in code points from 0."),
-                Field("end", type="integer", minimum=0, maximum=MAX_POSITION, description="Position after the last, in code points."),
+                Field(
+                    "start",
+                    type="integer",
+                    minimum=0,
+                    maximum=MAX_POSITION,
+                    description="First position, in code points from 0.",
+                ),
+                Field(
+                    "end",
+                    type="integer",
+                    minimum=0,
+                    maximum=MAX_POSITION,
+                    description="Position after the last, in code points.",
+                ),
                 Field("excerpt", description="The coded text.", required=False, free_text=True),
             ),
             primary_key=("segment_id", "code", "coder"),
@@ -226,10 +277,15 @@ TABLES: dict[str, Table] = {
             (
                 Field("country", description="ISO 3166-1 alpha-2 code.", pattern="^[A-Z]{2}$"),
                 Field("year", type="integer", minimum=1990, maximum=2100, description="The year counted."),
-                Field("tier", category="tier", description="Identified, suspected, exploitative situation "
-                      "or at-risk context."),
+                Field(
+                    "tier",
+                    category="tier",
+                    description="Identified, suspected, exploitative situation or at-risk context.",
+                ),
                 Field("child_group", category="child_group", description="The group of children counted."),
-                Field("count", type="integer", minimum=0, maximum=MAX_COUNT, description="Number of children."),
+                Field(
+                    "count", type="integer", minimum=0, maximum=MAX_COUNT, description="Number of children."
+                ),
                 Field("basis", category="basis", description="What the figure is based on."),
                 Field("source_actor", description="The actor the figure comes from."),
                 _evidence("the figure"),
@@ -251,24 +307,44 @@ ROW_TABLES = ("knowledge", "flows", "barriers", "codings")
 # Published per item in a public export, counted on the confidential study, so that
 # triangulation runs without linking rows to interviews.
 ITEM_SUPPORT = (
-    Field("n_interviews", type="integer", minimum=0, maximum=MAX_COUNT,
-          description="Published interviews that report the item (knowledge.csv)."),
-    Field("n_organisations", type="integer", minimum=0, maximum=MAX_COUNT,
-          description="Distinct organisations the respondents of those interviews speak for."),
-    Field("n_sectors", type="integer", minimum=0, maximum=MAX_COUNT,
-          description="Distinct (exact) sectors of the respondents of those interviews."),
+    Field(
+        "n_interviews",
+        type="integer",
+        minimum=0,
+        maximum=MAX_COUNT,
+        description="Published interviews that report the item (knowledge.csv).",
+    ),
+    Field(
+        "n_organisations",
+        type="integer",
+        minimum=0,
+        maximum=MAX_COUNT,
+        description="Distinct organisations the respondents of those interviews speak for.",
+    ),
+    Field(
+        "n_sectors",
+        type="integer",
+        minimum=0,
+        maximum=MAX_COUNT,
+        description="Distinct (exact) sectors of the respondents of those interviews.",
+    ),
 )
 INTERVIEW_GROUP = Field(
-    "interview_group", pattern="^G-[0-9a-f]{16}$",
+    "interview_group",
+    pattern="^G-[0-9a-f]{16}$",
     description="The group of published interviews sharing country, year, sector and level (at least k of "
-                "them); rows reported in an interview name its group, never the interview.")
+    "them); rows reported in an interview name its group, never the interview.",
+)
 # Why a count of a public export's suppressed table is empty: "" shown, "primary" a count from 1 to
 # suppress_below - 1, "secondary" hidden so that a primary cell cannot be worked out from totals.
 SUPPRESSION = Field(
-    "suppression", required=False, pattern="^(primary|secondary)$",
+    "suppression",
+    required=False,
+    pattern="^(primary|secondary)$",
     description="Empty where the count is shown; primary: a count from 1 to suppress_below - 1 (shown as "
-                "\"<5\" for suppress_below 5); secondary: hidden so that a primary count cannot be worked out "
-                "from totals (shown as \"suppressed\").")
+    '"<5" for suppress_below 5); secondary: hidden so that a primary count cannot be worked out '
+    'from totals (shown as "suppressed").',
+)
 
 
 # Where a coded segment sits in its interview. Segments of one interview share positions that
@@ -296,35 +372,63 @@ def _public_table(table: Table) -> Table:
             continue
         if (table.name, f.name) in GENERATED_COLUMNS:
             sources = ", ".join(GENERATED_COLUMNS[table.name, f.name])
-            f = replace(f, required=False, free_text=False,
-                        description=f"Generated from {sources} (the original free text is not published).")
+            f = replace(
+                f,
+                required=False,
+                free_text=False,
+                description=f"Generated from {sources} (the original free text is not published).",
+            )
         elif f.free_text:
             f = replace(f, required=False)
         elif (table.name, f.name) == ("interviews", "date"):
-            fields.append(Field("year", type="integer", required=False, minimum=1990, maximum=2100,
-                                description="Year of the interview (a public export publishes no full date)."))
+            fields.append(
+                Field(
+                    "year",
+                    type="integer",
+                    required=False,
+                    minimum=1990,
+                    maximum=2100,
+                    description="Year of the interview (a public export publishes no full date).",
+                )
+            )
             f = replace(f, required=False)
         elif (table.name, f.name) == ("interviews", "actor_id"):
-            f = replace(f, required=False, description="The respondent's organisation (not in a public export).")
+            f = replace(
+                f, required=False, description="The respondent's organisation (not in a public export)."
+            )
         elif (table.name, f.name) in {("interviews", "sector"), ("interviews", "level")}:
-            f = replace(f, description=f.description[:-1] + ", generalised to a broader group where needed "
-                        "for k-anonymity (see the codebook).")
+            f = replace(
+                f,
+                description=f.description[:-1] + ", generalised to a broader group where needed "
+                "for k-anonymity (see the codebook).",
+            )
         elif (table.name, f.name) == ("case_counts", "count"):
-            f = replace(f, required=False, description="Number of children; empty where suppressed (a small "
-                        "count, or a cell hidden so that a small count cannot be worked out from totals).")
+            f = replace(
+                f,
+                required=False,
+                description="Number of children; empty where suppressed (a small "
+                "count, or a cell hidden so that a small count cannot be worked out from totals).",
+            )
             fields += [f, SUPPRESSION]
             continue
         elif table.name in ROW_TABLES and f.name == "interview_id":
             f = INTERVIEW_GROUP
         fields.append(f)
     if table.name == "interviews":
-        return replace(table, fields=(*fields, INTERVIEW_GROUP),
-                       description="One row per interview (a public export does not say whom the respondent speaks for).")
+        return replace(
+            table,
+            fields=(*fields, INTERVIEW_GROUP),
+            description="One row per interview (a public export does not say whom the respondent speaks for).",
+        )
     if table.name == "items":
         return replace(table, fields=(*fields, *ITEM_SUPPORT))
     if table.name in ROW_TABLES:
-        keys = tuple(replace(fk, fields="interview_group", reference="interview_group")
-                     if fk.fields == "interview_id" else fk for fk in table.foreign_keys)
+        keys = tuple(
+            replace(fk, fields="interview_group", reference="interview_group")
+            if fk.fields == "interview_id"
+            else fk
+            for fk in table.foreign_keys
+        )
         primary = () if table.name in ("knowledge", "barriers") else table.primary_key
         return replace(table, fields=tuple(fields), primary_key=primary, foreign_keys=keys)
     return replace(table, fields=tuple(fields))
@@ -396,7 +500,9 @@ def table_schema(table: Table, codebook: pd.DataFrame, present: list[str] | None
     return schema
 
 
-def package_descriptor(meta: dict, codebook: pd.DataFrame, columns: dict[str, list[str]] | None = None) -> dict:
+def package_descriptor(
+    meta: dict, codebook: pd.DataFrame, columns: dict[str, list[str]] | None = None
+) -> dict:
     """The ``datapackage.json`` descriptor for a study, given its metadata and codebook.
 
     ``meta`` holds the package-level properties (name, title, version, description, licenses,
@@ -409,7 +515,9 @@ def package_descriptor(meta: dict, codebook: pd.DataFrame, columns: dict[str, li
     for name in TABLE_ORDER:
         if columns is not None and name not in columns:
             continue
-        resources.append(resource_descriptor(tables[name], codebook, None if columns is None else columns[name]))
+        resources.append(
+            resource_descriptor(tables[name], codebook, None if columns is None else columns[name])
+        )
     return {"$schema": PACKAGE_PROFILE, **meta, "resources": resources}
 
 

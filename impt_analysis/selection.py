@@ -67,8 +67,15 @@ import pandas as pd
 from .graph import VERIFICATION_ORDER
 from .study import Study, interview_column
 
-__all__ = ["Selection", "select", "check_selection", "matching_interviews", "matching_items", "matching_excerpts",
-           "VERIFICATION_LEVELS"]
+__all__ = [
+    "Selection",
+    "select",
+    "check_selection",
+    "matching_interviews",
+    "matching_items",
+    "matching_excerpts",
+    "VERIFICATION_LEVELS",
+]
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +86,7 @@ def _country_name(code: str) -> str:
 
     found = pycountry.countries.get(alpha_2=str(code))
     return getattr(found, "common_name", None) or (found.name if found else str(code))
+
 
 #: Strongest first, as the report lists them.
 VERIFICATION_LEVELS = VERIFICATION_ORDER[::-1]
@@ -197,9 +205,11 @@ def check_selection(study: Study, selection: Selection) -> None:
         "verification": codes.get("verification", list(VERIFICATION_LEVELS)),
     }
     for name, values in allowed.items():
-        for value in (selection.countries if name == "country" else (getattr(selection, name),)):
+        for value in selection.countries if name == "country" else (getattr(selection, name),):
             if value is not None and value not in values:
-                raise ValueError(f"unknown {name.replace('_', ' ')} {value!r}: the study has {', '.join(map(str, values))}")
+                raise ValueError(
+                    f"unknown {name.replace('_', ' ')} {value!r}: the study has {', '.join(map(str, values))}"
+                )
 
 
 def _is(column: pd.Series, value) -> pd.Series:
@@ -280,7 +290,8 @@ def select(study: Study, selection: Selection) -> Study:
         "codebook": study.codebook,
         "actors": study.actors,
         "interviews": kept_interviews,
-        "items": items[items["item_id"].isin(pool)] if key == "interview_id"
+        "items": items[items["item_id"].isin(pool)]
+        if key == "interview_id"
         else _public_support(study, items[items["item_id"].isin(pool)], chosen, s),
         "knowledge": knowledge,
         "flows": flows,
@@ -290,16 +301,22 @@ def select(study: Study, selection: Selection) -> Study:
     }
     tables = {name: frame.reset_index(drop=True) for name, frame in tables.items()}
     meta = {**study.meta, "impt:selection": asdict(selection)}
-    log.debug("select(%s): %d interviews, %d items", selection, len(tables["interviews"]), len(tables["items"]))
+    log.debug(
+        "select(%s): %d interviews, %d items", selection, len(tables["interviews"]), len(tables["items"])
+    )
     return Study(**tables, meta=meta, path=study.path, barrier_counts=_barrier_counts(study, kept_interviews))
 
 
-def _public_support(study: Study, items: pd.DataFrame, groups: pd.Series, selection: Selection) -> pd.DataFrame:
+def _public_support(
+    study: Study, items: pd.DataFrame, groups: pd.Series, selection: Selection
+) -> pd.DataFrame:
     """A public export's per-item counts, kept where the selection keeps every group reporting the item."""
     k = study.knowledge
     reporting = k[k["item_id"].isin(items["item_id"])].groupby("item_id")["interview_group"].agg(set)
     chosen = set(groups)
-    whole = items["item_id"].map(lambda item: reporting.get(item, set()) <= chosen) & (selection.verification is None)
+    whole = items["item_id"].map(lambda item: reporting.get(item, set()) <= chosen) & (
+        selection.verification is None
+    )
     out = items.copy()
     for col in ("n_interviews", "n_organisations", "n_sectors"):
         out[col] = out[col].astype("Int64").where(whole.to_numpy(dtype=bool), pd.NA)
@@ -341,13 +358,15 @@ def matching_interviews(view: Study) -> pd.DataFrame:
     [7]
     """
     i = view.interviews
-    out = pd.DataFrame({
-        "interview_id": i["interview_id"].astype(str),
-        "country": i["country"].astype(str),
-        **({"date": i["date"].dt.strftime("%Y-%m-%d")} if "date" in i.columns else {"year": i["year"]}),
-        "sector": i["sector"].astype(str),
-        "level": i["level"].astype(str),
-    })
+    out = pd.DataFrame(
+        {
+            "interview_id": i["interview_id"].astype(str),
+            "country": i["country"].astype(str),
+            **({"date": i["date"].dt.strftime("%Y-%m-%d")} if "date" in i.columns else {"year": i["year"]}),
+            "sector": i["sector"].astype(str),
+            "level": i["level"].astype(str),
+        }
+    )
     if "name" in view.actors.columns and "actor_id" in i.columns:
         out["respondent"] = i["actor_id"].map(view.actors.set_index("actor_id")["name"]).astype(object)
     key = interview_column(view.knowledge)
@@ -393,7 +412,11 @@ def matching_items(view: Study) -> pd.DataFrame:
     mix = pd.crosstab(k["item_id"], k["verification"].astype(object)) if len(k) else pd.DataFrame()
     strongest = pd.Series("", index=out.index, dtype=object)
     for level in reversed(VERIFICATION_LEVELS):
-        n = out["item_id"].map(mix[level]).fillna(0).astype(int) if level in mix else pd.Series(0, index=out.index)
+        n = (
+            out["item_id"].map(mix[level]).fillna(0).astype(int)
+            if level in mix
+            else pd.Series(0, index=out.index)
+        )
         out[level] = n
         strongest = strongest.where(n == 0, level)
     out = out[[c for c in out.columns if c not in VERIFICATION_LEVELS] + list(VERIFICATION_LEVELS)]
@@ -425,15 +448,19 @@ def matching_excerpts(view: Study) -> pd.DataFrame:
     columns = ["segment_id", key, "codes", "coders", "excerpt"]
     if len(c) == 0:
         return pd.DataFrame(columns=columns)
-    frame = pd.DataFrame({
-        "segment_id": c["segment_id"].astype(str),
-        key: c[key].astype(str),
-        "code": c["code"].astype(str),
-        "coder": c["coder"].astype(str),
-        "excerpt": c["excerpt"].astype(object).fillna("") if "excerpt" in c.columns else "",
-    })
+    frame = pd.DataFrame(
+        {
+            "segment_id": c["segment_id"].astype(str),
+            key: c[key].astype(str),
+            "code": c["code"].astype(str),
+            "coder": c["coder"].astype(str),
+            "excerpt": c["excerpt"].astype(object).fillna("") if "excerpt" in c.columns else "",
+        }
+    )
     joined = lambda s: ", ".join(dict.fromkeys(s))  # noqa: E731 - unique, in first-seen order
-    out = (frame.groupby(["segment_id", key], sort=False)
-           .agg(codes=("code", joined), coders=("coder", joined), excerpt=("excerpt", "first"))
-           .reset_index())
+    out = (
+        frame.groupby(["segment_id", key], sort=False)
+        .agg(codes=("code", joined), coders=("coder", joined), excerpt=("excerpt", "first"))
+        .reset_index()
+    )
     return out[columns]

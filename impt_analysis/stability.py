@@ -25,8 +25,7 @@ from dataclasses import replace
 import networkx as nx
 import pandas as pd
 
-from .coordination import (NOT_KNOWN, _consultations, coordinator_sectors, country_aspects,
-                           local_input_counts)
+from .coordination import NOT_KNOWN, _consultations, coordinator_sectors, country_aspects, local_input_counts
 from .graph import _country_parts, flow_graph
 from .reach import reach_table
 from .reference import ASPECTS
@@ -35,8 +34,19 @@ from .study import Study, interview_column
 
 __all__ = ["verdict_stability", "verdict_margin", "stability_counts", "tie_informants", "STABILITY_COLUMNS"]
 
-STABILITY_COLUMNS = ["country", "aspect", "verdict", "stability", "interviews", "flows", "without",
-                     "n_interviews_tested", "n_flows_tested", "margin", "summary"]
+STABILITY_COLUMNS = [
+    "country",
+    "aspect",
+    "verdict",
+    "stability",
+    "interviews",
+    "flows",
+    "without",
+    "n_interviews_tested",
+    "n_flows_tested",
+    "margin",
+    "summary",
+]
 
 
 def _without(study: Study, flows: pd.DataFrame, country: str, rules: AspectRules) -> dict[str, str]:
@@ -86,8 +96,10 @@ def verdict_stability(study: Study, rules: AspectRules | None = None, *, countri
     chosen = study.countries if countries is None else [str(c) for c in countries]
     unknown = [c for c in chosen if c not in study.countries]
     if unknown:
-        raise ValueError(f"verdict_stability: unknown country {', '.join(unknown)} "
-                         f"(the study has {', '.join(study.countries)})")
+        raise ValueError(
+            f"verdict_stability: unknown country {', '.join(unknown)} "
+            f"(the study has {', '.join(study.countries)})"
+        )
     key = interview_column(study.flows)
     unit = "interview group" if key != "interview_id" else "interview"
     rows = []
@@ -105,13 +117,26 @@ def verdict_stability(study: Study, rules: AspectRules | None = None, *, countri
             verdict = base[aspect]
             hung_units = sorted(u for u, v in by_unit.items() if v[aspect] != verdict)
             hung_flows = sorted(f for f, v in by_flow.items() if v[aspect] != verdict)
-            without = {**{u: by_unit[u][aspect] for u in hung_units}, **{f: by_flow[f][aspect] for f in hung_flows}}
+            without = {
+                **{u: by_unit[u][aspect] for u in hung_units},
+                **{f: by_flow[f][aspect] for f in hung_flows},
+            }
             stability = NOT_KNOWN if verdict == NOT_KNOWN else "rests on" if without else "robust"
-            rows.append({"country": country, "aspect": aspect, "verdict": verdict, "stability": stability,
-                         "interviews": hung_units, "flows": hung_flows, "without": without,
-                         "n_interviews_tested": len(units), "n_flows_tested": len(by_flow),
-                         "margin": verdict_margin(G, country, aspect, verdict, rules),
-                         "summary": _summary(verdict, stability, hung_units, hung_flows, without, reporter, unit)})
+            rows.append(
+                {
+                    "country": country,
+                    "aspect": aspect,
+                    "verdict": verdict,
+                    "stability": stability,
+                    "interviews": hung_units,
+                    "flows": hung_flows,
+                    "without": without,
+                    "n_interviews_tested": len(units),
+                    "n_flows_tested": len(by_flow),
+                    "margin": verdict_margin(G, country, aspect, verdict, rules),
+                    "summary": _summary(verdict, stability, hung_units, hung_flows, without, reporter, unit),
+                }
+            )
     return pd.DataFrame(rows, columns=STABILITY_COLUMNS)
 
 
@@ -128,7 +153,9 @@ def _summary(verdict, stability, units, flows, without, reporter, unit) -> str:
     return f"{verdict}, rests on " + "; and on ".join(parts)
 
 
-def verdict_margin(G: nx.DiGraph, country: str, aspect: str, verdict: str, rules: AspectRules | None = None) -> str:
+def verdict_margin(
+    G: nx.DiGraph, country: str, aspect: str, verdict: str, rules: AspectRules | None = None
+) -> str:
     """The margin of a verdict in words: what the next verdict up would need, and how much
     could be lost before this one falls.
 
@@ -157,13 +184,18 @@ def _coordination_margin(G, country, verdict, rules) -> str:
     if best is None:
         if verdict == "(X)":
             return f"no national co-ordinator: X needs one fed by regular flows from {need} sectors."
-        return "no national co-ordinator or contact point: (X) needs one, X a co-ordinator fed by " \
-               f"{need} sectors."
+        return (
+            "no national co-ordinator or contact point: (X) needs one, X a co-ordinator fed by "
+            f"{need} sectors."
+        )
     n = len(best[1])
     if n >= need:
         spare = n - need
-        return (f"{n} sectors feed the co-ordinator, {spare} more than the {need} needed" if spare
-                else f"exactly the {need} sectors needed: losing any one gives (X)") + "."
+        return (
+            f"{n} sectors feed the co-ordinator, {spare} more than the {need} needed"
+            if spare
+            else f"exactly the {need} sectors needed: losing any one gives (X)"
+        ) + "."
     return f"{n} of the {need} sectors needed: X needs {need - n} more."
 
 
@@ -172,15 +204,21 @@ def _networks_margin(G, country, verdict, rules) -> str:
     if not networks:
         return "no professional network among the country's actors: X needs one with a regular tie to co-ordination."
     targets = coordination_actors(G, country, rules)
-    strong = [t for n in networks for t in _consultations(G, n, targets, rules)
-              if t[2]["regular"] or not rules.network_regular_only]
+    strong = [
+        t
+        for n in networks
+        for t in _consultations(G, n, targets, rules)
+        if t[2]["regular"] or not rules.network_regular_only
+    ]
     if strong:
         k = len(strong)
         reports = sum(d["n_flows"] for _, _, d in strong)
         informants = sum(d.get("n_interviews", 1) for _, _, d in strong)
-        return (f"{_plural(k, 'regular tie')} between networks and co-ordination "
-                f"({_plural(reports, 'flow row')}, {_plural(informants, 'informant')})"
-                + (": X stands while this tie does." if k == 1 else f": {k - 1} could be lost and X would stand."))
+        return (
+            f"{_plural(k, 'regular tie')} between networks and co-ordination "
+            f"({_plural(reports, 'flow row')}, {_plural(informants, 'informant')})"
+            + (": X stands while this tie does." if k == 1 else f": {k - 1} could be lost and X would stand.")
+        )
     if verdict == "(X)":
         return "networks are in contact with co-ordination, but not regularly: X needs one regular tie."
     return "no contact between networks and co-ordination: (X) needs any, X a regular tie."
@@ -197,7 +235,9 @@ def _local_margin(G, country, verdict, rules) -> str:
     head = f"{yes} of {n} {levels} actors feed co-ordination"
     if yes >= needed:
         spare = yes - needed
-        return f"{head}, {spare} more than the {needed} needed for X" + ("." if spare else ": losing one gives (X).")
+        return f"{head}, {spare} more than the {needed} needed for X" + (
+            "." if spare else ": losing one gives (X)."
+        )
     if yes >= rules.local_min_reaching:
         return f"{head}: X needs {needed - yes} more."
     return f"{head}: (X) needs {rules.local_min_reaching - yes} more, X needs {needed}."
@@ -214,10 +254,13 @@ def stability_counts(stability: pd.DataFrame) -> dict[str, int]:
     ['cells', 'not_known', 'rests_on_a_flow', 'rests_on_an_interview', 'robust']
     """
     s = stability
-    return {"cells": len(s), "robust": int((s["stability"] == "robust").sum()),
-            "rests_on_a_flow": int(s["flows"].map(bool).sum()),
-            "rests_on_an_interview": int(s["interviews"].map(bool).sum()),
-            "not_known": int((s["stability"] == NOT_KNOWN).sum())}
+    return {
+        "cells": len(s),
+        "robust": int((s["stability"] == "robust").sum()),
+        "rests_on_a_flow": int(s["flows"].map(bool).sum()),
+        "rests_on_an_interview": int(s["interviews"].map(bool).sum()),
+        "not_known": int((s["stability"] == NOT_KNOWN).sum()),
+    }
 
 
 def tie_informants(study: Study) -> pd.DataFrame:
@@ -245,7 +288,15 @@ def tie_informants(study: Study) -> pd.DataFrame:
     for country in study.countries:
         n = [d.get("n_interviews", 1) for _, _, d in flow_graph(study, country).edges(data=True)]
         one = sum(1 for k in n if k <= 1)
-        rows.append({"country": country, "ties": len(n), "one_informant": one, "confirmed": len(n) - one,
-                     "share_one_informant": one / len(n) if n else float("nan")})
-    return pd.DataFrame(rows, columns=["country", "ties", "one_informant", "confirmed",
-                                       "share_one_informant"]).set_index("country")
+        rows.append(
+            {
+                "country": country,
+                "ties": len(n),
+                "one_informant": one,
+                "confirmed": len(n) - one,
+                "share_one_informant": one / len(n) if n else float("nan"),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["country", "ties", "one_informant", "confirmed", "share_one_informant"]
+    ).set_index("country")

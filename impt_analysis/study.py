@@ -26,8 +26,16 @@ from .interop.package_docs import write_package_docs
 from .schema import TABLE_ORDER, TABLES, package_descriptor, tables_for
 from .validation import Problem, StudyValidationError, check_keys, check_table, read_table
 
-__all__ = ["Study", "load_study", "study_from_tables", "write_study", "demo_path", "interview_column",
-           "BARRIER_COUNTS_RESOURCE", "SUPPRESSION_REASONS"]
+__all__ = [
+    "Study",
+    "load_study",
+    "study_from_tables",
+    "write_study",
+    "demo_path",
+    "interview_column",
+    "BARRIER_COUNTS_RESOURCE",
+    "SUPPRESSION_REASONS",
+]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -116,8 +124,10 @@ class Study:
         label = " (SYNTHETIC demonstration data)" if self.synthetic else ""
         lines = [f"{self.meta.get('title', self.name)} {self.version}{label}".strip()]
         per_country = self.interviews.groupby("country", observed=True).size()
-        lines.append(f"{len(self.interviews)} interviews in {len(per_country)} countries: "
-                     + ", ".join(f"{c} {n}" for c, n in per_country.items()))
+        lines.append(
+            f"{len(self.interviews)} interviews in {len(per_country)} countries: "
+            + ", ".join(f"{c} {n}" for c, n in per_country.items())
+        )
         for name in ("actors", "items", "knowledge", "flows", "barriers", "codings", "case_counts"):
             lines.append(f"  {name:<12} {len(getattr(self, name)):>7} rows")
         return "\n".join(lines)
@@ -135,35 +145,76 @@ def interview_column(rows: pd.DataFrame) -> str:
     >>> interview_column(load_study().flows)
     'interview_id'
     """
-    return "interview_group" if "interview_group" in rows.columns and "interview_id" not in rows.columns \
+    return (
+        "interview_group"
+        if "interview_group" in rows.columns and "interview_id" not in rows.columns
         else "interview_id"
+    )
 
 
 def _read_meta(folder: Path) -> tuple[dict, list[Problem], list[str]]:
     """The descriptor's package properties, the problems reading it, and the names of its resources."""
     descriptor = folder / "datapackage.json"
     if not descriptor.is_file():
-        missing = Problem("datapackage.json", None, None, None, f"file is missing from the study folder {folder}")
+        missing = Problem(
+            "datapackage.json", None, None, None, f"file is missing from the study folder {folder}"
+        )
         return {}, [missing], []
     if descriptor.stat().st_size > MAX_DESCRIPTOR_BYTES:
-        return {}, [Problem("datapackage.json", None, None, None,
-                            f"the descriptor is larger than {MAX_DESCRIPTOR_BYTES:,} bytes: not a study's descriptor")], []
+        return (
+            {},
+            [
+                Problem(
+                    "datapackage.json",
+                    None,
+                    None,
+                    None,
+                    f"the descriptor is larger than {MAX_DESCRIPTOR_BYTES:,} bytes: not a study's descriptor",
+                )
+            ],
+            [],
+        )
     try:
         meta = json.loads(descriptor.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        return {}, [Problem("datapackage.json", getattr(err, "lineno", None), None, None,
-                            f"not valid UTF-8 JSON: {err}")], []
+        return (
+            {},
+            [
+                Problem(
+                    "datapackage.json",
+                    getattr(err, "lineno", None),
+                    None,
+                    None,
+                    f"not valid UTF-8 JSON: {err}",
+                )
+            ],
+            [],
+        )
     except RecursionError:
-        return {}, [Problem("datapackage.json", None, None, None,
-                            "the JSON is nested too deeply to read: not a study's descriptor")], []
+        return (
+            {},
+            [
+                Problem(
+                    "datapackage.json",
+                    None,
+                    None,
+                    None,
+                    "the JSON is nested too deeply to read: not a study's descriptor",
+                )
+            ],
+            [],
+        )
     if not isinstance(meta, dict):
         return {}, [Problem("datapackage.json", None, None, None, "the descriptor must be a JSON object")], []
     problems = meta_problems(meta, "datapackage.json")
     if problems:
         return {}, problems, []
     resources = meta.pop("resources", None)
-    names = [r["name"] for r in resources if isinstance(r, dict) and isinstance(r.get("name"), str)] \
-        if isinstance(resources, list) else []
+    names = (
+        [r["name"] for r in resources if isinstance(r, dict) and isinstance(r.get("name"), str)]
+        if isinstance(resources, list)
+        else []
+    )
     return meta, [], names
 
 
@@ -185,10 +236,14 @@ def meta_problems(meta: dict, where: str) -> list[Problem]:
     problems = []
     for key in _TEXT_PROPERTIES:
         if key in meta and not isinstance(meta[key], str):
-            problems.append(Problem(where, None, key, None, f"must be text, not a {type(meta[key]).__name__}"))
+            problems.append(
+                Problem(where, None, key, None, f"must be text, not a {type(meta[key]).__name__}")
+            )
     for key in _FLAG_PROPERTIES:
         if key in meta and not isinstance(meta[key], bool):
-            problems.append(Problem(where, None, key, None, f"must be true or false, not a {type(meta[key]).__name__}"))
+            problems.append(
+                Problem(where, None, key, None, f"must be true or false, not a {type(meta[key]).__name__}")
+            )
     return problems
 
 
@@ -251,7 +306,9 @@ def load_study(path: str | Path | None = None) -> Study:
     if folder.name == "datapackage.json":
         folder = folder.parent
     if not folder.is_dir():
-        raise StudyValidationError([Problem(str(folder), None, None, None, "no such study folder")], str(folder))
+        raise StudyValidationError(
+            [Problem(str(folder), None, None, None, "no such study folder")], str(folder)
+        )
     meta, problems, resources = _read_meta(folder)
     tables = tables_for(meta)
     raw: dict[str, pd.DataFrame] = {}
@@ -300,20 +357,31 @@ def study_from_tables(tables: dict[str, pd.DataFrame | list[dict]], meta: dict |
         else:
             frame = pd.DataFrame(given)
             if len(frame) == 0:  # no records to lose: an empty table gets its required columns
-                frame = frame.reindex(columns=list(frame.columns) + [
-                    c for c in columns if c not in frame.columns and schema[name].field(c).required])
+                frame = frame.reindex(
+                    columns=list(frame.columns)
+                    + [c for c in columns if c not in frame.columns and schema[name].field(c).required]
+                )
             for col in columns:
                 # A public export leaves out what it does not publish: absent stays absent.
-                if col not in frame.columns and not schema[name].field(col).required and not meta.get("impt:public"):
+                if (
+                    col not in frame.columns
+                    and not schema[name].field(col).required
+                    and not meta.get("impt:public")
+                ):
                     frame[col] = ""
-        frame = frame[[c for c in columns if c in frame.columns] + [c for c in frame.columns if c not in columns]]
+        frame = frame[
+            [c for c in columns if c in frame.columns] + [c for c in frame.columns if c not in columns]
+        ]
         frame = frame.astype(object).where(frame.notna(), "")
         frame = frame.apply(lambda col: col.map(_as_text)) if len(frame) else frame.astype(str)
         frame.attrs["rows"] = list(range(2, len(frame) + 2))
         raw[name] = frame
-    problems = [Problem(schema[name].path, 1, f.name, None, "required column is missing")
-                for name, frame in raw.items() for f in schema[name].fields
-                if f.required and f.name not in frame.columns]
+    problems = [
+        Problem(schema[name].path, 1, f.name, None, "required column is missing")
+        for name, frame in raw.items()
+        for f in schema[name].fields
+        if f.required and f.name not in frame.columns
+    ]
     counts = None
     if tables.get(BARRIER_COUNTS_RESOURCE) is not None:
         counts = pd.DataFrame(tables[BARRIER_COUNTS_RESOURCE])
@@ -321,11 +389,21 @@ def study_from_tables(tables: dict[str, pd.DataFrame | list[dict]], meta: dict |
         counts = counts.apply(lambda col: col.map(_as_text)) if len(counts) else counts.astype(str)
         counts.attrs["rows"] = list(range(2, len(counts) + 2))
         table = _barrier_counts_table()
-        problems += [Problem(table.path, 1, f.name, None, "required column is missing")
-                     for f in table.fields if f.required and f.name not in counts.columns]
+        problems += [
+            Problem(table.path, 1, f.name, None, "required column is missing")
+            for f in table.fields
+            if f.required and f.name not in counts.columns
+        ]
         if not meta.get("impt:public"):
-            problems.append(Problem(table.path, None, None, None,
-                                    "barrier counts are an aggregate of a public export only (meta impt:public)"))
+            problems.append(
+                Problem(
+                    table.path,
+                    None,
+                    None,
+                    None,
+                    "barrier counts are an aggregate of a public export only (meta impt:public)",
+                )
+            )
     return _validated(raw, meta, problems, "tables", counts)
 
 
@@ -343,12 +421,18 @@ def _barrier_counts_table():
     from .schema import Field
 
     fields = [f for f in BARRIER_COUNTS.fields if f.name != "suppression"]
-    reason = Field("suppression", required=False, description="Why the count is empty: '' (shown), 'primary' "
-                   "(a small count) or 'secondary' (hidden so that a small count cannot be worked out).")
+    reason = Field(
+        "suppression",
+        required=False,
+        description="Why the count is empty: '' (shown), 'primary' "
+        "(a small count) or 'secondary' (hidden so that a small count cannot be worked out).",
+    )
     return replace(BARRIER_COUNTS, fields=(*fields, reason))
 
 
-def _check_barrier_counts(frame: pd.DataFrame, allowed: dict[str, set[str]], countries: set[str]) -> list[Problem]:
+def _check_barrier_counts(
+    frame: pd.DataFrame, allowed: dict[str, set[str]], countries: set[str]
+) -> list[Problem]:
     """Cell, key and consistency checks of ``barrier_counts.csv``: a count is empty exactly when suppressed."""
     table = _barrier_counts_table()
     problems = check_table(frame, table, allowed) + check_keys({table.name: frame}, {table.name: table})
@@ -358,20 +442,48 @@ def _check_barrier_counts(frame: pd.DataFrame, allowed: dict[str, set[str]], cou
     else:
         reason = frame["suppression"]
         for i in (~reason.isin(SUPPRESSION_REASONS)).to_numpy().nonzero()[0]:
-            problems.append(Problem(table.path, rows[i], "suppression", reason.iat[i],
-                                    "must be empty, 'primary' or 'secondary'"))
+            problems.append(
+                Problem(
+                    table.path,
+                    rows[i],
+                    "suppression",
+                    reason.iat[i],
+                    "must be empty, 'primary' or 'secondary'",
+                )
+            )
         if "interviews" in frame.columns:
             empty = frame["interviews"].eq("")
             for i in (empty & reason.eq("")).to_numpy().nonzero()[0]:
-                problems.append(Problem(table.path, rows[i], "interviews", "",
-                                        "a count is empty only where suppressed, and suppression is empty here"))
+                problems.append(
+                    Problem(
+                        table.path,
+                        rows[i],
+                        "interviews",
+                        "",
+                        "a count is empty only where suppressed, and suppression is empty here",
+                    )
+                )
             for i in (~empty & reason.isin(SUPPRESSION_REASONS[1:])).to_numpy().nonzero()[0]:
-                problems.append(Problem(table.path, rows[i], "interviews", frame["interviews"].iat[i],
-                                        f"the count is marked {reason.iat[i]!r} (suppressed) but is given"))
+                problems.append(
+                    Problem(
+                        table.path,
+                        rows[i],
+                        "interviews",
+                        frame["interviews"].iat[i],
+                        f"the count is marked {reason.iat[i]!r} (suppressed) but is given",
+                    )
+                )
     if "country" in frame.columns:
         for i in (frame["country"].ne("") & ~frame["country"].isin(countries)).to_numpy().nonzero()[0]:
-            problems.append(Problem(table.path, rows[i], "country", frame["country"].iat[i],
-                                    "no published interview from this country in interviews.csv"))
+            problems.append(
+                Problem(
+                    table.path,
+                    rows[i],
+                    "country",
+                    frame["country"].iat[i],
+                    "no published interview from this country in interviews.csv",
+                )
+            )
     return problems
 
 
@@ -384,8 +496,13 @@ def _typed_barrier_counts(frame: pd.DataFrame, codebook: pd.DataFrame) -> pd.Dat
     return out[order + [c for c in out.columns if c not in order]]
 
 
-def _validated(raw: dict[str, pd.DataFrame], meta: dict, problems: list[Problem], source: str,
-               barrier_counts: pd.DataFrame | None = None) -> Study:
+def _validated(
+    raw: dict[str, pd.DataFrame],
+    meta: dict,
+    problems: list[Problem],
+    source: str,
+    barrier_counts: pd.DataFrame | None = None,
+) -> Study:
     """Validate all-text tables and return the typed Study, or raise with every problem."""
     codebook = raw.get("codebook")
     if codebook is None or not {"code", "category"} <= set(codebook.columns):
@@ -400,7 +517,9 @@ def _validated(raw: dict[str, pd.DataFrame], meta: dict, problems: list[Problem]
     problems += check_keys(raw, schema)
     if barrier_counts is not None:
         interviews = raw.get("interviews")
-        countries = set(interviews["country"]) if interviews is not None and "country" in interviews else set()
+        countries = (
+            set(interviews["country"]) if interviews is not None and "country" in interviews else set()
+        )
         problems += _check_barrier_counts(barrier_counts, _without_code(allowed), countries)
     if problems:
         raise StudyValidationError(problems, source)
@@ -418,19 +537,34 @@ def _check_codebook(codebook: pd.DataFrame) -> list[Problem]:
     present = set(codebook["category"])
     for category in CONTROLLED_CATEGORIES:
         if category not in present:
-            problems.append(Problem("codebook.csv", None, "category", category,
-                                    "category is missing: the codebook must list its codes"))
+            problems.append(
+                Problem(
+                    "codebook.csv",
+                    None,
+                    "category",
+                    category,
+                    "category is missing: the codebook must list its codes",
+                )
+            )
     rows = codebook.attrs.get("rows") or list(range(2, len(codebook) + 2))
     for i, code in enumerate(codebook["code"]):
         if code.startswith(FORMULA_STARTS) or any(c < " " for c in code):
-            problems.append(Problem("codebook.csv", rows[i], "code", code,
-                                    "a code is an identifier: it may not begin with = + - @ ' or hold control "
-                                    "characters"))
+            problems.append(
+                Problem(
+                    "codebook.csv",
+                    rows[i],
+                    "code",
+                    code,
+                    "a code is an identifier: it may not begin with = + - @ ' or hold control characters",
+                )
+            )
     if "parent" in codebook.columns:
         codes = set(codebook["code"])
         for i, parent in enumerate(codebook["parent"]):
             if parent and parent not in codes:
-                problems.append(Problem("codebook.csv", rows[i], "parent", parent, "no such code in codebook.csv"))
+                problems.append(
+                    Problem("codebook.csv", rows[i], "parent", parent, "no such code in codebook.csv")
+                )
         parent_of = {c: p for c, p in zip(codebook["code"], codebook["parent"]) if p}
         in_cycle: set[str] = set()
         done: set[str] = set()
@@ -441,12 +575,19 @@ def _check_codebook(codebook: pd.DataFrame) -> list[Problem]:
                 on_path.add(at)
                 at = parent_of.get(at)
             if at is not None and at in on_path:
-                in_cycle.update(path[path.index(at):])
+                in_cycle.update(path[path.index(at) :])
             done.update(path)
         for i, code in enumerate(codebook["code"]):
             if code in in_cycle:
-                problems.append(Problem("codebook.csv", rows[i], "parent", codebook["parent"].iat[i],
-                                        "the parents form a cycle: a code cannot be its own ancestor"))
+                problems.append(
+                    Problem(
+                        "codebook.csv",
+                        rows[i],
+                        "parent",
+                        codebook["parent"].iat[i],
+                        "the parents form a cycle: a code cannot be its own ancestor",
+                    )
+                )
     return problems
 
 
@@ -459,7 +600,9 @@ def _typed(frame: pd.DataFrame, table, codebook: pd.DataFrame) -> pd.DataFrame:
             continue
         s = out[f.name]
         if f.type == "integer":
-            out[f.name] = pd.to_numeric(s.where(s != ""), errors="raise").astype("Int64" if not f.required else "int64")
+            out[f.name] = pd.to_numeric(s.where(s != ""), errors="raise").astype(
+                "Int64" if not f.required else "int64"
+            )
         elif f.type == "date":
             out[f.name] = pd.to_datetime(s.where(s != ""), format="%Y-%m-%d")
         elif f.category:
@@ -475,7 +618,11 @@ def _check_bounds(frame: pd.DataFrame, table) -> None:
     from .schema import MAX_COUNT
 
     for f in table.fields:
-        if f.type != "integer" or f.name not in frame.columns or not pd.api.types.is_numeric_dtype(frame[f.name]):
+        if (
+            f.type != "integer"
+            or f.name not in frame.columns
+            or not pd.api.types.is_numeric_dtype(frame[f.name])
+        ):
             continue
         values = frame[f.name]
         high = f.maximum if f.maximum is not None else MAX_COUNT
@@ -483,10 +630,19 @@ def _check_bounds(frame: pd.DataFrame, table) -> None:
         bad = (values.notna() & outside).fillna(False).astype(bool)
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
-            raise StudyValidationError([Problem(table.path, i + 2, f.name, str(values.iat[i]),
-                                                f"outside {f.minimum if f.minimum is not None else '...'} to {high}, "
-                                                "the range a study may hold: it could not be read back")],
-                                       "write_study")
+            raise StudyValidationError(
+                [
+                    Problem(
+                        table.path,
+                        i + 2,
+                        f.name,
+                        str(values.iat[i]),
+                        f"outside {f.minimum if f.minimum is not None else '...'} to {high}, "
+                        "the range a study may hold: it could not be read back",
+                    )
+                ],
+                "write_study",
+            )
 
 
 def _check_lengths(values: pd.Series, file: str, column: str) -> None:
@@ -496,9 +652,19 @@ def _check_lengths(values: pd.Series, file: str, column: str) -> None:
     lengths = values.map(lambda v: len(v) if isinstance(v, str) else 0)
     if len(lengths) and lengths.max() > MAX_FIELD_CHARS:
         i = int(lengths.to_numpy().argmax())
-        raise StudyValidationError([Problem(file, i + 2, column, None,
-                                            f"the value has {lengths.iat[i]:,} characters, more than the "
-                                            f"{MAX_FIELD_CHARS:,} a study's cell may hold; shorten it")], "write_study")
+        raise StudyValidationError(
+            [
+                Problem(
+                    file,
+                    i + 2,
+                    column,
+                    None,
+                    f"the value has {lengths.iat[i]:,} characters, more than the "
+                    f"{MAX_FIELD_CHARS:,} a study's cell may hold; shorten it",
+                )
+            ],
+            "write_study",
+        )
 
 
 def write_study(study: Study, path: str | Path, meta: dict | None = None) -> Path:
@@ -532,15 +698,22 @@ def write_study(study: Study, path: str | Path, meta: dict | None = None) -> Pat
         # csv quotes a field holding "\n" but not one holding a bare "\r", which readers take for
         # a line end: a table with one is written with every field quoted (read back the same).
         quoting = csv.QUOTE_ALL if _holds_carriage_return(frame) else csv.QUOTE_MINIMAL
-        frame.to_csv(folder / TABLES[name].path, index=False, encoding="utf-8", lineterminator="\n", quoting=quoting)
+        frame.to_csv(
+            folder / TABLES[name].path, index=False, encoding="utf-8", lineterminator="\n", quoting=quoting
+        )
         columns[name] = list(frame.columns)
     descriptor = package_descriptor(meta, study.codebook, columns)
-    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (folder / "datapackage.json").write_text(
+        json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     write_package_docs(folder, descriptor, study.codebook)
     return folder
 
 
 def _holds_carriage_return(frame: pd.DataFrame) -> bool:
     """True if a text cell of ``frame`` holds a carriage return."""
-    return any(frame[col].map(lambda v: isinstance(v, str) and "\r" in v).any()
-               for col in frame.columns if frame[col].dtype == object or isinstance(frame[col].dtype, pd.StringDtype))
+    return any(
+        frame[col].map(lambda v: isinstance(v, str) and "\r" in v).any()
+        for col in frame.columns
+        if frame[col].dtype == object or isinstance(frame[col].dtype, pd.StringDtype)
+    )

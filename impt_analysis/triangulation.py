@@ -111,31 +111,52 @@ def triangulate(study: Study, min_interviews: int = 2, min_sectors: int = 2) -> 
     # sector its interviews were recorded under.
     org_sector = reports.drop_duplicates(["item_id", "actor_id"])
     grouped = reports.groupby("item_id", sort=False)
-    per_item = pd.DataFrame({
-        "n_interviews": grouped["interview_id"].nunique(),
-        "n_organisations": grouped["actor_id"].nunique(),
-        "organisations": grouped["actor_id"].agg(lambda s: sorted(set(s))),
-        "n_sectors": org_sector.groupby("item_id", sort=False)["sector"].nunique(),
-        "sectors": org_sector.groupby("item_id", sort=False)["sector"].agg(lambda s: sorted(set(s))),
-    })
+    per_item = pd.DataFrame(
+        {
+            "n_interviews": grouped["interview_id"].nunique(),
+            "n_organisations": grouped["actor_id"].nunique(),
+            "organisations": grouped["actor_id"].agg(lambda s: sorted(set(s))),
+            "n_sectors": org_sector.groupby("item_id", sort=False)["sector"].nunique(),
+            "sectors": org_sector.groupby("item_id", sort=False)["sector"].agg(lambda s: sorted(set(s))),
+        }
+    )
     out = _item_frame(study).merge(per_item, left_on="item_id", right_index=True, how="left")
     for col in SUPPORT_COLUMNS:
         out[col] = out[col].fillna(0).astype("int64")
     for col in ("organisations", "sectors"):
         out[col] = [v if isinstance(v, list) else [] for v in out[col]]
     out = out.join(_verifications(study, out["item_id"])).join(_source_types(study, out["item_id"]))
-    judged = [_status(n, o, s, t, min_interviews, min_sectors) for n, o, s, t in
-              zip(out["n_interviews"], out["n_organisations"], out["n_sectors"], out["source_types"])]
+    judged = [
+        _status(n, o, s, t, min_interviews, min_sectors)
+        for n, o, s, t in zip(
+            out["n_interviews"], out["n_organisations"], out["n_sectors"], out["source_types"]
+        )
+    ]
     out["status"] = pd.Categorical([j[0] for j in judged], categories=list(STATUSES))
     out["rule"] = [j[1] for j in judged]
     log.debug("triangulate: %s", out["status"].value_counts().to_dict())
     return out[_COLUMNS].reset_index(drop=True)
 
 
-_COLUMNS = ["item_id", "country", "label", "n_interviews", "n_organisations", "organisations", "n_sectors",
-            "sectors", "n_verifications", "verifications", "source_types", "status", "rule"]
-NOTE = ("Public export: n_interviews, n_organisations and n_sectors are the counts published in items.csv; "
-        "which organisations and sectors they are is not published.")
+_COLUMNS = [
+    "item_id",
+    "country",
+    "label",
+    "n_interviews",
+    "n_organisations",
+    "organisations",
+    "n_sectors",
+    "sectors",
+    "n_verifications",
+    "verifications",
+    "source_types",
+    "status",
+    "rule",
+]
+NOTE = (
+    "Public export: n_interviews, n_organisations and n_sectors are the counts published in items.csv; "
+    "which organisations and sectors they are is not published."
+)
 
 
 def _item_frame(study: Study) -> pd.DataFrame:
@@ -149,10 +170,12 @@ def _verifications(study: Study, item_ids: pd.Series) -> pd.DataFrame:
     knowledge = study.knowledge
     strength = {code: i for i, code in enumerate(knowledge["verification"].cat.categories)}
     levels = knowledge.groupby("item_id", sort=False)["verification"].agg(
-        lambda s: sorted(set(s.dropna()), key=strength.get))
+        lambda s: sorted(set(s.dropna()), key=strength.get)
+    )
     listed = [levels.get(item, []) for item in item_ids]
-    return pd.DataFrame({"n_verifications": [len(v) for v in listed], "verifications": listed},
-                        index=item_ids.index)
+    return pd.DataFrame(
+        {"n_verifications": [len(v) for v in listed], "verifications": listed}, index=item_ids.index
+    )
 
 
 def _source_types(study: Study, item_ids: pd.Series) -> pd.DataFrame:
@@ -160,15 +183,19 @@ def _source_types(study: Study, item_ids: pd.Series) -> pd.DataFrame:
     knowledge = study.knowledge
     if "source_type" not in knowledge.columns:
         return pd.DataFrame({"source_types": [[] for _ in item_ids]}, index=item_ids.index)
-    types = knowledge.groupby("item_id", sort=False)["source_type"].agg(lambda s: sorted(set(s.dropna().astype(str))))
+    types = knowledge.groupby("item_id", sort=False)["source_type"].agg(
+        lambda s: sorted(set(s.dropna().astype(str)))
+    )
     return pd.DataFrame({"source_types": [types.get(item, []) for item in item_ids]}, index=item_ids.index)
 
 
 def _public_triangulation(study: Study, min_interviews: int, min_sectors: int) -> pd.DataFrame:
     missing = [c for c in SUPPORT_COLUMNS if c not in study.items.columns]
     if missing:
-        raise ValueError(f"triangulate: this public study's items.csv has no {', '.join(missing)}: a public export "
-                         "publishes them per item, and without them the items' support cannot be known")
+        raise ValueError(
+            f"triangulate: this public study's items.csv has no {', '.join(missing)}: a public export "
+            "publishes them per item, and without them the items' support cannot be known"
+        )
     out = _item_frame(study)
     for col in SUPPORT_COLUMNS:
         out[col] = study.items[col].astype("Int64")
@@ -176,9 +203,14 @@ def _public_triangulation(study: Study, min_interviews: int, min_sectors: int) -
     out["organisations"] = [None if r else [] for r in reported]
     out["sectors"] = [None if r else [] for r in reported]
     out = out.join(_verifications(study, out["item_id"])).join(_source_types(study, out["item_id"]))
-    judged = [(None, "not known: a count of this item is not known in this selection")
-              if pd.isna(n) or pd.isna(o) or pd.isna(s) else _status(int(n), int(o), int(s), t, min_interviews, min_sectors)
-              for n, o, s, t in zip(out["n_interviews"], out["n_organisations"], out["n_sectors"], out["source_types"])]
+    judged = [
+        (None, "not known: a count of this item is not known in this selection")
+        if pd.isna(n) or pd.isna(o) or pd.isna(s)
+        else _status(int(n), int(o), int(s), t, min_interviews, min_sectors)
+        for n, o, s, t in zip(
+            out["n_interviews"], out["n_organisations"], out["n_sectors"], out["source_types"]
+        )
+    ]
     out["status"] = pd.Categorical([j[0] for j in judged], categories=list(STATUSES))
     out["rule"] = [j[1] for j in judged]
     out = out[_COLUMNS].reset_index(drop=True)
@@ -186,21 +218,35 @@ def _public_triangulation(study: Study, min_interviews: int, min_sectors: int) -
     return out
 
 
-def _status(n_interviews: int, n_organisations: int, n_sectors: int, source_types: list, min_interviews: int,
-            min_sectors: int) -> tuple[str, str]:
+def _status(
+    n_interviews: int,
+    n_organisations: int,
+    n_sectors: int,
+    source_types: list,
+    min_interviews: int,
+    min_sectors: int,
+) -> tuple[str, str]:
     """The status of an item and, in words, the rule that gave it."""
     if n_interviews == 0:
         return "unreported", "unreported: no interview reports it"
-    counted = (f"{n_interviews} interview{'s' * (n_interviews != 1)}, {n_organisations} "
-               f"organisation{'s' * (n_organisations != 1)}, {n_sectors} sector{'s' * (n_sectors != 1)}")
+    counted = (
+        f"{n_interviews} interview{'s' * (n_interviews != 1)}, {n_organisations} "
+        f"organisation{'s' * (n_organisations != 1)}, {n_sectors} sector{'s' * (n_sectors != 1)}"
+    )
     second_hand = len(source_types) == 1 and source_types[0] in SECOND_HAND_SOURCES
     fallback = "corroborated" if n_interviews >= 2 else "single_source"
     if n_interviews < min_interviews or n_sectors < min_sectors or n_organisations < min_sectors:
-        why = (f"fewer than {min_interviews} interviews" if n_interviews < min_interviews
-               else f"fewer than {min_sectors} organisations of different sectors")
+        why = (
+            f"fewer than {min_interviews} interviews"
+            if n_interviews < min_interviews
+            else f"fewer than {min_sectors} organisations of different sectors"
+        )
         return fallback, f"{fallback}: {counted}: {why}"
     if second_hand:
-        return fallback, (f"{fallback}: {counted}, but every report rests on {source_types[0]}, one "
-                          "second-hand source: not independent")
-    return "triangulated", (f"triangulated: {counted}, source types "
-                            f"{', '.join(source_types) if source_types else 'not recorded'}")
+        return fallback, (
+            f"{fallback}: {counted}, but every report rests on {source_types[0]}, one "
+            "second-hand source: not independent"
+        )
+    return "triangulated", (
+        f"triangulated: {counted}, source types {', '.join(source_types) if source_types else 'not recorded'}"
+    )

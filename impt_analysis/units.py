@@ -72,8 +72,10 @@ def coders_by_document(codings: pd.DataFrame, assigned: pd.DataFrame | None = No
     [['I1', 'A, B', 2, True], ['I2', 'A', 1, False]]
     """
     coders = coders_of(codings, assigned)
-    rows = [{DOCUMENT: d, "coders": ", ".join(c), "n_coders": len(c), "compared": len(c) >= 2}
-            for d, c in coders.items()]
+    rows = [
+        {DOCUMENT: d, "coders": ", ".join(c), "n_coders": len(c), "compared": len(c) >= 2}
+        for d, c in coders.items()
+    ]
     return pd.DataFrame(rows, columns=[DOCUMENT, "coders", "n_coders", "compared"])
 
 
@@ -89,8 +91,9 @@ def coders_of(codings: pd.DataFrame, assigned: pd.DataFrame | None = None) -> di
     if assigned is not None:
         missing = {DOCUMENT, "coder"} - set(assigned.columns)
         if missing:
-            raise ValueError("assigned: needs the columns interview_id and coder "
-                             f"(missing: {', '.join(sorted(missing))})")
+            raise ValueError(
+                f"assigned: needs the columns interview_id and coder (missing: {', '.join(sorted(missing))})"
+            )
         pairs = pd.concat([pairs, assigned[[DOCUMENT, "coder"]].astype(str)], ignore_index=True)
     coders: dict[str, set] = {}
     for document, coder in zip(pairs[DOCUMENT], pairs["coder"]):
@@ -99,7 +102,9 @@ def coders_of(codings: pd.DataFrame, assigned: pd.DataFrame | None = None) -> di
 
 
 def _spans(codings: pd.DataFrame) -> pd.DataFrame:
-    spans = codings[[DOCUMENT, "code", "coder", "start", "end"]].astype({"code": str, "coder": str, DOCUMENT: str})
+    spans = codings[[DOCUMENT, "code", "coder", "start", "end"]].astype(
+        {"code": str, "coder": str, DOCUMENT: str}
+    )
     return spans[spans["end"] > spans["start"]]
 
 
@@ -145,14 +150,33 @@ def character_intervals(codings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
         new = np.r_[True, cuts[keep][1:] != cuts[keep + 1][:-1]] if len(keep) else np.array([], dtype=bool)
         ids = stretch + np.cumsum(new) - 1
         stretch += int(new.sum())
-        rows.append(pd.DataFrame({DOCUMENT: document, "start": cuts[keep], "end": cuts[keep + 1],
-                                  "length": cuts[keep + 1] - cuts[keep], "stretch": ids}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    DOCUMENT: document,
+                    "start": cuts[keep],
+                    "end": cuts[keep + 1],
+                    "length": cuts[keep + 1] - cuts[keep],
+                    "stretch": ids,
+                }
+            )
+        )
         offset += len(keep)
-    intervals = (pd.concat(rows, ignore_index=True) if rows else
-                 pd.DataFrame({DOCUMENT: pd.Series(dtype=object), **{c: pd.Series(dtype="int64") for c in
-                                                                     ("start", "end", "length", "stretch")}}))
-    coded = pd.DataFrame(coded, columns=["interval", "coder", "code"]).drop_duplicates().sort_values(
-        ["interval", "coder", "code"], ignore_index=True)
+    intervals = (
+        pd.concat(rows, ignore_index=True)
+        if rows
+        else pd.DataFrame(
+            {
+                DOCUMENT: pd.Series(dtype=object),
+                **{c: pd.Series(dtype="int64") for c in ("start", "end", "length", "stretch")},
+            }
+        )
+    )
+    coded = (
+        pd.DataFrame(coded, columns=["interval", "coder", "code"])
+        .drop_duplicates()
+        .sort_values(["interval", "coder", "code"], ignore_index=True)
+    )
     return intervals, coded
 
 
@@ -188,8 +212,10 @@ def passages(codings: pd.DataFrame, overlap: float = DEFAULT_OVERLAP) -> pd.Data
         raise ValueError(f"overlap must be greater than 0 and at most 1, not {overlap!r}")
     spans = codings[codings["end"] > codings["start"]].copy()
     spans["passage"] = pd.Series(dtype="int64")
-    for document, group in spans.groupby(spans[DOCUMENT].astype(str), sort=False):
-        spans.loc[group.index, "passage"] = _cluster(group["start"].to_numpy(), group["end"].to_numpy(), overlap)
+    for _, group in spans.groupby(spans[DOCUMENT].astype(str), sort=False):
+        spans.loc[group.index, "passage"] = _cluster(
+            group["start"].to_numpy(), group["end"].to_numpy(), overlap
+        )
     return spans.astype({"passage": "int64"})
 
 
@@ -205,7 +231,7 @@ def _cluster(starts: np.ndarray, ends: np.ndarray, overlap: float) -> np.ndarray
             i = parent[i]
         return i
 
-    for i, (a, b) in enumerate(distinct):   # sorted by start, so only later spans can overlap
+    for i, (a, b) in enumerate(distinct):  # sorted by start, so only later spans can overlap
         for j in range(i + 1, len(distinct)):
             c, d = distinct[j]
             if c >= b:

@@ -95,7 +95,9 @@ class StudyValidationError(ValueError):
 
     def to_frame(self) -> pd.DataFrame:
         """The problems as a frame with columns file, row, column, value, message."""
-        return pd.DataFrame([p.__dict__ for p in self.problems], columns=["file", "row", "column", "value", "message"])
+        return pd.DataFrame(
+            [p.__dict__ for p in self.problems], columns=["file", "row", "column", "value", "message"]
+        )
 
 
 def read_table(path: Path, table: Table) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -110,31 +112,55 @@ def read_table(path: Path, table: Table) -> tuple[pd.DataFrame | None, list[Prob
         return None, [Problem(name, None, None, None, f"file is missing from the study folder {path.parent}")]
     size = path.stat().st_size
     if size > MAX_TABLE_BYTES:
-        return None, [Problem(name, None, None, None, f"the file holds {size:,} bytes, more than the {MAX_TABLE_BYTES:,} "
-                                                     "a table of a study may hold: check it is the right file")]
+        return None, [
+            Problem(
+                name,
+                None,
+                None,
+                None,
+                f"the file holds {size:,} bytes, more than the {MAX_TABLE_BYTES:,} "
+                "a table of a study may hold: check it is the right file",
+            )
+        ]
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        return None, [Problem(name, line, None, repr(raw[err.start : err.start + 4])[2:-1],
-                              "file is not UTF-8: save it as UTF-8 (the loader does not guess encodings)")]
+        return None, [
+            Problem(
+                name,
+                line,
+                None,
+                repr(raw[err.start : err.start + 4])[2:-1],
+                "file is not UTF-8: save it as UTF-8 (the loader does not guess encodings)",
+            )
+        ]
     problems: list[Problem] = []
     csv.field_size_limit(MAX_FIELD_CHARS)  # the same limit write_study checks: what is written can be read
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         rows = list(reader)
     except csv.Error as err:
-        return None, [Problem(name, reader.line_num, None, None,
-                              f"cannot be read as CSV ({err}): a field longer than {MAX_FIELD_CHARS:,} characters "
-                              "or a stray quote; the longest field a study holds is that limit")]
+        return None, [
+            Problem(
+                name,
+                reader.line_num,
+                None,
+                None,
+                f"cannot be read as CSV ({err}): a field longer than {MAX_FIELD_CHARS:,} characters "
+                "or a stray quote; the longest field a study holds is that limit",
+            )
+        ]
     if not rows:
         return None, [Problem(name, 1, None, None, "file is empty: it needs at least a header row")]
     header, records = rows[0], rows[1:]
     seen: set[str] = set()
     for col in header:
         if col in seen:
-            problems.append(Problem(name, 1, col, None, "column appears twice in the header: rename or delete one"))
+            problems.append(
+                Problem(name, 1, col, None, "column appears twice in the header: rename or delete one")
+            )
         seen.add(col)
     for f in table.fields:
         if f.name not in seen and f.required:
@@ -145,7 +171,9 @@ def read_table(path: Path, table: Table) -> tuple[pd.DataFrame | None, list[Prob
         if not any(rec):  # a blank line holds no record
             continue
         if len(rec) != width:
-            problems.append(Problem(name, i + 2, None, None, f"row has {len(rec)} fields, the header has {width}"))
+            problems.append(
+                Problem(name, i + 2, None, None, f"row has {len(rec)} fields, the header has {width}")
+            )
             rec = (rec + [""] * width)[:width]
         kept.append(rec)
         numbers.append(i + 2)
@@ -174,8 +202,15 @@ def check_table(frame: pd.DataFrame, table: Table, allowed: dict[str, set[str]])
         start = pd.to_numeric(frame["start"], errors="coerce")
         end = pd.to_numeric(frame["end"], errors="coerce")
         for i in (start > end).to_numpy().nonzero()[0]:
-            problems.append(Problem(table.path, rows[i], "start", frame["start"].iat[i],
-                                    f"start is after end ({frame['end'].iat[i]})"))
+            problems.append(
+                Problem(
+                    table.path,
+                    rows[i],
+                    "start",
+                    frame["start"].iat[i],
+                    f"start is after end ({frame['end'].iat[i]})",
+                )
+            )
     return problems
 
 
@@ -196,16 +231,24 @@ def check_excerpt_lengths(frame: pd.DataFrame, path: str, rows: list[int] | None
     rows = rows or list(range(2, len(frame) + 2))
     problems = []
     # plain values: pandas would copy the frame's attrs (its row numbers) at every step
-    for i, (start, end, text) in enumerate(zip(frame["start"].tolist(), frame["end"].tolist(),
-                                               frame["excerpt"].tolist())):
+    for i, (start, end, text) in enumerate(
+        zip(frame["start"].tolist(), frame["end"].tolist(), frame["excerpt"].tolist())
+    ):
         try:
             start, end = int(start), int(end)
         except (TypeError, ValueError):
             continue
         if isinstance(text, str) and text and start <= end and len(text) != end - start:
-            problems.append(Problem(path, rows[i], "excerpt", None,
-                                    f"the excerpt has {len(text)} code points, but end - start is {end - start} "
-                                    f"({start}-{end}): line endings changed (CRLF to LF?) or the text was edited"))
+            problems.append(
+                Problem(
+                    path,
+                    rows[i],
+                    "excerpt",
+                    None,
+                    f"the excerpt has {len(text)} code points, but end - start is {end - start} "
+                    f"({start}-{end}): line endings changed (CRLF to LF?) or the text was edited",
+                )
+            )
     return problems
 
 
@@ -227,12 +270,15 @@ def study_warnings(study) -> list[str]:
         if n > 5:
             warnings.append(f"warning: and {n - 5} more codings whose excerpt length is not end - start")
     if len(study.interviews):
-        for table, what in (("flows", "who passes information to whom (the three aspects are 'not known')"),
-                            ("knowledge", "who knows what (triangulation and side information have nothing to "
-                                          "count)")):
+        for table, what in (
+            ("flows", "who passes information to whom (the three aspects are 'not known')"),
+            ("knowledge", "who knows what (triangulation and side information have nothing to count)"),
+        ):
             if getattr(study, table).empty:
-                warnings.append(f"warning: {len(study.interviews)} interviews but no {table}: the study says nothing "
-                                f"about {what}; code them with the coding frame (docs/coding-frame.md)")
+                warnings.append(
+                    f"warning: {len(study.interviews)} interviews but no {table}: the study says nothing "
+                    f"about {what}; code them with the coding frame (docs/coding-frame.md)"
+                )
     return warnings
 
 
@@ -246,25 +292,36 @@ def _field_failures(f: Field, s: pd.Series, empty: pd.Series, allowed: dict[str,
         ok = s.str.fullmatch(_INTEGER)
         plain = s.str.fullmatch(r"[+-]?[0-9]+")
         yield "not a whole number", filled & ~ok & ~plain
-        yield ("not a whole number as the study writes it (ASCII digits 0-9, no '+', no leading zero, e.g. 2009)",
-               filled & ~ok & plain)
+        yield (
+            "not a whole number as the study writes it (ASCII digits 0-9, no '+', no leading zero, e.g. 2009)",
+            filled & ~ok & plain,
+        )
         low = f.minimum
         high = f.maximum if f.maximum is not None else MAX_COUNT
         # compared as Python integers: no float rounding, no int64 wrap-around for 2**63
         value = [_whole(v) if good else None for v, good in zip(s.tolist(), (filled & ok).tolist())]
         if low is not None:
-            yield f"must be at least {low}", pd.Series([v is not None and v < low for v in value], index=s.index)
+            yield (
+                f"must be at least {low}",
+                pd.Series([v is not None and v < low for v in value], index=s.index),
+            )
         yield f"must be at most {high}", pd.Series([v is not None and v > high for v in value], index=s.index)
     elif f.type == "date":
         ok = s.str.fullmatch(_DATE)
         parsed = pd.to_datetime(s.where(filled & ok), format="%Y-%m-%d", errors="coerce")
         yield "not a date in the form YYYY-MM-DD", filled & (~ok | parsed.isna())
     if f.category:
-        yield f"not a code of category {f.category!r} in the codebook", filled & ~s.isin(allowed.get(f.category, set()))
+        yield (
+            f"not a code of category {f.category!r} in the codebook",
+            filled & ~s.isin(allowed.get(f.category, set())),
+        )
     if f.name == "code" and "__code__" in allowed:
         yield "not a code of the codebook", filled & ~s.isin(allowed["__code__"])
     if f.name == "country":
-        yield "not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. DK)", filled & ~s.isin(iso_countries())
+        yield (
+            "not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. DK)",
+            filled & ~s.isin(iso_countries()),
+        )
 
 
 def _whole(text: str) -> int | float:
@@ -290,11 +347,22 @@ def check_keys(frames: dict[str, pd.DataFrame], tables: dict | None = None) -> l
             dup = frame.duplicated(key, keep="first")
             if dup.any():
                 first = frame.reset_index(drop=True).groupby(key, sort=False).cumcount()
-                firsts = {tuple(r): rows[i] for i, r in enumerate(frame[key].itertuples(index=False)) if first.iat[i] == 0}
+                firsts = {
+                    tuple(r): rows[i]
+                    for i, r in enumerate(frame[key].itertuples(index=False))
+                    if first.iat[i] == 0
+                }
                 for i in dup.to_numpy().nonzero()[0]:
                     values = tuple(frame[key].iloc[i])
-                    problems.append(Problem(table.path, rows[i], ", ".join(key), " / ".join(values),
-                                            f"duplicate key: the same as row {firsts[values]}"))
+                    problems.append(
+                        Problem(
+                            table.path,
+                            rows[i],
+                            ", ".join(key),
+                            " / ".join(values),
+                            f"duplicate key: the same as row {firsts[values]}",
+                        )
+                    )
         for fk in table.foreign_keys:
             target = frames.get(fk.resource)
             if fk.fields not in frame.columns or target is None or fk.reference not in target.columns:
@@ -302,8 +370,15 @@ def check_keys(frames: dict[str, pd.DataFrame], tables: dict | None = None) -> l
             s = frame[fk.fields]
             bad = s.ne("") & ~s.isin(set(target[fk.reference]))
             for i in bad.to_numpy().nonzero()[0]:
-                problems.append(Problem(table.path, rows[i], fk.fields, s.iat[i],
-                                        f"no such {fk.reference} in {fk.resource}.csv"))
+                problems.append(
+                    Problem(
+                        table.path,
+                        rows[i],
+                        fk.fields,
+                        s.iat[i],
+                        f"no such {fk.reference} in {fk.resource}.csv",
+                    )
+                )
     problems += check_evidence(frames, tables)
     problems += check_respondents(frames, tables)
     return problems
@@ -327,7 +402,12 @@ def check_respondents(frames: dict[str, pd.DataFrame], tables: dict | None = Non
     """
     tables = TABLES if tables is None else tables
     actors, interviews = frames.get("actors"), frames.get("interviews")
-    if actors is None or interviews is None or "actor_id" not in interviews.columns or "actor_id" not in actors.columns:
+    if (
+        actors is None
+        or interviews is None
+        or "actor_id" not in interviews.columns
+        or "actor_id" not in actors.columns
+    ):
         return []
     actor_rows = actors.attrs.get("rows") or list(range(2, len(actors) + 2))
     where = {a: (i, actor_rows[i]) for i, a in enumerate(actors["actor_id"].astype(str))}
@@ -344,8 +424,16 @@ def check_respondents(frames: dict[str, pd.DataFrame], tables: dict | None = Non
             mine, theirs = interviews[col].iat[i], actors[col].iat[j]
             if pd.isna(theirs) or str(theirs) == "" or pd.isna(mine) or str(mine) == str(theirs):
                 continue
-            problems.append(Problem(path, rows[i], col, str(mine), f"the respondent's organisation {actor} "
-                                    f"(actors.csv, row {actor_row}) has {col} {str(theirs)!r}"))
+            problems.append(
+                Problem(
+                    path,
+                    rows[i],
+                    col,
+                    str(mine),
+                    f"the respondent's organisation {actor} "
+                    f"(actors.csv, row {actor_row}) has {col} {str(theirs)!r}",
+                )
+            )
     return problems
 
 
@@ -369,12 +457,23 @@ def check_evidence(frames: dict[str, pd.DataFrame], tables: dict | None = None) 
     segments = set(codings["segment_id"].astype(str))
     problems = []
     for name, frame in frames.items():
-        if name not in tables or "evidence" not in frame.columns or "evidence" not in {f.name for f in tables[name].fields}:
+        if (
+            name not in tables
+            or "evidence" not in frame.columns
+            or "evidence" not in {f.name for f in tables[name].fields}
+        ):
             continue
         rows = frame.attrs.get("rows") or list(range(2, len(frame) + 2))
         for i, value in enumerate(frame["evidence"].astype(str)):
             missing = [s for s in value.split(EVIDENCE_SEPARATOR) if s and s not in segments]
             if missing:
-                problems.append(Problem(tables[name].path, rows[i], "evidence", missing[0],
-                                        f"no such segment_id in codings.csv ({len(missing)} of the row's evidence)"))
+                problems.append(
+                    Problem(
+                        tables[name].path,
+                        rows[i],
+                        "evidence",
+                        missing[0],
+                        f"no such segment_id in codings.csv ({len(missing)} of the row's evidence)",
+                    )
+                )
     return problems

@@ -21,8 +21,8 @@ import pandas as pd
 from .barriers import rows_in_country
 from .coordination import NOT_KNOWN, three_aspects
 from .reach import reach, side_information
-from .rules import AspectRules, rules_or_default
 from .reference import ASPECTS
+from .rules import AspectRules, rules_or_default
 from .study import Study
 from .triangulation import triangulate
 
@@ -62,17 +62,22 @@ def wave_indicators(study: Study, rules: AspectRules | None = None) -> pd.DataFr
         reached = reach(study, country, rules)["reaches"]
         n_interviews = len(rows_in_country(study, study.interviews, country, "wave_indicators"))
         # A public export's barrier rows are distinct rows of groups of interviews: not countable per interview.
-        n_barriers = float("nan") if study.public else len(rows_in_country(study, study.barriers, country,
-                                                                                "wave_indicators"))
-        rows.append({
-            "country": country,
-            **{a: aspects.loc[country, a] for a in ASPECTS},
-            "share_reaching": float(reached.mean()) if len(reached) else 0.0,
-            "side_items": len(side_information(study, country, rules)),
-            "triangulated_items": _triangulated_items(tri[tri["country"] == country]),
-            "barriers_per_interview": n_barriers / n_interviews,
-            "n_interviews": n_interviews,
-        })
+        n_barriers = (
+            float("nan")
+            if study.public
+            else len(rows_in_country(study, study.barriers, country, "wave_indicators"))
+        )
+        rows.append(
+            {
+                "country": country,
+                **{a: aspects.loc[country, a] for a in ASPECTS},
+                "share_reaching": float(reached.mean()) if len(reached) else 0.0,
+                "side_items": len(side_information(study, country, rules)),
+                "triangulated_items": _triangulated_items(tri[tri["country"] == country]),
+                "barriers_per_interview": n_barriers / n_interviews,
+                "n_interviews": n_interviews,
+            }
+        )
     return pd.DataFrame(rows).set_index("country")
 
 
@@ -118,8 +123,9 @@ def compare_studies(before: Study, after: Study, rules: AspectRules | None = Non
         old, new = a.loc[countries, aspect], b.loc[countries, aspect]
         delta = new.map(_VERDICT_RANK) - old.map(_VERDICT_RANK)
         out[f"{aspect}_before"], out[f"{aspect}_after"] = old, new
-        out[f"{aspect}_change"] = delta.map(lambda d: "not known" if pd.isna(d) else
-                                            "improved" if d > 0 else "worse" if d < 0 else "same")
+        out[f"{aspect}_change"] = delta.map(
+            lambda d: "not known" if pd.isna(d) else "improved" if d > 0 else "worse" if d < 0 else "same"
+        )
         better += delta > 0
         worse += delta < 0
     for name, higher_is_better in INDICATORS.items():
@@ -171,8 +177,10 @@ def check_wave_order(before: Study, after: Study) -> None:
     wa, wb = _wave_number(before), _wave_number(after)
     if wa is not None and wb is not None and wa != wb:
         if wa > wb:
-            raise ValueError(f"compare_studies(before, after): the first study is the later wave (wave {wa} against "
-                             f"wave {wb}): pass the earlier wave first")
+            raise ValueError(
+                f"compare_studies(before, after): the first study is the later wave (wave {wa} against "
+                f"wave {wb}): pass the earlier wave first"
+            )
         return
     da, db = _first_interview(before), _first_interview(after)
     if da is None or db is None:
@@ -181,12 +189,24 @@ def check_wave_order(before: Study, after: Study) -> None:
     by_year = "date" not in before.interviews.columns or "date" not in after.interviews.columns
     if (da.year > db.year) if by_year else (da > db):
         shown = (lambda d: d.year) if by_year else (lambda d: d.date())
-        raise ValueError(f"compare_studies(before, after): the first study is the later wave (its interviews start "
-                         f"{shown(da)}, the second's {shown(db)}): pass the earlier wave first")
+        raise ValueError(
+            f"compare_studies(before, after): the first study is the later wave (its interviews start "
+            f"{shown(da)}, the second's {shown(db)}): pass the earlier wave first"
+        )
 
 
-WAVE_CHANGE_COLUMNS = ["country", "kind", "change", "source", "target", "before", "after", "flows_before",
-                       "flows_after", "verdicts_changed"]
+WAVE_CHANGE_COLUMNS = [
+    "country",
+    "kind",
+    "change",
+    "source",
+    "target",
+    "before",
+    "after",
+    "flows_before",
+    "flows_after",
+    "verdicts_changed",
+]
 
 
 def _apply(G0, G1, u, v, change):
@@ -216,11 +236,20 @@ def _tie_changes(before: Study, after: Study, country: str, rules) -> list[dict]
             continue
         change = "appeared" if old is None else "disappeared" if new is None else "frequency"
         moved = country_aspects(_apply(G0, G1, u, v, change), country, rules)
-        rows.append({"country": country, "kind": "flow", "change": change, "source": u, "target": v,
-                     "before": old, "after": new,
-                     "flows_before": list(G0.edges[u, v]["flow_ids"]) if G0.has_edge(u, v) else [],
-                     "flows_after": list(G1.edges[u, v]["flow_ids"]) if G1.has_edge(u, v) else [],
-                     "verdicts_changed": [a for a in ASPECTS if moved[a] != base[a]]})
+        rows.append(
+            {
+                "country": country,
+                "kind": "flow",
+                "change": change,
+                "source": u,
+                "target": v,
+                "before": old,
+                "after": new,
+                "flows_before": list(G0.edges[u, v]["flow_ids"]) if G0.has_edge(u, v) else [],
+                "flows_after": list(G1.edges[u, v]["flow_ids"]) if G1.has_edge(u, v) else [],
+                "verdicts_changed": [a for a in ASPECTS if moved[a] != base[a]],
+            }
+        )
     return rows
 
 
@@ -284,8 +313,19 @@ def wave_changes(before: Study, after: Study, rules: AspectRules | None = None) 
             old, new = k0.get((actor, item)), k1.get((actor, item))
             if old != new:
                 change = "appeared" if old is None else "disappeared" if new is None else "verification"
-                rows.append({"country": country, "kind": "knowledge", "change": change, "source": actor,
-                             "target": item, "before": old, "after": new, "flows_before": [], "flows_after": [],
-                             "verdicts_changed": []})
+                rows.append(
+                    {
+                        "country": country,
+                        "kind": "knowledge",
+                        "change": change,
+                        "source": actor,
+                        "target": item,
+                        "before": old,
+                        "after": new,
+                        "flows_before": [],
+                        "flows_after": [],
+                        "verdicts_changed": [],
+                    }
+                )
     out = pd.DataFrame(rows, columns=WAVE_CHANGE_COLUMNS)
     return out.sort_values(["country", "kind"], kind="stable").reset_index(drop=True)

@@ -10,21 +10,30 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from impt_analysis import agreement, study_from_tables
+from impt_analysis import agreement
 from impt_analysis.agreement import coded_documents, disagreements, reliability
 from impt_analysis.units import character_intervals, passages
 
-ACTORS = [{"actor_id": "DK-A", "country": "DK", "sector": "police", "level": "local", "kind": "organisation"},
-          {"actor_id": "EE-A", "country": "EE", "sector": "ngo", "level": "local", "kind": "organisation"}]
+ACTORS = [
+    {"actor_id": "DK-A", "country": "DK", "sector": "police", "level": "local", "kind": "organisation"},
+    {"actor_id": "EE-A", "country": "EE", "sector": "ngo", "level": "local", "kind": "organisation"},
+]
 X, Y, Z = "cross_border", "good_practice", "case_numbers"
-TEXT = "".join(chr(ord("a") + i % 26) for i in range(400))   # the interviews' text, for excerpts
+TEXT = "".join(chr(ord("a") + i % 26) for i in range(400))  # the interviews' text, for excerpts
 _ids = iter(range(1, 10_000))
 
 
 def coding(coder, code, start, end, interview="DK-I1", segment=None):
     """One coding; by default its own segment, as NVivo writes one selection per coding."""
-    return {"segment_id": segment or f"s{next(_ids)}", "interview_id": interview, "code": code, "coder": coder,
-            "start": start, "end": end, "excerpt": TEXT[start:end]}
+    return {
+        "segment_id": segment or f"s{next(_ids)}",
+        "interview_id": interview,
+        "code": code,
+        "coder": coder,
+        "start": start,
+        "end": end,
+        "excerpt": TEXT[start:end],
+    }
 
 
 def passage_level(study, by="code", **kw):
@@ -69,8 +78,10 @@ def test_four_passages_by_character(build):
 
 def test_the_disagreements_of_the_four_passages(build):
     table = disagreements(four_passages(build, Y), X)
-    assert table[["passage", "passage_start", "passage_end"]].drop_duplicates().values.tolist() == [[3, 40, 50],
-                                                                                                  [4, 60, 70]]
+    assert table[["passage", "passage_start", "passage_end"]].drop_duplicates().values.tolist() == [
+        [3, 40, 50],
+        [4, 60, 70],
+    ]
     third = table[table["passage"] == 3].set_index("coder")
     assert third["applied"].to_dict() == {"A": True, "B": False}
     assert third["spans"].to_dict() == {"A": "40-50", "B": "40-50"}
@@ -88,8 +99,15 @@ def test_the_disagreements_of_the_four_passages(build):
 # --- shifted spans -------------------------------------------------------------------------
 def shifted(build):
     # A codes x on [0, 100), B on [20, 120); both code y on [200, 250).
-    return build(ACTORS, codings=[coding("A", X, 0, 100), coding("B", X, 20, 120),
-                                  coding("A", Y, 200, 250), coding("B", Y, 200, 250)])
+    return build(
+        ACTORS,
+        codings=[
+            coding("A", X, 0, 100),
+            coding("B", X, 20, 120),
+            coding("A", Y, 200, 250),
+            coding("B", Y, 200, 250),
+        ],
+    )
 
 
 def test_shifted_but_overlapping_spans_by_character(build):
@@ -121,13 +139,26 @@ def test_shifted_spans_by_passage_and_the_overlap_threshold(build):
 
 
 def test_passages_and_intervals_by_hand():
-    codings = pd.DataFrame([coding("A", X, 0, 100), coding("B", X, 20, 120), coding("B", Y, 30, 40),
-                            coding("A", Y, 200, 250), coding("A", Z, 5, 5)])
+    codings = pd.DataFrame(
+        [
+            coding("A", X, 0, 100),
+            coding("B", X, 20, 120),
+            coding("B", Y, 30, 40),
+            coding("A", Y, 200, 250),
+            coding("A", Z, 5, 5),
+        ]
+    )
     # [30, 40) shares 10 of 100 with [0, 100): a passage of its own; the empty coding is left out.
     assert passages(codings)["passage"].tolist() == [1, 1, 2, 3]
     intervals, coded = character_intervals(codings)
     assert intervals[["start", "end", "stretch"]].values.tolist() == [
-        [0, 20, 0], [20, 30, 0], [30, 40, 0], [40, 100, 0], [100, 120, 0], [200, 250, 1]]
+        [0, 20, 0],
+        [20, 30, 0],
+        [30, 40, 0],
+        [40, 100, 0],
+        [100, 120, 0],
+        [200, 250, 1],
+    ]
     assert coded[coded["interval"] == 2][["coder", "code"]].values.tolist() == [["A", X], ["B", X], ["B", Y]]
 
 
@@ -145,8 +176,10 @@ def test_a_document_only_one_coder_coded_is_reported_not_compared(build):
 
 
 def test_a_coder_listed_for_a_document_counts_there(build):
-    study = build(ACTORS, codings=[coding("A", X, 0, 10), coding("A", X, 20, 30),
-                                   coding("B", X, 0, 10, interview="EE-I1")])
+    study = build(
+        ACTORS,
+        codings=[coding("A", X, 0, 10), coding("A", X, 20, 30), coding("B", X, 0, 10, interview="EE-I1")],
+    )
     assert agreement(study).empty
     assert "No interview was coded by two or more coders" in agreement(study).attrs["note"]
     listed = pd.DataFrame({"interview_id": ["DK-I1"], "coder": ["B"]})
@@ -166,9 +199,13 @@ def test_one_coder_only(build):
 # --- three coders ------------------------------------------------------------------------------
 def test_three_coders(build):
     # Passages: P1 A x, B x, C x; P2 A x, B x (C coded the interview, not there); P3 A y, B y, C x.
-    codings = [coding(c, X, 0, 10) for c in "ABC"] + [coding("A", X, 20, 30), coding("B", X, 20, 30),
-                                                      coding("A", Y, 40, 50), coding("B", Y, 40, 50),
-                                                      coding("C", X, 40, 50)]
+    codings = [coding(c, X, 0, 10) for c in "ABC"] + [
+        coding("A", X, 20, 30),
+        coding("B", X, 20, 30),
+        coding("A", Y, 40, 50),
+        coding("B", Y, 40, 50),
+        coding("C", X, 40, 50),
+    ]
     row = passage_level(build(ACTORS, codings=codings)).set_index("code").loc[X]
     # Pairs agreeing: P1 3 of 3, P2 1 of 3, P3 1 of 3: 5/9.
     # Alpha: P1 o11 = 3 * 2 / 2 = 3; P2 (1, 1, 0): o11 = 1, o01 = 1; P3 (0, 0, 1): o00 = 1, o01 = 1.
@@ -179,9 +216,10 @@ def test_three_coders(build):
     assert row["krippendorff_alpha"] == pytest.approx(1 / 9)
     import krippendorff
 
-    data = np.array([[1, 1, 0], [1, 1, 0], [1, 0, 1]], dtype=float)   # coders x passages
-    assert row["krippendorff_alpha"] == pytest.approx(krippendorff.alpha(reliability_data=data,
-                                                                         level_of_measurement="nominal"))
+    data = np.array([[1, 1, 0], [1, 1, 0], [1, 0, 1]], dtype=float)  # coders x passages
+    assert row["krippendorff_alpha"] == pytest.approx(
+        krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    )
 
 
 # --- against an independent computation --------------------------------------------------------
@@ -198,8 +236,14 @@ def _by_hand(codings: pd.DataFrame, code: str):
         for ch in range(int(doc["end"].max())):
             here = doc[(doc["start"] <= ch) & (ch < doc["end"])]
             if len(here):
-                columns.append([float(((here["coder"] == c) & (here["code"] == code)).any())
-                                if c in set(doc["coder"]) else np.nan for c in coders])
+                columns.append(
+                    [
+                        float(((here["coder"] == c) & (here["code"] == code)).any())
+                        if c in set(doc["coder"])
+                        else np.nan
+                        for c in coders
+                    ]
+                )
     data = np.array(columns).T
     agree = pairs = 0
     for u in data.T:
@@ -220,8 +264,15 @@ def test_character_level_equals_a_count_character_by_character(build):
         for coder in ("A", "B"):
             for _ in range(6):
                 start = int(rng.integers(0, 150))
-                codings.append(coding(coder, [X, Y, Z][int(rng.integers(0, 3))], start,
-                                      start + int(rng.integers(5, 40)), interview=interview))
+                codings.append(
+                    coding(
+                        coder,
+                        [X, Y, Z][int(rng.integers(0, 3))],
+                        start,
+                        start + int(rng.integers(5, 40)),
+                        interview=interview,
+                    )
+                )
     study = build(ACTORS, codings=codings)
     table = agreement(study, n_boot=0).set_index("code")
     for code in table.index:
@@ -258,15 +309,22 @@ def test_the_bootstrap_interval_is_seeded(demo):
     assert not a["alpha_low"].equals(c["alpha_low"])
     defined = a.dropna(subset=["alpha_low"])
     assert len(defined) and (defined["alpha_low"] <= defined["alpha_high"]).all()
-    inside = (defined["alpha_low"] <= defined["krippendorff_alpha"] + 1e-9) & \
-             (defined["krippendorff_alpha"] <= defined["alpha_high"] + 1e-9)
+    inside = (defined["alpha_low"] <= defined["krippendorff_alpha"] + 1e-9) & (
+        defined["krippendorff_alpha"] <= defined["alpha_high"] + 1e-9
+    )
     assert inside.mean() > 0.8
 
 
 def test_reliability_in_words():
     # Compared to three decimals, as shown: .7996 is shown .800.
     assert [reliability(a) for a in (0.800, 0.7996, 0.7994, 0.667, 0.6664, float("nan"))] == [
-        "reliable", "reliable", "tentative", "tentative", "unreliable", "undefined"]
+        "reliable",
+        "reliable",
+        "tentative",
+        "tentative",
+        "unreliable",
+        "undefined",
+    ]
 
 
 def test_a_public_export_says_it_cannot_answer(demo, tmp_path):
@@ -284,32 +342,46 @@ def G(n: int) -> str:
     return f"00000000-0000-4000-8000-{n:012d}"
 
 
-SOURCE_TEXT = ["We call the police. The school tells us. Nobody else.",
-               "The NGO rings us weekly. We write to the ministry."]
+SOURCE_TEXT = [
+    "We call the police. The school tells us. Nobody else.",
+    "The NGO rings us weekly. We write to the ministry.",
+]
 # (source, start, end, code guid, user guid): one selection per coding, as NVivo writes them.
 NVIVO_CODINGS = [
-    (0, 0, 19, 11, 1), (0, 0, 19, 11, 2),      # "We call the police." both: Data protection
-    (0, 20, 40, 12, 1), (0, 20, 40, 11, 2),    # "The school tells us." A Reporting duty, B Data protection
-    (0, 41, 53, 11, 1),                        # "Nobody else." A only
-    (1, 0, 24, 12, 1), (1, 2, 24, 12, 2),      # "The NGO rings us weekly." both Reporting duty, B shifted
-    (1, 25, 50, 11, 2),                        # "We write to the ministry." B only
+    (0, 0, 19, 11, 1),
+    (0, 0, 19, 11, 2),  # "We call the police." both: Data protection
+    (0, 20, 40, 12, 1),
+    (0, 20, 40, 11, 2),  # "The school tells us." A Reporting duty, B Data protection
+    (0, 41, 53, 11, 1),  # "Nobody else." A only
+    (1, 0, 24, 12, 1),
+    (1, 2, 24, 12, 2),  # "The NGO rings us weekly." both Reporting duty, B shifted
+    (1, 25, 50, 11, 2),  # "We write to the ministry." B only
 ]
 
 
 def nvivo_project(path):
-    codes = (f'<Code guid="{G(10)}" name="Barriers" isCodable="false">'
-             f'<Code guid="{G(11)}" name="Data protection" isCodable="true"/>'
-             f'<Code guid="{G(12)}" name="Reporting duty" isCodable="true"/></Code>')
+    codes = (
+        f'<Code guid="{G(10)}" name="Barriers" isCodable="false">'
+        f'<Code guid="{G(11)}" name="Data protection" isCodable="true"/>'
+        f'<Code guid="{G(12)}" name="Reporting duty" isCodable="true"/></Code>'
+    )
     selections = {0: "", 1: ""}
     for n, (src, start, end, code, user) in enumerate(NVIVO_CODINGS):
-        selections[src] += (f'<PlainTextSelection guid="{G(4000 + n)}" startPosition="{start}" endPosition="{end}" '
-                            f'creatingUser="{G(user)}"><Coding guid="{G(5000 + n)}" creatingUser="{G(user)}">'
-                            f'<CodeRef targetGUID="{G(code)}"/></Coding></PlainTextSelection>')
-    sources = "".join(f'<TextSource guid="{G(3000 + s)}" name="Interview {s + 1}" plainTextPath="internal://s{s}.txt">'
-                      f'{selections[s]}</TextSource>' for s in (0, 1))
-    xml = ('<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="Two users" '
-           f'origin="NVivo 14.24.0"><Users><User guid="{G(1)}" name="coder_a"/><User guid="{G(2)}" name="coder_b"/>'
-           f'</Users><CodeBook><Codes>{codes}</Codes></CodeBook><Sources>{sources}</Sources></Project>')
+        selections[src] += (
+            f'<PlainTextSelection guid="{G(4000 + n)}" startPosition="{start}" endPosition="{end}" '
+            f'creatingUser="{G(user)}"><Coding guid="{G(5000 + n)}" creatingUser="{G(user)}">'
+            f'<CodeRef targetGUID="{G(code)}"/></Coding></PlainTextSelection>'
+        )
+    sources = "".join(
+        f'<TextSource guid="{G(3000 + s)}" name="Interview {s + 1}" plainTextPath="internal://s{s}.txt">'
+        f"{selections[s]}</TextSource>"
+        for s in (0, 1)
+    )
+    xml = (
+        '<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="Two users" '
+        f'origin="NVivo 14.24.0"><Users><User guid="{G(1)}" name="coder_a"/><User guid="{G(2)}" name="coder_b"/>'
+        f"</Users><CodeBook><Codes>{codes}</Codes></CodeBook><Sources>{sources}</Sources></Project>"
+    )
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("project.qde", xml)
         for s, text in enumerate(SOURCE_TEXT):
@@ -321,12 +393,16 @@ def nvivo_project(path):
 def nvivo(tmp_path):
     from impt_analysis.interop.refi_qda import read_qdpx
 
-    return read_qdpx(nvivo_project(tmp_path / "nvivo.qdpx"), mapping={"defaults": {
-        "country": "DK", "date": "2010-06-01", "sector": "government", "level": "national"}})
+    return read_qdpx(
+        nvivo_project(tmp_path / "nvivo.qdpx"),
+        mapping={
+            "defaults": {"country": "DK", "date": "2010-06-01", "sector": "government", "level": "national"}
+        },
+    )
 
 
 def test_a_two_user_nvivo_project_gives_the_hand_count(nvivo):
-    assert nvivo.codings.groupby("segment_id")["coder"].nunique().max() == 1   # no shared segment
+    assert nvivo.codings.groupby("segment_id")["coder"].nunique().max() == 1  # no shared segment
     table = passage_level(nvivo).set_index("code")
     assert set(table.index) == {"data_protection", "reporting_duty"} and (table["n_documents"] == 2).all()
     # Passages: I1 p1 [0,19) p2 [20,40) p3 [41,53); I2 p1 [0,24) and [2,24) (22 of 24 shared),
@@ -337,10 +413,15 @@ def test_a_two_user_nvivo_project_gives_the_hand_count(nvivo):
     dp, leg = table.loc["data_protection"], table.loc["reporting_duty"]
     assert (dp["n_units"], dp["n_coded"], dp["percent_agreement"]) == (5, 4, pytest.approx(2 / 5))
     assert dp["krippendorff_alpha"] == pytest.approx(-2 / 25)
-    assert leg["percent_agreement"] == pytest.approx(4 / 5) and leg["krippendorff_alpha"] == pytest.approx(4 / 7)
+    assert leg["percent_agreement"] == pytest.approx(4 / 5) and leg["krippendorff_alpha"] == pytest.approx(
+        4 / 7
+    )
     spans = disagreements(nvivo, "data_protection")
     assert spans[spans["coder"] == "coder_b"]["excerpt"].tolist() == [
-        "The school tells us.", "", "We write to the ministry."]
+        "The school tells us.",
+        "",
+        "We write to the ministry.",
+    ]
 
 
 # --- the command --------------------------------------------------------------------------------
@@ -354,15 +435,19 @@ def _write(study, folder):
 def test_the_command_prints_a_table(nvivo, tmp_path):
     from impt_analysis.cli import main
 
-    result = CliRunner().invoke(main, ["agreement", "--data", _write(nvivo, tmp_path / "s"), "--level", "passage",
-                                       "--boot", "100"])
+    result = CliRunner().invoke(
+        main, ["agreement", "--data", _write(nvivo, tmp_path / "s"), "--level", "passage", "--boot", "100"]
+    )
     assert result.exit_code == 0, result.output
     assert "data_protection" in result.output and "unreliable" in result.output
     assert "Empty DataFrame" not in result.output
     assert "2 of 2 coded interviews were coded by two or more coders and compared" in result.output
     out = tmp_path / "a.csv"
     result = CliRunner().invoke(main, ["agreement", "--data", str(tmp_path / "s"), "--out", str(out)])
-    assert result.exit_code == 0 and pd.read_csv(out)["code"].tolist() == ["data_protection", "reporting_duty"]
+    assert result.exit_code == 0 and pd.read_csv(out)["code"].tolist() == [
+        "data_protection",
+        "reporting_duty",
+    ]
 
 
 def test_the_command_on_one_coder_says_so_in_one_sentence(build, tmp_path):
@@ -385,7 +470,9 @@ def test_the_explorer_shows_where_they_disagree(build, demo, tmp_path):
     import dataclasses
 
     study = four_passages(build)
-    public = dataclasses.replace(study, codings=study.codings.drop(columns="excerpt"), meta={"impt:public": True})
+    public = dataclasses.replace(
+        study, codings=study.codings.drop(columns="excerpt"), meta={"impt:public": True}
+    )
     pane = Explorer(public).open_tab("Agreement").agreement_pane.value
     assert "groups of interviews, not documents" in pane and TEXT[:10] not in pane
 
@@ -393,17 +480,30 @@ def test_the_explorer_shows_where_they_disagree(build, demo, tmp_path):
 def test_the_command_takes_the_coders_listed_for_an_interview(build, tmp_path):
     from impt_analysis.cli import main
 
-    study = build(ACTORS, codings=[coding("A", X, 0, 10), coding("A", X, 20, 30),
-                                   coding("B", X, 0, 10, interview="EE-I1")])
+    study = build(
+        ACTORS,
+        codings=[coding("A", X, 0, 10), coding("A", X, 20, 30), coding("B", X, 0, 10, interview="EE-I1")],
+    )
     folder = _write(study, tmp_path / "s")
     (tmp_path / "listed.csv").write_text("interview_id,coder\nDK-I1,B\n")
-    result = CliRunner().invoke(main, ["agreement", "--data", folder, "--level", "passage", "--assigned",
-                                       str(tmp_path / "listed.csv")])
+    result = CliRunner().invoke(
+        main,
+        ["agreement", "--data", folder, "--level", "passage", "--assigned", str(tmp_path / "listed.csv")],
+    )
     assert result.exit_code == 0, result.output
-    assert "1 of 2 coded interviews was coded by two or more coders" in result.output and "-0.500" in result.output
+    assert (
+        "1 of 2 coded interviews was coded by two or more coders" in result.output
+        and "-0.500" in result.output
+    )
     (tmp_path / "bad.csv").write_text("interview_id,coder\nDK-I9,B\n")
-    result = CliRunner().invoke(main, ["agreement", "--data", folder, "--assigned", str(tmp_path / "bad.csv")])
-    assert result.exit_code == 1 and "row 2, column interview_id" in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(
+        main, ["agreement", "--data", folder, "--assigned", str(tmp_path / "bad.csv")]
+    )
+    assert (
+        result.exit_code == 1
+        and "row 2, column interview_id" in result.output
+        and "Traceback" not in result.output
+    )
 
 
 def test_the_command_on_a_public_export_says_why_it_cannot_answer(demo, tmp_path):

@@ -9,26 +9,53 @@ from impt_analysis import barrier_cooccurrence, barrier_table, blocked_links
 
 
 def actor(actor_id, sector, level, country="DK", kind="organisation"):
-    return {"actor_id": actor_id, "name": f"{actor_id} role", "country": country, "sector": sector,
-            "level": level, "kind": kind}
+    return {
+        "actor_id": actor_id,
+        "name": f"{actor_id} role",
+        "country": country,
+        "sector": sector,
+        "level": level,
+        "kind": kind,
+    }
 
 
 ACTORS = [
-    actor("C", "child_protection", "local"), actor("O", "ngo", "local"), actor("L", "police", "local"),
-    actor("S", "education", "local"), actor("N", "government", "national", kind="national_coordinator"),
+    actor("C", "child_protection", "local"),
+    actor("O", "ngo", "local"),
+    actor("L", "police", "local"),
+    actor("S", "education", "local"),
+    actor("N", "government", "national", kind="national_coordinator"),
     actor("E", "police", "national", country="EE"),
 ]
 INTERVIEWS = [
-    {"interview_id": f"I{n}", "country": country, "date": "2010-05-01", "sector": s, "level": lv, "actor_id": a}
-    for n, (a, country, s, lv) in enumerate([("C", "DK", "child_protection", "local"), ("O", "DK", "ngo", "local"),
-                                             ("N", "DK", "government", "national"),
-                                             ("E", "EE", "police", "national")], 1)
+    {
+        "interview_id": f"I{n}",
+        "country": country,
+        "date": "2010-05-01",
+        "sector": s,
+        "level": lv,
+        "actor_id": a,
+    }
+    for n, (a, country, s, lv) in enumerate(
+        [
+            ("C", "DK", "child_protection", "local"),
+            ("O", "DK", "ngo", "local"),
+            ("N", "DK", "government", "national"),
+            ("E", "EE", "police", "national"),
+        ],
+        1,
+    )
 ]
 
 
 def barrier(interview, name, severity, source=None, target=None):
-    return {"interview_id": interview, "barrier": name, "severity": severity, "source_actor": source,
-            "target_actor": target}
+    return {
+        "interview_id": interview,
+        "barrier": name,
+        "severity": severity,
+        "source_actor": source,
+        "target_actor": target,
+    }
 
 
 BARRIERS = [
@@ -47,8 +74,13 @@ FLOWS = [
     {"source_actor": "S", "target_actor": "C", "frequency": "ad_hoc"},
     {"source_actor": "C", "target_actor": "L", "frequency": "regular"},  # the reverse of a blocked pair
 ]
-NAMED = ["weak_police_child_protection_links", "data_protection_rules", "lack_of_trust_ngo_authorities",
-         "no_feedback_to_reporters", "lack_of_training"]  # in the codebook's order
+NAMED = [
+    "weak_police_child_protection_links",
+    "data_protection_rules",
+    "lack_of_trust_ngo_authorities",
+    "no_feedback_to_reporters",
+    "lack_of_training",
+]  # in the codebook's order
 
 
 @pytest.fixture
@@ -58,9 +90,19 @@ def study(build):
 
 def test_barrier_table_by_country(study):
     table = barrier_table(study, by="country")
-    assert list(table.columns) == ["country", "barrier", "label", "interviews", "n_interviews", "share", "mentions",
-                                   "mean_severity"]
-    assert table[["country", "barrier"]].astype(str).values.tolist() == [[c, b] for c in ("DK", "EE") for b in NAMED]
+    assert list(table.columns) == [
+        "country",
+        "barrier",
+        "label",
+        "interviews",
+        "n_interviews",
+        "share",
+        "mentions",
+        "mean_severity",
+    ]
+    assert table[["country", "barrier"]].astype(str).values.tolist() == [
+        [c, b] for c in ("DK", "EE") for b in NAMED
+    ]
     dk = table[table["country"] == "DK"].set_index("barrier")
     assert dk["interviews"].tolist() == [2, 2, 1, 1, 0]
     assert dk["n_interviews"].tolist() == [3] * 5
@@ -136,9 +178,16 @@ def test_blocked_links(study):
     assert links["frequency"].tolist() == ["regular", "ad_hoc", None, None, None]
     assert links["severity"].tolist() == [2, 3, 1, 2, 1]
     first = links.iloc[0]
-    assert (first["source_name"], first["source_sector"], first["source_level"]) == ("S role", "education", "local")
+    assert (first["source_name"], first["source_sector"], first["source_level"]) == (
+        "S role",
+        "education",
+        "local",
+    )
     assert (first["target_name"], first["target_sector"], first["target_level"]) == (
-        "C role", "child_protection", "local")
+        "C role",
+        "child_protection",
+        "local",
+    )
     assert pd.isna(links.iloc[4]["target_sector"])
     assert blocked_links(study, "EE").empty
     with pytest.raises(ValueError, match="no interviews from country 'SE'"):
@@ -162,8 +211,9 @@ def test_demo(demo):
 def test_barrier_table_of_one_country(study):
     """EE's single interview names only lack of training: one row, share 1."""
     table = barrier_table(study, by="level", country="EE")
-    assert table[["level", "barrier", "interviews", "n_interviews", "share"]].values.tolist() == \
-        [["national", "lack_of_training", 1, 1, 1.0]]
+    assert table[["level", "barrier", "interviews", "n_interviews", "share"]].values.tolist() == [
+        ["national", "lack_of_training", 1, 1, 1.0]
+    ]
 
 
 def test_blocked_links_of_the_whole_study(study):
@@ -175,17 +225,39 @@ def test_barrier_excerpts_only_barrier_codes(build):
     from impt_analysis.barriers import barrier_excerpts
 
     codings = [
-        {"segment_id": "S1", "interview_id": "I1", "code": "data_protection_rules", "coder": "c1", "start": 0,
-         "end": 5, "excerpt": "rules"},
-        {"segment_id": "S2", "interview_id": "I1", "code": "side_information", "coder": "c1", "start": 9,
-         "end": 12, "excerpt": "abc"},
-        {"segment_id": "S3", "interview_id": "I4", "code": "lack_of_training", "coder": "c1", "start": 0,
-         "end": 4, "excerpt": "none"},
+        {
+            "segment_id": "S1",
+            "interview_id": "I1",
+            "code": "data_protection_rules",
+            "coder": "c1",
+            "start": 0,
+            "end": 5,
+            "excerpt": "rules",
+        },
+        {
+            "segment_id": "S2",
+            "interview_id": "I1",
+            "code": "side_information",
+            "coder": "c1",
+            "start": 9,
+            "end": 12,
+            "excerpt": "abc",
+        },
+        {
+            "segment_id": "S3",
+            "interview_id": "I4",
+            "code": "lack_of_training",
+            "coder": "c1",
+            "start": 0,
+            "end": 4,
+            "excerpt": "none",
+        },
     ]
     s = build(actors=ACTORS, interviews=INTERVIEWS, barriers=BARRIERS, codings=codings)
     rows = barrier_excerpts(s, "DK")
-    assert rows[["segment_id", "barrier", "excerpt", "sector"]].values.tolist() == \
-        [["S1", "data_protection_rules", "rules", "child_protection"]]
+    assert rows[["segment_id", "barrier", "excerpt", "sector"]].values.tolist() == [
+        ["S1", "data_protection_rules", "rules", "child_protection"]
+    ]
     assert barrier_excerpts(s)["segment_id"].tolist() == ["S1", "S3"]
 
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import REPORTING_ACTORS as ACTORS, REPORTING_INTERVIEWS as INTERVIEWS
+from conftest import REPORTING_ACTORS as ACTORS
+from conftest import REPORTING_INTERVIEWS as INTERVIEWS
 
 from impt_analysis import basis, case_count_table, triangulate
 
-ITEMS = [{"item_id": "T2", "country": "DK"}, {"item_id": "T3", "country": "DK", "theme": "sexual_exploitation"},
-         {"item_id": "T4", "country": "DK"}, {"item_id": "T7", "country": "EE"}]
+ITEMS = [
+    {"item_id": "T2", "country": "DK"},
+    {"item_id": "T3", "country": "DK", "theme": "sexual_exploitation"},
+    {"item_id": "T4", "country": "DK"},
+    {"item_id": "T7", "country": "EE"},
+]
 KNOWLEDGE = [
     {"interview_id": "I1", "actor_id": "P1", "item_id": "T2"},
     {"interview_id": "I4", "actor_id": "P2", "item_id": "T2"},
@@ -21,8 +26,15 @@ KNOWLEDGE = [
 
 
 def case(tier, group, count, basis_, source):
-    return {"country": "DK", "year": 2009, "tier": tier, "child_group": group, "count": count, "basis": basis_,
-            "source_actor": source}
+    return {
+        "country": "DK",
+        "year": 2009,
+        "tier": tier,
+        "child_group": group,
+        "count": count,
+        "basis": basis_,
+        "source_actor": source,
+    }
 
 
 CASES = [
@@ -46,10 +58,21 @@ def row(frame: pd.DataFrame) -> dict:
 def test_basis_of_items(study):
     got = row(basis(study, items=["T2", "T3"]))
     # 5 reports: T2 official twice (I1, I4), T3 official, maybe, anecdotal (I1, I2, I3).
-    assert {k: got[k] for k in ("n_items", "n_reports", "n_interviews", "official", "maybe", "anecdotal",
-                                "n_sources")} == {"n_items": 2, "n_reports": 5, "n_interviews": 4, "official": 3,
-                                                  "maybe": 1, "anecdotal": 1, "n_sources": 4}
-    assert (got["share_official"], got["share_maybe"], got["share_anecdotal"]) == pytest.approx((0.6, 0.2, 0.2))
+    assert {
+        k: got[k]
+        for k in ("n_items", "n_reports", "n_interviews", "official", "maybe", "anecdotal", "n_sources")
+    } == {
+        "n_items": 2,
+        "n_reports": 5,
+        "n_interviews": 4,
+        "official": 3,
+        "maybe": 1,
+        "anecdotal": 1,
+        "n_sources": 4,
+    }
+    assert (got["share_official"], got["share_maybe"], got["share_anecdotal"]) == pytest.approx(
+        (0.6, 0.2, 0.2)
+    )
 
 
 def test_basis_of_a_frame_of_items_equals_items_argument(study):
@@ -65,8 +88,9 @@ def test_basis_of_all_items_and_by_group(study):
     everything = row(basis(study))
     assert (everything["n_items"], everything["n_reports"], everything["n_sources"]) == (4, 6, 5)
     by_country = basis(study, by="country").set_index("country")
-    assert by_country.loc["DK", ["n_items", "n_reports", "official", "maybe", "anecdotal", "n_sources"]].tolist() \
-        == [3, 5, 3, 1, 1, 4]
+    assert by_country.loc[
+        "DK", ["n_items", "n_reports", "official", "maybe", "anecdotal", "n_sources"]
+    ].tolist() == [3, 5, 3, 1, 1, 4]
     assert by_country.loc["EE", ["n_items", "n_reports", "maybe", "n_sources"]].tolist() == [1, 1, 1, 1]
     by_theme = basis(study, by="theme").set_index("theme")
     assert by_theme.loc["sexual_exploitation", "n_reports"] == 3
@@ -81,7 +105,13 @@ def test_unreported_item_has_no_basis(study):
 def test_basis_of_case_counts(study):
     got = row(basis(study.case_counts))
     assert {k: got[k] for k in ("n_figures", "count", "official", "maybe", "anecdotal", "n_sources")} == {
-        "n_figures": 4, "count": 20, "official": 2, "maybe": 1, "anecdotal": 1, "n_sources": 3}
+        "n_figures": 4,
+        "count": 20,
+        "official": 2,
+        "maybe": 1,
+        "anecdotal": 1,
+        "n_sources": 3,
+    }
     assert got["share_official"] == pytest.approx(0.5)
     by_tier = basis(study.case_counts, by="tier").set_index("tier")
     assert list(by_tier.index) == ["identified", "suspected"]
@@ -111,15 +141,25 @@ def test_basis_refuses_what_it_cannot_read(study):
 def test_case_count_table_shows_all_four_tiers_and_the_gaps(study):
     table = case_count_table(study)
     assert table[["country", "tier"]].astype(str).values.tolist() == [
-        [c, t] for c in ("DK", "EE") for t in ("identified", "suspected", "exploitative_situation", "at_risk_context")]
+        [c, t]
+        for c in ("DK", "EE")
+        for t in ("identified", "suspected", "exploitative_situation", "at_risk_context")
+    ]
     dk = table[table["country"] == "DK"].set_index("tier")
     assert dk["year"].tolist() == [2009] * 4
-    assert dk.loc["identified", ["n_figures", "count", "official", "share_official", "n_sources"]].tolist() \
-        == [2, 5, 2, 1.0, 1]
+    assert dk.loc[
+        "identified", ["n_figures", "count", "official", "share_official", "n_sources"]
+    ].tolist() == [2, 5, 2, 1.0, 1]
     assert dk.loc["identified", "child_groups"] == ["other", "roma_children"]
     assert dk.loc["identified", "double_counted"] == []
     suspected = dk.loc["suspected"]
-    assert [suspected[k] for k in ("n_figures", "count", "maybe", "anecdotal", "n_sources")] == [2, 15, 1, 1, 2]
+    assert [suspected[k] for k in ("n_figures", "count", "maybe", "anecdotal", "n_sources")] == [
+        2,
+        15,
+        1,
+        1,
+        2,
+    ]
     assert suspected["double_counted"] == ["other"]  # two sources count the same group
     for tier in ("exploitative_situation", "at_risk_context"):
         assert dk.loc[tier, "n_figures"] == 0 and pd.isna(dk.loc[tier, "count"])
@@ -154,4 +194,6 @@ def test_demo(demo):
     assert (disseminated[["official", "maybe", "anecdotal"]].sum(axis=1) == disseminated["n_figures"]).all()
     everything = row(basis(demo))
     assert everything["n_reports"] == len(demo.knowledge)
-    assert sum(everything[f"share_{level}"] for level in ("official", "maybe", "anecdotal")) == pytest.approx(1.0)
+    assert sum(everything[f"share_{level}"] for level in ("official", "maybe", "anecdotal")) == pytest.approx(
+        1.0
+    )

@@ -19,11 +19,11 @@ def roles_of(frame: pd.DataFrame, node) -> dict[str, int]:
 @pytest.mark.parametrize(
     ("groups", "role"),
     [
-        ({"a": "X", "v": "X", "b": "X"}, "coordinator"),     # A -> A -> A
-        ({"a": "X", "v": "Y", "b": "X"}, "itinerant"),       # A -> B -> A
-        ({"a": "X", "v": "Y", "b": "Y"}, "gatekeeper"),      # A -> B -> B
+        ({"a": "X", "v": "X", "b": "X"}, "coordinator"),  # A -> A -> A
+        ({"a": "X", "v": "Y", "b": "X"}, "itinerant"),  # A -> B -> A
+        ({"a": "X", "v": "Y", "b": "Y"}, "gatekeeper"),  # A -> B -> B
         ({"a": "X", "v": "X", "b": "Y"}, "representative"),  # A -> A -> B
-        ({"a": "X", "v": "Y", "b": "Z"}, "liaison"),         # A -> B -> C
+        ({"a": "X", "v": "Y", "b": "Z"}, "liaison"),  # A -> B -> C
     ],
 )
 def test_one_two_path_per_role(groups, role):
@@ -52,16 +52,36 @@ def test_mixed_graph_worked_by_hand():
     # rp: regional police, lp: local police, sc: school, cp / rc / cq: child protection,
     # ng / ng2: NGOs. The edge lp -> cp is given twice (a multigraph), and lp -> ng closes
     # the two-path lp -> cp -> ng.
-    G = nx.MultiDiGraph([("rp", "lp"), ("lp", "cp"), ("lp", "cp"), ("sc", "cp"), ("cp", "rc"), ("cp", "ng"),
-                         ("lp", "ng"), ("ng", "sc"), ("sc", "ng2"), ("rc", "cq")])
-    groups = {"rp": "police", "lp": "police", "sc": "education", "cp": "child_protection",
-              "rc": "child_protection", "cq": "child_protection", "ng": "ngo", "ng2": "ngo"}
+    G = nx.MultiDiGraph(
+        [
+            ("rp", "lp"),
+            ("lp", "cp"),
+            ("lp", "cp"),
+            ("sc", "cp"),
+            ("cp", "rc"),
+            ("cp", "ng"),
+            ("lp", "ng"),
+            ("ng", "sc"),
+            ("sc", "ng2"),
+            ("rc", "cq"),
+        ]
+    )
+    groups = {
+        "rp": "police",
+        "lp": "police",
+        "sc": "education",
+        "cp": "child_protection",
+        "rc": "child_protection",
+        "cq": "child_protection",
+        "ng": "ngo",
+        "ng2": "ngo",
+    }
     frame = brokerage(G, groups)
-    assert roles_of(frame, "lp") == {"representative": 2}        # rp->lp->cp, rp->lp->ng
+    assert roles_of(frame, "lp") == {"representative": 2}  # rp->lp->cp, rp->lp->ng
     assert roles_of(frame, "cp") == {"gatekeeper": 2, "liaison": 1}  # lp->cp->rc, sc->cp->rc; sc->cp->ng
-    assert roles_of(frame, "ng") == {"liaison": 2}               # cp->ng->sc, lp->ng->sc
+    assert roles_of(frame, "ng") == {"liaison": 2}  # cp->ng->sc, lp->ng->sc
     assert roles_of(frame, "sc") == {"itinerant": 1, "liaison": 1}  # ng->sc->ng2; ng->sc->cp
-    assert roles_of(frame, "rc") == {"coordinator": 1}           # cp->rc->cq
+    assert roles_of(frame, "rc") == {"coordinator": 1}  # cp->rc->cq
     assert frame.loc[["rp", "ng2", "cq"], "total"].tolist() == [0, 0, 0]
     assert int(frame["total"].sum()) == 10
     assert list(frame.index) == list(G)
@@ -79,23 +99,42 @@ def test_groups_by_sector_or_level_on_a_study(build):
     study = build(
         actors=[
             {"actor_id": "L", "country": "DK", "sector": "police", "level": "local", "kind": "organisation"},
-            {"actor_id": "C", "country": "DK", "sector": "child_protection", "level": "local", "kind": "organisation"},
-            {"actor_id": "R", "country": "DK", "sector": "child_protection", "level": "regional",
-             "kind": "organisation"},
-            {"actor_id": "N", "country": "DK", "sector": "government", "level": "national",
-             "kind": "national_coordinator"},
+            {
+                "actor_id": "C",
+                "country": "DK",
+                "sector": "child_protection",
+                "level": "local",
+                "kind": "organisation",
+            },
+            {
+                "actor_id": "R",
+                "country": "DK",
+                "sector": "child_protection",
+                "level": "regional",
+                "kind": "organisation",
+            },
+            {
+                "actor_id": "N",
+                "country": "DK",
+                "sector": "government",
+                "level": "national",
+                "kind": "national_coordinator",
+            },
         ],
-        flows=[{"source_actor": "L", "target_actor": "C"}, {"source_actor": "C", "target_actor": "R"},
-               {"source_actor": "R", "target_actor": "N"}],
+        flows=[
+            {"source_actor": "L", "target_actor": "C"},
+            {"source_actor": "C", "target_actor": "R"},
+            {"source_actor": "R", "target_actor": "N"},
+        ],
     )
     G = nx.from_pandas_edgelist(study.flows, "source_actor", "target_actor", create_using=nx.MultiDiGraph)
     actors = study.actors.set_index("actor_id")
     by_sector = brokerage(G, actors["sector"].astype(str).to_dict())
-    assert roles_of(by_sector, "C") == {"gatekeeper": 1}       # police -> cp -> cp
-    assert roles_of(by_sector, "R") == {"representative": 1}   # cp -> cp -> government
+    assert roles_of(by_sector, "C") == {"gatekeeper": 1}  # police -> cp -> cp
+    assert roles_of(by_sector, "R") == {"representative": 1}  # cp -> cp -> government
     by_level = brokerage(G, actors["level"].astype(str).to_dict())
-    assert roles_of(by_level, "C") == {"representative": 1}    # local -> local -> regional
-    assert roles_of(by_level, "R") == {"liaison": 1}           # local -> regional -> national
+    assert roles_of(by_level, "C") == {"representative": 1}  # local -> local -> regional
+    assert roles_of(by_level, "R") == {"liaison": 1}  # local -> regional -> national
 
 
 def test_missing_group_values_form_one_group():
@@ -103,8 +142,9 @@ def test_missing_group_values_form_one_group():
     nan = float("nan")
     frame = brokerage(nx.DiGraph([("a", "v"), ("v", "b")]), {"a": "DK", "v": nan, "b": float("nan")})
     assert roles_of(frame, "v") == {"gatekeeper": 1}
-    assert roles_of(brokerage(nx.DiGraph([("a", "v"), ("v", "b")]), {"a": None, "v": None, "b": None}), "v") \
-        == {"coordinator": 1}
+    assert roles_of(
+        brokerage(nx.DiGraph([("a", "v"), ("v", "b")]), {"a": None, "v": None, "b": None}), "v"
+    ) == {"coordinator": 1}
 
 
 def test_every_node_needs_a_group():
@@ -133,8 +173,17 @@ def _brute_force(G: nx.DiGraph, groups: dict) -> dict[str, dict]:
                 if len({a, v, b}) < 3 or G.has_edge(a, b):
                     continue
                 ga, gv, gb = groups[a], groups[v], groups[b]
-                role = ("coordinator" if ga == gv == gb else "itinerant" if ga == gb
-                        else "gatekeeper" if gv == gb else "representative" if ga == gv else "liaison")
+                role = (
+                    "coordinator"
+                    if ga == gv == gb
+                    else "itinerant"
+                    if ga == gb
+                    else "gatekeeper"
+                    if gv == gb
+                    else "representative"
+                    if ga == gv
+                    else "liaison"
+                )
                 counts[role][v] += 1
     return counts
 
@@ -157,11 +206,24 @@ def test_brokers_of_a_country_by_hand(build):
 
     actors = [
         {"actor_id": "S", "country": "DK", "sector": "education", "level": "local", "kind": "organisation"},
-        {"actor_id": "M", "country": "DK", "sector": "child_protection", "level": "local", "kind": "organisation"},
-        {"actor_id": "C", "country": "DK", "sector": "government", "level": "national",
-         "kind": "national_coordinator"},
+        {
+            "actor_id": "M",
+            "country": "DK",
+            "sector": "child_protection",
+            "level": "local",
+            "kind": "organisation",
+        },
+        {
+            "actor_id": "C",
+            "country": "DK",
+            "sector": "government",
+            "level": "national",
+            "kind": "national_coordinator",
+        },
     ]
-    study = build(actors, flows=[{"source_actor": "S", "target_actor": "M"}, {"source_actor": "M", "target_actor": "C"}])
+    study = build(
+        actors, flows=[{"source_actor": "S", "target_actor": "M"}, {"source_actor": "M", "target_actor": "C"}]
+    )
     table = brokers(study, "DK")
     assert table["actor_id"].tolist() == ["M"]
     assert table.loc[0, ["representative", "total", "sector"]].tolist() == [1, 1, "child_protection"]

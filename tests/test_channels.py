@@ -24,17 +24,30 @@ def study(build):
     from L4 only L4 (1; T4). Greedy with k=3: R1 first (3), then L5 (2), then L3 (1): all
     seven actors reach co-ordination, and local input becomes X.
     """
-    actors = [actor("C", "national", "government", "national_coordinator"), actor("P", "national", "police"),
-              actor("L1", "local"), actor("L2", "local"), actor("R1", "regional", "child_protection"),
-              actor("L3", "local", "ngo"), actor("L4", "local", "education"), actor("L5", "local", "health")]
+    actors = [
+        actor("C", "national", "government", "national_coordinator"),
+        actor("P", "national", "police"),
+        actor("L1", "local"),
+        actor("L2", "local"),
+        actor("R1", "regional", "child_protection"),
+        actor("L3", "local", "ngo"),
+        actor("L4", "local", "education"),
+        actor("L5", "local", "health"),
+    ]
     flows = [("P", "C"), ("L1", "L2"), ("L2", "R1"), ("L4", "L5")]
     items = [{"item_id": f"T{i}", "country": "DK"} for i in (1, 3, 4, 5)]
-    knowledge = [{"actor_id": "L1", "item_id": "T1", "verification": "anecdotal", "source_type": "anecdote"},
-                 {"actor_id": "L3", "item_id": "T3", "verification": "official", "source_type": "official_data"},
-                 {"actor_id": "L4", "item_id": "T4", "verification": "anecdotal", "source_type": "anecdote"},
-                 {"actor_id": "L5", "item_id": "T5", "verification": "maybe", "source_type": "research"}]
-    return build(actors, flows=[{"source_actor": s, "target_actor": t} for s, t in flows], items=items,
-                 knowledge=knowledge)
+    knowledge = [
+        {"actor_id": "L1", "item_id": "T1", "verification": "anecdotal", "source_type": "anecdote"},
+        {"actor_id": "L3", "item_id": "T3", "verification": "official", "source_type": "official_data"},
+        {"actor_id": "L4", "item_id": "T4", "verification": "anecdotal", "source_type": "anecdote"},
+        {"actor_id": "L5", "item_id": "T5", "verification": "maybe", "source_type": "research"},
+    ]
+    return build(
+        actors,
+        flows=[{"source_actor": s, "target_actor": t} for s, t in flows],
+        items=items,
+        knowledge=knowledge,
+    )
 
 
 def test_greedy_choice_worked_by_hand(study):
@@ -64,13 +77,19 @@ def test_new_channels_count_as_regular_flows_in_the_verdicts(study):
 def test_ties_go_to_more_items_then_to_official(build):
     """Two cut-off local actors, A and B, each alone: equal actor gain; A holds an anecdotal
     item, B an official one: B first. Then a third, D, with two items: D before both."""
-    actors = [actor("C", "national", "government", "national_coordinator"), actor("A", "local"),
-              actor("B", "local"), actor("D", "local")]
+    actors = [
+        actor("C", "national", "government", "national_coordinator"),
+        actor("A", "local"),
+        actor("B", "local"),
+        actor("D", "local"),
+    ]
     items = [{"item_id": i, "country": "DK"} for i in ("TA", "TB", "TD1", "TD2")]
-    knowledge = [{"actor_id": "A", "item_id": "TA", "verification": "anecdotal", "source_type": "anecdote"},
-                 {"actor_id": "B", "item_id": "TB", "verification": "official", "source_type": "official_data"},
-                 {"actor_id": "D", "item_id": "TD1", "verification": "anecdotal", "source_type": "anecdote"},
-                 {"actor_id": "D", "item_id": "TD2", "verification": "anecdotal", "source_type": "anecdote"}]
+    knowledge = [
+        {"actor_id": "A", "item_id": "TA", "verification": "anecdotal", "source_type": "anecdote"},
+        {"actor_id": "B", "item_id": "TB", "verification": "official", "source_type": "official_data"},
+        {"actor_id": "D", "item_id": "TD1", "verification": "anecdotal", "source_type": "anecdote"},
+        {"actor_id": "D", "item_id": "TD2", "verification": "anecdotal", "source_type": "anecdote"},
+    ]
     study = build(actors, items=items, knowledge=knowledge)
     assert recommend_channels(study, "DK", k=3)["source_actor"].tolist() == ["D", "B", "A"]
 

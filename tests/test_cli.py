@@ -66,8 +66,11 @@ def test_demo_data_writes_a_valid_study(tmp_path):
 
 def test_console_script_runs_without_traceback(demo_copy):
     (demo_copy / "items.csv").write_bytes(b"item_id,country\n\xff\xfe,DK\n")
-    proc = subprocess.run([sys.executable, "-m", "impt_analysis.cli", "validate", str(demo_copy)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "impt_analysis.cli", "validate", str(demo_copy)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and "not UTF-8" in proc.stderr
 

@@ -7,34 +7,71 @@ import pytest
 from impt_analysis import code_cooccurrence, code_frequencies
 
 ACTORS = [
-    {"actor_id": "C", "country": "DK", "sector": "child_protection", "level": "local", "kind": "organisation"},
-    {"actor_id": "N", "country": "DK", "sector": "government", "level": "national", "kind": "national_coordinator"},
+    {
+        "actor_id": "C",
+        "country": "DK",
+        "sector": "child_protection",
+        "level": "local",
+        "kind": "organisation",
+    },
+    {
+        "actor_id": "N",
+        "country": "DK",
+        "sector": "government",
+        "level": "national",
+        "kind": "national_coordinator",
+    },
     {"actor_id": "E", "country": "EE", "sector": "police", "level": "national", "kind": "organisation"},
 ]
 INTERVIEWS = [
-    {"interview_id": "I1", "country": "DK", "date": "2010-05-01", "sector": "child_protection", "level": "local",
-     "actor_id": "C"},
-    {"interview_id": "I2", "country": "DK", "date": "2010-05-02", "sector": "government", "level": "national",
-     "actor_id": "N"},
-    {"interview_id": "I3", "country": "EE", "date": "2010-05-03", "sector": "police", "level": "national",
-     "actor_id": "E"},
+    {
+        "interview_id": "I1",
+        "country": "DK",
+        "date": "2010-05-01",
+        "sector": "child_protection",
+        "level": "local",
+        "actor_id": "C",
+    },
+    {
+        "interview_id": "I2",
+        "country": "DK",
+        "date": "2010-05-02",
+        "sector": "government",
+        "level": "national",
+        "actor_id": "N",
+    },
+    {
+        "interview_id": "I3",
+        "country": "EE",
+        "date": "2010-05-03",
+        "sector": "police",
+        "level": "national",
+        "actor_id": "E",
+    },
 ]
 
 
 def coding(segment, interview, code, coder, start, end):
-    return {"segment_id": segment, "interview_id": interview, "code": code, "coder": coder, "start": start,
-            "end": end, "excerpt": "x" * (end - start)}  # an excerpt spans its positions
+    return {
+        "segment_id": segment,
+        "interview_id": interview,
+        "code": code,
+        "coder": coder,
+        "start": start,
+        "end": end,
+        "excerpt": "x" * (end - start),
+    }  # an excerpt spans its positions
 
 
 CODINGS = [
     coding("S1", "I1", "national_coordination", "coder_a", 0, 50),
-    coding("S1", "I1", "national_coordination", "coder_b", 0, 50),   # a second coder, same code
-    coding("S1", "I1", "side_information", "coder_b", 0, 50),        # a second code on the same segment
-    coding("S2", "I1", "side_information", "coder_a", 40, 80),       # overlaps S1 (40 < 50)
-    coding("S3", "I1", "case_numbers", "coder_a", 80, 120),          # touches S2 at 80: no overlap
+    coding("S1", "I1", "national_coordination", "coder_b", 0, 50),  # a second coder, same code
+    coding("S1", "I1", "side_information", "coder_b", 0, 50),  # a second code on the same segment
+    coding("S2", "I1", "side_information", "coder_a", 40, 80),  # overlaps S1 (40 < 50)
+    coding("S3", "I1", "case_numbers", "coder_a", 80, 120),  # touches S2 at 80: no overlap
     coding("S4", "I2", "case_numbers", "coder_a", 0, 30),
     coding("S5", "I2", "national_coordination", "coder_a", 10, 20),  # inside S4
-    coding("S6", "I3", "data_protection_rules", "coder_a", 0, 10),   # a barrier code
+    coding("S6", "I3", "data_protection_rules", "coder_a", 0, 10),  # a barrier code
     coding("S7", "I3", "case_numbers", "coder_a", 100, 150),
 ]
 
@@ -46,8 +83,16 @@ def study(build):
 
 def test_code_frequencies(study):
     freq = code_frequencies(study)
-    assert list(freq.columns) == ["code", "label", "category", "parent", "segments", "applications", "interviews",
-                                  "coders"]
+    assert list(freq.columns) == [
+        "code",
+        "label",
+        "category",
+        "parent",
+        "segments",
+        "applications",
+        "interviews",
+        "coders",
+    ]
     assert freq[["code", "segments", "applications", "interviews", "coders"]].values.tolist() == [
         ["case_numbers", 3, 3, 3, 1],
         ["national_coordination", 2, 3, 2, 2],
@@ -56,22 +101,34 @@ def test_code_frequencies(study):
     ]
     labels = freq.set_index("code")
     assert labels.loc["national_coordination", ["label", "category", "parent"]].tolist() == [
-        "National co-ordination", "code", "aspects"]
-    assert labels.loc["data_protection_rules", ["label", "category"]].tolist() == ["Data protection rules", "barrier"]
+        "National co-ordination",
+        "code",
+        "aspects",
+    ]
+    assert labels.loc["data_protection_rules", ["label", "category"]].tolist() == [
+        "Data protection rules",
+        "barrier",
+    ]
     assert labels.loc["data_protection_rules", "parent"] is None
 
 
 def test_code_frequencies_by_country_and_coder(study):
     by_country = code_frequencies(study, by="country")
     assert by_country[["country", "code", "segments"]].values.tolist() == [
-        ["DK", "case_numbers", 2], ["DK", "national_coordination", 2], ["DK", "side_information", 2],
-        ["EE", "case_numbers", 1], ["EE", "data_protection_rules", 1],
+        ["DK", "case_numbers", 2],
+        ["DK", "national_coordination", 2],
+        ["DK", "side_information", 2],
+        ["EE", "case_numbers", 1],
+        ["EE", "data_protection_rules", 1],
     ]
     by_coder = code_frequencies(study, by="coder")
     assert by_coder[["coder", "code", "segments"]].values.tolist() == [
-        ["coder_a", "case_numbers", 3], ["coder_a", "national_coordination", 2],
-        ["coder_a", "data_protection_rules", 1], ["coder_a", "side_information", 1],
-        ["coder_b", "national_coordination", 1], ["coder_b", "side_information", 1],
+        ["coder_a", "case_numbers", 3],
+        ["coder_a", "national_coordination", 2],
+        ["coder_a", "data_protection_rules", 1],
+        ["coder_a", "side_information", 1],
+        ["coder_b", "national_coordination", 1],
+        ["coder_b", "side_information", 1],
     ]
     by_level = code_frequencies(study, by="level").set_index(["level", "code"])["interviews"]
     assert by_level[("national", "case_numbers")] == 2

@@ -10,8 +10,14 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from impt_analysis import (AspectRules, compare_with_reference, reach, reference_table, side_information,
-                           three_aspects)
+from impt_analysis import (
+    AspectRules,
+    compare_with_reference,
+    reach,
+    reference_table,
+    side_information,
+    three_aspects,
+)
 
 
 def A(actor_id, sector="ngo", level="national", kind="organisation", country="DK"):
@@ -34,16 +40,32 @@ def stranded(build):
     R (regional NGO); R tells L1 back, nothing else. Items: T1 known by R (anecdotal) and L1
     (maybe); T2 by R and P; T3 by C; T4 by nobody.
     """
-    actors = [COORDINATOR, A("P", "police"), A("M", "asylum_migration"), A("N", "ngo"),
-              A("L1", "child_protection", "local"), A("L2", "education", "local"), A("R", "ngo", "regional")]
-    flows = [F("P", "C"), F("M", "C"), F("N", "C"), F("L1", "R"), F("L2", "R", "ad_hoc"), F("R", "L1"),
-             F("C", "R", "ad_hoc")]
+    actors = [
+        COORDINATOR,
+        A("P", "police"),
+        A("M", "asylum_migration"),
+        A("N", "ngo"),
+        A("L1", "child_protection", "local"),
+        A("L2", "education", "local"),
+        A("R", "ngo", "regional"),
+    ]
+    flows = [
+        F("P", "C"),
+        F("M", "C"),
+        F("N", "C"),
+        F("L1", "R"),
+        F("L2", "R", "ad_hoc"),
+        F("R", "L1"),
+        F("C", "R", "ad_hoc"),
+    ]
     items = [{"item_id": f"T{i}", "country": "DK"} for i in range(1, 5)]
-    knowledge = [{"actor_id": "R", "item_id": "T1", "verification": "anecdotal", "source_type": "anecdote"},
-                 {"actor_id": "L1", "item_id": "T1", "verification": "maybe", "source_type": "media"},
-                 {"actor_id": "R", "item_id": "T2", "verification": "anecdotal", "source_type": "anecdote"},
-                 {"actor_id": "P", "item_id": "T2"},
-                 {"actor_id": "C", "item_id": "T3"}]
+    knowledge = [
+        {"actor_id": "R", "item_id": "T1", "verification": "anecdotal", "source_type": "anecdote"},
+        {"actor_id": "L1", "item_id": "T1", "verification": "maybe", "source_type": "media"},
+        {"actor_id": "R", "item_id": "T2", "verification": "anecdotal", "source_type": "anecdote"},
+        {"actor_id": "P", "item_id": "T2"},
+        {"actor_id": "C", "item_id": "T3"},
+    ]
     return build(actors, flows=flows, items=items, knowledge=knowledge)
 
 
@@ -75,34 +97,47 @@ def test_coordination_verdicts(build):
     x = build(three, flows=[F("P", "C"), F("M", "C"), F("N", "C")])
     verdict = three_aspects(x).loc["DK"]
     assert verdict["coordination"] == "X"
-    assert verdict["coordination_evidence"].startswith("X: C (C) receives regular flows from DK actors of 3 sectors")
+    assert verdict["coordination_evidence"].startswith(
+        "X: C (C) receives regular flows from DK actors of 3 sectors"
+    )
     assert "asylum_migration: M (M); ngo: N (N); police: P (P)" in verdict["coordination_evidence"]
 
     # the NGO's flow is ad hoc and a second police actor adds no sector: 2 sectors -> (X)
-    weak = build(three + [A("P2", "police")], flows=[F("P", "C"), F("P2", "C"), F("M", "C"), F("N", "C", "ad_hoc")])
+    weak = build(
+        three + [A("P2", "police")], flows=[F("P", "C"), F("P2", "C"), F("M", "C"), F("N", "C", "ad_hoc")]
+    )
     verdict = three_aspects(weak).loc["DK"]
     assert verdict["coordination"] == "(X)"
-    assert "2 sectors" in verdict["coordination_evidence"] and "P (P), P2 (P2)" in verdict["coordination_evidence"]
+    assert (
+        "2 sectors" in verdict["coordination_evidence"]
+        and "P (P), P2 (P2)" in verdict["coordination_evidence"]
+    )
     assert three_aspects(weak, AspectRules(min_sectors=2)).loc["DK", "coordination"] == "X"
     assert three_aspects(weak, AspectRules(sector_flows_regular_only=False)).loc["DK", "coordination"] == "X"
 
     # a contact point fed by three sectors is still no national co-ordinator -> (X)
-    ncp_only = build([NCP, A("P", "police"), A("M", "asylum_migration"), A("N", "ngo")],
-                     flows=[F("P", "NCP"), F("M", "NCP"), F("N", "NCP")])
+    ncp_only = build(
+        [NCP, A("P", "police"), A("M", "asylum_migration"), A("N", "ngo")],
+        flows=[F("P", "NCP"), F("M", "NCP"), F("N", "NCP")],
+    )
     verdict = three_aspects(ncp_only).loc["DK"]
     assert verdict["coordination"] == "(X)"
     assert "no national co-ordinator" in verdict["coordination_evidence"]
     assert "NCP (NCP)" in verdict["coordination_evidence"]
 
     none = build([A("P", "police"), A("N", "ngo")], flows=[F("P", "N")])
-    assert three_aspects(none).loc["DK", ["coordination", "networks", "local_input"]].tolist() == ["-", "-", "-"]
+    assert three_aspects(none).loc["DK", ["coordination", "networks", "local_input"]].tolist() == [
+        "-",
+        "-",
+        "-",
+    ]
 
 
 def test_networks_verdicts(build):
     net = A("W", "child_protection", kind="professional_network")
     foreign_net = A("IW", "igo", "international", "professional_network", country=None)
     cases = {
-        "X": [F("W", "NCP")],                                   # regular, straight to a contact point
+        "X": [F("W", "NCP")],  # regular, straight to a contact point
         "(X) ad hoc": [F("W", "NCP", "ad_hoc")],
         "(X) through others": [F("W", "N"), F("N", "C")],
         "(X) never": [F("N", "W")],
@@ -130,7 +165,9 @@ def test_networks_verdicts(build):
 def _local_study(build, n_reaching, frequency="regular"):
     """Four local/regional actors G1..G4 under co-ordinator C; the first n_reaching tell C (at
     ``frequency``), and G4 tells G3 regularly."""
-    actors = [COORDINATOR] + [A(f"G{i}", "social_services", "local" if i % 2 else "regional") for i in range(1, 5)]
+    actors = [COORDINATOR] + [
+        A(f"G{i}", "social_services", "local" if i % 2 else "regional") for i in range(1, 5)
+    ]
     flows = [F(f"G{i}", "C", frequency) for i in range(1, n_reaching + 1)] + [F("G4", "G3")]
     return build(actors, flows=flows)
 
@@ -138,13 +175,21 @@ def _local_study(build, n_reaching, frequency="regular"):
 def test_local_input_verdicts(build):
     # G4 -> G3 only: with n_reaching = 2, G1 and G2 reach (2 of 4 = half) -> X
     assert three_aspects(_local_study(build, 2)).loc["DK", "local_input"] == "X"
-    assert three_aspects(_local_study(build, 2), AspectRules(local_share_x=0.75)).loc["DK", "local_input"] == "(X)"
+    assert (
+        three_aspects(_local_study(build, 2), AspectRules(local_share_x=0.75)).loc["DK", "local_input"]
+        == "(X)"
+    )
     one = three_aspects(_local_study(build, 1)).loc["DK"]
     assert one["local_input"] == "(X)"
-    assert one["local_input_evidence"] == ("(X): 1 of 4 local and regional actors have a path of regular flows "
-                                           "within the country carrying one item to the national co-ordinator, "
-                                           "fewer than 50% (reaching: G1; not reaching: G2, G3, G4).")
-    assert three_aspects(_local_study(build, 1), AspectRules(local_min_reaching=2)).loc["DK", "local_input"] == "-"
+    assert one["local_input_evidence"] == (
+        "(X): 1 of 4 local and regional actors have a path of regular flows "
+        "within the country carrying one item to the national co-ordinator, "
+        "fewer than 50% (reaching: G1; not reaching: G2, G3, G4)."
+    )
+    assert (
+        three_aspects(_local_study(build, 1), AspectRules(local_min_reaching=2)).loc["DK", "local_input"]
+        == "-"
+    )
     # three reach: G3 directly, G4 through G3 -> 4 of 4
     four = reach(_local_study(build, 3), "DK")
     assert four["reaches"].all() and four["path_length"].tolist() == [1, 1, 1, 2]
@@ -152,8 +197,12 @@ def test_local_input_verdicts(build):
     assert three_aspects(_local_study(build, 0)).loc["DK", "local_input"] == "-"
     # the flows to C ad hoc: nobody feeds it regularly; the first reading (any frequency) says X
     assert three_aspects(_local_study(build, 3, "ad_hoc")).loc["DK", "local_input"] == "-"
-    assert three_aspects(_local_study(build, 3, "ad_hoc"), AspectRules(reach_regular_only=False)).loc[
-        "DK", "local_input"] == "X"
+    assert (
+        three_aspects(_local_study(build, 3, "ad_hoc"), AspectRules(reach_regular_only=False)).loc[
+            "DK", "local_input"
+        ]
+        == "X"
+    )
 
 
 def test_local_input_without_coordination(build):
@@ -174,13 +223,41 @@ def chain(build):
     L5 -> S (Sweden) -> C       a foreign actor can be a gatekeeper (2 flows)
     L6 -> L                     through L's chain: L, R1, R2 (4 flows)
     """
-    actors = [COORDINATOR, NCP, A("S", country="SE"),
-              A("L", level="local"), A("L2", level="local"), A("L3", level="local"), A("L4", level="local"),
-              A("L5", level="local"), A("L6", level="local"), A("R1", level="regional"), A("R2", level="regional"),
-              A("R3", level="regional"), A("A", level="regional"), A("B", level="regional"), A("G", level="regional")]
-    flows = [F("L", "R1"), F("R1", "R2", "ad_hoc"), F("R2", "C"), F("L2", "R1"), F("L2", "R3"), F("R3", "C"),
-             F("L3", "A"), F("L3", "B"), F("A", "G"), F("B", "G"), F("G", "C"), F("L4", "NCP"), F("NCP", "C"),
-             F("L5", "S"), F("S", "C"), F("L6", "L")]
+    actors = [
+        COORDINATOR,
+        NCP,
+        A("S", country="SE"),
+        A("L", level="local"),
+        A("L2", level="local"),
+        A("L3", level="local"),
+        A("L4", level="local"),
+        A("L5", level="local"),
+        A("L6", level="local"),
+        A("R1", level="regional"),
+        A("R2", level="regional"),
+        A("R3", level="regional"),
+        A("A", level="regional"),
+        A("B", level="regional"),
+        A("G", level="regional"),
+    ]
+    flows = [
+        F("L", "R1"),
+        F("R1", "R2", "ad_hoc"),
+        F("R2", "C"),
+        F("L2", "R1"),
+        F("L2", "R3"),
+        F("R3", "C"),
+        F("L3", "A"),
+        F("L3", "B"),
+        F("A", "G"),
+        F("B", "G"),
+        F("G", "C"),
+        F("L4", "NCP"),
+        F("NCP", "C"),
+        F("L5", "S"),
+        F("S", "C"),
+        F("L6", "L"),
+    ]
     return build(actors, flows=flows)
 
 
@@ -189,15 +266,40 @@ def test_gatekeepers_on_a_chain(chain):
     r = reach(chain, "DK", AspectRules.first_reading()).set_index("actor_id")
     assert r.index.tolist() == ["L", "L2", "L3", "L4", "L5", "L6", "R1", "R2", "R3", "A", "B", "G"]
     assert r["reaches"].all()
-    assert r["path_length"].to_dict() == {"L": 3, "L2": 2, "L3": 3, "L4": 1, "L5": 2, "L6": 4, "R1": 2, "R2": 1,
-                                          "R3": 1, "A": 2, "B": 2, "G": 1}
-    assert r["gatekeepers"].to_dict() == {"L": ["R1", "R2"], "L2": [], "L3": ["G"], "L4": [], "L5": ["S"],
-                                          "L6": ["L", "R1", "R2"], "R1": ["R2"], "R2": [], "R3": [], "A": ["G"],
-                                          "B": ["G"], "G": []}
+    assert r["path_length"].to_dict() == {
+        "L": 3,
+        "L2": 2,
+        "L3": 3,
+        "L4": 1,
+        "L5": 2,
+        "L6": 4,
+        "R1": 2,
+        "R2": 1,
+        "R3": 1,
+        "A": 2,
+        "B": 2,
+        "G": 1,
+    }
+    assert r["gatekeepers"].to_dict() == {
+        "L": ["R1", "R2"],
+        "L2": [],
+        "L3": ["G"],
+        "L4": [],
+        "L5": ["S"],
+        "L6": ["L", "R1", "R2"],
+        "R1": ["R2"],
+        "R2": [],
+        "R3": [],
+        "A": ["G"],
+        "B": ["G"],
+        "G": [],
+    }
     # R1 -> R2 is ad hoc: following regular flows only, L, L6 and R1 lose their way; L2 keeps only the route through R3
     strict = reach(chain, "DK", AspectRules.first_reading(reach_regular_only=True)).set_index("actor_id")
     assert strict.loc[["L", "L6", "R1"], "reaches"].tolist() == [False, False, False]
-    assert strict.loc["L2", "path_length"] == 2 and strict.loc["L2", "gatekeepers"] == ["R3"]  # now the only route
+    assert strict.loc["L2", "path_length"] == 2 and strict.loc["L2", "gatekeepers"] == [
+        "R3"
+    ]  # now the only route
     # the default rules: regular flows within the country, so L5 (only through Sweden's S) loses its way too
     default = reach(chain, "DK").set_index("actor_id")
     assert default.loc[~default["reaches"]].index.tolist() == ["L", "L5", "L6", "R1"]
@@ -205,10 +307,15 @@ def test_gatekeepers_on_a_chain(chain):
 
 
 def test_side_information_without_coordination(build):
-    study = build([A("N"), A("G1", level="local")], flows=[F("G1", "N")],
-                  items=[{"item_id": "T1", "country": "DK"}, {"item_id": "T2", "country": "DK"}],
-                  knowledge=[{"actor_id": "N", "item_id": "T2"}, {"actor_id": "G1", "item_id": "T2",
-                                                                  "verification": "anecdotal"}])
+    study = build(
+        [A("N"), A("G1", level="local")],
+        flows=[F("G1", "N")],
+        items=[{"item_id": "T1", "country": "DK"}, {"item_id": "T2", "country": "DK"}],
+        knowledge=[
+            {"actor_id": "N", "item_id": "T2"},
+            {"actor_id": "G1", "item_id": "T2", "verification": "anecdotal"},
+        ],
+    )
     side = side_information(study, "DK")
     assert side["item_id"].tolist() == ["T2"]
     assert side.iloc[0]["holders"] == ["G1", "N"] and side.iloc[0]["verification"] == "official"
@@ -263,25 +370,43 @@ def test_demo_reach_and_side_information(demo):
     lt = reach(demo, "LT")
     assert not lt["reaches"].any()
     # Denmark's local outreach NGO and parish never reach co-ordination
-    assert set(dk.loc[~dk["reaches"], "name"].str.split(",").str[0]) == {"Street outreach NGO", "Parish youth work"}
+    assert set(dk.loc[~dk["reaches"], "name"].str.split(",").str[0]) == {
+        "Street outreach NGO",
+        "Parish youth work",
+    }
     # by the report's "feeding" (regular flows within the country), the school social worker and the
     # regional shelter, tied only ad hoc, do not feed either
     dk = reach(demo, "DK")
     assert set(dk.loc[~dk["reaches"], "name"].str.split(",").str[0]) == {
-        "Street outreach NGO", "Parish youth work", "School social worker", "Regional NGO shelter for young people"}
+        "Street outreach NGO",
+        "Parish youth work",
+        "School social worker",
+        "Regional NGO shelter for young people",
+    }
     side = side_information(demo, "LT", AspectRules.first_reading())
     assert len(side) > 0
     assert set(side["levels"].sum()) <= {"local", "regional"}
     # LT's national actors tell co-ordination only ad hoc: by the report's "feeding" what only
     # they know stays on the side too
-    assert len(side_information(demo, "LT")) > len(side) and "national" in side_information(demo, "LT")["levels"].sum()
+    assert (
+        len(side_information(demo, "LT")) > len(side)
+        and "national" in side_information(demo, "LT")["levels"].sum()
+    )
 
 
 def test_aspect_table_of_the_demo(demo):
     from impt_analysis import aspect_table
 
     table = aspect_table(demo, "LT")
-    assert table["aspect"].tolist() == ["National co-ordination", "Professional networks", "Local and regional input"]
-    assert table["derived"].tolist() == ["(X)", "(X)", "-"] and table["published"].tolist() == ["(X)", "(X)", "-"]
+    assert table["aspect"].tolist() == [
+        "National co-ordination",
+        "Professional networks",
+        "Local and regional input",
+    ]
+    assert table["derived"].tolist() == ["(X)", "(X)", "-"] and table["published"].tolist() == [
+        "(X)",
+        "(X)",
+        "-",
+    ]
     assert table["agrees"].tolist() == [True, True, True]
     assert table["evidence"].str.len().gt(20).all()

@@ -34,7 +34,12 @@ def test_shape_of_the_demo(demo):
     assert len(international) >= 2 and international["country"].isna().all()
     barriers = demo.barriers.groupby("interview_id").size()
     assert barriers.between(1, 4).all() and len(barriers) == 60
-    assert set(demo.case_counts["tier"]) == {"identified", "suspected", "exploitative_situation", "at_risk_context"}
+    assert set(demo.case_counts["tier"]) == {
+        "identified",
+        "suspected",
+        "exploitative_situation",
+        "at_risk_context",
+    }
     # two coders on about a fifth of the segments
     coders = demo.codings.groupby("segment_id")["coder"].nunique()
     assert 0.1 < (coders > 1).mean() < 0.3
@@ -45,15 +50,32 @@ def test_cross_border_flows_between_contact_points(demo):
     kinds = demo.actors.set_index("actor_id")["kind"]
     country = demo.actors.set_index("actor_id")["country"]
     f = demo.flows
-    ncp_to_ncp = f[(f.source_actor.map(kinds) == "contact_point") & (f.target_actor.map(kinds) == "contact_point")]
+    ncp_to_ncp = f[
+        (f.source_actor.map(kinds) == "contact_point") & (f.target_actor.map(kinds) == "contact_point")
+    ]
     assert len(ncp_to_ncp) > 0
     assert (ncp_to_ncp.source_actor.map(country) != ncp_to_ncp.target_actor.map(country)).all()
 
 
 def test_actors_are_role_descriptions(demo):
     """No person: every actor name says what kind of body it is."""
-    words = ("service", "unit", "office", "board", "NGO", "group", "network", "station", "worker", "work",
-             "centre", "district", "Contact Point", "organisation", "shelter")
+    words = (
+        "service",
+        "unit",
+        "office",
+        "board",
+        "NGO",
+        "group",
+        "network",
+        "station",
+        "worker",
+        "work",
+        "centre",
+        "district",
+        "Contact Point",
+        "organisation",
+        "shelter",
+    )
     assert all(any(w in name for w in words) for name in demo.actors["name"])
 
 

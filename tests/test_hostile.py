@@ -17,9 +17,9 @@ import subprocess
 import sys
 import textwrap
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 import pytest
@@ -28,9 +28,9 @@ from impt_analysis import load_study, write_study
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data" / "demo"
-MEMORY_CAP = 3 << 30        # address space of the child: a refusal that tries to read a bomb hits it
-PEAK_LIMIT_MB = 500         # issue 16: each refusal under 500 MB ...
-SECONDS = 20                # ... and quick (5 s on a quiet machine; a loaded CI gets more)
+MEMORY_CAP = 3 << 30  # address space of the child: a refusal that tries to read a bomb hits it
+PEAK_LIMIT_MB = 500  # issue 16: each refusal under 500 MB ...
+SECONDS = 20  # ... and quick (5 s on a quiet machine; a loaded CI gets more)
 
 # The child: cap the address space, run the command line, write the peak resident memory.
 CHILD = textwrap.dedent("""
@@ -61,8 +61,14 @@ def impt(args: list[str], cwd: Path, prelude: str = "") -> Run:
     peak = cwd / ".peak"
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MPLBACKEND="Agg")
     env.pop("IMPT_DEBUG", None)
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(MEMORY_CAP), str(peak), prelude, *map(str, args)],
-                          cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(MEMORY_CAP), str(peak), prelude, *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     kb = float(peak.read_text()) if peak.exists() else float("nan")
     peak.unlink(missing_ok=True)
     return Run(proc.returncode, proc.stdout, proc.stderr, kb / 1024)
@@ -89,6 +95,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 # --- building bad input -------------------------------------------------------------------
+
 
 def study_copy(tmp: Path, name: str = "study") -> Path:
     folder = tmp / name
@@ -143,6 +150,7 @@ def template(tmp: Path, study=None) -> Path:
 
 
 # --- the cases ----------------------------------------------------------------------------
+
 
 def c_duplicate_header(tmp):
     s = study_copy(tmp)
@@ -221,7 +229,10 @@ def c_codebook_cycle(tmp):
     s = study_copy(tmp)
     cb = pd.read_csv(s / "codebook.csv", dtype=str, keep_default_na=False)
     codes = cb.index[cb["category"] == "code"][:2]
-    cb.loc[codes[0], "parent"], cb.loc[codes[1], "parent"] = cb.loc[codes[1], "code"], cb.loc[codes[0], "code"]
+    cb.loc[codes[0], "parent"], cb.loc[codes[1], "parent"] = (
+        cb.loc[codes[1], "code"],
+        cb.loc[codes[0], "code"],
+    )
     cb.to_csv(s / "codebook.csv", index=False, lineterminator="\n")
     return ["export-qdpx", "--data", s, "--out", tmp / "out.qdpx"]
 
@@ -231,8 +242,12 @@ def c_texts_path_out(tmp):
     first = study.interviews["interview_id"].iat[0]
     outside = "../../secret_outside"
     s = tmp / "study"
-    tables = {n: f.replace({first: outside}) if n in ("interviews", "codings", "knowledge", "flows", "barriers")
-              else f for n, f in study.tables().items()}
+    tables = {
+        n: f.replace({first: outside})
+        if n in ("interviews", "codings", "knowledge", "flows", "barriers")
+        else f
+        for n, f in study.tables().items()
+    }
     from impt_analysis.study import Study
 
     write_study(Study(**tables, meta=study.meta), s)
@@ -254,8 +269,12 @@ def c_corrupt_deflate(tmp):
 
 
 def c_entry_read_by_many_sources(tmp):
-    p = qde_edit(demo_qdpx(tmp), lambda x: __import__("re").sub(
-        r'plainTextPath="internal://[^"]+"', 'plainTextPath="internal://shared.txt"', x))
+    p = qde_edit(
+        demo_qdpx(tmp),
+        lambda x: __import__("re").sub(
+            r'plainTextPath="internal://[^"]+"', 'plainTextPath="internal://shared.txt"', x
+        ),
+    )
     rewrite_qdpx(p, lambda n, d: d, {"sources/shared.txt": b"the same text"})
     return ["import-qdpx", p, "--out", tmp / "out"]
 
@@ -275,8 +294,13 @@ def c_big_project_qde(tmp):
 
 def c_deep_codes(tmp):
     p = demo_qdpx(tmp)
-    deep = "".join(f'<Code guid="00000000-0000-4000-8000-{i:012d}" name="c{i}" isCodable="true">'
-                   for i in range(30_000)) + "</Code>" * 30_000
+    deep = (
+        "".join(
+            f'<Code guid="00000000-0000-4000-8000-{i:012d}" name="c{i}" isCodable="true">'
+            for i in range(30_000)
+        )
+        + "</Code>" * 30_000
+    )
     qde_edit(p, lambda x: x.replace("<Codes>", "<Codes>" + deep, 1))
     return ["import-qdpx", p, "--out", tmp / "out"]
 
@@ -300,8 +324,10 @@ def c_zip_slip(tmp):
 
 
 def c_xxe(tmp):
-    p = qde_edit(demo_qdpx(tmp), lambda x: x.replace(
-        "<Project", '<!DOCTYPE p [<!ENTITY e SYSTEM "file:///etc/passwd">]><Project', 1))
+    p = qde_edit(
+        demo_qdpx(tmp),
+        lambda x: x.replace("<Project", '<!DOCTYPE p [<!ENTITY e SYSTEM "file:///etc/passwd">]><Project', 1),
+    )
     return ["import-qdpx", p, "--out", tmp / "out"]
 
 
@@ -588,8 +614,12 @@ def test_graph_with_a_control_character_still_exports_as_json(tmp_path):
     edit_csv(s, "actors.csv", 2, "name", "Municipal\x01services")
     run = impt(["graph", "--data", s, "--out", tmp_path / "g.json"], tmp_path)
     assert run.code == 0, run.err
-    assert "Municipal\x01services" in json.loads((tmp_path / "g.json").read_text())["nodes"][0].values() or \
-        any(n.get("name") == "Municipal\x01services" for n in json.loads((tmp_path / "g.json").read_text())["nodes"])
+    assert "Municipal\x01services" in json.loads((tmp_path / "g.json").read_text())["nodes"][
+        0
+    ].values() or any(
+        n.get("name") == "Municipal\x01services"
+        for n in json.loads((tmp_path / "g.json").read_text())["nodes"]
+    )
 
 
 def test_force_replaces_a_folder_atomically(tmp_path):
@@ -608,13 +638,35 @@ from hypothesis import strategies as st  # noqa: E402
 
 _ANY = st.characters(blacklist_categories=("Cs",))  # every character a UTF-8 file can hold
 _XML_SAFE = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters=["\ufffe", "\uffff"])
-SPECIAL = ["=1+1", '=HYPERLINK("http://x","y")', "+SUM(1)", "-2", "@A1", "'quoted", "\u202eevil\u202c", "\tx",
-           "\U0001F600 emoji", 'a,b\n"c"', "one\r\ntwo", "lone\rreturn\r", "_x000D_", "<script>alert(1)</script>", "$\\undefined$",
-           "bell\x07", "x" * 5000]
+SPECIAL = [
+    "=1+1",
+    '=HYPERLINK("http://x","y")',
+    "+SUM(1)",
+    "-2",
+    "@A1",
+    "'quoted",
+    "\u202eevil\u202c",
+    "\tx",
+    "\U0001f600 emoji",
+    'a,b\n"c"',
+    "one\r\ntwo",
+    "lone\rreturn\r",
+    "_x000D_",
+    "<script>alert(1)</script>",
+    "$\\undefined$",
+    "bell\x07",
+    "x" * 5000,
+]
 ADVERSARIAL = st.one_of(st.sampled_from(SPECIAL), st.text(_ANY, min_size=1, max_size=40))
 # a code's label in a .qdpx: one line (the tools keep label and description in one Description)
-LABEL = st.one_of(st.sampled_from([x for x in SPECIAL if not any(c in x for c in "\n\r\x07\t")]),
-                  st.text(_XML_SAFE, min_size=1, max_size=40)).map(str.strip).filter(bool)
+LABEL = (
+    st.one_of(
+        st.sampled_from([x for x in SPECIAL if not any(c in x for c in "\n\r\x07\t")]),
+        st.text(_XML_SAFE, min_size=1, max_size=40),
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 
 
 def test_a_bare_carriage_return_in_a_note_survives_write_and_load(tmp_path):
@@ -632,8 +684,12 @@ def test_a_bare_carriage_return_in_a_note_survives_write_and_load(tmp_path):
     pd.testing.assert_frame_equal(back.interviews, study.interviews)
 
 
-@settings(max_examples=12, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate),
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=12,
+    deadline=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(notes=st.lists(ADVERSARIAL, min_size=3, max_size=3), label=LABEL)
 def test_adversarial_text_round_trips(tmp_path_factory, notes, label):
     """write_study/load_study and .xlsx give back every value exactly; a .qdpx, each code's label."""
@@ -647,7 +703,13 @@ def test_adversarial_text_round_trips(tmp_path_factory, notes, label):
     interviews["notes"] = interviews["notes"].astype(object)
     interviews.loc[:2, "notes"] = notes
     cb = study.codebook.copy()
-    new_code = {"code": "hostile_code", "category": "code", "label": label, "description": "d", "parent": None}
+    new_code = {
+        "code": "hostile_code",
+        "category": "code",
+        "label": label,
+        "description": "d",
+        "parent": None,
+    }
     cb = pd.concat([cb, pd.DataFrame([new_code])], ignore_index=True).astype(study.codebook.dtypes.to_dict())
     study = Study(**dict(study.tables(), interviews=interviews, codebook=cb), meta=study.meta)
     write_study(study, tmp / "csv")
@@ -664,6 +726,7 @@ def test_adversarial_text_round_trips(tmp_path_factory, notes, label):
 
 
 # --- pages and figures: study text stays text -------------------------------------------------
+
 
 def test_user_text_is_never_mathtext_in_figures():
     """An item label "$\\undefinedmacro$" is drawn as typed; it used to fail the country page."""
@@ -688,7 +751,7 @@ def test_user_text_is_never_mathtext_in_figures():
 def test_a_title_is_text_in_markdown():
     from impt_analysis.reporting.notebook import md_text
 
-    shown = md_text('<script>alert(1)</script> [x](javascript:alert(1)) $\\x$')
+    shown = md_text("<script>alert(1)</script> [x](javascript:alert(1)) $\\x$")
     assert "<script>" not in shown and "[x]" not in shown and "$" not in shown
     assert shown.startswith('<span class="tex2jax_ignore">')
     for name in ("country_mapping", "barrier_analysis", "regional_overview"):

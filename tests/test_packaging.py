@@ -54,8 +54,11 @@ def test_frictionless_catches_a_dangling_foreign_key(demo_copy):
 
 
 def test_wheel_ships_the_demo_and_reference_data(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
     [wheel] = tmp_path.glob("impt_analysis-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "impt_analysis/data/demo/datapackage.json" in names

@@ -21,8 +21,8 @@ import pandas as pd
 import pytest
 
 import impt_analysis as impt
-from impt_analysis.reporting import plots
 from impt_analysis.codebook import default_codebook
+from impt_analysis.reporting import plots
 from impt_analysis.reporting.explore import Explorer
 from impt_analysis.selection import Selection, matching_excerpts, matching_interviews, matching_items, select
 from impt_analysis.study import study_from_tables
@@ -40,82 +40,162 @@ ACTORS = [
     {"actor_id": "PR", "country": "DK", "sector": "prosecution", "level": "national", "kind": "organisation"},
     {"actor_id": "NG", "country": "DK", "sector": "ngo", "level": "national", "kind": "organisation"},
     {"actor_id": "FB", "country": "DK", "sector": "faith_based", "level": "national", "kind": "organisation"},
-    {"actor_id": "CO", "country": "DK", "sector": "government", "level": "national", "kind": "national_coordinator"},
+    {
+        "actor_id": "CO",
+        "country": "DK",
+        "sector": "government",
+        "level": "national",
+        "kind": "national_coordinator",
+    },
     {"actor_id": "LS", "country": "DK", "sector": "education", "level": "local", "kind": "organisation"},
     {"actor_id": "SP", "country": "SE", "sector": "police", "level": "national", "kind": "organisation"},
     {"actor_id": "SN", "country": "SE", "sector": "ngo", "level": "national", "kind": "organisation"},
-    {"actor_id": "SC", "country": "SE", "sector": "government", "level": "national", "kind": "national_coordinator"},
+    {
+        "actor_id": "SC",
+        "country": "SE",
+        "sector": "government",
+        "level": "national",
+        "kind": "national_coordinator",
+    },
 ]
 RESPONDENT = {"I1": "PO", "I2": "PR", "I3": "NG", "I4": "FB", "I5": "SP", "I6": "SN"}
 GROUP = {"I1": "GA", "I2": "GA", "I3": "GB", "I4": "GB", "I5": "GC", "I6": "GC"}
 PUBLISHED_SECTOR = {"GA": "state_authority", "GB": "civil_society", "GC": "any_sector"}
 SECTOR = {a["actor_id"]: a["sector"] for a in ACTORS}
 COUNTRY = {a["actor_id"]: a["country"] for a in ACTORS}
-INTERVIEWS = [{"interview_id": i, "country": COUNTRY[a], "date": "2010-05-03", "sector": SECTOR[a],
-               "level": "national", "actor_id": a} for i, a in RESPONDENT.items()]
+INTERVIEWS = [
+    {
+        "interview_id": i,
+        "country": COUNTRY[a],
+        "date": "2010-05-03",
+        "sector": SECTOR[a],
+        "level": "national",
+        "actor_id": a,
+    }
+    for i, a in RESPONDENT.items()
+]
 ITEMS = [{"item_id": f"T{n}", "country": "DK"} for n in range(1, 7)] + [{"item_id": "S1", "country": "SE"}]
 # (interview, holder, item, verification). T4 is reported nowhere. T2 is official in I1, maybe in
 # I2; T5 is held only by the school, which has no path to co-ordination (side information).
 KNOWLEDGE = [
-    ("I1", "CO", "T1", "official"), ("I3", "CO", "T1", "official"),
-    ("I1", "CO", "T2", "official"), ("I2", "CO", "T2", "maybe"),
+    ("I1", "CO", "T1", "official"),
+    ("I3", "CO", "T1", "official"),
+    ("I1", "CO", "T2", "official"),
+    ("I2", "CO", "T2", "maybe"),
     ("I1", "CO", "T3", "official"),
-    ("I3", "LS", "T5", "anecdotal"), ("I4", "LS", "T5", "anecdotal"),
-    ("I1", "CO", "T6", "official"), ("I2", "CO", "T6", "official"), ("I3", "CO", "T6", "official"),
-    ("I5", "SC", "S1", "official"), ("I6", "SC", "S1", "official"),
+    ("I3", "LS", "T5", "anecdotal"),
+    ("I4", "LS", "T5", "anecdotal"),
+    ("I1", "CO", "T6", "official"),
+    ("I2", "CO", "T6", "official"),
+    ("I3", "CO", "T6", "official"),
+    ("I5", "SC", "S1", "official"),
+    ("I6", "SC", "S1", "official"),
 ]
 FLOWS = [("F1", "I1", "PO", "CO", "regular"), ("F2", "I3", "NG", "CO", "ad_hoc")]
 # (interview, barrier, source, target, severity). DK names no feedback in 2 interviews, data
 # protection in 2, lack of training in 1; SE no feedback in both.
 BARRIERS = [
-    ("I1", "no_feedback_to_reporters", None, None, 2), ("I2", "no_feedback_to_reporters", None, None, 2),
-    ("I2", "data_protection_rules", None, None, 1), ("I2", "lack_of_training", None, None, 1),
+    ("I1", "no_feedback_to_reporters", None, None, 2),
+    ("I2", "no_feedback_to_reporters", None, None, 2),
+    ("I2", "data_protection_rules", None, None, 1),
+    ("I2", "lack_of_training", None, None, 1),
     ("I3", "data_protection_rules", "NG", "CO", 3),
-    ("I5", "no_feedback_to_reporters", None, None, 1), ("I6", "no_feedback_to_reporters", None, None, 1),
+    ("I5", "no_feedback_to_reporters", None, None, 1),
+    ("I6", "no_feedback_to_reporters", None, None, 1),
 ]
 # (segment, interview, code, coder, start, end): S1 double-coded in I1, S2 and S3 overlap in I3.
 CODINGS = [
-    ("S1", "I1", "no_feedback_to_reporters", "coder_1", 0, 10), ("S1", "I1", "no_feedback_to_reporters", "coder_2", 0, 10),
-    ("S2", "I3", "data_protection_rules", "coder_1", 0, 10), ("S3", "I3", "lack_of_trust_ngo_authorities", "coder_1", 5, 15),
+    ("S1", "I1", "no_feedback_to_reporters", "coder_1", 0, 10),
+    ("S1", "I1", "no_feedback_to_reporters", "coder_2", 0, 10),
+    ("S2", "I3", "data_protection_rules", "coder_1", 0, 10),
+    ("S3", "I3", "lack_of_trust_ngo_authorities", "coder_1", 5, 15),
 ]
 
 
 def _case(tier, group, count):
-    return {"country": "DK", "year": 2009, "tier": tier, "child_group": group, "count": count,
-            "basis": "official", "source_actor": "PO"}
+    return {
+        "country": "DK",
+        "year": 2009,
+        "tier": tier,
+        "child_group": group,
+        "count": count,
+        "basis": "official",
+        "source_actor": "PO",
+    }
 
 
 # identified: 3 is suppressed (below 5), and 10 with it (else 3 = total - 10); suspected: both shown.
-CASES = [_case("identified", "other", 3), _case("identified", "roma_children", 10),
-         _case("suspected", "other", 10), _case("suspected", "roma_children", 20)]
+CASES = [
+    _case("identified", "other", 3),
+    _case("identified", "roma_children", 10),
+    _case("suspected", "other", 10),
+    _case("suspected", "roma_children", 20),
+]
 
 
 def _truth():
     from conftest import make_study
 
     return make_study(
-        actors=ACTORS, interviews=INTERVIEWS, items=ITEMS, case_counts=CASES,
-        knowledge=[{"interview_id": i, "actor_id": a, "item_id": t, "verification": v} for i, a, t, v in KNOWLEDGE],
-        flows=[{"flow_id": f, "interview_id": i, "source_actor": s, "target_actor": t, "frequency": q}
-               for f, i, s, t, q in FLOWS],
-        barriers=[{"interview_id": i, "barrier": b, "source_actor": s, "target_actor": t, "severity": v}
-                  for i, b, s, t, v in BARRIERS],
-        codings=[{"segment_id": s, "interview_id": i, "code": c, "coder": w, "start": a, "end": b, "excerpt": "x" * (b - a)}
-                 for s, i, c, w, a, b in CODINGS])
+        actors=ACTORS,
+        interviews=INTERVIEWS,
+        items=ITEMS,
+        case_counts=CASES,
+        knowledge=[
+            {"interview_id": i, "actor_id": a, "item_id": t, "verification": v} for i, a, t, v in KNOWLEDGE
+        ],
+        flows=[
+            {"flow_id": f, "interview_id": i, "source_actor": s, "target_actor": t, "frequency": q}
+            for f, i, s, t, q in FLOWS
+        ],
+        barriers=[
+            {"interview_id": i, "barrier": b, "source_actor": s, "target_actor": t, "severity": v}
+            for i, b, s, t, v in BARRIERS
+        ],
+        codings=[
+            {
+                "segment_id": s,
+                "interview_id": i,
+                "code": c,
+                "coder": w,
+                "start": a,
+                "end": b,
+                "excerpt": "x" * (b - a),
+            }
+            for s, i, c, w, a, b in CODINGS
+        ],
+    )
 
 
 # --- its public export, written by hand in the contract's format ------------------------------
+
 
 def _g(name: str) -> str:
     return "G-" + {"GA": "a", "GB": "b", "GC": "c"}[name] * 16
 
 
 def _public_codebook() -> pd.DataFrame:
-    added = [("state_authority", "sector"), ("civil_society", "sector"), ("other_sectors", "sector"),
-             ("any_sector", "sector"), ("local_regional", "level"), ("national_international", "level"),
-             ("any_level", "level")]
-    rows = pd.DataFrame([{"code": c, "category": cat, "label": c.replace("_", " ").capitalize(), "description": "",
-                          "parent": ""} for c, cat in added])
+    added = [
+        ("state_authority", "sector"),
+        ("civil_society", "sector"),
+        ("other_sectors", "sector"),
+        ("any_sector", "sector"),
+        ("local_regional", "level"),
+        ("national_international", "level"),
+        ("any_level", "level"),
+    ]
+    rows = pd.DataFrame(
+        [
+            {
+                "code": c,
+                "category": cat,
+                "label": c.replace("_", " ").capitalize(),
+                "description": "",
+                "parent": "",
+            }
+            for c, cat in added
+        ]
+    )
     return pd.concat([default_codebook(), rows], ignore_index=True)
 
 
@@ -126,8 +206,11 @@ def _distinct(rows: list[dict]) -> list[dict]:
 def _support(item: str) -> dict:
     """The per-item counts of the export, worked out from the confidential rows above."""
     reporting = {i for i, _, t, _ in KNOWLEDGE if t == item}
-    return {"n_interviews": len(reporting), "n_organisations": len({RESPONDENT[i] for i in reporting}),
-            "n_sectors": len({SECTOR[RESPONDENT[i]] for i in reporting})}
+    return {
+        "n_interviews": len(reporting),
+        "n_organisations": len({RESPONDENT[i] for i in reporting}),
+        "n_sectors": len({SECTOR[RESPONDENT[i]] for i in reporting}),
+    }
 
 
 # Interviews naming each barrier per country, as the export publishes them (suppress_below = 2):
@@ -136,10 +219,14 @@ def _support(item: str) -> dict:
 BARRIER_COUNTS = [
     {"country": c, "barrier": b, "interviews": n, "suppression": r}
     for c, b, n, r in [
-        ("DK", "no_feedback_to_reporters", 2, ""), ("DK", "data_protection_rules", "", "secondary"),
-        ("DK", "lack_of_training", "", "primary"), ("DK", "corruption", 0, ""),
-        ("SE", "no_feedback_to_reporters", 2, ""), ("SE", "data_protection_rules", 0, ""),
-        ("SE", "lack_of_training", "", "secondary"), ("SE", "corruption", 0, ""),
+        ("DK", "no_feedback_to_reporters", 2, ""),
+        ("DK", "data_protection_rules", "", "secondary"),
+        ("DK", "lack_of_training", "", "primary"),
+        ("DK", "corruption", 0, ""),
+        ("SE", "no_feedback_to_reporters", 2, ""),
+        ("SE", "data_protection_rules", 0, ""),
+        ("SE", "lack_of_training", "", "secondary"),
+        ("SE", "corruption", 0, ""),
     ]
 ]
 
@@ -148,20 +235,70 @@ def _public_tables() -> dict:
     published = {"PO", "NG", "CO", "LS", "SC"}  # referenced by a published row; PR, FB, SP, SN are not
     return {
         "codebook": _public_codebook(),
-        "actors": [{**a, "name": f"{a['sector']}, {a['level']}"} for a in ACTORS if a["actor_id"] in published],
-        "interviews": [{"interview_id": f"I-{n:016x}", "country": i["country"], "year": 2010,
-                        "sector": PUBLISHED_SECTOR[GROUP[i["interview_id"]]], "level": "national",
-                        "interview_group": _g(GROUP[i["interview_id"]])} for n, i in enumerate(INTERVIEWS, 1)],
-        "items": [{**i, "info_type": "trend", "child_group": "roma_children" if i["item_id"] == "T5" else "other",
-                   "theme": "asylum_migration", **_support(i["item_id"])} for i in ITEMS],
-        "knowledge": _distinct([{"interview_group": _g(GROUP[i]), "actor_id": a, "item_id": t, "verification": v,
-                                 "source_type": "official_data"} for i, a, t, v in KNOWLEDGE]),
-        "flows": [{"flow_id": f, "interview_group": _g(GROUP[i]), "source_actor": s, "target_actor": t,
-                   "channel": "formal_report", "frequency": q, "item_id": ""} for f, i, s, t, q in FLOWS],
-        "barriers": _distinct([{"interview_group": _g(GROUP[i]), "barrier": b, "source_actor": s or "",
-                                "target_actor": t or "", "severity": v} for i, b, s, t, v in BARRIERS]),
-        "codings": [{"segment_id": s, "interview_group": _g(GROUP[i]), "code": c, "coder": w, "start": a, "end": b}
-                    for s, i, c, w, a, b in CODINGS],
+        "actors": [
+            {**a, "name": f"{a['sector']}, {a['level']}"} for a in ACTORS if a["actor_id"] in published
+        ],
+        "interviews": [
+            {
+                "interview_id": f"I-{n:016x}",
+                "country": i["country"],
+                "year": 2010,
+                "sector": PUBLISHED_SECTOR[GROUP[i["interview_id"]]],
+                "level": "national",
+                "interview_group": _g(GROUP[i["interview_id"]]),
+            }
+            for n, i in enumerate(INTERVIEWS, 1)
+        ],
+        "items": [
+            {
+                **i,
+                "info_type": "trend",
+                "child_group": "roma_children" if i["item_id"] == "T5" else "other",
+                "theme": "asylum_migration",
+                **_support(i["item_id"]),
+            }
+            for i in ITEMS
+        ],
+        "knowledge": _distinct(
+            [
+                {
+                    "interview_group": _g(GROUP[i]),
+                    "actor_id": a,
+                    "item_id": t,
+                    "verification": v,
+                    "source_type": "official_data",
+                }
+                for i, a, t, v in KNOWLEDGE
+            ]
+        ),
+        "flows": [
+            {
+                "flow_id": f,
+                "interview_group": _g(GROUP[i]),
+                "source_actor": s,
+                "target_actor": t,
+                "channel": "formal_report",
+                "frequency": q,
+                "item_id": "",
+            }
+            for f, i, s, t, q in FLOWS
+        ],
+        "barriers": _distinct(
+            [
+                {
+                    "interview_group": _g(GROUP[i]),
+                    "barrier": b,
+                    "source_actor": s or "",
+                    "target_actor": t or "",
+                    "severity": v,
+                }
+                for i, b, s, t, v in BARRIERS
+            ]
+        ),
+        "codings": [
+            {"segment_id": s, "interview_group": _g(GROUP[i]), "code": c, "coder": w, "start": a, "end": b}
+            for s, i, c, w, a, b in CODINGS
+        ],
         "case_counts": [{**c, "count": "" if c["tier"] == "identified" else c["count"]} for c in CASES],
         "barrier_counts": BARRIER_COUNTS,
     }
@@ -188,6 +325,7 @@ def by_item(frame: pd.DataFrame) -> pd.DataFrame:
 
 # --- the package as the analyses see it -----------------------------------------------------
 
+
 def test_the_hand_made_export_is_in_the_contract_format(small):
     _, p = small
     assert p.public and "actor_id" not in p.interviews and "year" in p.interviews
@@ -203,9 +341,9 @@ def test_the_hand_made_export_is_in_the_contract_format(small):
 def test_barrier_counts_are_validated_strictly(small):
     tables = _public_tables()
     bad = [dict(r) for r in BARRIER_COUNTS]
-    bad[0]["suppression"] = "primary"        # a count given, but marked suppressed
-    bad[1]["suppression"] = ""               # a count missing, but not marked suppressed
-    bad[2]["suppression"] = "small"          # not a reason
+    bad[0]["suppression"] = "primary"  # a count given, but marked suppressed
+    bad[1]["suppression"] = ""  # a count missing, but not marked suppressed
+    bad[2]["suppression"] = "small"  # not a reason
     bad.append({"country": "FI", "barrier": "corruption", "interviews": 0, "suppression": ""})
     with pytest.raises(impt.StudyValidationError) as err:
         study_from_tables({**tables, "barrier_counts": bad}, meta={"impt:public": True})
@@ -221,8 +359,12 @@ def test_barrier_counts_are_validated_strictly(small):
 def test_a_confidential_study_has_no_barrier_counts(small, demo):
     study, p = small
     assert study.barrier_counts is None and demo.barrier_counts is None
-    assert study_from_tables({k: v for k, v in _public_tables().items() if k != "barrier_counts"},
-                             meta={"impt:public": True}).barrier_counts is None
+    assert (
+        study_from_tables(
+            {k: v for k, v in _public_tables().items() if k != "barrier_counts"}, meta={"impt:public": True}
+        ).barrier_counts
+        is None
+    )
 
 
 def test_load_study_reads_the_barrier_counts_of_a_package(small, tmp_path):
@@ -245,14 +387,25 @@ def test_load_study_reads_the_barrier_counts_of_a_package(small, tmp_path):
 
 # --- triangulation and basis from the published per-item counts -----------------------------
 
+
 def test_triangulate_gives_the_full_study_s_answer(small):
     study, p = small
     full = by_item(impt.triangulate(study))
     table = by_item(impt.triangulate(p))
     # T1 police + NGO, T2 police + prosecution, T5 NGO + faith-based, T6 three sectors.
-    assert table["status"].astype(str).to_dict() == full["status"].astype(str).to_dict() == {
-        "S1": "triangulated", "T1": "triangulated", "T2": "triangulated", "T3": "single_source",
-        "T4": "unreported", "T5": "triangulated", "T6": "triangulated"}
+    assert (
+        table["status"].astype(str).to_dict()
+        == full["status"].astype(str).to_dict()
+        == {
+            "S1": "triangulated",
+            "T1": "triangulated",
+            "T2": "triangulated",
+            "T3": "single_source",
+            "T4": "unreported",
+            "T5": "triangulated",
+            "T6": "triangulated",
+        }
+    )
     for col in ("n_interviews", "n_organisations", "n_sectors", "n_verifications"):
         assert table[col].astype(int).tolist() == full[col].tolist(), col
     assert table.loc["T6", ["n_interviews", "n_organisations", "n_sectors"]].tolist() == [3, 3, 3]
@@ -265,8 +418,10 @@ def test_triangulate_gives_the_full_study_s_answer(small):
 
 def test_triangulate_thresholds_on_the_export(small):
     study, p = small
-    for kwargs, expected in [({"min_sectors": 3}, {"T6": "triangulated", "T1": "corroborated", "T3": "single_source"}),
-                             ({"min_interviews": 3}, {"T6": "triangulated", "T2": "corroborated", "S1": "corroborated"})]:
+    for kwargs, expected in [
+        ({"min_sectors": 3}, {"T6": "triangulated", "T1": "corroborated", "T3": "single_source"}),
+        ({"min_interviews": 3}, {"T6": "triangulated", "T2": "corroborated", "S1": "corroborated"}),
+    ]:
         got = by_item(impt.triangulate(p, **kwargs))["status"].astype(str)
         assert got[list(expected)].to_dict() == expected
         assert got.equals(by_item(impt.triangulate(study, **kwargs))["status"].astype(str))
@@ -313,23 +468,44 @@ def test_the_scorecard_and_the_waves_on_the_export(small):
     assert change["triangulated_items_before"] == change["triangulated_items_after"] == 4
     # Barrier rows per interview: 5 of the 4 DK interviews; the export's rows are of groups.
     assert change["barriers_per_interview_before"] == 5 / 4
-    assert pd.isna(change["barriers_per_interview_after"]) and pd.isna(change["barriers_per_interview_change"])
+    assert pd.isna(change["barriers_per_interview_after"]) and pd.isna(
+        change["barriers_per_interview_change"]
+    )
     assert (change["improved"], change["worse"]) == (0, 0)
 
 
 # --- barriers: counts per country from barrier_counts.csv, or said unknown -------------------
 
+
 def test_barrier_table_by_country_uses_the_published_counts(small):
     study, p = small
     table = impt.barrier_table(p, by="country")
-    assert list(table.columns) == ["country", "barrier", "label", "interviews", "n_interviews", "share", "mentions",
-                                   "mean_severity", "suppression"]
+    assert list(table.columns) == [
+        "country",
+        "barrier",
+        "label",
+        "interviews",
+        "n_interviews",
+        "share",
+        "mentions",
+        "mean_severity",
+        "suppression",
+    ]
     got = table.assign(barrier=table["barrier"].astype(str)).set_index(["country", "barrier"])
     # Named anywhere: data protection, no feedback, lack of training (codebook order).
-    assert got.index.tolist() == [(c, b) for c in ("DK", "SE") for b in (
-        "data_protection_rules", "no_feedback_to_reporters", "lack_of_training")]
+    assert got.index.tolist() == [
+        (c, b)
+        for c in ("DK", "SE")
+        for b in ("data_protection_rules", "no_feedback_to_reporters", "lack_of_training")
+    ]
     assert got["interviews"].astype(object).where(got["interviews"].notna(), None).tolist() == [
-        None, 2, None, 0, 2, None]
+        None,
+        2,
+        None,
+        0,
+        2,
+        None,
+    ]
     assert got["suppression"].tolist() == ["secondary", "", "primary", "", "", "secondary"]
     assert got["n_interviews"].tolist() == [4, 4, 4, 2, 2, 2]
     assert got["share"].isna().tolist() == [True, False, True, False, False, True]
@@ -345,15 +521,26 @@ def test_barrier_table_by_country_uses_the_published_counts(small):
 
 def test_barrier_table_over_the_whole_study_hides_a_total_with_a_hidden_part(small):
     _, p = small
-    whole = impt.barrier_table(p, by=None).assign(barrier=lambda t: t["barrier"].astype(str)).set_index("barrier")
-    assert whole.loc["no_feedback_to_reporters", ["interviews", "n_interviews", "suppression"]].tolist() == [4, 6, ""]
+    whole = (
+        impt.barrier_table(p, by=None).assign(barrier=lambda t: t["barrier"].astype(str)).set_index("barrier")
+    )
+    assert whole.loc["no_feedback_to_reporters", ["interviews", "n_interviews", "suppression"]].tolist() == [
+        4,
+        6,
+        "",
+    ]
     assert pd.isna(whole.loc["data_protection_rules", "interviews"])  # DK's 2 is hidden: 2 + 0 is not known
     assert whole.loc["data_protection_rules", "suppression"] == "secondary"
     dk = impt.barrier_table(p, by=None, country="DK").assign(barrier=lambda t: t["barrier"].astype(str))
     assert dict(zip(dk["barrier"], dk["suppression"])) == {
-        "data_protection_rules": "secondary", "no_feedback_to_reporters": "", "lack_of_training": "primary"}
+        "data_protection_rules": "secondary",
+        "no_feedback_to_reporters": "",
+        "lack_of_training": "primary",
+    }
     se = impt.barrier_table(p, by=None, country="SE")
-    assert se["barrier"].astype(str).tolist() == ["no_feedback_to_reporters"] and se["share"].tolist() == [1.0]
+    assert se["barrier"].astype(str).tolist() == ["no_feedback_to_reporters"] and se["share"].tolist() == [
+        1.0
+    ]
 
 
 @pytest.mark.parametrize("by", ["sector", "level"])
@@ -378,8 +565,9 @@ def test_what_the_export_cannot_say_about_barriers_raises(small):
     _, p = small
     with pytest.raises(ValueError, match="barriers named together cannot be counted"):
         impt.barrier_cooccurrence(p, "DK")
-    no_counts = study_from_tables({k: v for k, v in _public_tables().items() if k != "barrier_counts"},
-                                  meta={"impt:public": True})
+    no_counts = study_from_tables(
+        {k: v for k, v in _public_tables().items() if k != "barrier_counts"}, meta={"impt:public": True}
+    )
     with pytest.raises(ValueError, match="has no barrier counts"):
         impt.barrier_table(no_counts, by="country")
 
@@ -387,41 +575,82 @@ def test_what_the_export_cannot_say_about_barriers_raises(small):
 def test_blocked_links_and_excerpts_name_the_group(small):
     _, p = small
     links = impt.blocked_links(p, "DK")
-    assert links[["interview_group", "barrier", "source_actor", "target_actor", "severity"]].astype(str).values.tolist() \
-        == [[_g("GB"), "data_protection_rules", "NG", "CO", "3"]]
+    assert links[["interview_group", "barrier", "source_actor", "target_actor", "severity"]].astype(
+        str
+    ).values.tolist() == [[_g("GB"), "data_protection_rules", "NG", "CO", "3"]]
     assert links[["flow_exists", "n_flows", "frequency"]].values.tolist() == [[True, 1, "ad_hoc"]]
     rows = impt.barrier_excerpts(p, "DK")
     assert rows[["interview_group", "sector", "barrier"]].astype(str).values.tolist() == [
-        [_g("GA"), "state_authority", "no_feedback_to_reporters"], [_g("GA"), "state_authority", "no_feedback_to_reporters"],
-        [_g("GB"), "civil_society", "data_protection_rules"], [_g("GB"), "civil_society", "lack_of_trust_ngo_authorities"]]
+        [_g("GA"), "state_authority", "no_feedback_to_reporters"],
+        [_g("GA"), "state_authority", "no_feedback_to_reporters"],
+        [_g("GB"), "civil_society", "data_protection_rules"],
+        [_g("GB"), "civil_society", "lack_of_trust_ngo_authorities"],
+    ]
     assert rows["excerpt"].isna().all()
 
 
 def test_barrier_functions_on_a_study_without_barrier_rows(build):
-    study = build(actors=[{"actor_id": "A", "country": "DK", "sector": "police", "level": "local",
-                           "kind": "organisation"}])
+    study = build(
+        actors=[
+            {"actor_id": "A", "country": "DK", "sector": "police", "level": "local", "kind": "organisation"}
+        ]
+    )
     table = impt.barrier_table(study, by="country")
-    assert len(table) == 0 and list(table.columns) == ["country", "barrier", "label", "interviews", "n_interviews",
-                                                       "share", "mentions", "mean_severity"]
-    assert list(impt.barrier_table(study, by=None, country="DK").columns)[:3] == ["barrier", "label", "interviews"]
+    assert len(table) == 0 and list(table.columns) == [
+        "country",
+        "barrier",
+        "label",
+        "interviews",
+        "n_interviews",
+        "share",
+        "mentions",
+        "mean_severity",
+    ]
+    assert list(impt.barrier_table(study, by=None, country="DK").columns)[:3] == [
+        "barrier",
+        "label",
+        "interviews",
+    ]
     assert impt.barrier_crosstab(study).empty and impt.barrier_cooccurrence(study, "DK").empty
     assert impt.blocked_links(study).empty and impt.barrier_excerpts(study).empty
     tables = _public_tables()
-    bare = study_from_tables({**tables, "barriers": [], "barrier_counts": [
-        {**r, "interviews": 0, "suppression": ""} for r in BARRIER_COUNTS]}, meta={"impt:public": True})
+    bare = study_from_tables(
+        {
+            **tables,
+            "barriers": [],
+            "barrier_counts": [{**r, "interviews": 0, "suppression": ""} for r in BARRIER_COUNTS],
+        },
+        meta={"impt:public": True},
+    )
     assert list(impt.barrier_table(bare, by="country").columns)[-1] == "suppression"
     assert impt.barrier_table(bare, by="country").empty
 
 
 def test_the_scorecard_of_a_study_without_interviews(build):
-    study = build(actors=[{"actor_id": "A", "country": "", "sector": "igo", "level": "international",
-                           "kind": "organisation"}], interviews=[])
+    study = build(
+        actors=[
+            {
+                "actor_id": "A",
+                "country": "",
+                "sector": "igo",
+                "level": "international",
+                "kind": "organisation",
+            }
+        ],
+        interviews=[],
+    )
     card = impt.scorecard(study)
     assert card.empty and card.index.name == "country"
-    assert list(card.columns) == [*impt.regional.RECOMMENDATIONS, "tiers_disseminated", "share_triangulated", "met"]
+    assert list(card.columns) == [
+        *impt.regional.RECOMMENDATIONS,
+        "tiers_disseminated",
+        "share_triangulated",
+        "met",
+    ]
 
 
 # --- the flow analyses, side information and codings ----------------------------------------
+
 
 def test_the_flow_analyses_are_those_of_the_full_study(small):
     study, p = small
@@ -444,8 +673,11 @@ def test_side_information_takes_the_published_count_of_interviews(small):
 def test_the_graph_keeps_every_row_of_a_group(small):
     _, p = small
     G = impt.build_graph(p, "DK")
-    knows = [(a, i, k, d["verification"]) for a, i, k, d in G.edges(keys=True, data=True)
-             if d["type"] == "knows" and i == "T2"]
+    knows = [
+        (a, i, k, d["verification"])
+        for a, i, k, d in G.edges(keys=True, data=True)
+        if d["type"] == "knows" and i == "T2"
+    ]
     assert sorted(knows) == [("CO", "T2", _g("GA"), "official"), ("CO", "T2", _g("GA") + "#2", "maybe")]
     assert impt.who_knows_what(p, "DK").loc["CO", "T2"] == "official"
     tells = {d["flow_id"]: d["interview_group"] for _, _, d in G.edges(data=True) if d["type"] == "tells"}
@@ -465,9 +697,13 @@ def test_code_frequencies_do_not_count_interviews(small):
     freq = impt.code_frequencies(p).set_index("code")
     assert freq["interviews"].isna().all() and "codings name groups" in impt.code_frequencies(p).attrs["note"]
     assert freq[["segments", "applications", "coders"]].equals(
-        impt.code_frequencies(study).set_index("code")[["segments", "applications", "coders"]])
+        impt.code_frequencies(study).set_index("code")[["segments", "applications", "coders"]]
+    )
     by_sector = impt.code_frequencies(p, by="sector")
-    assert dict(zip(by_sector["code"], by_sector["sector"].astype(str)))["data_protection_rules"] == "civil_society"
+    assert (
+        dict(zip(by_sector["code"], by_sector["sector"].astype(str)))["data_protection_rules"]
+        == "civil_society"
+    )
     with pytest.raises(ValueError, match="overlap is not known"):
         impt.code_cooccurrence(p)
 
@@ -484,6 +720,7 @@ def test_agreement_on_the_export(small):
 
 # --- selection and explorer: by group ---------------------------------------------------------
 
+
 def test_a_selection_keeps_whole_groups(small):
     _, p = small
     view = select(p, Selection(sector="civil_society"))
@@ -492,7 +729,10 @@ def test_a_selection_keeps_whole_groups(small):
     # T5 is reported only in group GB: its counts stay. T1 and T6 are reported in GA too: unknown.
     items = matching_items(view).set_index("item_id")
     assert items["interviews"].astype(object).where(items["interviews"].notna(), None).to_dict() == {
-        "T1": None, "T5": 2, "T6": None}
+        "T1": None,
+        "T5": 2,
+        "T6": None,
+    }
     status = by_item(impt.triangulate(view))["status"]
     assert status["T5"] == "triangulated" and status[["T1", "T6"]].isna().all()
     # The selection splits Denmark: its barrier counts do not hold for the selection.
@@ -510,11 +750,25 @@ def test_a_selection_by_verification_does_not_keep_the_counts(small):
 def test_matching_interviews_counts_the_group_s_rows(small):
     _, p = small
     table = matching_interviews(select(p, Selection(country="DK")))
-    assert list(table.columns) == ["interview_id", "interview_group", "country", "year", "sector", "level",
-                                   "group_knowledge", "group_flows", "group_barriers", "group_codings"]
+    assert list(table.columns) == [
+        "interview_id",
+        "interview_group",
+        "country",
+        "year",
+        "sector",
+        "level",
+        "group_knowledge",
+        "group_flows",
+        "group_barriers",
+        "group_codings",
+    ]
     first = table.iloc[0]
-    assert (first["group_knowledge"], first["group_flows"], first["group_barriers"], first["group_codings"]) == \
-        (5, 1, 3, 2)
+    assert (
+        first["group_knowledge"],
+        first["group_flows"],
+        first["group_barriers"],
+        first["group_codings"],
+    ) == (5, 1, 3, 2)
     excerpts = matching_excerpts(select(p, Selection(country="DK")))
     assert list(excerpts.columns) == ["segment_id", "interview_group", "codes", "coders", "excerpt"]
     assert excerpts["coders"].tolist() == ["coder_1, coder_2", "coder_1", "coder_1"]
@@ -532,6 +786,7 @@ def test_the_explorer_on_the_export(small):
 
 
 # --- every function the notebooks use runs on the demo's public export ----------------------
+
 
 def _explorer(s):
     ex = Explorer(s).set(country="DK", child_group="au_pairs")
@@ -593,7 +848,11 @@ NO_PUBLIC_ANSWER = {
 def test_runs_on_the_public_export(public, name):
     result = CALLS[name](public)
     assert result is not None
-    if isinstance(result, pd.DataFrame) and name not in ("barrier_excerpts", "matching_excerpts", "cross_border_flows"):
+    if isinstance(result, pd.DataFrame) and name not in (
+        "barrier_excerpts",
+        "matching_excerpts",
+        "cross_border_flows",
+    ):
         assert len(result)
 
 
@@ -615,13 +874,16 @@ def test_the_demo_export_gives_the_demo_s_answers(public, demo):
     assert table["organisations"].map(lambda v: v in (None, [])).all()
     # A tier's count is the sum of its figures when none is suppressed, and missing otherwise.
     cases = public.case_counts
-    hidden = cases.assign(h=cases["count"].isna()).groupby(["country", "year", "tier"], observed=True)["h"].any()
+    hidden = (
+        cases.assign(h=cases["count"].isna()).groupby(["country", "year", "tier"], observed=True)["h"].any()
+    )
     cells = impt.case_count_table(public).set_index(["country", "year", "tier"])
     for key, is_hidden in hidden.items():
         assert pd.isna(cells.loc[key, "count"]) == is_hidden, key
     # The same three aspects as the full study: they rest on flows and actors, which are published.
     assert impt.three_aspects(public)[["coordination", "networks", "local_input"]].equals(
-        impt.three_aspects(demo)[["coordination", "networks", "local_input"]])
+        impt.three_aspects(demo)[["coordination", "networks", "local_input"]]
+    )
     # Barrier counts per country: the published ones, a suppressed one missing, never 0.
     barriers = impt.barrier_table(public, by="country")
     counts = public.barrier_counts
@@ -629,18 +891,28 @@ def test_the_demo_export_gives_the_demo_s_answers(public, demo):
     assert len(hidden_cells) and barriers.loc[barriers["suppression"] != "", "interviews"].isna().all()
     shown = barriers[barriers["suppression"] == ""]
     full = impt.barrier_table(demo, by="country").set_index(["country", "barrier"])["interviews"]
-    assert shown.set_index(["country", "barrier"])["interviews"].astype(int).equals(
-        full.reindex(shown.set_index(["country", "barrier"]).index))
+    assert (
+        shown.set_index(["country", "barrier"])["interviews"]
+        .astype(int)
+        .equals(full.reindex(shown.set_index(["country", "barrier"]).index))
+    )
 
 
 # --- the report notebooks on the public export ----------------------------------------------
+
 
 def _run(notebook: str, out: Path, **parameters):
     import nbformat
     import papermill
 
-    papermill.execute_notebook(str(REPO / "notebooks" / notebook), str(out), parameters=parameters,
-                               kernel_name="python3", progress_bar=False, cwd=str(REPO / "notebooks"))
+    papermill.execute_notebook(
+        str(REPO / "notebooks" / notebook),
+        str(out),
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(REPO / "notebooks"),
+    )
     book = nbformat.read(out, as_version=4)
     outputs = [o for c in book.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type in ("error", "stream")]
@@ -648,7 +920,9 @@ def _run(notebook: str, out: Path, **parameters):
 
 
 def test_country_mapping_runs_on_the_public_export(public, tmp_path):
-    text = _run("country_mapping.ipynb", tmp_path / "dk.ipynb", data=str(public.path), country="DK", public=True)
+    text = _run(
+        "country_mapping.ipynb", tmp_path / "dk.ipynb", data=str(public.path), country="DK", public=True
+    )
     # The triangulation table is the one built from the published counts (the page may hide its
     # small values: that is the report's public formatting).
     assert "Information mapping: DK" in text and "n_organisations" in text and "Traceback" not in text

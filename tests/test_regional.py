@@ -30,10 +30,29 @@ def two_countries(build):
         {"source_actor": "X", "target_actor": "B-C"},
     ]
     tiers = ["identified", "suspected", "exploitative_situation", "at_risk_context"]
-    counts = [{"country": "DK", "year": 2009, "tier": t, "child_group": "other", "count": 3, "basis": "maybe",
-               "source_actor": "A-P"} for t in tiers]
-    counts.append({"country": "SE", "year": 2009, "tier": "identified", "child_group": "other", "count": 0,
-                   "basis": "official", "source_actor": "B-C"})
+    counts = [
+        {
+            "country": "DK",
+            "year": 2009,
+            "tier": t,
+            "child_group": "other",
+            "count": 3,
+            "basis": "maybe",
+            "source_actor": "A-P",
+        }
+        for t in tiers
+    ]
+    counts.append(
+        {
+            "country": "SE",
+            "year": 2009,
+            "tier": "identified",
+            "child_group": "other",
+            "count": 0,
+            "basis": "official",
+            "source_actor": "B-C",
+        }
+    )
     items = [{"item_id": "T1", "country": "DK"}, {"item_id": "T2", "country": "SE"}]
     knowledge = [{"actor_id": "A-N", "item_id": "T1"}, {"actor_id": "B-N", "item_id": "T2"}]
     return build(actors, flows=flows, items=items, knowledge=knowledge, case_counts=counts)
@@ -42,11 +61,13 @@ def two_countries(build):
 def test_scorecard_by_hand(build):
     card = scorecard(two_countries(build))
     dk, se = card.loc["DK"], card.loc["SE"]
-    assert dk[["coordination_exists", "four_tiers", "basis_stated", "ngos_feed_in", "research_contact"]].tolist() == \
-        [True, True, True, True, True]
+    assert dk[
+        ["coordination_exists", "four_tiers", "basis_stated", "ngos_feed_in", "research_contact"]
+    ].tolist() == [True, True, True, True, True]
     assert bool(dk["local_reaches_national"]) is True  # the one local actor (the NGO) reaches: local input X
-    assert se[["coordination_exists", "four_tiers", "ngos_feed_in", "research_contact", "local_reaches_national"]] \
-        .tolist() == [False, False, False, False, False]
+    assert se[
+        ["coordination_exists", "four_tiers", "ngos_feed_in", "research_contact", "local_reaches_national"]
+    ].tolist() == [False, False, False, False, False]
     assert int(se["tiers_disseminated"]) == 1 and bool(se["basis_stated"]) is True
     # one interview per country reports each item: single source, nothing triangulated
     assert dk["share_triangulated"] == 0 and not dk["triangulated"]
@@ -77,8 +98,10 @@ def test_cross_border_matrix_by_hand(build):
 def test_scorecard_not_known_is_no_open_line(build):
     # A country with actors but no flows coded: three_aspects says "not known" for every
     # aspect; that is no evidence that local information reaches the national level.
-    study = build([actor("C", "DK", "government", "national", "national_coordinator"),
-                   actor("L", "DK", "ngo", "local")])
+    study = build(
+        [actor("C", "DK", "government", "national", "national_coordinator"), actor("L", "DK", "ngo", "local")]
+    )
     from impt_analysis import three_aspects
+
     assert three_aspects(study).loc["DK", "local_input"] == "not known"
     assert bool(scorecard(study).loc["DK", "local_reaches_national"]) is False

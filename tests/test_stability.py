@@ -20,10 +20,13 @@ def _brute_force(study, country, rules=None):
     base = three_aspects(study, rules).loc[country]
     hung = {a: (set(), set()) for a in ASPECTS}
     for interview in study.interviews["interview_id"]:
-        s = replace(study, interviews=study.interviews[study.interviews["interview_id"] != interview],
-                    flows=study.flows[study.flows["interview_id"] != interview],
-                    knowledge=study.knowledge[study.knowledge["interview_id"] != interview],
-                    barriers=study.barriers[study.barriers["interview_id"] != interview])
+        s = replace(
+            study,
+            interviews=study.interviews[study.interviews["interview_id"] != interview],
+            flows=study.flows[study.flows["interview_id"] != interview],
+            knowledge=study.knowledge[study.knowledge["interview_id"] != interview],
+            barriers=study.barriers[study.barriers["interview_id"] != interview],
+        )
         got = country_aspects(flow_graph(s, country), country, rules)
         for a in ASPECTS:
             if got[a] != base[a]:
@@ -52,7 +55,13 @@ def test_demo_figures(demo):
     # Worked out once with the brute force above over every country (the default rules):
     # 16 of 27 cells robust; 8 rest on one flow row, 11 on one interview.
     counts = stability_counts(verdict_stability(demo))
-    assert counts == {"cells": 27, "robust": 16, "rests_on_a_flow": 8, "rests_on_an_interview": 11, "not_known": 0}
+    assert counts == {
+        "cells": 27,
+        "robust": 16,
+        "rests_on_a_flow": 8,
+        "rests_on_an_interview": 11,
+        "not_known": 0,
+    }
 
 
 def A(actor_id, sector="ngo", level="national", kind="organisation"):
@@ -60,8 +69,17 @@ def A(actor_id, sector="ngo", level="national", kind="organisation"):
 
 
 def _interviews(*ids_actors):
-    return [{"interview_id": i, "country": "DK", "date": "2010-05-01", "sector": s, "level": "national",
-             "actor_id": a} for i, a, s in ids_actors]
+    return [
+        {
+            "interview_id": i,
+            "country": "DK",
+            "date": "2010-05-01",
+            "sector": s,
+            "level": "national",
+            "actor_id": a,
+        }
+        for i, a, s in ids_actors
+    ]
 
 
 def test_rests_on_one_flow_by_hand(build):
@@ -70,15 +88,22 @@ def test_rests_on_one_flow_by_hand(build):
     go: one sector, (X). Without I1, F1 goes: (X). Network W -> contact point K regularly twice
     (F4 from I1, F5 from I2; K is no co-ordinator, so W adds no sector to C): either flow alone
     keeps the tie, so networks X is robust to a flow, and to an interview."""
-    actors = [A("C", "government", kind="national_coordinator"), A("P", "police"), A("M", "asylum_migration"),
-              A("N", "ngo"), A("W", "child_protection", kind="professional_network"),
-              A("K", "government", kind="contact_point")]
+    actors = [
+        A("C", "government", kind="national_coordinator"),
+        A("P", "police"),
+        A("M", "asylum_migration"),
+        A("N", "ngo"),
+        A("W", "child_protection", kind="professional_network"),
+        A("K", "government", kind="contact_point"),
+    ]
     interviews = _interviews(("I1", "P", "police"), ("I2", "M", "asylum_migration"))
-    flows = [{"source_actor": "P", "target_actor": "C", "interview_id": "I1"},
-             {"source_actor": "M", "target_actor": "C", "interview_id": "I2"},
-             {"source_actor": "N", "target_actor": "C", "interview_id": "I2"},
-             {"source_actor": "W", "target_actor": "K", "interview_id": "I1"},
-             {"source_actor": "W", "target_actor": "K", "interview_id": "I2"}]
+    flows = [
+        {"source_actor": "P", "target_actor": "C", "interview_id": "I1"},
+        {"source_actor": "M", "target_actor": "C", "interview_id": "I2"},
+        {"source_actor": "N", "target_actor": "C", "interview_id": "I2"},
+        {"source_actor": "W", "target_actor": "K", "interview_id": "I1"},
+        {"source_actor": "W", "target_actor": "K", "interview_id": "I2"},
+    ]
     table = verdict_stability(build(actors, flows=flows, interviews=interviews)).set_index("aspect")
     row = table.loc["coordination"]
     assert row["verdict"] == "X" and row["stability"] == "rests on"
@@ -88,8 +113,10 @@ def test_rests_on_one_flow_by_hand(build):
     assert row["summary"].startswith("X, rests on 3 flows: F1 from interview I1 (without it (X))")
     net = table.loc["networks"]
     assert (net["verdict"], net["stability"], net["flows"], net["interviews"]) == ("X", "robust", [], [])
-    assert net["margin"] == ("one regular tie between networks and co-ordination (2 flow rows, 2 informants): "
-                             "X stands while this tie does.")
+    assert net["margin"] == (
+        "one regular tie between networks and co-ordination (2 flow rows, 2 informants): "
+        "X stands while this tie does."
+    )
     assert net["summary"] == "X, robust"
 
 
@@ -126,12 +153,17 @@ def test_tie_informants_by_hand(build):
     # W -> C reported by I1 and I2 (confirmed); P -> C by I1 only (one informant).
     from impt_analysis.stability import tie_informants
 
-    actors = [A("C", "government", kind="national_coordinator"), A("P", "police"),
-              A("W", "child_protection", kind="professional_network")]
+    actors = [
+        A("C", "government", kind="national_coordinator"),
+        A("P", "police"),
+        A("W", "child_protection", kind="professional_network"),
+    ]
     interviews = _interviews(("I1", "P", "police"), ("I2", "W", "child_protection"))
-    flows = [{"source_actor": "W", "target_actor": "C", "interview_id": "I1"},
-             {"source_actor": "W", "target_actor": "C", "interview_id": "I2"},
-             {"source_actor": "P", "target_actor": "C", "interview_id": "I1"}]
+    flows = [
+        {"source_actor": "W", "target_actor": "C", "interview_id": "I1"},
+        {"source_actor": "W", "target_actor": "C", "interview_id": "I2"},
+        {"source_actor": "P", "target_actor": "C", "interview_id": "I1"},
+    ]
     t = tie_informants(build(actors, flows=flows, interviews=interviews)).loc["DK"]
     assert (t["ties"], t["one_informant"], t["confirmed"], t["share_one_informant"]) == (2, 1, 1, 0.5)
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from conftest import REPORTING_ACTORS as ACTORS, REPORTING_INTERVIEWS as INTERVIEWS
+from conftest import REPORTING_ACTORS as ACTORS
+from conftest import REPORTING_INTERVIEWS as INTERVIEWS
 
 from impt_analysis import triangulate
 from impt_analysis.triangulation import STATUSES
 
-ITEMS = [{"item_id": i, "country": "EE" if i == "T7" else "DK"} for i in ("T1", "T2", "T3", "T4", "T5", "T6", "T7")]
+ITEMS = [
+    {"item_id": i, "country": "EE" if i == "T7" else "DK"} for i in ("T1", "T2", "T3", "T4", "T5", "T6", "T7")
+]
 KNOWLEDGE = [
     # T1: one interview, one sector.
     {"interview_id": "I1", "actor_id": "P1", "item_id": "T1"},
@@ -39,8 +42,13 @@ def study(build):
 def test_items_reported_by_one_two_and_three_sectors(study):
     table = triangulate(study).set_index("item_id")
     assert table["status"].to_dict() == {
-        "T1": "single_source", "T2": "corroborated", "T3": "triangulated", "T4": "unreported",
-        "T5": "single_source", "T6": "triangulated", "T7": "single_source",
+        "T1": "single_source",
+        "T2": "corroborated",
+        "T3": "triangulated",
+        "T4": "unreported",
+        "T5": "single_source",
+        "T6": "triangulated",
+        "T7": "single_source",
     }
     assert table.loc["T1", "sectors"] == ["police"]
     assert table.loc["T6", "sectors"] == ["ngo", "police"]
@@ -83,8 +91,9 @@ def test_thresholds(study):
     assert one_of_each["T4"] == "unreported"
 
 
-@pytest.mark.parametrize("bad", [{"min_interviews": 0}, {"min_sectors": -1}, {"min_sectors": 1.5},
-                                 {"min_interviews": True}])
+@pytest.mark.parametrize(
+    "bad", [{"min_interviews": 0}, {"min_sectors": -1}, {"min_sectors": 1.5}, {"min_interviews": True}]
+)
 def test_thresholds_must_be_whole_numbers(study, bad):
     with pytest.raises(ValueError, match=next(iter(bad))):
         triangulate(study, **bad)
@@ -105,28 +114,50 @@ def test_demo(demo):
 def test_one_organisation_interviewed_twice_is_one_source(build):
     # P1 (police) is interviewed twice (I1, I6) and both interviews report T1: two interviews,
     # one organisation, one sector: corroborated, never triangulated.
-    interviews = INTERVIEWS + [{"interview_id": "I6", "country": "DK", "date": "2010-06-01", "sector": "police",
-                                "level": "national", "actor_id": "P1"}]
+    interviews = INTERVIEWS + [
+        {
+            "interview_id": "I6",
+            "country": "DK",
+            "date": "2010-06-01",
+            "sector": "police",
+            "level": "national",
+            "actor_id": "P1",
+        }
+    ]
     knowledge = [{"interview_id": i, "actor_id": "P1", "item_id": "T1"} for i in ("I1", "I6")]
-    row = triangulate(build(actors=ACTORS, interviews=interviews, items=ITEMS[:1], knowledge=knowledge)).iloc[0]
-    assert (row["n_interviews"], row["n_organisations"], row["n_sectors"], row["status"]) == (2, 1, 1, "corroborated")
-    assert row["rule"] == ("corroborated: 2 interviews, 1 organisation, 1 sector: fewer than 2 organisations "
-                           "of different sectors")
+    row = triangulate(build(actors=ACTORS, interviews=interviews, items=ITEMS[:1], knowledge=knowledge)).iloc[
+        0
+    ]
+    assert (row["n_interviews"], row["n_organisations"], row["n_sectors"], row["status"]) == (
+        2,
+        1,
+        1,
+        "corroborated",
+    )
+    assert row["rule"] == (
+        "corroborated: 2 interviews, 1 organisation, 1 sector: fewer than 2 organisations "
+        "of different sectors"
+    )
 
 
 def test_two_sectors_repeating_one_media_story_are_not_independent(build):
     # T1: police (I1) and an NGO (I2) both have it from the media: two sectors, but one
     # second-hand source: corroborated. T2: the same two, one from official data: triangulated.
-    knowledge = [{"interview_id": "I1", "actor_id": "P1", "item_id": "T1", "source_type": "media"},
-                 {"interview_id": "I2", "actor_id": "NG", "item_id": "T1", "source_type": "media"},
-                 {"interview_id": "I1", "actor_id": "P1", "item_id": "T2", "source_type": "official_data"},
-                 {"interview_id": "I2", "actor_id": "NG", "item_id": "T2", "source_type": "media"}]
+    knowledge = [
+        {"interview_id": "I1", "actor_id": "P1", "item_id": "T1", "source_type": "media"},
+        {"interview_id": "I2", "actor_id": "NG", "item_id": "T1", "source_type": "media"},
+        {"interview_id": "I1", "actor_id": "P1", "item_id": "T2", "source_type": "official_data"},
+        {"interview_id": "I2", "actor_id": "NG", "item_id": "T2", "source_type": "media"},
+    ]
     table = triangulate(build(actors=ACTORS, interviews=INTERVIEWS, items=ITEMS[:2], knowledge=knowledge))
     t1, t2 = table.iloc[0], table.iloc[1]
     assert (t1["status"], t1["source_types"]) == ("corroborated", ["media"])
     assert "every report rests on media, one second-hand source" in t1["rule"]
     assert (t2["status"], t2["source_types"]) == ("triangulated", ["media", "official_data"])
-    assert t2["rule"] == "triangulated: 2 interviews, 2 organisations, 2 sectors, source types media, official_data"
+    assert (
+        t2["rule"]
+        == "triangulated: 2 interviews, 2 organisations, 2 sectors, source types media, official_data"
+    )
 
 
 def test_an_interview_recorded_under_another_sector_than_its_organisation_is_an_error(build):
@@ -134,11 +165,21 @@ def test_an_interview_recorded_under_another_sector_than_its_organisation_is_an_
     # count as a second sector. The loader refuses it, naming both rows.
     from impt_analysis import StudyValidationError
 
-    interviews = INTERVIEWS + [{"interview_id": "I6", "country": "DK", "date": "2010-06-01", "sector": "ngo",
-                                "level": "local", "actor_id": "P1"}]
+    interviews = INTERVIEWS + [
+        {
+            "interview_id": "I6",
+            "country": "DK",
+            "date": "2010-06-01",
+            "sector": "ngo",
+            "level": "local",
+            "actor_id": "P1",
+        }
+    ]
     with pytest.raises(StudyValidationError) as err:
         build(actors=ACTORS, interviews=interviews, items=ITEMS[:1])
     messages = [str(p) for p in err.value.problems]
-    assert ("interviews.csv, row 7, column sector: 'ngo': the respondent's organisation P1 (actors.csv, row 2) "
-            "has sector 'police'") in messages
+    assert (
+        "interviews.csv, row 7, column sector: 'ngo': the respondent's organisation P1 (actors.csv, row 2) "
+        "has sector 'police'"
+    ) in messages
     assert any("column level: 'local'" in m and "has level 'national'" in m for m in messages)

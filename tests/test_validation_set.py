@@ -41,6 +41,7 @@ def verdict(study, aspect, rules=None, country="DK"):
 
 # --- 2. "Are professional networks ... consulted with?" -------------------------------------
 
+
 def test_consulted_by_a_coordinator_that_meets_the_network(build):
     # The co-ordinator holds a regular meeting with the network (C -> W). To consult someone is
     # to ask them; whichever side sends the flow, the network is consulted regularly: X. The
@@ -67,6 +68,7 @@ def test_network_consulted_only_ad_hoc(build):
 
 
 # --- 3. "Are local and regional levels feeding their information into the national coordination?"
+
 
 def test_one_ad_hoc_call_is_no_feeding(build):
     # The only local actor L called the co-ordinator once (ad hoc). "Feeding ... into" is a
@@ -116,6 +118,7 @@ def test_feeding_must_carry_the_information(build):
     items = [{"item_id": "T1", "country": "DK"}, {"item_id": "T2", "country": "DK"}]
     other = build(actors, items=items, flows=[F("L", "R", item_id="T1"), F("R", "C", item_id="T2")])
     from impt_analysis import reach
+
     assert reach(other, "DK")["reaches"].tolist() == [False, True]
     assert reach(other, "DK", FIRST)["reaches"].tolist() == [True, True]
     general = build(actors, items=items, flows=[F("L", "R", item_id="T1"), F("R", "C")])
@@ -123,6 +126,7 @@ def test_feeding_must_carry_the_information(build):
 
 
 # --- 1. "Is there a national central coordination in place?" --------------------------------
+
 
 def test_only_the_countrys_own_sectors_count(build):
     # C hears regularly from DK police and a DK NGO, and from Sweden's migration board. A
@@ -140,22 +144,37 @@ def test_compare_rules_names_the_cells(build):
     study = build(actors, flows=[F("P", "C"), F("N", "C"), F("M", "C")])
     cells = compare_rules(study, FIRST, AspectRules())
     dk = cells[cells["country"] == "DK"]
-    assert dk.loc[dk["differs"], ["aspect", "verdict_a", "verdict_b"]].values.tolist() == [["coordination", "X", "(X)"]]
+    assert dk.loc[dk["differs"], ["aspect", "verdict_a", "verdict_b"]].values.tolist() == [
+        ["coordination", "X", "(X)"]
+    ]
     assert "coordination_home_senders_only" in cells["changed_fields"].iloc[0]
 
 
 # --- Tie triangulation: "either end reports it" vs "both ends report it" ----------------------
+
 
 def test_a_tie_confirmed_by_two_informants(build):
     # W -> C regularly, reported in one interview only (DK-I1). Either end's report is enough
     # by default: X. Asking for two informants (min_informants=2), the tie is unconfirmed and
     # the network has no confirmed contact with co-ordination: "-". A second interview (DK-I2,
     # the co-ordinator's) reporting the same tie confirms it: X.
-    interviews = [{"interview_id": i, "country": "DK", "date": "2010-05-01", "sector": s, "level": "national",
-                   "actor_id": a} for i, a, s in (("DK-I1", "W", "child_protection"), ("DK-I2", "C", "government"))]
+    interviews = [
+        {
+            "interview_id": i,
+            "country": "DK",
+            "date": "2010-05-01",
+            "sector": s,
+            "level": "national",
+            "actor_id": a,
+        }
+        for i, a, s in (("DK-I1", "W", "child_protection"), ("DK-I2", "C", "government"))
+    ]
     one = build([C, W], flows=[F("W", "C", interview_id="DK-I1")], interviews=interviews)
-    two = build([C, W], flows=[F("W", "C", interview_id="DK-I1"), F("W", "C", interview_id="DK-I2")],
-                interviews=interviews)
+    two = build(
+        [C, W],
+        flows=[F("W", "C", interview_id="DK-I1"), F("W", "C", interview_id="DK-I2")],
+        interviews=interviews,
+    )
     strict = AspectRules(min_informants=2)
     assert verdict(one, "networks") == "X"
     assert verdict(one, "networks", strict) == "-"
@@ -164,14 +183,24 @@ def test_a_tie_confirmed_by_two_informants(build):
 
 # --- Ways a verdict can be fragile ---------------------------------------------------------
 
+
 def _three_sectors(build, flows, interviews=None):
     actors = [C, A("P", "police"), A("M", "asylum_migration"), A("N", "ngo"), A("R", "research")]
     return build(actors, flows=flows, interviews=interviews)
 
 
 def _interviews(*ids):
-    return [{"interview_id": i, "country": "DK", "date": "2010-05-01", "sector": "government", "level": "national",
-             "actor_id": "C"} for i in ids]
+    return [
+        {
+            "interview_id": i,
+            "country": "DK",
+            "date": "2010-05-01",
+            "sector": "government",
+            "level": "national",
+            "actor_id": "C",
+        }
+        for i in ids
+    ]
 
 
 def test_fragile_one_flow_per_sector(build):
@@ -187,10 +216,19 @@ def test_fragile_one_interview_behind_redundant_flows(build):
     # Each sector reports twice (a report and a meeting), so no single flow row matters; but
     # every one of them comes from interview I1. Without I1 only C -> R (I2) is left, and
     # nobody feeds C: (X). The verdict is robust to a flow and rests on one interview.
-    flows = [F(s, "C", interview_id="I1", channel=ch) for s in ("P", "M", "N") for ch in ("formal_report", "meeting")]
+    flows = [
+        F(s, "C", interview_id="I1", channel=ch)
+        for s in ("P", "M", "N")
+        for ch in ("formal_report", "meeting")
+    ]
     study = _three_sectors(build, flows + [F("C", "R", "ad_hoc", interview_id="I2")], _interviews("I1", "I2"))
     row = verdict_stability(study).set_index("aspect").loc["coordination"]
-    assert (row["verdict"], row["flows"], row["interviews"], row["without"]) == ("X", [], ["I1"], {"I1": "(X)"})
+    assert (row["verdict"], row["flows"], row["interviews"], row["without"]) == (
+        "X",
+        [],
+        ["I1"],
+        {"I1": "(X)"},
+    )
 
 
 def test_robust_when_every_tie_has_two_informants(build):
@@ -211,7 +249,10 @@ def test_fragile_local_input_at_the_threshold(build):
     row = verdict_stability(study).set_index("aspect").loc["local_input"]
     assert (row["verdict"], row["flows"]) == ("X", ["F1", "F2"])
     assert row["without"] == {"DK-I1": "not known", "F1": "(X)", "F2": "(X)"}
-    assert row["margin"] == "2 of 4 local and regional actors feed co-ordination, 0 more than the 2 needed for X: losing one gives (X)."
+    assert (
+        row["margin"]
+        == "2 of 4 local and regional actors feed co-ordination, 0 more than the 2 needed for X: losing one gives (X)."
+    )
 
 
 def test_fragile_network_on_one_tie(build):
@@ -225,11 +266,23 @@ def test_fragile_network_on_one_tie(build):
 def test_no_flows_is_not_known(build):
     # No flow coded: who passes information to whom cannot be judged, "not known" (never "-").
     study = build([C, W, A("L", level="local")])
-    assert three_aspects(study).loc["DK", ["coordination", "networks", "local_input"]].tolist() == ["not known"] * 3
+    assert (
+        three_aspects(study).loc["DK", ["coordination", "networks", "local_input"]].tolist()
+        == ["not known"] * 3
+    )
     assert verdict_stability(study)["stability"].tolist() == ["not known"] * 3
 
 
-@pytest.mark.parametrize("field", ["reach_regular_only", "coordination_home_senders_only", "network_either_direction",
-                                   "reach_within_country", "reach_carries_item", "reach_via_passing_ncp"])
+@pytest.mark.parametrize(
+    "field",
+    [
+        "reach_regular_only",
+        "coordination_home_senders_only",
+        "network_either_direction",
+        "reach_within_country",
+        "reach_carries_item",
+        "reach_via_passing_ncp",
+    ],
+)
 def test_every_first_reading_is_a_field(field):
     assert getattr(AspectRules(), field) is True and getattr(FIRST, field) is False

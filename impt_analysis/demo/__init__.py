@@ -78,8 +78,11 @@ def generate_study(n_interviews: int = 60, seed: int = DEMO_SEED, wave: int = 1)
         replicas = max(1, round(per_country[country] / 7))
         ids_by_country[country] = country_actors(b, country, by_country[country], replicas)
         country_flows(b, country, by_country[country], ids_by_country[country])
-    international_actors(b, {c: ids["ncp"][0] for c, ids in ids_by_country.items()},
-                   {c: ids["migration"][0] for c, ids in ids_by_country.items()})
+    international_actors(
+        b,
+        {c: ids["ncp"][0] for c, ids in ids_by_country.items()},
+        {c: ids["migration"][0] for c, ids in ids_by_country.items()},
+    )
     names = {a["actor_id"]: a["name"] for a in b.actors}
     for country in countries:
         ids, p = ids_by_country[country], by_country[country]
@@ -106,8 +109,19 @@ def _to_study(b: Builder, codebook: pd.DataFrame, n_interviews: int, seed: int, 
         return pd.DataFrame(rows, columns=columns)
 
     meta = demo_metadata(n_interviews, seed, wave)
-    tables = {name: frame(name, getattr(b, name)) for name in
-              ("actors", "interviews", "items", "knowledge", "flows", "barriers", "codings", "case_counts")}
+    tables = {
+        name: frame(name, getattr(b, name))
+        for name in (
+            "actors",
+            "interviews",
+            "items",
+            "knowledge",
+            "flows",
+            "barriers",
+            "codings",
+            "case_counts",
+        )
+    }
     study = study_from_tables({"codebook": codebook, **tables}, meta)
     return study
 
@@ -128,12 +142,26 @@ def demo_metadata(n_interviews: int = 60, seed: int = DEMO_SEED, wave: int = 1) 
         "version": "1.0.0",
         "impt:synthetic": True,
         "impt:generator": {"n_interviews": n_interviews, "seed": seed, "wave": wave},
-        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
-                      "title": "Creative Commons Attribution 4.0"}],
-        "sources": [{"title": "Baltic Sea Region Information Management to Prevent Trafficking (BSR IMPT), "
-                              "CBSS Expert Group for Cooperation on Children at Risk, 2010",
-                     "path": "https://www.childcentre.info"}],
+        "licenses": [
+            {
+                "name": "CC-BY-4.0",
+                "path": "https://creativecommons.org/licenses/by/4.0/",
+                "title": "Creative Commons Attribution 4.0",
+            }
+        ],
+        "sources": [
+            {
+                "title": "Baltic Sea Region Information Management to Prevent Trafficking (BSR IMPT), "
+                "CBSS Expert Group for Cooperation on Children at Risk, 2010",
+                "path": "https://www.childcentre.info",
+            }
+        ],
         "contributors": [{"title": "IMPT Workbench contributors", "roles": ["creator"]}],
-        "keywords": ["synthetic", "trafficking", "children at risk", "information management", "Baltic Sea region"],
+        "keywords": [
+            "synthetic",
+            "trafficking",
+            "children at risk",
+            "information management",
+            "Baltic Sea region",
+        ],
     }
-

@@ -4,14 +4,39 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .roles import (BARRIER_EXCERPT, EXCERPTS, HOLDERS_PER_ITEM, ITEMS, REPORTS_PER_HOLDING,
-                    SOURCE_BY_VERIFICATION)
+from .roles import (
+    BARRIER_EXCERPT,
+    EXCERPTS,
+    HOLDERS_PER_ITEM,
+    ITEMS,
+    REPORTS_PER_HOLDING,
+    SOURCE_BY_VERIFICATION,
+)
 from .structure import Builder, Profile
+
 
 def make_interviews(b: Builder, country: str, ids: dict[str, list[str]], n: int, year: int) -> list[dict]:
     rng = b.rng
-    priority = [k for k in ("coord", "police", "ngo", "r_cp", "l_cp", "l_outreach", "migration", "network",
-                            "r_reception", "l_school", "ncp", "r_shelter", "l_social", "r_police") if k in ids]
+    priority = [
+        k
+        for k in (
+            "coord",
+            "police",
+            "ngo",
+            "r_cp",
+            "l_cp",
+            "l_outreach",
+            "migration",
+            "network",
+            "r_reception",
+            "l_school",
+            "ncp",
+            "r_shelter",
+            "l_social",
+            "r_police",
+        )
+        if k in ids
+    ]
     by_id = {a["actor_id"]: a for a in b.actors}
     everyone = [a for key in ids for a in ids[key]]
     chosen = [ids[k][0] for k in priority][:n]
@@ -20,14 +45,24 @@ def make_interviews(b: Builder, country: str, ids: dict[str, list[str]], n: int,
     start = pd.Timestamp(year=year, month=2, day=1)
     for i, actor_id in enumerate(chosen, 1):
         actor = by_id[actor_id]
-        rows.append({"interview_id": f"{country}-I{i:0{max(2, len(str(n)))}d}", "country": country,
-                     "date": start + pd.Timedelta(days=rng.randrange(0, 290)), "sector": actor["sector"],
-                     "level": actor["level"], "actor_id": actor_id, "notes": ""})
+        rows.append(
+            {
+                "interview_id": f"{country}-I{i:0{max(2, len(str(n)))}d}",
+                "country": country,
+                "date": start + pd.Timedelta(days=rng.randrange(0, 290)),
+                "sector": actor["sector"],
+                "level": actor["level"],
+                "actor_id": actor_id,
+                "notes": "",
+            }
+        )
     b.interviews += rows
     return rows
 
 
-def items_and_knowledge(b: Builder, country: str, ids: dict[str, list[str]], interviews: list[dict]) -> dict[str, list]:
+def items_and_knowledge(
+    b: Builder, country: str, ids: dict[str, list[str]], interviews: list[dict]
+) -> dict[str, list]:
     """Items the country's actors hold, and who reported holding them in which interview."""
     rng = b.rng
     holders_by_level = {
@@ -42,12 +77,20 @@ def items_and_knowledge(b: Builder, country: str, ids: dict[str, list[str]], int
     n_item = 0
     templates = rng.sample(ITEMS, k=rng.randint(8, 10))
     for r in range(replicas):
-        for label, info_type, child_group, theme, level in (templates if r == 0 else rng.sample(ITEMS, k=4)):
+        for label, info_type, child_group, theme, level in templates if r == 0 else rng.sample(ITEMS, k=4):
             n_item += 1
             item_id = f"{country}-T{n_item:03d}"
             suffix = "" if replicas == 1 else f" (region {r + 1})"
-            b.items.append({"item_id": item_id, "country": country, "label": label + suffix,
-                            "info_type": info_type, "child_group": child_group, "theme": theme})
+            b.items.append(
+                {
+                    "item_id": item_id,
+                    "country": country,
+                    "label": label + suffix,
+                    "info_type": info_type,
+                    "child_group": child_group,
+                    "theme": theme,
+                }
+            )
             keys = holders_by_level[level]
             # Local items stay with the outreach NGO and the parish in two cases out of three.
             if level == "local" and rng.random() < 0.67:
@@ -66,17 +109,31 @@ def items_and_knowledge(b: Builder, country: str, ids: dict[str, list[str]], int
                 for _ in range(rng.choice(REPORTS_PER_HOLDING[b.wave]) - len(reports)):
                     reports.add(rng.choice(interviews)["interview_id"])
                 for interview_id in sorted(reports):
-                    b.knowledge.append({"interview_id": interview_id, "actor_id": actor_id, "item_id": item_id,
-                                        "verification": verification,
-                                        "source_type": rng.choice(SOURCE_BY_VERIFICATION[verification])})
+                    b.knowledge.append(
+                        {
+                            "interview_id": interview_id,
+                            "actor_id": actor_id,
+                            "item_id": item_id,
+                            "verification": verification,
+                            "source_type": rng.choice(SOURCE_BY_VERIFICATION[verification]),
+                        }
+                    )
                 known_by.setdefault(actor_id, []).append(item_id)
     return known_by
 
 
 def _barrier_weights(p: Profile, country: str, sector: str) -> dict[str, float]:
-    w = {"data_protection_rules": 2, "lack_of_training": 3, "unclear_definitions": 2,
-         "weak_police_child_protection_links": 2, "limited_knowledge_of_others": 1.5, "lack_of_resources": 2,
-         "no_feedback_to_reporters": 1, "legislation": 1, "one_sided_media": 0.5}
+    w = {
+        "data_protection_rules": 2,
+        "lack_of_training": 3,
+        "unclear_definitions": 2,
+        "weak_police_child_protection_links": 2,
+        "limited_knowledge_of_others": 1.5,
+        "lack_of_resources": 2,
+        "no_feedback_to_reporters": 1,
+        "legislation": 1,
+        "one_sided_media": 0.5,
+    }
     if not p.has_coordinator:
         w["no_central_coordination"] = 6
     elif p.coordination != "X":
@@ -94,7 +151,9 @@ def _barrier_weights(p: Profile, country: str, sector: str) -> dict[str, float]:
     return w
 
 
-def make_barriers(b: Builder, country: str, p: Profile, ids: dict[str, list[str]], interviews: list[dict]) -> None:
+def make_barriers(
+    b: Builder, country: str, p: Profile, ids: dict[str, list[str]], interviews: list[dict]
+) -> None:
     rng = b.rng
     coord = ids["coord"][0] if "coord" in ids else ids["ncp"][0]
     links = {
@@ -118,12 +177,25 @@ def make_barriers(b: Builder, country: str, p: Profile, ids: dict[str, list[str]
                 r = rng.randrange(len(ids["l_cp"]))
                 s_key, t_key = links[barrier]
                 source, target = ids[s_key][r], (ids[t_key][r] if t_key else coord)
-            b.barriers.append({"interview_id": row["interview_id"], "barrier": barrier, "source_actor": source,
-                               "target_actor": target, "severity": rng.choice([1, 2, 2, 3])})
+            b.barriers.append(
+                {
+                    "interview_id": row["interview_id"],
+                    "barrier": barrier,
+                    "source_actor": source,
+                    "target_actor": target,
+                    "severity": rng.choice([1, 2, 2, 3]),
+                }
+            )
 
 
-def make_codings(b: Builder, interviews: list[dict], barriers: dict[str, list[str]], names: dict[str, str],
-             labels: dict[tuple[str, str], str], coord: str) -> None:
+def make_codings(
+    b: Builder,
+    interviews: list[dict],
+    barriers: dict[str, list[str]],
+    names: dict[str, str],
+    labels: dict[tuple[str, str], str],
+    coord: str,
+) -> None:
     """Coded segments: one per barrier named, and two to four thematic ones per interview."""
     rng = b.rng
     thematic = list(EXCERPTS)
@@ -141,12 +213,30 @@ def make_codings(b: Builder, interviews: list[dict], barriers: dict[str, list[st
             segment_id = f"S{b.segment:06d}"
             start, end = position, position + len(text)
             position = end + rng.randint(20, 400)
-            b.codings.append({"segment_id": segment_id, "interview_id": iid, "code": code, "coder": "coder_1",
-                              "start": start, "end": end, "excerpt": text})
+            b.codings.append(
+                {
+                    "segment_id": segment_id,
+                    "interview_id": iid,
+                    "code": code,
+                    "coder": "coder_1",
+                    "start": start,
+                    "end": end,
+                    "excerpt": text,
+                }
+            )
             if rng.random() < 0.2:  # a second coder codes about a fifth of the segments
                 other = code if rng.random() < 0.8 else rng.choice([c for c in thematic if c != code])
-                b.codings.append({"segment_id": segment_id, "interview_id": iid, "code": other, "coder": "coder_2",
-                                  "start": start, "end": end, "excerpt": text})
+                b.codings.append(
+                    {
+                        "segment_id": segment_id,
+                        "interview_id": iid,
+                        "code": other,
+                        "coder": "coder_2",
+                        "start": start,
+                        "end": end,
+                        "excerpt": text,
+                    }
+                )
 
 
 def make_case_counts(b: Builder, country: str, p: Profile, ids: dict[str, list[str]], year: int) -> None:
@@ -164,7 +254,14 @@ def make_case_counts(b: Builder, country: str, p: Profile, ids: dict[str, list[s
     for tier, basis, sources, (low, high) in tiers:
         for source in sources:
             for group in rng.sample(groups, k=min(len(groups), rng.randint(1, 3))):
-                b.case_counts.append({"country": country, "year": year, "tier": tier, "child_group": group,
-                                      "count": rng.randint(low, high), "basis": basis, "source_actor": source})
-
-
+                b.case_counts.append(
+                    {
+                        "country": country,
+                        "year": year,
+                        "tier": tier,
+                        "child_group": group,
+                        "count": rng.randint(low, high),
+                        "basis": basis,
+                        "source_actor": source,
+                    }
+                )

@@ -21,24 +21,57 @@ WAVE2_CHANGES = {
 
 # Generic local-language names of the municipal child welfare service (a type, not an organisation).
 LOCAL_SERVICE = {
-    "DK": "børne- og ungeforvaltning", "EE": "lastekaitse", "FI": "lastensuojelu", "DE": "Jugendamt",
-    "LV": "bāriņtiesa", "LT": "vaiko teisių apsaugos skyrius", "NO": "barnevern",
-    "PL": "ośrodek pomocy społecznej", "SE": "socialtjänst",
+    "DK": "børne- og ungeforvaltning",
+    "EE": "lastekaitse",
+    "FI": "lastensuojelu",
+    "DE": "Jugendamt",
+    "LV": "bāriņtiesa",
+    "LT": "vaiko teisių apsaugos skyrius",
+    "NO": "barnevern",
+    "PL": "ośrodek pomocy społecznej",
+    "SE": "socialtjänst",
 }
-NEIGHBOURS = [("DK", "SE"), ("NO", "SE"), ("FI", "SE"), ("FI", "EE"), ("EE", "LV"), ("LV", "LT"),
-              ("LT", "PL"), ("PL", "DE"), ("DE", "DK"), ("NO", "DK")]
+NEIGHBOURS = [
+    ("DK", "SE"),
+    ("NO", "SE"),
+    ("FI", "SE"),
+    ("FI", "EE"),
+    ("EE", "LV"),
+    ("LV", "LT"),
+    ("LT", "PL"),
+    ("PL", "DE"),
+    ("DE", "DK"),
+    ("NO", "DK"),
+]
 
 # key, role description, sector, level, kind
 NATIONAL = [
-    ("coord", "National coordination unit on trafficking, ministry", "government", "national", "national_coordinator"),
+    (
+        "coord",
+        "National coordination unit on trafficking, ministry",
+        "government",
+        "national",
+        "national_coordinator",
+    ),
     ("ncp", "National Contact Point for children at risk", "government", "national", "contact_point"),
     ("police", "National police anti-trafficking unit", "police", "national", "organisation"),
-    ("prosecution", "Prosecutor general's office, trafficking desk", "prosecution", "national", "organisation"),
+    (
+        "prosecution",
+        "Prosecutor general's office, trafficking desk",
+        "prosecution",
+        "national",
+        "organisation",
+    ),
     ("migration", "National migration and asylum board", "asylum_migration", "national", "organisation"),
     ("ngo", "National child rights NGO", "ngo", "national", "organisation"),
     ("research", "University research group on child migration", "research", "national", "organisation"),
-    ("network", "National network of child protection professionals", "child_protection", "national",
-     "professional_network"),
+    (
+        "network",
+        "National network of child protection professionals",
+        "child_protection",
+        "national",
+        "professional_network",
+    ),
     ("health", "National board of health and welfare", "health", "national", "organisation"),
 ]
 REGIONAL = [
@@ -56,29 +89,101 @@ LOCAL = [
     ("l_parish", "Parish youth work, town {t}", "faith_based"),
 ]
 INTERNATIONAL = [
-    ("int_ncp", "Regional network of National Contact Points (Baltic Sea region)", "igo", "professional_network"),
+    (
+        "int_ncp",
+        "Regional network of National Contact Points (Baltic Sea region)",
+        "igo",
+        "professional_network",
+    ),
     ("int_igo", "International organisation for migration, regional office", "igo", "organisation"),
 ]
 
 # label, info_type, child_group, theme, who holds it ("national", "regional", "local")
 ITEMS = [
-    ("Roma children and young people begging in the capital", "trend", "roma_children", "labour_begging_crime", "national"),
-    ("Unaccompanied minors going missing from reception centres", "trend", "unaccompanied_minors", "asylum_migration", "regional"),
-    ("Weekend prostitution among young people travelling to neighbouring cities", "emerging_issue",
-     "young_people_in_prostitution", "sexual_exploitation", "local"),
-    ("Girls working as au pairs in exploitative conditions", "emerging_issue", "au_pairs", "labour_begging_crime", "local"),
-    ("Men marrying women from abroad to gain access to their children", "incident", "other", "sexual_exploitation", "local"),
-    ("Children begging, organised by adults from abroad", "trend", "children_begging", "labour_begging_crime", "national"),
-    ("Children committing thefts abroad under adult control", "emerging_issue", "children_in_crime",
-     "labour_begging_crime", "regional"),
-    ("Children left behind by parents working abroad", "trend", "children_left_behind", "asylum_migration", "local"),
-    ("Young people contacted online for sexual purposes", "emerging_issue", "online_exploitation",
-     "sexual_exploitation", "national"),
-    ("Teenagers working unpaid in seasonal agriculture", "incident", "child_labour", "labour_begging_crime", "local"),
-    ("Asylum-seeking girls moved between reception centres by an unknown adult", "incident",
-     "unaccompanied_minors", "asylum_migration", "regional"),
-    ("Young people selling sex in exchange for accommodation", "incident", "young_people_in_prostitution",
-     "sexual_exploitation", "local"),
+    (
+        "Roma children and young people begging in the capital",
+        "trend",
+        "roma_children",
+        "labour_begging_crime",
+        "national",
+    ),
+    (
+        "Unaccompanied minors going missing from reception centres",
+        "trend",
+        "unaccompanied_minors",
+        "asylum_migration",
+        "regional",
+    ),
+    (
+        "Weekend prostitution among young people travelling to neighbouring cities",
+        "emerging_issue",
+        "young_people_in_prostitution",
+        "sexual_exploitation",
+        "local",
+    ),
+    (
+        "Girls working as au pairs in exploitative conditions",
+        "emerging_issue",
+        "au_pairs",
+        "labour_begging_crime",
+        "local",
+    ),
+    (
+        "Men marrying women from abroad to gain access to their children",
+        "incident",
+        "other",
+        "sexual_exploitation",
+        "local",
+    ),
+    (
+        "Children begging, organised by adults from abroad",
+        "trend",
+        "children_begging",
+        "labour_begging_crime",
+        "national",
+    ),
+    (
+        "Children committing thefts abroad under adult control",
+        "emerging_issue",
+        "children_in_crime",
+        "labour_begging_crime",
+        "regional",
+    ),
+    (
+        "Children left behind by parents working abroad",
+        "trend",
+        "children_left_behind",
+        "asylum_migration",
+        "local",
+    ),
+    (
+        "Young people contacted online for sexual purposes",
+        "emerging_issue",
+        "online_exploitation",
+        "sexual_exploitation",
+        "national",
+    ),
+    (
+        "Teenagers working unpaid in seasonal agriculture",
+        "incident",
+        "child_labour",
+        "labour_begging_crime",
+        "local",
+    ),
+    (
+        "Asylum-seeking girls moved between reception centres by an unknown adult",
+        "incident",
+        "unaccompanied_minors",
+        "asylum_migration",
+        "regional",
+    ),
+    (
+        "Young people selling sex in exchange for accommodation",
+        "incident",
+        "young_people_in_prostitution",
+        "sexual_exploitation",
+        "local",
+    ),
 ]
 
 # How many interviews report an actor's holding of an item: the follow-up wave asks more widely,

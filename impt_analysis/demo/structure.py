@@ -11,7 +11,17 @@ import random
 from dataclasses import dataclass
 
 from ..reference import reference_table
-from .roles import INTERNATIONAL, LOCAL, LOCAL_SERVICE, NATIONAL, NEIGHBOURS, REGIONAL, WAVE2_CHANGES, WITHOUT_COORDINATOR
+from .roles import (
+    INTERNATIONAL,
+    LOCAL,
+    LOCAL_SERVICE,
+    NATIONAL,
+    NEIGHBOURS,
+    REGIONAL,
+    WAVE2_CHANGES,
+    WITHOUT_COORDINATOR,
+)
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -34,7 +44,9 @@ def profiles(wave: int) -> dict[str, Profile]:
                 if verdict == "(X)+":
                     has_coordinator, verdict = True, "(X)"
                 verdicts[aspect] = verdict
-        out[country] = Profile(verdicts["coordination"], verdicts["networks"], verdicts["local_input"], has_coordinator)
+        out[country] = Profile(
+            verdicts["coordination"], verdicts["networks"], verdicts["local_input"], has_coordinator
+        )
     return out
 
 
@@ -56,8 +68,16 @@ class Builder:
 
     def actor(self, country, name, sector, level, kind, n):
         actor_id = f"{country or 'INT'}-A{n:03d}"
-        self.actors.append({"actor_id": actor_id, "name": name, "country": country, "sector": sector,
-                            "level": level, "kind": kind})
+        self.actors.append(
+            {
+                "actor_id": actor_id,
+                "name": name,
+                "country": country,
+                "sector": sector,
+                "level": level,
+                "kind": kind,
+            }
+        )
         return actor_id
 
 
@@ -75,7 +95,9 @@ def country_actors(b: Builder, country: str, p: Profile, replicas: int) -> dict[
         region = letters[r] if replicas <= len(letters) else f"{r + 1}"
         for key, name, sector in REGIONAL:
             n += 1
-            ids.setdefault(key, []).append(b.actor(country, name.format(r=region), sector, "regional", "organisation", n))
+            ids.setdefault(key, []).append(
+                b.actor(country, name.format(r=region), sector, "regional", "organisation", n)
+            )
         for key, name, sector in LOCAL:
             n += 1
             label = name.format(t=region, service=LOCAL_SERVICE.get(country, "child welfare"))
@@ -155,8 +177,6 @@ def international_actors(b: Builder, ncps: dict[str, str], migrations: dict[str,
             b.flow_specs.append((c, ncps[c], ncps[a], "informal_contact", "ad_hoc"))
 
 
-
-
 def assign_flows(b: Builder, interviews_by_country: dict[str, list[dict]], known_by: dict[str, list]) -> None:
     """Give each designed flow the interview that reported it (the source's or target's, if any)."""
     rng = b.rng
@@ -166,15 +186,25 @@ def assign_flows(b: Builder, interviews_by_country: dict[str, list[dict]], known
     rows = []
     for country, source, target, channel, frequency in b.flow_specs:
         candidates = by_actor.get(source, []) + by_actor.get(target, [])
-        reported = [rng.choice(candidates) if candidates else rng.choice(interviews_by_country[country])["interview_id"]]
+        reported = [
+            rng.choice(candidates)
+            if candidates
+            else rng.choice(interviews_by_country[country])["interview_id"]
+        ]
         if rng.random() < 0.15:  # some flows are reported again by another respondent
             reported.append(rng.choice(interviews_by_country[country])["interview_id"])
         for interview_id in reported:
             items = known_by.get(source)
             item = rng.choice(items) if items and rng.random() < 0.3 else None
-            rows.append({"interview_id": interview_id, "source_actor": source, "target_actor": target,
-                         "channel": channel, "frequency": frequency, "item_id": item})
+            rows.append(
+                {
+                    "interview_id": interview_id,
+                    "source_actor": source,
+                    "target_actor": target,
+                    "channel": channel,
+                    "frequency": frequency,
+                    "item_id": item,
+                }
+            )
     width = max(5, len(str(len(rows))))
     b.flows = [{"flow_id": f"F{i:0{width}d}", **row} for i, row in enumerate(rows, 1)]
-
-

@@ -40,8 +40,8 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import numbers
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -93,14 +93,18 @@ def _flatten(records: list[dict]) -> list[dict]:
     kinds: dict[str, set] = {}
     for r in records:
         for k, v in r.items():
-            kinds.setdefault(k, set()).add(bool if isinstance(v, bool) else float if isinstance(v, float) else type(v))
+            kinds.setdefault(k, set()).add(
+                bool if isinstance(v, bool) else float if isinstance(v, float) else type(v)
+            )
     for key, types in kinds.items():
         if types == {int, float}:
             for r in records:
                 if key in r:
                     r[key] = float(r[key])
         elif len(types) > 1:
-            log.info("attribute %r mixes %s: written as text", key, ", ".join(sorted(t.__name__ for t in types)))
+            log.info(
+                "attribute %r mixes %s: written as text", key, ", ".join(sorted(t.__name__ for t in types))
+            )
             for r in records:
                 if key in r:
                     r[key] = str(r[key]) if not isinstance(r[key], bool) else str(r[key]).lower()
@@ -185,19 +189,27 @@ def check_xml_text(graph: nx.Graph) -> None:
     ...     print(str(err).split(":")[1])
      its id holds the character U+0001, which GEXF and GraphML (XML) cannot carry; remove it from the study, or export as .json
     """
+
     def bad(value):
         found = _NOT_XML.search(value) if isinstance(value, str) else None
         return f"U+{ord(found.group()):04X}" if found else None
 
     places = [(f"node {n!r}", "its id", n) for n in graph.nodes]
-    places += [(f"node {n!r}", f"attribute {k!r}", v) for n, d in graph.nodes(data=True) for k, v in d.items()]
-    places += [(f"edge {u!r} -> {v!r}", f"attribute {k!r}", x) for u, v, d in graph.edges(data=True)
-               for k, x in d.items()]
+    places += [
+        (f"node {n!r}", f"attribute {k!r}", v) for n, d in graph.nodes(data=True) for k, v in d.items()
+    ]
+    places += [
+        (f"edge {u!r} -> {v!r}", f"attribute {k!r}", x)
+        for u, v, d in graph.edges(data=True)
+        for k, x in d.items()
+    ]
     for where, what, value in places:
         char = bad(value)
         if char:
-            raise ValueError(f"{where}: {what} holds the character {char}, which GEXF and GraphML (XML) cannot carry; "
-                             "remove it from the study, or export as .json")
+            raise ValueError(
+                f"{where}: {what} holds the character {char}, which GEXF and GraphML (XML) cannot carry; "
+                "remove it from the study, or export as .json"
+            )
 
 
 def _json_default(value):
@@ -256,8 +268,9 @@ def export_graph(graph: nx.Graph, path, format: str | None = None) -> Path:
     with replaced_atomically(path) as tmp:
         if fmt == "json":
             data = nx.node_link_data(graph, edges="edges")
-            tmp.write_text(json.dumps(data, indent=1, default=_json_default, ensure_ascii=False) + "\n",
-                           encoding="utf-8")
+            tmp.write_text(
+                json.dumps(data, indent=1, default=_json_default, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
         elif fmt == "graphml":
             nx.write_graphml(flat, tmp, encoding="utf-8")
         else:

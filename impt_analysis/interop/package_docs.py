@@ -58,27 +58,55 @@ PUBLIC_BANNER = (
 KNOWN_LICENCES: dict[str, tuple[str, str]] = {
     "CC0-1.0": ("Creative Commons Zero v1.0 Universal", "https://creativecommons.org/publicdomain/zero/1.0/"),
     "CC-BY-4.0": ("Creative Commons Attribution 4.0", "https://creativecommons.org/licenses/by/4.0/"),
-    "CC-BY-SA-4.0": ("Creative Commons Attribution Share Alike 4.0",
-                     "https://creativecommons.org/licenses/by-sa/4.0/"),
-    "CC-BY-NC-4.0": ("Creative Commons Attribution Non Commercial 4.0",
-                     "https://creativecommons.org/licenses/by-nc/4.0/"),
-    "CC-BY-NC-SA-4.0": ("Creative Commons Attribution Non Commercial Share Alike 4.0",
-                        "https://creativecommons.org/licenses/by-nc-sa/4.0/"),
-    "CC-BY-ND-4.0": ("Creative Commons Attribution No Derivatives 4.0",
-                     "https://creativecommons.org/licenses/by-nd/4.0/"),
-    "CC-BY-NC-ND-4.0": ("Creative Commons Attribution Non Commercial No Derivatives 4.0",
-                        "https://creativecommons.org/licenses/by-nc-nd/4.0/"),
-    "CC-BY-3.0": ("Creative Commons Attribution 3.0 Unported", "https://creativecommons.org/licenses/by/3.0/"),
-    "ODbL-1.0": ("Open Data Commons Open Database License v1.0", "https://opendatacommons.org/licenses/odbl/1-0/"),
-    "ODC-By-1.0": ("Open Data Commons Attribution License v1.0", "https://opendatacommons.org/licenses/by/1-0/"),
-    "PDDL-1.0": ("Open Data Commons Public Domain Dedication & License 1.0",
-                 "https://opendatacommons.org/licenses/pddl/1-0/"),
-    "DL-DE-BY-2.0": ("Data licence Germany - attribution - version 2.0", "https://www.govdata.de/dl-de/by-2-0"),
-    "OGL-UK-3.0": ("Open Government Licence v3.0",
-                   "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"),
+    "CC-BY-SA-4.0": (
+        "Creative Commons Attribution Share Alike 4.0",
+        "https://creativecommons.org/licenses/by-sa/4.0/",
+    ),
+    "CC-BY-NC-4.0": (
+        "Creative Commons Attribution Non Commercial 4.0",
+        "https://creativecommons.org/licenses/by-nc/4.0/",
+    ),
+    "CC-BY-NC-SA-4.0": (
+        "Creative Commons Attribution Non Commercial Share Alike 4.0",
+        "https://creativecommons.org/licenses/by-nc-sa/4.0/",
+    ),
+    "CC-BY-ND-4.0": (
+        "Creative Commons Attribution No Derivatives 4.0",
+        "https://creativecommons.org/licenses/by-nd/4.0/",
+    ),
+    "CC-BY-NC-ND-4.0": (
+        "Creative Commons Attribution Non Commercial No Derivatives 4.0",
+        "https://creativecommons.org/licenses/by-nc-nd/4.0/",
+    ),
+    "CC-BY-3.0": (
+        "Creative Commons Attribution 3.0 Unported",
+        "https://creativecommons.org/licenses/by/3.0/",
+    ),
+    "ODbL-1.0": (
+        "Open Data Commons Open Database License v1.0",
+        "https://opendatacommons.org/licenses/odbl/1-0/",
+    ),
+    "ODC-By-1.0": (
+        "Open Data Commons Attribution License v1.0",
+        "https://opendatacommons.org/licenses/by/1-0/",
+    ),
+    "PDDL-1.0": (
+        "Open Data Commons Public Domain Dedication & License 1.0",
+        "https://opendatacommons.org/licenses/pddl/1-0/",
+    ),
+    "DL-DE-BY-2.0": (
+        "Data licence Germany - attribution - version 2.0",
+        "https://www.govdata.de/dl-de/by-2-0",
+    ),
+    "OGL-UK-3.0": (
+        "Open Government Licence v3.0",
+        "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+    ),
     "etalab-2.0": ("Etalab Open License 2.0", "https://spdx.org/licenses/etalab-2.0.html"),
-    "NLOD-2.0": ("Norwegian Licence for Open Government Data (NLOD) 2.0",
-                 "https://data.norge.no/nlod/en/2.0"),
+    "NLOD-2.0": (
+        "Norwegian Licence for Open Government Data (NLOD) 2.0",
+        "https://data.norge.no/nlod/en/2.0",
+    ),
     "EUPL-1.2": ("European Union Public License 1.2", "https://spdx.org/licenses/EUPL-1.2.html"),
     "MIT": ("MIT License", "https://spdx.org/licenses/MIT.html"),
     "Apache-2.0": ("Apache License 2.0", "https://spdx.org/licenses/Apache-2.0.html"),
@@ -91,8 +119,9 @@ _SPDX_PLAUSIBLE = re.compile(r"^(?:LicenseRef-.+|.*\d.*|[A-Z0-9]+(?:-[A-Za-z0-9]
 CATEGORY_TITLES = {"code": "Thematic codes"}
 
 
-def write_package_docs(folder: str | Path, descriptor: dict | None = None,
-                       codebook: pd.DataFrame | None = None) -> list[Path]:
+def write_package_docs(
+    folder: str | Path, descriptor: dict | None = None, codebook: pd.DataFrame | None = None
+) -> list[Path]:
     """Write ``README.md`` and ``CITATION.cff`` into a data package folder.
 
     Parameters
@@ -122,8 +151,11 @@ def write_package_docs(folder: str | Path, descriptor: dict | None = None,
         descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     if codebook is None:
         codebook = pd.read_csv(folder / "codebook.csv", dtype=str, keep_default_na=False)
-    rows = {r["name"]: _count_records(folder / r["path"]) for r in descriptor.get("resources", [])
-            if (folder / r.get("path", "")).is_file()}
+    rows = {
+        r["name"]: _count_records(folder / r["path"])
+        for r in descriptor.get("resources", [])
+        if (folder / r.get("path", "")).is_file()
+    }
     readme = folder / "README.md"
     readme.write_text(codebook_readme(descriptor, codebook, rows), encoding="utf-8")
     citation = folder / "CITATION.cff"
@@ -157,8 +189,10 @@ def licence_entry(identifier: str) -> dict:
         title, path = KNOWN_LICENCES[name]
         return {"name": name, "path": path, "title": title}
     if len(text) > 64 or not _SPDX.fullmatch(text) or not _SPDX_PLAUSIBLE.fullmatch(text):
-        raise ValueError(f"{identifier!r} is not an SPDX licence identifier: give one such as CC-BY-4.0, CC0-1.0 or "
-                         "ODbL-1.0 (see https://spdx.org/licenses/)")
+        raise ValueError(
+            f"{identifier!r} is not an SPDX licence identifier: give one such as CC-BY-4.0, CC0-1.0 or "
+            "ODbL-1.0 (see https://spdx.org/licenses/)"
+        )
     if text.startswith("LicenseRef-"):  # the licensor's own licence: no public page to point at
         return {"name": text}
     return {"name": text, "path": f"https://spdx.org/licenses/{text}.html"}
@@ -200,14 +234,21 @@ def codebook_readme(descriptor: dict, codebook: pd.DataFrame, rows: dict[str, in
     if descriptor.get("description"):
         out += [_one_line(descriptor["description"]), ""]
     out += _about(descriptor)
-    out += ["## Using the data", "",
-            "A [Frictionless Data Package](https://datapackage.org) (v2): `datapackage.json` describes every "
-            "table with a Table Schema (types, allowed values, primary and foreign keys); the tables are "
-            "UTF-8 CSV files with a header row, and an empty cell means no value.", "",
-            "```python", "import impt_analysis as impt",
-            'study = impt.load_study("path/to/this/folder")   # validated: every problem is reported',
-            "```", "",
-            "or, with any Frictionless tool: `frictionless validate datapackage.json`.", ""]
+    out += [
+        "## Using the data",
+        "",
+        "A [Frictionless Data Package](https://datapackage.org) (v2): `datapackage.json` describes every "
+        "table with a Table Schema (types, allowed values, primary and foreign keys); the tables are "
+        "UTF-8 CSV files with a header row, and an empty cell means no value.",
+        "",
+        "```python",
+        "import impt_analysis as impt",
+        'study = impt.load_study("path/to/this/folder")   # validated: every problem is reported',
+        "```",
+        "",
+        "or, with any Frictionless tool: `frictionless validate datapackage.json`.",
+        "",
+    ]
     categories = _categories(resources, codebook)
     out += _tables(resources, rows, categories)
     out += _vocabularies(codebook, categories)
@@ -250,8 +291,11 @@ def citation_cff(descriptor: dict) -> str:
         cff["keywords"] = [str(k) for k in descriptor["keywords"]]
     references = []
     for source in descriptor.get("sources", []):
-        ref: dict = {"type": "generic", "title": source.get("title") or source.get("path", "source"),
-                     "authors": [{"name": source.get("author") or "anonymous"}]}
+        ref: dict = {
+            "type": "generic",
+            "title": source.get("title") or source.get("path", "source"),
+            "authors": [{"name": source.get("author") or "anonymous"}],
+        }
         if source.get("path", "").startswith(("http://", "https://")):
             ref["url"] = source["path"]
         references.append(ref)
@@ -261,16 +305,25 @@ def citation_cff(descriptor: dict) -> str:
 
 
 def _about(descriptor: dict) -> list[str]:
-    licences = ", ".join(f"[{lic.get('title') or lic.get('name') or lic['path']}]({lic['path']})" if lic.get("path")
-                         else lic.get("title") or lic.get("name", "") for lic in descriptor.get("licenses", []))
-    sources = "; ".join(f"[{s.get('title', s.get('path'))}]({s['path']})" if s.get("path")
-                        else s.get("title", "") for s in descriptor.get("sources", []))
+    licences = ", ".join(
+        f"[{lic.get('title') or lic.get('name') or lic['path']}]({lic['path']})"
+        if lic.get("path")
+        else lic.get("title") or lic.get("name", "")
+        for lic in descriptor.get("licenses", [])
+    )
+    sources = "; ".join(
+        f"[{s.get('title', s.get('path'))}]({s['path']})" if s.get("path") else s.get("title", "")
+        for s in descriptor.get("sources", [])
+    )
     contributors = "; ".join(_contributor_name(c) for c in descriptor.get("contributors", []))
-    facts = [("Name", f"`{descriptor['name']}`" if descriptor.get("name") else ""),
-             ("Version", str(descriptor.get("version", ""))),
-             ("Licence", licences or "none stated: ask the contributors before reusing"),
-             ("Cite as", "see `CITATION.cff`"),
-             ("Sources", sources), ("Contributors", contributors)]
+    facts = [
+        ("Name", f"`{descriptor['name']}`" if descriptor.get("name") else ""),
+        ("Version", str(descriptor.get("version", ""))),
+        ("Licence", licences or "none stated: ask the contributors before reusing"),
+        ("Cite as", "see `CITATION.cff`"),
+        ("Sources", sources),
+        ("Contributors", contributors),
+    ]
     if descriptor.get("impt:public"):
         facts.append(("Disclosure control", "see `DISCLOSURE.md`"))
     lines = ["| | |", "| --- | --- |"]
@@ -281,25 +334,38 @@ def _about(descriptor: dict) -> list[str]:
 def _tables(resources: list[dict], rows: dict[str, int], categories: dict[tuple[str, str], str]) -> list[str]:
     out = ["## Tables", "", "| table | file | rows | what it holds |", "| --- | --- | --- | --- |"]
     for r in resources:
-        out.append(f"| [`{r['name']}`](#table-{r['name']}) | `{r['path']}` | {rows.get(r['name'], '')} | "
-                   f"{_cell(r.get('description', ''))} |")
+        out.append(
+            f"| [`{r['name']}`](#table-{r['name']}) | `{r['path']}` | {rows.get(r['name'], '')} | "
+            f"{_cell(r.get('description', ''))} |"
+        )
     out.append("")
     for r in resources:
         schema = r.get("schema", {})
-        out += [f'<a id="table-{r["name"]}"></a>', "", f"### `{r['path']}`", "", _one_line(r.get("description", "")), ""]
+        out += [
+            f'<a id="table-{r["name"]}"></a>',
+            "",
+            f"### `{r['path']}`",
+            "",
+            _one_line(r.get("description", "")),
+            "",
+        ]
         if schema.get("primaryKey"):
             out.append("Primary key: " + ", ".join(f"`{k}`" for k in schema["primaryKey"]) + ".")
         for fk in schema.get("foreignKeys", []):
             ref = fk["reference"]
-            out.append(f"`{', '.join(fk['fields'])}` refers to `{ref['resource']}.{', '.join(ref['fields'])}`.")
+            out.append(
+                f"`{', '.join(fk['fields'])}` refers to `{ref['resource']}.{', '.join(ref['fields'])}`."
+            )
         if schema.get("primaryKey") or schema.get("foreignKeys"):
             out.append("")
         out += ["| column | type | required | meaning | allowed values |", "| --- | --- | --- | --- | --- |"]
         for f in schema.get("fields", []):
             c = f.get("constraints", {})
             category = categories.get((r["name"], f["name"]))
-            out.append(f"| `{f['name']}` | {f.get('type', 'string')} | {'yes' if c.get('required') else 'no'} | "
-                       f"{_cell(f.get('description', ''))} | {_cell(_allowed(c, category))} |")
+            out.append(
+                f"| `{f['name']}` | {f.get('type', 'string')} | {'yes' if c.get('required') else 'no'} | "
+                f"{_cell(f.get('description', ''))} | {_cell(_allowed(c, category))} |"
+            )
         out.append("")
     return out
 
@@ -348,9 +414,13 @@ def _vocabularies(codebook: pd.DataFrame, categories: dict[tuple[str, str], str]
     used: dict[str, list[str]] = {}
     for (resource, column), category in categories.items():
         used.setdefault(category, []).append(f"`{resource}.{column}`")
-    out = ["## Vocabularies", "",
-           "Every controlled value, as listed in `codebook.csv`: the code as it appears in the data, "
-           "its label and what it means in the study.", ""]
+    out = [
+        "## Vocabularies",
+        "",
+        "Every controlled value, as listed in `codebook.csv`: the code as it appears in the data, "
+        "its label and what it means in the study.",
+        "",
+    ]
     for category, group in codebook.groupby("category", sort=False):
         title = CATEGORY_TITLES.get(category, category)
         heading = f"### {title} (`{category}`)" if category in CATEGORY_TITLES else f"### `{category}`"
@@ -358,7 +428,10 @@ def _vocabularies(codebook: pd.DataFrame, categories: dict[tuple[str, str], str]
         if category in used:
             out += ["Used in " + ", ".join(used[category]) + ".", ""]
         elif category == "code":
-            out += ["Applied to coded segments in `codings.code` (which may also take any other code above).", ""]
+            out += [
+                "Applied to coded segments in `codings.code` (which may also take any other code above).",
+                "",
+            ]
         has_parent = "parent" in group.columns and group["parent"].fillna("").ne("").any()
         header = "| code | label | meaning |" + (" parent |" if has_parent else "")
         out += [header, "| --- | --- | --- |" + (" --- |" if has_parent else "")]

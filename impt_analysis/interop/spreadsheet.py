@@ -17,9 +17,9 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import re
 import json
 import logging
+import re
 import zipfile
 from pathlib import Path
 
@@ -35,7 +35,7 @@ __all__ = ["README_SHEET", "read_workbook", "write_template"]
 log = logging.getLogger(__name__)
 
 README_SHEET = "Read me"
-LISTS_SHEET = "lists"      # hidden: the vocabularies the drop-down lists draw on
+LISTS_SHEET = "lists"  # hidden: the vocabularies the drop-down lists draw on
 PACKAGE_SHEET = "package"  # hidden: the package's properties (datapackage.json without resources)
 ALL_CODES = "(any code)"
 #: Package properties a workbook cannot set: whether a study is a public export or synthetic
@@ -43,7 +43,7 @@ ALL_CODES = "(any code)"
 UNSET_PROPERTIES = ("impt:public", "impt:synthetic")
 #: The most a workbook may unpack to (its sheets and strings together), checked before openpyxl reads it.
 MAX_WORKBOOK_BYTES = 128 << 20
-EMPTY_ROWS = 500           # rows below the data that get drop-down lists
+EMPTY_ROWS = 500  # rows below the data that get drop-down lists
 
 
 def write_template(path: str | Path, study: Study | None = None, empty_rows: int = EMPTY_ROWS) -> Path:
@@ -80,7 +80,9 @@ def write_template(path: str | Path, study: Study | None = None, empty_rows: int
         _write_table(wb.create_sheet(name), name, frame, lists, empty_rows)
     package = wb.create_sheet(PACKAGE_SHEET)
     package["A1"] = "The study's package properties (datapackage.json without its resources). Do not edit."
-    properties = {k: v for k, v in (study.meta if study is not None else {}).items() if k not in UNSET_PROPERTIES}
+    properties = {
+        k: v for k, v in (study.meta if study is not None else {}).items() if k not in UNSET_PROPERTIES
+    }
     package["A2"] = json.dumps(properties, ensure_ascii=False)
     for hidden in (lists_sheet, package):
         hidden.sheet_state = "hidden"
@@ -116,14 +118,20 @@ def _write_readme(ws, study: Study | None) -> None:
         ("IMPT Workbench: coding template",),
         ("",),
         ("One sheet per table of the study data package. Keep the header row; type one record per row.",),
-        ("Drop-down lists offer the codebook's values and the identifiers other sheets define "
-         "(add actors and interviews first).",),
+        (
+            "Drop-down lists offer the codebook's values and the identifiers other sheets define "
+            "(add actors and interviews first).",
+        ),
         ("Dates: YYYY-MM-DD. Identifiers that look like numbers: type them with a leading apostrophe.",),
-        ("Privacy: the data describe children at risk. Name organisations by their role, never a person; "
-         "coders by a pseudonym. Excerpts and notes stay confidential.",),
+        (
+            "Privacy: the data describe children at risk. Name organisations by their role, never a person; "
+            "coders by a pseudonym. Excerpts and notes stay confidential.",
+        ),
         ("New thematic codes: add rows to the codebook sheet with the category 'code'.",),
-        ("Import: impt import-xlsx coding.xlsx --out my-study   (every problem is listed with sheet, row and "
-         "column)",),
+        (
+            "Import: impt import-xlsx coding.xlsx --out my-study   (every problem is listed with sheet, row and "
+            "column)",
+        ),
         ("",),
         ("sheet", "column", "required", "type", "values", "meaning"),
     ]
@@ -131,8 +139,11 @@ def _write_readme(ws, study: Study | None) -> None:
         table = TABLES[name]
         lines.append((name, "", "", "", "", table.description))
         for f in table.fields:
-            values = f"codebook category '{f.category}'" if f.category else (
-                "any code of the codebook" if (name, f.name) == ("codings", "code") else "")
+            values = (
+                f"codebook category '{f.category}'"
+                if f.category
+                else ("any code of the codebook" if (name, f.name) == ("codings", "code") else "")
+            )
             lines.append(("", f.name, "yes" if f.required else "", f.type, values, f.description))
     for line in lines:
         ws.append(list(line))
@@ -180,14 +191,17 @@ def _write_table(ws, name: str, frame: pd.DataFrame | None, lists: dict[str, str
         f = next((f for f in table.fields if f.name == col), None)
         if f is not None:
             ws.cell(row=1, column=i).comment = Comment(
-                f"{f.description}{' Required.' if f.required else ' Optional.'}", "IMPT Workbench")
+                f"{f.description}{' Required.' if f.required else ' Optional.'}", "IMPT Workbench"
+            )
         ws.column_dimensions[get_column_letter(i)].width = 40 if f is not None and f.free_text else 18
     n = 0 if frame is None else len(frame)
     if frame is not None:
         for record in frame[columns].itertuples(index=False):
             ws.append([_cell(v) for v in record])
     last = n + 1 + empty_rows
-    date_columns = [i for i, col in enumerate(columns, 1) if col in {f.name for f in table.fields if f.type == "date"}]
+    date_columns = [
+        i for i, col in enumerate(columns, 1) if col in {f.name for f in table.fields if f.type == "date"}
+    ]
     for i in date_columns:
         for row in range(2, last + 1):
             ws.cell(row=row, column=i).number_format = "yyyy-mm-dd"
@@ -214,14 +228,30 @@ def _validation(table_name: str, f, lists: dict[str, str], DataValidation):
         letter = chr(ord("A") + [x.name for x in TABLES[fk.resource].fields].index(fk.reference))
         formula = f"'{fk.resource}'!${letter}$2:${letter}$1048576"
     elif f.type == "integer" and (f.minimum is not None or f.maximum is not None):
-        low, high = f.minimum if f.minimum is not None else -(2**31), f.maximum if f.maximum is not None else 2**31 - 1
-        return DataValidation(type="whole", operator="between", formula1=str(low), formula2=str(high),
-                              allow_blank=True, showErrorMessage=True, errorTitle=f.name,
-                              error=f"{f.name}: a whole number from {low} to {high}")
+        low, high = (
+            f.minimum if f.minimum is not None else -(2**31),
+            f.maximum if f.maximum is not None else 2**31 - 1,
+        )
+        return DataValidation(
+            type="whole",
+            operator="between",
+            formula1=str(low),
+            formula2=str(high),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=f.name,
+            error=f"{f.name}: a whole number from {low} to {high}",
+        )
     else:
         return None
-    return DataValidation(type="list", formula1=f"={formula}", allow_blank=True, showErrorMessage=True,
-                          errorTitle=f.name, error=f"{f.name}: choose a value from the list")
+    return DataValidation(
+        type="list",
+        formula1=f"={formula}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=f.name,
+        error=f"{f.name}: choose a value from the list",
+    )
 
 
 def _cell(value):
@@ -293,20 +323,31 @@ def read_workbook(path: str | Path, meta: dict | None = None) -> Study:
         raise FileNotFoundError(f"{path}: no such file")
     _check_size(path)
     try:
-        wb = load_workbook(path, read_only=True, data_only=False)  # formulas seen as formulas, never evaluated
+        wb = load_workbook(
+            path, read_only=True, data_only=False
+        )  # formulas seen as formulas, never evaluated
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as err:
         raise ValueError(f"{path.name}: not an Excel workbook (.xlsx): {err}") from None
     try:
         problems: list[Problem] = []
         for sheet in wb.sheetnames:
             if sheet not in TABLES and sheet not in (README_SHEET, LISTS_SHEET, PACKAGE_SHEET):
-                problems.append(Problem(f"sheet {sheet}", None, None, None,
-                                        f"not a table of the study: rename it to one of {', '.join(TABLE_ORDER)} "
-                                        "or delete it"))
+                problems.append(
+                    Problem(
+                        f"sheet {sheet}",
+                        None,
+                        None,
+                        None,
+                        f"not a table of the study: rename it to one of {', '.join(TABLE_ORDER)} "
+                        "or delete it",
+                    )
+                )
         tables, rows = {}, {}
         for name in TABLE_ORDER:
             if name not in wb.sheetnames:
-                problems.append(Problem(f"sheet {name}", None, None, None, "sheet is missing from the workbook"))
+                problems.append(
+                    Problem(f"sheet {name}", None, None, None, "sheet is missing from the workbook")
+                )
                 continue
             frame, numbers, found = _read_sheet(wb[name], name)
             problems += found
@@ -314,9 +355,16 @@ def read_workbook(path: str | Path, meta: dict | None = None) -> Study:
         package = _read_package(wb, problems)
     finally:
         wb.close()
-    meta = dict(meta if meta is not None else package or {
-        "name": package_name(path.stem),
-        "title": path.stem, "description": f"Entered in the coding template {path.name}."})
+    meta = dict(
+        meta
+        if meta is not None
+        else package
+        or {
+            "name": package_name(path.stem),
+            "title": path.stem,
+            "description": f"Entered in the coding template {path.name}.",
+        }
+    )
     try:
         study = study_from_tables(tables, meta)
     except StudyValidationError as err:
@@ -336,8 +384,10 @@ def _check_size(path: Path) -> None:
         raise ValueError(f"{path.name}: not an Excel workbook (.xlsx): {err}") from None
     total = sum(info.file_size for info in infos)
     if len(infos) > 10_000 or total > MAX_WORKBOOK_BYTES:
-        raise ValueError(f"{path.name}: refused: the workbook unpacks to {total:,} bytes in {len(infos)} parts, more "
-                         f"than the {MAX_WORKBOOK_BYTES:,} bytes a coding workbook may hold; check the file")
+        raise ValueError(
+            f"{path.name}: refused: the workbook unpacks to {total:,} bytes in {len(infos)} parts, more "
+            f"than the {MAX_WORKBOOK_BYTES:,} bytes a coding workbook may hold; check the file"
+        )
 
 
 def _read_sheet(ws, name: str) -> tuple[pd.DataFrame, tuple[list[int], list[str]], list[Problem]]:
@@ -352,7 +402,11 @@ def _read_sheet(ws, name: str) -> tuple[pd.DataFrame, tuple[list[int], list[str]
     seen: set[str] = set()
     for i, col in enumerate(header, start=1):
         if col in seen:
-            problems.append(Problem(sheet, 1, col, None, f"column appears twice in the header (cell {get_column_letter(i)}1)"))
+            problems.append(
+                Problem(
+                    sheet, 1, col, None, f"column appears twice in the header (cell {get_column_letter(i)}1)"
+                )
+            )
         seen.add(col)
     for f in TABLES[name].fields:
         if f.required and f.name not in seen:
@@ -364,13 +418,22 @@ def _read_sheet(ws, name: str) -> tuple[pd.DataFrame, tuple[list[int], list[str]
             continue  # a blank row holds no record
         for i, value in enumerate(cells, start=1):
             if value and (i > len(header) or header[i - 1] == ""):
-                problems.append(Problem(sheet, number, None, value,
-                                        f"value in cell {get_column_letter(i)}{number}, a column without a header"))
+                problems.append(
+                    Problem(
+                        sheet,
+                        number,
+                        None,
+                        value,
+                        f"value in cell {get_column_letter(i)}{number}, a column without a header",
+                    )
+                )
         records.append((cells + [""] * len(header))[: len(header)])
         numbers.append(number)
     firsts = {col: i for i, col in reversed(list(enumerate(header)))}
     keep = [i for i, col in enumerate(header) if col != "" and firsts[col] == i]
-    frame = pd.DataFrame([[r[i] for i in keep] for r in records], columns=[header[i] for i in keep], dtype=str)
+    frame = pd.DataFrame(
+        [[r[i] for i in keep] for r in records], columns=[header[i] for i in keep], dtype=str
+    )
     if not records:
         frame = pd.DataFrame(columns=[header[i] for i in keep], dtype=str)
     return frame, (numbers, header), problems
@@ -383,9 +446,16 @@ def _values(row, sheet: str, number: int, problems: list[Problem]) -> list:
     values = []
     for i, cell in enumerate(row, start=1):
         if getattr(cell, "data_type", None) == "f":
-            problems.append(Problem(sheet, number, None, None,
-                                    f"cell {get_column_letter(i)}{number} holds a formula ({str(cell.value)[:40]}); "
-                                    "type its value instead (or a leading apostrophe to keep the text)"))
+            problems.append(
+                Problem(
+                    sheet,
+                    number,
+                    None,
+                    None,
+                    f"cell {get_column_letter(i)}{number} holds a formula ({str(cell.value)[:40]}); "
+                    "type its value instead (or a leading apostrophe to keep the text)",
+                )
+            )
             values.append(None)
         else:
             values.append(getattr(cell, "value", None))
@@ -429,8 +499,16 @@ def _read_package(wb, problems: list[Problem]) -> dict | None:
 
     for key in UNSET_PROPERTIES:
         if key in meta:
-            problems.append(Problem(where, 2, "A", key, "a workbook cannot say whether a study is public or "
-                                    "synthetic: delete the property (a public export is made by impt export-public)"))
+            problems.append(
+                Problem(
+                    where,
+                    2,
+                    "A",
+                    key,
+                    "a workbook cannot say whether a study is public or "
+                    "synthetic: delete the property (a public export is made by impt export-public)",
+                )
+            )
     found = [Problem(where, 2, "A", p.column, p.message) for p in meta_problems(meta, where)]
     problems += found
     if found or any(key in meta for key in UNSET_PROPERTIES):

@@ -62,18 +62,43 @@ from ..schema import PUBLIC_TABLES, ROW_TABLES, SUPPRESSION, TABLE_ORDER, Field,
 from ..study import Study, study_from_tables
 from .suppression import suppress_small_cells
 
-__all__ = ["Deidentified", "KAnonymous", "ExportRefused", "deidentify", "k_anonymise", "pseudonym", "generalise",
-           "generated_text", "shown_count", "stated_licences", "SECTOR_GROUPS", "LEVEL_GROUPS", "QUASI_IDENTIFIERS", "BARRIER_COUNTS",
-           "CASE_COUNT_MARGINS"]
+__all__ = [
+    "Deidentified",
+    "KAnonymous",
+    "ExportRefused",
+    "deidentify",
+    "k_anonymise",
+    "pseudonym",
+    "generalise",
+    "generated_text",
+    "shown_count",
+    "stated_licences",
+    "SECTOR_GROUPS",
+    "LEVEL_GROUPS",
+    "QUASI_IDENTIFIERS",
+    "BARRIER_COUNTS",
+    "CASE_COUNT_MARGINS",
+]
 
 log = logging.getLogger(__name__)
 
 # Generalisation hierarchies: code -> (label, members). A code outside every group goes to the
 # last group of its hierarchy; the root ("any_...") hides the attribute altogether.
 SECTOR_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "state_authority": ("State authority or public service",
-                        ("police", "prosecution", "judiciary", "child_protection", "social_services",
-                         "asylum_migration", "health", "education", "government")),
+    "state_authority": (
+        "State authority or public service",
+        (
+            "police",
+            "prosecution",
+            "judiciary",
+            "child_protection",
+            "social_services",
+            "asylum_migration",
+            "health",
+            "education",
+            "government",
+        ),
+    ),
     "civil_society": ("Civil society", ("ngo", "faith_based")),
     "other_sectors": ("Other sectors", ("labour_organisation", "business", "research", "media", "igo")),
 }
@@ -89,18 +114,37 @@ QUASI_IDENTIFIERS = ("country", "year", "sector", "level")
 # column -> namespace of its pseudonyms (a namespace is shared by every column that refers to it).
 # The rows of ROW_TABLES name the interview's group ("group"), made from its class, not from an id.
 IDENTIFIERS: dict[tuple[str, str], str] = {
-    ("actors", "actor_id"): "actor", ("interviews", "interview_id"): "interview", ("items", "item_id"): "item",
-    ("knowledge", "actor_id"): "actor", ("knowledge", "item_id"): "item",
-    ("flows", "flow_id"): "flow", ("flows", "source_actor"): "actor",
-    ("flows", "target_actor"): "actor", ("flows", "item_id"): "item",
-    ("barriers", "source_actor"): "actor", ("barriers", "target_actor"): "actor",
-    ("codings", "segment_id"): "segment", ("codings", "coder"): "coder",
+    ("actors", "actor_id"): "actor",
+    ("interviews", "interview_id"): "interview",
+    ("items", "item_id"): "item",
+    ("knowledge", "actor_id"): "actor",
+    ("knowledge", "item_id"): "item",
+    ("flows", "flow_id"): "flow",
+    ("flows", "source_actor"): "actor",
+    ("flows", "target_actor"): "actor",
+    ("flows", "item_id"): "item",
+    ("barriers", "source_actor"): "actor",
+    ("barriers", "target_actor"): "actor",
+    ("codings", "segment_id"): "segment",
+    ("codings", "coder"): "coder",
     ("case_counts", "source_actor"): "actor",
 }
-PREFIX = {"actor": "A", "interview": "I", "item": "T", "flow": "F", "segment": "S", "coder": "C", "group": "G"}
+PREFIX = {
+    "actor": "A",
+    "interview": "I",
+    "item": "T",
+    "flow": "F",
+    "segment": "S",
+    "coder": "C",
+    "group": "G",
+}
 # The actor and item columns of each table (rows pointing at a withheld actor or item go, or lose the link).
-_ACTOR_COLUMNS = {"knowledge": ("actor_id",), "flows": ("source_actor", "target_actor"),
-                  "barriers": ("source_actor", "target_actor"), "case_counts": ("source_actor",)}
+_ACTOR_COLUMNS = {
+    "knowledge": ("actor_id",),
+    "flows": ("source_actor", "target_actor"),
+    "barriers": ("source_actor", "target_actor"),
+    "case_counts": ("source_actor",),
+}
 _ITEM_COLUMNS = {"knowledge": ("item_id",), "flows": ("item_id",)}
 
 # The two-way table of case counts whose totals may be published: a country's total per tier
@@ -112,15 +156,22 @@ BARRIER_COUNTS = Table(
     (
         Field("country", description="ISO 3166-1 alpha-2 code.", pattern="^[A-Z]{2}$"),
         Field("barrier", category="barrier", description="The barrier (see the codebook)."),
-        Field("interviews", type="integer", required=False, minimum=0,
-              description="Interviews naming the barrier; empty where suppressed (a small count, or a cell hidden "
-                          "so that a small count cannot be worked out from the country's or the barrier's total)."),
+        Field(
+            "interviews",
+            type="integer",
+            required=False,
+            minimum=0,
+            description="Interviews naming the barrier; empty where suppressed (a small count, or a cell hidden "
+            "so that a small count cannot be worked out from the country's or the barrier's total).",
+        ),
         SUPPRESSION,
     ),
     primary_key=("country", "barrier"),
 )
 _SORT = {
-    "actors": ["country", "actor_id"], "interviews": ["country", "interview_id"], "items": ["country", "item_id"],
+    "actors": ["country", "actor_id"],
+    "interviews": ["country", "interview_id"],
+    "items": ["country", "item_id"],
     "knowledge": ["interview_group", "actor_id", "item_id", "verification", "source_type"],
     "flows": ["interview_group", "flow_id"],
     "barriers": ["interview_group", "barrier", "source_actor", "target_actor", "severity"],
@@ -199,7 +250,7 @@ def pseudonym(value: str, namespace: str, key: bytes) -> str:
     >>> pseudonym("DK-I01", "interview", b"0123456789abcdef")
     'I-d3a82addc4ae6b15'
     """
-    digest = hmac.new(key, f"{namespace}\x1f{value}".encode("utf-8"), hashlib.sha256).hexdigest()
+    digest = hmac.new(key, f"{namespace}\x1f{value}".encode(), hashlib.sha256).hexdigest()
     return f"{PREFIX[namespace]}-{digest[:16]}"
 
 
@@ -267,8 +318,10 @@ def k_anonymise(interviews: pd.DataFrame, k: int = 5) -> KAnonymous:
         best = None
         for s in STEPS:
             for lv in STEPS:
-                trial = group.assign(sector=generalise(group["sector"], "sector", s),
-                                     level=generalise(group["level"], "level", lv))
+                trial = group.assign(
+                    sector=generalise(group["sector"], "sector", s),
+                    level=generalise(group["level"], "level", lv),
+                )
                 sizes = trial.groupby(list(QUASI_IDENTIFIERS), observed=True, dropna=False).transform("size")
                 ok = sizes >= k
                 classes = len(trial[ok].drop_duplicates(list(QUASI_IDENTIFIERS)))
@@ -278,8 +331,16 @@ def k_anonymise(interviews: pd.DataFrame, k: int = 5) -> KAnonymous:
         (suppressed, *_), s, lv, trial, ok = best
         out.loc[trial.index, ["sector", "level"]] = trial[["sector", "level"]]
         kept.loc[trial.index] = ok
-        plan.append({"country": str(country), "interviews": len(group), "sector": s, "level": lv,
-                     "suppressed": suppressed, "k": _smallest_class(trial[ok])})
+        plan.append(
+            {
+                "country": str(country),
+                "interviews": len(group),
+                "sector": s,
+                "level": lv,
+                "suppressed": suppressed,
+                "k": _smallest_class(trial[ok]),
+            }
+        )
     plan_frame = pd.DataFrame(plan, columns=["country", "interviews", "sector", "level", "suppressed", "k"])
     return KAnonymous(out, kept, plan_frame)
 
@@ -294,6 +355,7 @@ def generated_text(table: str, row: dict, labels: dict[tuple[str, str], str]) ->
     ...                 ("kind", "organisation"): "Organisation"})
     'Police (National, Organisation)'
     """
+
     def label(category: str) -> str:
         return labels.get((category, str(row[category])), str(row[category]))
 
@@ -304,8 +366,16 @@ def generated_text(table: str, row: dict, labels: dict[tuple[str, str], str]) ->
     raise ValueError(f"no generated text for table {table!r}")
 
 
-def deidentify(study: Study, k: int = 5, suppress_below: int = 5, key: bytes | str | None = None, *,
-               pool_rows: bool = True, keep_title: bool = False, licence: str | None = None) -> Deidentified:
+def deidentify(
+    study: Study,
+    k: int = 5,
+    suppress_below: int = 5,
+    key: bytes | str | None = None,
+    *,
+    pool_rows: bool = True,
+    keep_title: bool = False,
+    licence: str | None = None,
+) -> Deidentified:
     """The tables of a public export of ``study``, and the record of what was done.
 
     Parameters
@@ -357,8 +427,12 @@ def deidentify(study: Study, k: int = 5, suppress_below: int = 5, key: bytes | s
     licences = _licences(study, licence)
     codebook = _public_codebook(study.codebook)
     labels = label_map(codebook)
-    record: dict = {"k": k, "suppress_below": suppress_below, "quasi_identifiers": list(QUASI_IDENTIFIERS),
-                    "rows_pooled": bool(pool_rows)}
+    record: dict = {
+        "k": k,
+        "suppress_below": suppress_below,
+        "quasi_identifiers": list(QUASI_IDENTIFIERS),
+        "rows_pooled": bool(pool_rows),
+    }
     tables = {name: frame.copy() for name, frame in study.tables().items()}
     iv = tables["interviews"]
     iv["year"] = iv["date"].dt.year.astype("Int64") if "date" in iv else iv["year"]
@@ -373,8 +447,10 @@ def deidentify(study: Study, k: int = 5, suppress_below: int = 5, key: bytes | s
         group_of = {i: pseudonym(i, "group", key) for i in ids}
     kept_ids = set(ids)
     tables["interviews"] = anon.interviews[anon.kept].assign(interview_group=ids.map(group_of).to_numpy())
-    record["interviews"] = {"published": len(truth), **_suppressed_interviews(len(iv) - len(truth), len(iv),
-                                                                               suppress_below)}
+    record["interviews"] = {
+        "published": len(truth),
+        **_suppressed_interviews(len(iv) - len(truth), len(iv), suppress_below),
+    }
     record["rows_removed_with_suppressed_interviews"] = {}
     for name in ROW_TABLES:
         gone = ~tables[name]["interview_id"].astype(str).isin(kept_ids)
@@ -382,12 +458,22 @@ def deidentify(study: Study, k: int = 5, suppress_below: int = 5, key: bytes | s
         record["rows_removed_with_suppressed_interviews"][name] = int(gone.sum())
     published = sorted(set(truth["country"].astype(str)))
     record["generalisation"] = [
-        {"country": g["country"], "interviews": int(g["interviews"] - g["suppressed"]), "sector": g["sector"],
-         "level": g["level"], "suppressed": shown_count(g["suppressed"], suppress_below), "k": int(g["k"])}
-        for g in anon.plan.to_dict("records") if g["country"] in published]
+        {
+            "country": g["country"],
+            "interviews": int(g["interviews"] - g["suppressed"]),
+            "sector": g["sector"],
+            "level": g["level"],
+            "suppressed": shown_count(g["suppressed"], suppress_below),
+            "k": int(g["k"]),
+        }
+        for g in anon.plan.to_dict("records")
+        if g["country"] in published
+    ]
     record["k_reached"] = anon.k_reached
     # counted on the confidential rows of the published interviews
-    barrier_counts, barrier_supp = _barrier_counts(tables["barriers"], truth, published, codebook, suppress_below)
+    barrier_counts, barrier_supp = _barrier_counts(
+        tables["barriers"], truth, published, codebook, suppress_below
+    )
     support = _item_support(tables["knowledge"], truth)
     record["withheld"] = _withhold(tables, published)
     for name in ROW_TABLES:
@@ -403,15 +489,20 @@ def deidentify(study: Study, k: int = 5, suppress_below: int = 5, key: bytes | s
         frame[column] = [generated_text(name, row, labels) for row in frame.to_dict("records")]
     record["generated_columns"] = {"actors.name": len(tables["actors"]), "items.label": len(tables["items"])}
 
-    counts = _suppress(tables["case_counts"], suppress_below, "case_counts.csv", value="count", **CASE_COUNT_MARGINS)
+    counts = _suppress(
+        tables["case_counts"], suppress_below, "case_counts.csv", value="count", **CASE_COUNT_MARGINS
+    )
     tables["case_counts"] = counts.table.assign(suppression=counts.status.to_numpy())
-    for name, table, result in (("case_counts.csv", tables["case_counts"], counts),
-                                ("barrier_counts.csv", barrier_counts, barrier_supp)):
+    for name, table, result in (
+        ("case_counts.csv", tables["case_counts"], counts),
+        ("barrier_counts.csv", barrier_counts, barrier_supp),
+    ):
         if len(table) and result.suppressed.all():
             raise ExportRefused(
                 f"every count of {name} would be suppressed ({len(table)} cells, {result.n_primary} of them from 1 "
                 f"to {suppress_below - 1}), so the table would publish nothing: give a lower --suppress-below "
-                "(suppress_below), or publish these counts at a coarser level in the study itself")
+                "(suppress_below), or publish these counts at a coarser level in the study itself"
+            )
     codebook, record["frame_codes"] = _public_frame_codes(codebook, tables, key)
     record["pseudonyms"] = {**_pseudonymise(tables, key), "group": len(set(group_of.values()))}
     record["rows_merged_in_groups"] = {}
@@ -429,12 +520,19 @@ def deidentify(study: Study, k: int = 5, suppress_below: int = 5, key: bytes | s
         "case_counts": _cell_record(counts, len(public.case_counts)),
         "barrier_counts": _cell_record(barrier_supp, len(barrier_counts)),
     }
-    rules = {"case_counts": _rule("count", CASE_COUNT_MARGINS, counts),
-             "barrier_counts": _rule("interviews", {"rows": ["country"], "columns": ["barrier"]}, barrier_supp)}
+    rules = {
+        "case_counts": _rule("count", CASE_COUNT_MARGINS, counts),
+        "barrier_counts": _rule("interviews", {"rows": ["country"], "columns": ["barrier"]}, barrier_supp),
+    }
     record["withheld_totals"] = {name: len(rule["withheld"]) for name, rule in rules.items()}
     public.meta["impt:disclosure"] = record
-    log.info("de-identified %s: %d of %d interviews published, k reached %s", study.name,
-             len(truth), len(iv), record["k_reached"])
+    log.info(
+        "de-identified %s: %d of %d interviews published, k reached %s",
+        study.name,
+        len(truth),
+        len(iv),
+        record["k_reached"],
+    )
     return Deidentified(public, {"barrier_counts": barrier_counts}, record, rules)
 
 
@@ -470,12 +568,18 @@ def _suppressed_interviews(suppressed: int, in_study: int, suppress_below: int) 
 
 
 def _no_interview_message(interviews: pd.DataFrame, k: int) -> str:
-    largest = int(interviews.groupby(["country", "year"], observed=True).size().max()) if len(interviews) else 0
+    largest = (
+        int(interviews.groupby(["country", "year"], observed=True).size().max()) if len(interviews) else 0
+    )
     if largest < 2:
-        return (f"no interview can be published with k={k}: no country has two interviews in the same year, so "
-                "no interview can hide among others; there is nothing this study can publish")
-    return (f"no interview can be published with k={k}: no country has {k} interviews in the same year (the most "
-            f"is {largest}), so none can hide among {k}; give a lower --k (at most {largest})")
+        return (
+            f"no interview can be published with k={k}: no country has two interviews in the same year, so "
+            "no interview can hide among others; there is nothing this study can publish"
+        )
+    return (
+        f"no interview can be published with k={k}: no country has {k} interviews in the same year (the most "
+        f"is {largest}), so none can hide among {k}; give a lower --k (at most {largest})"
+    )
 
 
 def _withhold(tables: dict[str, pd.DataFrame], published: list[str]) -> dict[str, int]:
@@ -485,6 +589,7 @@ def _withhold(tables: dict[str, pd.DataFrame], published: list[str]) -> dict[str
     withheld actor, go; a barrier's blocked link or a flow's item that points at one is emptied.
     Returns what was left out, with counts (no country is named).
     """
+
     def withheld(frame: pd.DataFrame) -> pd.Series:
         country = frame["country"].astype("string")
         return country.notna() & (country != "") & ~country.isin(published)
@@ -499,8 +604,10 @@ def _withhold(tables: dict[str, pd.DataFrame], published: list[str]) -> dict[str
     links_emptied = 0
     for name in ("knowledge", "flows", "barriers", "case_counts"):
         frame = tables[name]
-        hits = {col: frame[col].astype("string").isin(gone_actors | gone_items).fillna(False)
-                for col in (*_ACTOR_COLUMNS.get(name, ()), *_ITEM_COLUMNS.get(name, ()))}
+        hits = {
+            col: frame[col].astype("string").isin(gone_actors | gone_items).fillna(False)
+            for col in (*_ACTOR_COLUMNS.get(name, ()), *_ITEM_COLUMNS.get(name, ()))
+        }
         drop = pd.Series(False, index=frame.index)
         if name == "barriers":  # the barrier stands; the link it blocks is not published
             link = hits["source_actor"] | hits["target_actor"]
@@ -537,11 +644,16 @@ def _withhold(tables: dict[str, pd.DataFrame], published: list[str]) -> dict[str
 
 def _item_support(knowledge: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
     """Per item, the published interviews reporting it, their distinct organisations and exact sectors."""
-    rows = knowledge[["interview_id", "item_id"]].astype(str).merge(
-        truth[["interview_id", "actor_id", "sector"]].astype(str), on="interview_id")
-    return rows.groupby("item_id").agg(n_interviews=("interview_id", "nunique"),
-                                       n_organisations=("actor_id", "nunique"),
-                                       n_sectors=("sector", "nunique"))
+    rows = (
+        knowledge[["interview_id", "item_id"]]
+        .astype(str)
+        .merge(truth[["interview_id", "actor_id", "sector"]].astype(str), on="interview_id")
+    )
+    return rows.groupby("item_id").agg(
+        n_interviews=("interview_id", "nunique"),
+        n_organisations=("actor_id", "nunique"),
+        n_sectors=("sector", "nunique"),
+    )
 
 
 def _as_key(key: bytes | str | None) -> bytes:
@@ -550,7 +662,9 @@ def _as_key(key: bytes | str | None) -> bytes:
     if isinstance(key, str):
         key = key.encode("utf-8")
     if not isinstance(key, (bytes, bytearray)) or len(key) < 16:
-        raise ValueError("the pseudonym key must be at least 16 bytes (e.g. the output of: openssl rand -hex 32)")
+        raise ValueError(
+            "the pseudonym key must be at least 16 bytes (e.g. the output of: openssl rand -hex 32)"
+        )
     return bytes(key)
 
 
@@ -565,11 +679,16 @@ def _drop_columns(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
     removed = {}
     for name in TABLE_ORDER:
         frame = tables[name]
-        keep = [f.name for f in PUBLIC_TABLES[name].fields
-                if f.name in frame.columns and not f.free_text and (name, f.name) not in _WITHHELD]
+        keep = [
+            f.name
+            for f in PUBLIC_TABLES[name].fields
+            if f.name in frame.columns and not f.free_text and (name, f.name) not in _WITHHELD
+        ]
         for col in frame.columns:
             if col not in keep:
-                removed[f"{name}.{col}"] = int(frame[col].map(lambda v: not (pd.isna(v) or str(v) == "")).sum())
+                removed[f"{name}.{col}"] = int(
+                    frame[col].map(lambda v: not (pd.isna(v) or str(v) == "")).sum()
+                )
         tables[name] = frame[keep].copy()
     return removed
 
@@ -602,16 +721,32 @@ def _public_codebook(codebook: pd.DataFrame) -> pd.DataFrame:
         listed = {c for _, members in groups.values() for c in members}
         for i, (group, (label, members)) in enumerate(groups.items()):
             inside = [c for c in codes if c in members or (i == len(groups) - 1 and c not in listed)]
-            rows.append({"code": group, "category": attribute, "label": label, "parent": "",
-                         "description": f"Generalised in a public export: any of {', '.join(inside) or 'none'}."})
+            rows.append(
+                {
+                    "code": group,
+                    "category": attribute,
+                    "label": label,
+                    "parent": "",
+                    "description": f"Generalised in a public export: any of {', '.join(inside) or 'none'}.",
+                }
+            )
         code, label = ANY[attribute]
-        rows.append({"code": code, "category": attribute, "label": label, "parent": "",
-                     "description": f"Generalised in a public export: the {attribute} is not published."})
+        rows.append(
+            {
+                "code": code,
+                "category": attribute,
+                "label": label,
+                "parent": "",
+                "description": f"Generalised in a public export: the {attribute} is not published.",
+            }
+        )
     added = pd.DataFrame(rows)
     clash = added.merge(codebook, on=["code", "category"])
     if len(clash):
-        raise ValueError(f"codebook.csv already has the {clash['category'].iat[0]} code {clash['code'].iat[0]!r}, "
-                         "which a public export uses for generalised values: rename it")
+        raise ValueError(
+            f"codebook.csv already has the {clash['category'].iat[0]} code {clash['code'].iat[0]!r}, "
+            "which a public export uses for generalised values: rename it"
+        )
     return pd.concat([codebook[columns], added[columns]], ignore_index=True)
 
 
@@ -627,8 +762,10 @@ def _public_frame_codes(codebook: pd.DataFrame, tables: dict[str, pd.DataFrame],
     """
     from ..interop.refi_qda.codes import FRAME_CATEGORIES
 
-    spec = {FRAME_CATEGORIES["actor"]: ("actor", "actors", "actor_id", "name"),
-            FRAME_CATEGORIES["item"]: ("item", "items", "item_id", "label")}
+    spec = {
+        FRAME_CATEGORIES["actor"]: ("actor", "actors", "actor_id", "name"),
+        FRAME_CATEGORIES["item"]: ("item", "items", "item_id", "label"),
+    }
     frame = codebook["category"].isin(list(spec))
     if not frame.any():
         return codebook, {"pseudonymised": 0, "dropped": 0}
@@ -653,8 +790,13 @@ def _public_frame_codes(codebook: pd.DataFrame, tables: dict[str, pd.DataFrame],
     return out.reset_index(drop=True), {"pseudonymised": len(renamed), "dropped": len(dropped)}
 
 
-def _barrier_counts(barriers: pd.DataFrame, truth: pd.DataFrame, countries: list[str], codebook: pd.DataFrame,
-                    suppress_below: int):
+def _barrier_counts(
+    barriers: pd.DataFrame,
+    truth: pd.DataFrame,
+    countries: list[str],
+    codebook: pd.DataFrame,
+    suppress_below: int,
+):
     """Published interviews naming each barrier, per published country, suppressed; with a suppression column.
 
     ``barriers.csv`` tells a reader which barriers a country's groups named, so a zero is known
@@ -662,16 +804,27 @@ def _barrier_counts(barriers: pd.DataFrame, truth: pd.DataFrame, countries: list
     would be read back as 0 from ``barriers.csv``, and the cell it protects with it).
     """
     codes = list(codebook.loc[codebook["category"] == "barrier", "code"])
-    named = (barriers.assign(barrier=barriers["barrier"].astype(str), interview_id=barriers["interview_id"].astype(str))
-             .drop_duplicates(["interview_id", "barrier"])
-             .merge(truth[["interview_id", "country"]].astype(str), on="interview_id")
-             .groupby(["country", "barrier"]).size())
+    named = (
+        barriers.assign(
+            barrier=barriers["barrier"].astype(str), interview_id=barriers["interview_id"].astype(str)
+        )
+        .drop_duplicates(["interview_id", "barrier"])
+        .merge(truth[["interview_id", "country"]].astype(str), on="interview_id")
+        .groupby(["country", "barrier"])
+        .size()
+    )
     index = pd.MultiIndex.from_product([countries, codes], names=["country", "barrier"])
     table = named.reindex(index, fill_value=0).rename("interviews").reset_index()
     table["country"] = table["country"].astype(str)
     nonzero = table["interviews"] > 0
-    result = _suppress(table[nonzero], suppress_below, "barrier_counts.csv", value="interviews",
-                       rows=["country"], columns=["barrier"])
+    result = _suppress(
+        table[nonzero],
+        suppress_below,
+        "barrier_counts.csv",
+        value="interviews",
+        rows=["country"],
+        columns=["barrier"],
+    )
     status = pd.Series("", index=table.index, dtype=object)
     status[nonzero] = result.status.to_numpy()
     out = table.assign(interviews=table["interviews"].astype("Int64").mask(status.ne("")), suppression=status)
@@ -705,13 +858,19 @@ def _suppress(table: pd.DataFrame, suppress_below: int, name: str, **how):
     except ValueError as err:
         if "cannot be protected" not in str(err):
             raise
-        raise ExportRefused(f"{name} cannot be protected: a small count would follow from the totals whatever else "
-                            f"is hidden ({err}); give a lower --suppress-below (suppress_below)") from None
+        raise ExportRefused(
+            f"{name} cannot be protected: a small count would follow from the totals whatever else "
+            f"is hidden ({err}); give a lower --suppress-below (suppress_below)"
+        ) from None
 
 
 def _cell_record(result, cells: int) -> dict:
-    return {"cells": cells, "suppressed": result.n_primary + result.n_secondary,
-            "primary": result.n_primary, "secondary": result.n_secondary}
+    return {
+        "cells": cells,
+        "suppressed": result.n_primary + result.n_secondary,
+        "primary": result.n_primary,
+        "secondary": result.n_secondary,
+    }
 
 
 def stated_licences(meta: dict) -> list[dict]:
@@ -722,8 +881,11 @@ def stated_licences(meta: dict) -> list[dict]:
     >>> stated_licences({"licenses": [{"name": "CC0-1.0"}, {"title": "no name, no path"}]})
     [{'name': 'CC0-1.0'}]
     """
-    return [dict(lic) for lic in meta.get("licenses") or [] if isinstance(lic, dict) and (lic.get("name") or
-                                                                                       lic.get("path"))]
+    return [
+        dict(lic)
+        for lic in meta.get("licenses") or []
+        if isinstance(lic, dict) and (lic.get("name") or lic.get("path"))
+    ]
 
 
 def _licences(study: Study, licence: str | None) -> list[dict]:
@@ -734,13 +896,16 @@ def _licences(study: Study, licence: str | None) -> list[dict]:
     entry = licence_entry(licence)
     if stated and entry["name"].casefold() not in {str(lic.get("name", "")).casefold() for lic in stated}:
         what = stated[0].get("name") or stated[0].get("path")
-        raise ValueError(f"the study's datapackage.json states the licence {what}, which a public export "
-                         f"carries: leave out --licence {licence}, or change the licence in the study's own package")
+        raise ValueError(
+            f"the study's datapackage.json states the licence {what}, which a public export "
+            f"carries: leave out --licence {licence}, or change the licence in the study's own package"
+        )
     return stated or [entry]
 
 
-def _public_meta(study: Study, record: dict, tables: dict[str, pd.DataFrame], keep_title: bool,
-                 licences: list[dict]) -> dict:
+def _public_meta(
+    study: Study, record: dict, tables: dict[str, pd.DataFrame], keep_title: bool, licences: list[dict]
+) -> dict:
     """The package metadata: generated from what the export controls; licence and contributors carried.
 
     The study's title, name, description, keywords and sources are free text (they may name
@@ -752,8 +917,10 @@ def _public_meta(study: Study, record: dict, tables: dict[str, pd.DataFrame], ke
     countries = sorted(set(iv["country"].astype(str)))
     years = sorted({int(y) for y in iv["year"].dropna()})
     span = "" if not years else str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
-    title = (f"De-identified public export: information flows on children at risk, {len(iv)} interviews in "
-             f"{len(countries)} {'country' if len(countries) == 1 else 'countries'}{f', {span}' if span else ''}")
+    title = (
+        f"De-identified public export: information flows on children at risk, {len(iv)} interviews in "
+        f"{len(countries)} {'country' if len(countries) == 1 else 'countries'}{f', {span}' if span else ''}"
+    )
     if synthetic:
         title = f"{title} (SYNTHETIC demonstration data)"
     if keep_title:
@@ -767,7 +934,10 @@ def _public_meta(study: Study, record: dict, tables: dict[str, pd.DataFrame], ke
         "what was done and what risks remain."
     )
     if synthetic:
-        description = "SYNTHETIC DEMONSTRATION DATA: no row describes a real person, organisation or case. " + description
+        description = (
+            "SYNTHETIC DEMONSTRATION DATA: no row describes a real person, organisation or case. "
+            + description
+        )
     if keep_title and study.meta.get("description"):
         description += " The study's own description: " + " ".join(str(study.meta["description"]).split())
     meta = {
@@ -781,7 +951,9 @@ def _public_meta(study: Study, record: dict, tables: dict[str, pd.DataFrame], ke
         meta["impt:synthetic"] = True
     meta["impt:source"] = {**({"name": study.name} if keep_title else {}), "version": version}
     meta["licenses"] = licences
-    meta["contributors"] = [_contributor(c) for c in study.meta.get("contributors") or [] if isinstance(c, dict)]
+    meta["contributors"] = [
+        _contributor(c) for c in study.meta.get("contributors") or [] if isinstance(c, dict)
+    ]
     keywords = ["children at risk", "trafficking", "information management", "de-identified", "public export"]
     if synthetic:
         keywords.insert(0, "synthetic")

@@ -41,21 +41,28 @@ import json
 import logging
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pandas as pd
 
 from ..codebook import label_map
-from .deidentify import CASE_COUNT_MARGINS, QUASI_IDENTIFIERS, generated_text, pseudonym
-from .linkage import LINKAGE_COLUMNS, linkage_attack
 from ..schema import GENERATED_COLUMNS, ROW_TABLES, tables_for
 from ..study import Study, load_study
+from .deidentify import CASE_COUNT_MARGINS, QUASI_IDENTIFIERS, generated_text, pseudonym
+from .linkage import LINKAGE_COLUMNS, linkage_attack
 from .suppression import recoverable_cells
 
-__all__ = ["DisclosureCheck", "check_disclosure", "linkage_attack", "fold", "EMAIL", "TELEPHONE",
-           "LINKAGE_COLUMNS"]
+__all__ = [
+    "DisclosureCheck",
+    "check_disclosure",
+    "linkage_attack",
+    "fold",
+    "EMAIL",
+    "TELEPHONE",
+    "LINKAGE_COLUMNS",
+]
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +78,25 @@ _IDENTIFIER_COLUMNS = ["file", "row", "column", "kind", "value"]
 # The files a package is made of besides its resources; anything else is reported.
 PACKAGE_FILES = ("datapackage.json", "README.md", "CITATION.cff", "DISCLOSURE.md")
 # Letters NFKD does not take apart, as they are commonly written without the mark.
-_LETTERS = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L",
-                          "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH", "ı": "i"})
+_LETTERS = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "TH",
+        "ı": "i",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -120,7 +144,13 @@ class DisclosureCheck:
     def passed(self) -> bool:
         """True if the package reaches k, shows no free text, identifier or small count, and resists linkage."""
         k_ok = self.k_reached is None or self.k_reached >= self.k
-        return k_ok and not self.free_text and self.identifiers.empty and not self.other and not self.linkage_beaten
+        return (
+            k_ok
+            and not self.free_text
+            and self.identifiers.empty
+            and not self.other
+            and not self.linkage_beaten
+        )
 
     def __str__(self) -> str:
         verdict = "passed" if self.passed else "FAILED"
@@ -130,19 +160,31 @@ class DisclosureCheck:
             lines.append(f"  - interviews: a class of {self.k_reached} over {', '.join(QUASI_IDENTIFIERS)}")
         lines += [f"  - free text: {f}" for f in self.free_text]
         for r in self.identifiers.itertuples(index=False):
-            where = f"{r.file}" + (f", row {r.row}" if pd.notna(r.row) else "") + (
-                f", column {r.column}" if isinstance(r.column, str) and r.column else "")
+            where = (
+                f"{r.file}"
+                + (f", row {r.row}" if pd.notna(r.row) else "")
+                + (f", column {r.column}" if isinstance(r.column, str) and r.column else "")
+            )
             lines.append(f"  - {where}: looks like {r.kind}: {r.value!r}")
         lines += [f"  - {o}" for o in self.other]
         for r in self.linkage.itertuples(index=False):
             mark = "  - " if r.attack_correct > r.baseline_correct else "    "
-            lines.append(f"{mark}linkage attack on the respondent's {r.attribute}: right for {r.attack_correct} of "
-                         f"{r.interviews} interviews, against {r.baseline_correct} from interviews.csv alone")
+            lines.append(
+                f"{mark}linkage attack on the respondent's {r.attribute}: right for {r.attack_correct} of "
+                f"{r.interviews} interviews, against {r.baseline_correct} from interviews.csv alone"
+            )
         return "\n".join(lines)
 
 
-def check_disclosure(path: str | Path, k: int = 5, names: Iterable[str] = (), suppress_below: int = 5, *,
-                     study: Study | None = None, key: bytes | str | None = None) -> DisclosureCheck:
+def check_disclosure(
+    path: str | Path,
+    k: int = 5,
+    names: Iterable[str] = (),
+    suppress_below: int = 5,
+    *,
+    study: Study | None = None,
+    key: bytes | str | None = None,
+) -> DisclosureCheck:
     """Re-read a data package and report what could identify someone in it.
 
     Parameters
@@ -186,32 +228,46 @@ def check_disclosure(path: str | Path, k: int = 5, names: Iterable[str] = (), su
     True
     """
     if (study is None) != (key is None):
-        raise ValueError("give the confidential study and the pseudonym key together (study= and key=), or neither")
+        raise ValueError(
+            "give the confidential study and the pseudonym key together (study= and key=), or neither"
+        )
     folder = Path(path)
     if folder.name == "datapackage.json":
         folder = folder.parent
     public = load_study(folder)
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8-sig"))
-    resources = [r for r in descriptor.get("resources", []) if isinstance(r, dict)
-                 and (folder / str(r.get("path", ""))).is_file()]
+    resources = [
+        r
+        for r in descriptor.get("resources", [])
+        if isinstance(r, dict) and (folder / str(r.get("path", ""))).is_file()
+    ]
     key_bytes = key.encode("utf-8") if isinstance(key, str) else key
     linkage = linkage_attack(public, study, key_bytes) if study is not None else None
     other = _other(public, k) + _unexpected_files(folder, resources)
     other += _suppression_findings(public, resources, folder, suppress_below, study, key_bytes)
-    check = DisclosureCheck(folder, k, _k_reached(public), _free_text(public),
-                            _identifiers(folder, descriptor, resources, names), other,
-                            *(() if linkage is None else (linkage,)))
+    check = DisclosureCheck(
+        folder,
+        k,
+        _k_reached(public),
+        _free_text(public),
+        _identifiers(folder, descriptor, resources, names),
+        other,
+        *(() if linkage is None else (linkage,)),
+    )
     log.info("%s", str(check).splitlines()[0])
     return check
 
 
 # --- the tables -----------------------------------------------------------------------------------------
 
+
 def _k_reached(study: Study) -> int | None:
     iv = study.interviews
     if iv.empty:
         return None
-    year = iv["year"] if "year" in iv else iv["date"].dt.year if "date" in iv else pd.Series(0, index=iv.index)
+    year = (
+        iv["year"] if "year" in iv else iv["date"].dt.year if "date" in iv else pd.Series(0, index=iv.index)
+    )
     quasi = iv.assign(year=year)[list(QUASI_IDENTIFIERS)].astype(str)
     return int(quasi.groupby(list(QUASI_IDENTIFIERS)).size().min())
 
@@ -231,8 +287,10 @@ def _free_text(study: Study) -> list[str]:
                 expected = [generated_text(name, row, labels) for row in frame.to_dict("records")]
                 differ = sum(str(a) != b for a, b in zip(frame[col], expected))
                 if differ:
-                    found.append(f"{name}.{col}: {differ} value(s) are not the text generated from "
-                                 f"{', '.join(GENERATED_COLUMNS[name, col])}, so they are free text")
+                    found.append(
+                        f"{name}.{col}: {differ} value(s) are not the text generated from "
+                        f"{', '.join(GENERATED_COLUMNS[name, col])}, so they are free text"
+                    )
     return found
 
 
@@ -242,21 +300,29 @@ def _other(study: Study, k: int) -> list[str]:
     if "date" in iv and iv["date"].notna().any():
         found.append("interviews.date: full dates (a public export publishes the year only)")
     if "actor_id" in iv and iv["actor_id"].notna().any():
-        found.append("interviews.actor_id: links each respondent to an organisation and its exact sector and level")
-    sizes = iv["interview_group"].astype(str).value_counts() if "interview_group" in iv else pd.Series(dtype=int)
+        found.append(
+            "interviews.actor_id: links each respondent to an organisation and its exact sector and level"
+        )
+    sizes = (
+        iv["interview_group"].astype(str).value_counts() if "interview_group" in iv else pd.Series(dtype=int)
+    )
     for name in ROW_TABLES:
         frame = getattr(study, name)
         if frame.empty:
             continue
         if "interview_id" in frame:
-            found.append(f"{name}.csv: its rows name their interview (interview_id), so the actors they touch point "
-                         "at the respondent")
+            found.append(
+                f"{name}.csv: its rows name their interview (interview_id), so the actors they touch point "
+                "at the respondent"
+            )
         elif "interview_group" in frame:
             size = frame["interview_group"].astype(str).map(sizes)
             single = int((size == 1).sum())
             if single:
-                found.append(f"{name}.csv: {single} row(s) name a group of one interview (interview_group), so the "
-                             "actors they touch point at its respondent")
+                found.append(
+                    f"{name}.csv: {single} row(s) name a group of one interview (interview_group), so the "
+                    "actors they touch point at its respondent"
+                )
             elif ((size < k) & (size > 1)).any():
                 found.append(f"{name}.csv: rows name groups of fewer than {k} interviews (interview_group)")
     return found
@@ -264,14 +330,19 @@ def _other(study: Study, k: int) -> list[str]:
 
 def _unexpected_files(folder: Path, resources: list[dict]) -> list[str]:
     expected = {*PACKAGE_FILES, *(str(r["path"]) for r in resources)}
-    return [f"{p.relative_to(folder).as_posix()}: a file the package does not describe, so it could hold anything"
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).as_posix() not in expected]
+    return [
+        f"{p.relative_to(folder).as_posix()}: a file the package does not describe, so it could hold anything"
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.relative_to(folder).as_posix() not in expected
+    ]
 
 
 # --- suppressed tables ----------------------------------------------------------------------------------
 
-def _suppression_findings(study: Study, resources: list[dict], folder: Path, below: int,
-                          truth: Study | None, key: bytes | None) -> list[str]:
+
+def _suppression_findings(
+    study: Study, resources: list[dict], folder: Path, below: int, truth: Study | None, key: bytes | None
+) -> list[str]:
     found = []
     for r in resources:
         rule = r.get("impt:suppression")
@@ -291,7 +362,9 @@ def _suppression_findings(study: Study, resources: list[dict], folder: Path, bel
             for label in table.index[counts.isna() & status.eq("")]:
                 found.append(f"{path}, row {label + 2}: an empty count not marked primary or secondary")
             # read a shown count as shown, and an unmarked empty one as hidden for a reason not given (0 or more)
-            status = status.where(counts.isna() | status.eq(""), "").where(counts.notna() | status.ne(""), True)
+            status = status.where(counts.isna() | status.eq(""), "").where(
+                counts.notna() | status.ne(""), True
+            )
         else:
             status = counts.isna()
         small = int(counts.between(1, below - 1).sum())
@@ -301,9 +374,16 @@ def _suppression_findings(study: Study, resources: list[dict], folder: Path, bel
             found.append(f"{path}: {small} count(s) from 1 to {below - 1} in {value}")
         values = _true_values(r.get("name"), table, study, truth, key) if truth is not None else None
         try:
-            labels = recoverable_cells(table, status, value=value, values=values, rows=rule["rows"],
-                                       columns=rule["columns"], suppress_below=below,
-                                       withheld=rule.get("withheld", []))
+            labels = recoverable_cells(
+                table,
+                status,
+                value=value,
+                values=values,
+                rows=rule["rows"],
+                columns=rule["columns"],
+                suppress_below=below,
+                withheld=rule.get("withheld", []),
+            )
         except ValueError as err:
             found.append(f"{path}: the suppression cannot be checked: {err}")
             continue
@@ -319,21 +399,37 @@ def _true_values(name, table: pd.DataFrame, public: Study, truth: Study, key: by
     if name == "case_counts":
         cc = truth.case_counts
         keys = ["country", "year", "tier", "child_group"]
-        real = cc[keys].astype(str).assign(source_actor=cc["source_actor"].astype(str).map(
-            lambda v: pseudonym(v, "actor", key)), count=cc["count"].astype(float))
-        merged = table[[*keys, "source_actor"]].astype(str).merge(real, how="left", on=[*keys, "source_actor"])
+        real = (
+            cc[keys]
+            .astype(str)
+            .assign(
+                source_actor=cc["source_actor"].astype(str).map(lambda v: pseudonym(v, "actor", key)),
+                count=cc["count"].astype(float),
+            )
+        )
+        merged = (
+            table[[*keys, "source_actor"]].astype(str).merge(real, how="left", on=[*keys, "source_actor"])
+        )
         return merged["count"] if merged["count"].notna().all() and len(merged) == len(table) else None
     if name == "barrier_counts":
         real_id = truth.interviews["interview_id"].astype(str).map(lambda v: pseudonym(v, "interview", key))
         published = set(public.interviews["interview_id"].astype(str))
-        country = dict(zip(truth.interviews["interview_id"].astype(str), truth.interviews["country"].astype(str)))
-        b = truth.barriers.assign(pid=truth.barriers["interview_id"].astype(str).map(
-            dict(zip(truth.interviews["interview_id"].astype(str), real_id))))
-        b = b[b["pid"].isin(published)].assign(country=lambda f: f["interview_id"].astype(str).map(country),
-                                               barrier=lambda f: f["barrier"].astype(str))
+        country = dict(
+            zip(truth.interviews["interview_id"].astype(str), truth.interviews["country"].astype(str))
+        )
+        b = truth.barriers.assign(
+            pid=truth.barriers["interview_id"]
+            .astype(str)
+            .map(dict(zip(truth.interviews["interview_id"].astype(str), real_id)))
+        )
+        b = b[b["pid"].isin(published)].assign(
+            country=lambda f: f["interview_id"].astype(str).map(country),
+            barrier=lambda f: f["barrier"].astype(str),
+        )
         n = b.drop_duplicates(["pid", "barrier"]).groupby(["country", "barrier"]).size()
-        return pd.Series([float(n.get((c, x), 0)) for c, x in zip(table["country"], table["barrier"])],
-                         index=table.index)
+        return pd.Series(
+            [float(n.get((c, x), 0)) for c, x in zip(table["country"], table["barrier"])], index=table.index
+        )
     return None
 
 
@@ -344,8 +440,12 @@ def _recounted(table: pd.DataFrame, status: pd.Series, study: Study, path: str) 
     if link not in iv or link not in b:
         return []
     size = iv[link].astype(str).value_counts()
-    country = iv.drop_duplicates(link).set_index(iv.drop_duplicates(link)[link].astype(str))["country"].astype(str)
-    named = b.assign(g=b[link].astype(str), barrier=b["barrier"].astype(str)).drop_duplicates(["g", "barrier"])
+    country = (
+        iv.drop_duplicates(link).set_index(iv.drop_duplicates(link)[link].astype(str))["country"].astype(str)
+    )
+    named = b.assign(g=b[link].astype(str), barrier=b["barrier"].astype(str)).drop_duplicates(
+        ["g", "barrier"]
+    )
     named = named.assign(country=named["g"].map(country), size=named["g"].map(size))
     found = []
     hidden = status.ne("") if status.dtype == object else status
@@ -358,6 +458,7 @@ def _recounted(table: pd.DataFrame, status: pd.Series, study: Study, path: str) 
 
 
 # --- identifiers in every file --------------------------------------------------------------------------
+
 
 def fold(text: str) -> tuple[str, list[int]]:
     """``text`` without case and accents (NFKD, combining marks dropped, casefold), and where each character came from.
@@ -379,7 +480,9 @@ def fold(text: str) -> tuple[str, list[int]]:
 
 
 def _name_pattern(names: Iterable[str]) -> re.Pattern | None:
-    wanted = sorted({fold(n.strip())[0] for n in names if isinstance(n, str) and n.strip()}, key=len, reverse=True)
+    wanted = sorted(
+        {fold(n.strip())[0] for n in names if isinstance(n, str) and n.strip()}, key=len, reverse=True
+    )
     if not wanted:
         return None
     words = [r"\s+".join(map(re.escape, w.split())) for w in wanted]
@@ -387,7 +490,9 @@ def _name_pattern(names: Iterable[str]) -> re.Pattern | None:
     return re.compile(r"(?<![^\W_])(?:" + "|".join(words) + r")(?![^\W_])")
 
 
-def _matches(text: str, named: re.Pattern | None, bounds: frozenset = frozenset()) -> Iterator[tuple[str, str]]:
+def _matches(
+    text: str, named: re.Pattern | None, bounds: frozenset = frozenset()
+) -> Iterator[tuple[str, str]]:
     """E-mail addresses, telephone numbers and names in ``text``.
 
     ``bounds``: numbers the package's schema states as a column's minimum or maximum (the
@@ -403,14 +508,19 @@ def _matches(text: str, named: re.Pattern | None, bounds: frozenset = frozenset(
     if named is not None:
         folded, origin = fold(text)
         for m in named.finditer(folded):
-            yield "a given name", text[origin[m.start()]:origin[m.end() - 1] + 1]
+            yield "a given name", text[origin[m.start()] : origin[m.end() - 1] + 1]
 
 
 def _identifiers(folder: Path, descriptor: dict, resources: list[dict], names: Iterable[str]) -> pd.DataFrame:
     named = _name_pattern(names)
-    bounds = frozenset(str(v) for r in resources for f in r.get("schema", {}).get("fields", [])
-                       if isinstance(f, dict) for k, v in (f.get("constraints") or {}).items()
-                       if k in ("minimum", "maximum") and isinstance(v, int) and not isinstance(v, bool))
+    bounds = frozenset(
+        str(v)
+        for r in resources
+        for f in r.get("schema", {}).get("fields", [])
+        if isinstance(f, dict)
+        for k, v in (f.get("constraints") or {}).items()
+        if k in ("minimum", "maximum") and isinstance(v, int) and not isinstance(v, bool)
+    )
     csv_files = {str(r["path"]): r for r in resources if str(r["path"]).endswith(".csv")}
     hits = []
     for p in sorted(folder.rglob("*")):
@@ -438,8 +548,11 @@ def _csv_cells(text: str, resource: dict) -> Iterator[tuple[int, str, str]]:
     if not records:
         return
     header = records[0]
-    numeric = {f.get("name") for f in resource.get("schema", {}).get("fields", [])
-               if f.get("type") in ("integer", "number", "year")}
+    numeric = {
+        f.get("name")
+        for f in resource.get("schema", {}).get("fields", [])
+        if f.get("type") in ("integer", "number", "year")
+    }
     for column in header:
         yield 1, column, column
     for number, record in enumerate(records[1:], start=2):

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .deidentify import QUASI_IDENTIFIERS, pseudonym
 from ..schema import ROW_TABLES
 from ..study import Study
+from .deidentify import QUASI_IDENTIFIERS, pseudonym
 
 __all__ = ["linkage_attack", "LINKAGE_COLUMNS"]
 
@@ -69,19 +69,39 @@ def linkage_attack(public: Study, truth: Study, key: bytes) -> pd.DataFrame:
     if isinstance(key, str):
         key = key.encode("utf-8")
     iv = public.interviews.copy()
-    link = "interview_group" if all("interview_group" in getattr(public, t) for t in ROW_TABLES) else "interview_id"
+    link = (
+        "interview_group"
+        if all("interview_group" in getattr(public, t) for t in ROW_TABLES)
+        else "interview_id"
+    )
     touched = []
-    for name, columns in (("knowledge", ["actor_id"]), ("flows", ["source_actor", "target_actor"]),
-                          ("barriers", ["source_actor", "target_actor"])):
+    for name, columns in (
+        ("knowledge", ["actor_id"]),
+        ("flows", ["source_actor", "target_actor"]),
+        ("barriers", ["source_actor", "target_actor"]),
+    ):
         frame = getattr(public, name)
         for column in columns:
             if column in frame and link in frame:
-                touched.append(pd.DataFrame({"group": frame[link].astype("string"),
-                                             "actor": frame[column].astype("string")}))
-    rows = pd.concat(touched, ignore_index=True).dropna() if touched else pd.DataFrame(columns=["group", "actor"])
-    top = (rows.groupby(["group", "actor"]).size().rename("n").reset_index()
-           .sort_values(["group", "n", "actor"], ascending=[True, False, True]).drop_duplicates("group")
-           .set_index("group")["actor"])
+                touched.append(
+                    pd.DataFrame(
+                        {"group": frame[link].astype("string"), "actor": frame[column].astype("string")}
+                    )
+                )
+    rows = (
+        pd.concat(touched, ignore_index=True).dropna()
+        if touched
+        else pd.DataFrame(columns=["group", "actor"])
+    )
+    top = (
+        rows.groupby(["group", "actor"])
+        .size()
+        .rename("n")
+        .reset_index()
+        .sort_values(["group", "n", "actor"], ascending=[True, False, True])
+        .drop_duplicates("group")
+        .set_index("group")["actor"]
+    )
     actors = public.actors.assign(actor_id=public.actors["actor_id"].astype(str)).set_index("actor_id")
     guess = pd.DataFrame({"actor": iv[link].astype(str).map(top)})
     for attribute in ("sector", "level"):
@@ -89,22 +109,40 @@ def linkage_attack(public: Study, truth: Study, key: bytes) -> pd.DataFrame:
 
     real = truth.interviews
     real_id = real["interview_id"].astype(str).map(lambda v: pseudonym(v, "interview", key))
-    real = pd.DataFrame({"sector": real["sector"].astype(str).to_numpy(), "level": real["level"].astype(str).to_numpy(),
-                         "actor": real["actor_id"].map(lambda v: None if pd.isna(v) or v == "" else
-                                                       pseudonym(str(v), "actor", key)).to_numpy()},
-                        index=real_id.to_numpy())
+    real = pd.DataFrame(
+        {
+            "sector": real["sector"].astype(str).to_numpy(),
+            "level": real["level"].astype(str).to_numpy(),
+            "actor": real["actor_id"]
+            .map(lambda v: None if pd.isna(v) or v == "" else pseudonym(str(v), "actor", key))
+            .to_numpy(),
+        },
+        index=real_id.to_numpy(),
+    )
     ids = iv["interview_id"].astype(str)
     missing = ids[~ids.isin(real.index)]
     if len(missing):
-        raise ValueError(f"interview {missing.iat[0]} of the package is not in the confidential study under this key "
-                         "(a different study, or a different key)")
+        raise ValueError(
+            f"interview {missing.iat[0]} of the package is not in the confidential study under this key "
+            "(a different study, or a different key)"
+        )
     true = real.loc[ids.to_numpy()].reset_index(drop=True)
     guess = guess.reset_index(drop=True)
     classes = iv[list(QUASI_IDENTIFIERS)].astype(str).reset_index(drop=True)
     out = []
     for attribute in ("sector", "level", "actor"):
         right = int((guess[attribute].notna() & (guess[attribute] == true[attribute])).sum())
-        best = int(classes.assign(v=true[attribute].fillna("")).groupby(list(QUASI_IDENTIFIERS))["v"]
-                   .agg(lambda s: s.value_counts().iat[0]).sum()) if len(iv) else 0
-        out.append({"attribute": attribute, "interviews": len(iv), "attack_correct": right, "baseline_correct": best})
+        best = (
+            int(
+                classes.assign(v=true[attribute].fillna(""))
+                .groupby(list(QUASI_IDENTIFIERS))["v"]
+                .agg(lambda s: s.value_counts().iat[0])
+                .sum()
+            )
+            if len(iv)
+            else 0
+        )
+        out.append(
+            {"attribute": attribute, "interviews": len(iv), "attack_correct": right, "baseline_correct": best}
+        )
     return pd.DataFrame(out, columns=LINKAGE_COLUMNS)

@@ -39,21 +39,35 @@ import os
 import secrets
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 
-from .deidentify import (BARRIER_COUNTS, CASE_COUNT_MARGINS, Deidentified, ExportRefused, _as_key, deidentify,
-                         stated_licences)
-from .disclosure import DisclosureCheck, check_disclosure
 from ..interop.package_docs import write_package_docs
 from ..schema import resource_descriptor
 from ..study import Study, write_study
+from .deidentify import (
+    BARRIER_COUNTS,
+    CASE_COUNT_MARGINS,
+    Deidentified,
+    ExportRefused,
+    _as_key,
+    deidentify,
+    stated_licences,
+)
+from .disclosure import DisclosureCheck, check_disclosure
 
-__all__ = ["PublicExport", "DisclosureError", "ExportRefused", "export_public", "write_public_package",
-           "check_disclosure", "disclosure_statement"]
+__all__ = [
+    "PublicExport",
+    "DisclosureError",
+    "ExportRefused",
+    "export_public",
+    "write_public_package",
+    "check_disclosure",
+    "disclosure_statement",
+]
 
 log = logging.getLogger(__name__)
 
@@ -85,19 +99,32 @@ class PublicExport:
             f"  columns removed: {', '.join(r['removed_columns']) or 'none'}",
         ]
         for row in r.get("linkage", []):
-            lines.append(f"  linkage attack on the {row['attribute']}: right for {row['attack_correct']} of "
-                         f"{row['interviews']} interviews; guessing from interviews.csv alone: "
-                         f"{row['baseline_correct']}")
+            lines.append(
+                f"  linkage attack on the {row['attribute']}: right for {row['attack_correct']} of "
+                f"{row['interviews']} interviews; guessing from interviews.csv alone: "
+                f"{row['baseline_correct']}"
+            )
         lines.append(f"  disclosure check: {'passed' if self.check.passed else 'FAILED'}")
         if not self.key_given:
-            lines.append("  the pseudonyms were made with a one-off key that was not kept: the export cannot be "
-                         "reproduced (give --key-file to make it reproducible)")
+            lines.append(
+                "  the pseudonyms were made with a one-off key that was not kept: the export cannot be "
+                "reproduced (give --key-file to make it reproducible)"
+            )
         return "\n".join(lines)
 
 
-def export_public(study: Study, out: str | Path, k: int = 5, suppress_below: int = 5,
-                  key: bytes | str | None = None, force: bool = False, names: Iterable[str] = (), *,
-                  licence: str | None = None, keep_title: bool = False) -> PublicExport:
+def export_public(
+    study: Study,
+    out: str | Path,
+    k: int = 5,
+    suppress_below: int = 5,
+    key: bytes | str | None = None,
+    force: bool = False,
+    names: Iterable[str] = (),
+    *,
+    licence: str | None = None,
+    keep_title: bool = False,
+) -> PublicExport:
     """Write a de-identified public data package of ``study`` into the folder ``out``.
 
     Parameters
@@ -159,16 +186,22 @@ def export_public(study: Study, out: str | Path, k: int = 5, suppress_below: int
     if not isinstance(suppress_below, int) or isinstance(suppress_below, bool) or suppress_below < 1:
         raise ValueError(f"suppress_below must be a whole number of at least 1, not {suppress_below!r}")
     if licence is None and not stated_licences(study.meta):
-        raise ValueError("the study's datapackage.json states no licence, and a public export must say under which "
-                         "licence it may be reused: give one with --licence (licence=), an SPDX identifier such as "
-                         "CC-BY-4.0 or CC0-1.0, chosen by whoever holds the rights to the data")
+        raise ValueError(
+            "the study's datapackage.json states no licence, and a public export must say under which "
+            "licence it may be reused: give one with --licence (licence=), an SPDX identifier such as "
+            "CC-BY-4.0 or CC0-1.0, chosen by whoever holds the rights to the data"
+        )
     names = list(names)
     out = Path(out)
     _check_target(out, study.path, force)
     key_given = key is not None
     key = _as_key(key)  # one key for the pseudonyms and the check of the linkage attack; never written
-    result = deidentify(study, k=k, suppress_below=suppress_below, key=key, licence=licence, keep_title=keep_title)
-    from .disclosure import linkage_attack  # disclosure builds on this module's neighbours: imported when used
+    result = deidentify(
+        study, k=k, suppress_below=suppress_below, key=key, licence=licence, keep_title=keep_title
+    )
+    from .disclosure import (
+        linkage_attack,  # disclosure builds on this module's neighbours: imported when used
+    )
 
     linkage = linkage_attack(result.study, study, key)
     result.record["linkage"] = _linkage_record(linkage)
@@ -178,7 +211,9 @@ def export_public(study: Study, out: str | Path, k: int = 5, suppress_below: int
         write_public_package(result, tmp)
         check = check_disclosure(tmp, k=k, names=names, suppress_below=suppress_below, study=study, key=key)
         if not check.passed:
-            raise DisclosureError(f"the export was not published: it failed its own disclosure check\n{check}")
+            raise DisclosureError(
+                f"the export was not published: it failed its own disclosure check\n{check}"
+            )
         os.chmod(tmp, 0o755)
         _move_into_place(tmp, out, force)
     except BaseException:
@@ -190,9 +225,15 @@ def export_public(study: Study, out: str | Path, k: int = 5, suppress_below: int
 
 
 def _linkage_record(linkage: pd.DataFrame) -> list[dict]:
-    return [{"attribute": str(r["attribute"]), "interviews": int(r["interviews"]),
-             "attack_correct": int(r["attack_correct"]), "baseline_correct": int(r["baseline_correct"])}
-            for r in linkage.to_dict("records")]
+    return [
+        {
+            "attribute": str(r["attribute"]),
+            "interviews": int(r["interviews"]),
+            "attack_correct": int(r["attack_correct"]),
+            "baseline_correct": int(r["baseline_correct"]),
+        }
+        for r in linkage.to_dict("records")
+    ]
 
 
 def _check_target(out: Path, source: Path | None, force: bool) -> None:
@@ -201,7 +242,9 @@ def _check_target(out: Path, source: Path | None, force: bool) -> None:
     if source is not None:
         a, b = out.resolve(), Path(source).resolve()
         if a == b or a in b.parents or b in a.parents:
-            raise ValueError(f"{out} overlaps the study's own folder {source}: write the export somewhere else")
+            raise ValueError(
+                f"{out} overlaps the study's own folder {source}: write the export somewhere else"
+            )
     if out.is_dir() and any(out.iterdir()) and not force:
         raise FileExistsError(f"{out} is not empty: choose an empty folder, or use --force to replace it")
 
@@ -236,8 +279,9 @@ def write_public_package(result: Deidentified, folder: str | Path) -> Path:
     for name, frame in result.aggregates.items():
         frame.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n")
         descriptor["resources"].append(_aggregate_resource(public, name, rules.get(name)))
-    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
-                                             encoding="utf-8")
+    (folder / "datapackage.json").write_text(
+        json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     (folder / "DISCLOSURE.md").write_text(disclosure_statement(result.record, public), encoding="utf-8")
     write_package_docs(folder, descriptor, public.codebook)
     return folder
@@ -245,8 +289,10 @@ def write_public_package(result: Deidentified, folder: str | Path) -> Path:
 
 def _aggregate_resource(public: Study, name: str, rule: dict | None = None) -> dict:
     table = {"barrier_counts": BARRIER_COUNTS}[name]
-    return {**resource_descriptor(table, public.codebook),
-            "impt:suppression": rule or {"value": "interviews", "rows": ["country"], "columns": ["barrier"]}}
+    return {
+        **resource_descriptor(table, public.codebook),
+        "impt:suppression": rule or {"value": "interviews", "rows": ["country"], "columns": ["barrier"]},
+    }
 
 
 def disclosure_statement(record: dict, public: Study | None = None) -> str:
@@ -275,22 +321,34 @@ def disclosure_statement(record: dict, public: Study | None = None) -> str:
     title = public.meta.get("title", "") if public is not None else ""
     out = [f"# Disclosure control{': ' + title if title else ''}", ""]
     if public is not None and public.synthetic:
-        out += ["> **SYNTHETIC DEMONSTRATION DATA.** The source study is synthetic; the controls below are "
-                "applied as they would be to real interviews.", ""]
+        out += [
+            "> **SYNTHETIC DEMONSTRATION DATA.** The source study is synthetic; the controls below are "
+            "applied as they would be to real interviews.",
+            "",
+        ]
     if not pooled:
-        out += ["> **PROTECTION SWITCHED OFF.** Each interview is its own group: the rows reported in an "
-                "interview point at it. This package was made to test the linkage attack and must not be "
-                "published.", ""]
-    interviews = (f"{iv['in_study']} / {iv['published']} / {iv['suppressed']}" if "in_study" in iv
-                  else f"not stated / {iv['published']} / {iv['suppressed']}")
+        out += [
+            "> **PROTECTION SWITCHED OFF.** Each interview is its own group: the rows reported in an "
+            "interview point at it. This package was made to test the linkage attack and must not be "
+            "published.",
+            "",
+        ]
+    interviews = (
+        f"{iv['in_study']} / {iv['published']} / {iv['suppressed']}"
+        if "in_study" in iv
+        else f"not stated / {iv['published']} / {iv['suppressed']}"
+    )
     withheld = record.get("withheld", {})
     out += [
         "This package was written by `impt_analysis.privacy.publish.export_public` from a study of coded interviews "
         "with professionals about children at risk of trafficking. It is meant to be reused; this page says "
         "what was done so that no child and no respondent can be identified from it, and what risks remain. "
-        "The same figures are in `datapackage.json` under `impt:disclosure`.", "",
-        "## Summary", "",
-        "| | |", "| --- | --- |",
+        "The same figures are in `datapackage.json` under `impt:disclosure`.",
+        "",
+        "## Summary",
+        "",
+        "| | |",
+        "| --- | --- |",
         f"| k required / reached | {k} / {record['k_reached'] if record['k_reached'] is not None else 'no interviews'} |",
         f"| quasi-identifiers of an interview | {', '.join(record['quasi_identifiers'])} |",
         f"| interviews in the study / published / suppressed | {interviews} |",
@@ -301,111 +359,147 @@ def disclosure_statement(record: dict, public: Study | None = None) -> str:
         f"{cells['barrier_counts']['cells']} ({cells['barrier_counts']['primary']} primary, "
         f"{cells['barrier_counts']['secondary']} secondary) |",
         "",
-        f"A number of suppressed interviews from 1 to {below - 1} is shown as \"<{below}\", and the study's total "
+        f'A number of suppressed interviews from 1 to {below - 1} is shown as "<{below}", and the study\'s total '
         "is then not stated, so that it cannot be worked out by subtraction. Countries none of whose interviews "
-        "could be published are not named anywhere in this package.", "",
-        "## Removed", "",
-        "Counted over the published rows.", "",
-        "| column | values removed |", "| --- | --- |",
+        "could be published are not named anywhere in this package.",
+        "",
+        "## Removed",
+        "",
+        "Counted over the published rows.",
+        "",
+        "| column | values removed |",
+        "| --- | --- |",
     ]
     out += [f"| `{col}` | {n} |" for col, n in record["removed_columns"].items()]
-    out += ["",
-            "Interview notes and coded excerpts are free text and are never published. The interview date is "
-            "replaced by its year (`interviews.year`). The respondent's organisation (`interviews.actor_id`) is "
-            "left out, because it would give the respondent's exact sector and level. Any column outside the "
-            "published schema is left out.", "",
-            "Left out with the countries none of whose interviews is published, and because no published row "
-            f"refers to them: {withheld.get('actors', 0)} actors (among them organisations that are only some "
-            f"respondent's own) and {withheld.get('items', 0)} items. Rows pointing at an actor or item left out: "
-            + ", ".join(f"{n} {name}" for name, n in
-                        withheld.get("rows_removed_pointing_at_withheld_countries", {}).items())
-            + f"; links emptied (a barrier's blocked link, a flow's item): "
-            f"{withheld.get('links_emptied_pointing_at_withheld_countries', 0)}.", "",
-            "## Replaced", "",
-            f"- Actor names ({record['generated_columns']['actors.name']}) are replaced by their sector, level "
-            "and kind, e.g. \"Police (National, Organisation)\"; item labels "
-            f"({record['generated_columns']['items.label']}) by their type, child group and theme.",
-            "- Identifiers are replaced by pseudonyms: the first letter of what they name and 16 hexadecimal "
-            "digits of HMAC-SHA256 under a secret key. The same key gives the same pseudonyms; the key is not "
-            "in this package, and without it the pseudonyms cannot be traced back. Distinct values: "
-            + ", ".join(f"{n} {namespace}s" for namespace, n in record["pseudonyms"].items()) + ".",
-            "- The package's title, description and keywords are generated from the data (the study's own are "
-            "free text and could name anyone), unless its publisher asked to keep them; its licence and "
-            "contributors are those the study states.",
-            "- Rows are sorted by country and pseudonym, so their order tells nothing.", "",
-            "## Generalised and suppressed interviews", "",
-            f"Every combination of {', '.join(record['quasi_identifiers'])} among the published interviews occurs "
-            f"at least {k} times (k-anonymity). To get there, each country's sectors are generalised to a group "
-            "(state authority or public service / civil society / other sectors) or hidden (any sector), and its "
-            "levels to local or regional / national or international or hidden (any level), choosing for each "
-            "country the step that suppresses the fewest interviews, then the least generalisation. The groups "
-            "and their members are listed in `codebook.csv` (category sector and level). Interviews that no step "
-            "protects (fewer than k interviews of a country in a year) are suppressed, with the knowledge, "
-            "flows, barriers and codings reported in them.", "",
-            "| country | interviews published | sector | level | interviews suppressed | smallest class |",
-            "| --- | --- | --- | --- | --- | --- |"]
-    out += [f"| {g['country']} | {g['interviews']} | {g['sector']} | {g['level']} | {g['suppressed']} | "
-            f"{g['k'] if g['k'] is not None else '-'} |" for g in record["generalisation"]]
+    out += [
+        "",
+        "Interview notes and coded excerpts are free text and are never published. The interview date is "
+        "replaced by its year (`interviews.year`). The respondent's organisation (`interviews.actor_id`) is "
+        "left out, because it would give the respondent's exact sector and level. Any column outside the "
+        "published schema is left out.",
+        "",
+        "Left out with the countries none of whose interviews is published, and because no published row "
+        f"refers to them: {withheld.get('actors', 0)} actors (among them organisations that are only some "
+        f"respondent's own) and {withheld.get('items', 0)} items. Rows pointing at an actor or item left out: "
+        + ", ".join(
+            f"{n} {name}"
+            for name, n in withheld.get("rows_removed_pointing_at_withheld_countries", {}).items()
+        )
+        + f"; links emptied (a barrier's blocked link, a flow's item): "
+        f"{withheld.get('links_emptied_pointing_at_withheld_countries', 0)}.",
+        "",
+        "## Replaced",
+        "",
+        f"- Actor names ({record['generated_columns']['actors.name']}) are replaced by their sector, level "
+        'and kind, e.g. "Police (National, Organisation)"; item labels '
+        f"({record['generated_columns']['items.label']}) by their type, child group and theme.",
+        "- Identifiers are replaced by pseudonyms: the first letter of what they name and 16 hexadecimal "
+        "digits of HMAC-SHA256 under a secret key. The same key gives the same pseudonyms; the key is not "
+        "in this package, and without it the pseudonyms cannot be traced back. Distinct values: "
+        + ", ".join(f"{n} {namespace}s" for namespace, n in record["pseudonyms"].items())
+        + ".",
+        "- The package's title, description and keywords are generated from the data (the study's own are "
+        "free text and could name anyone), unless its publisher asked to keep them; its licence and "
+        "contributors are those the study states.",
+        "- Rows are sorted by country and pseudonym, so their order tells nothing.",
+        "",
+        "## Generalised and suppressed interviews",
+        "",
+        f"Every combination of {', '.join(record['quasi_identifiers'])} among the published interviews occurs "
+        f"at least {k} times (k-anonymity). To get there, each country's sectors are generalised to a group "
+        "(state authority or public service / civil society / other sectors) or hidden (any sector), and its "
+        "levels to local or regional / national or international or hidden (any level), choosing for each "
+        "country the step that suppresses the fewest interviews, then the least generalisation. The groups "
+        "and their members are listed in `codebook.csv` (category sector and level). Interviews that no step "
+        "protects (fewer than k interviews of a country in a year) are suppressed, with the knowledge, "
+        "flows, barriers and codings reported in them.",
+        "",
+        "| country | interviews published | sector | level | interviews suppressed | smallest class |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    out += [
+        f"| {g['country']} | {g['interviews']} | {g['sector']} | {g['level']} | {g['suppressed']} | "
+        f"{g['k'] if g['k'] is not None else '-'} |"
+        for g in record["generalisation"]
+    ]
     removed = record["rows_removed_with_suppressed_interviews"]
-    out += ["", "Rows removed with the suppressed interviews: "
-            + ", ".join(f"{n} {name}" for name, n in removed.items()) + ".", ""]
+    out += [
+        "",
+        "Rows removed with the suppressed interviews: "
+        + ", ".join(f"{n} {name}" for name, n in removed.items())
+        + ".",
+        "",
+    ]
     out += _grouping_section(record, pooled)
-    out += ["## Suppressed counts", "",
-            f"Counts from 1 to {below - 1} are suppressed (left empty): the numbers of children in "
-            "`case_counts.csv`, and the numbers of published interviews naming a barrier in `barrier_counts.csv` "
-            "(counted on the confidential interviews, since `barriers.csv` names groups, not interviews). Further "
-            "cells are suppressed (secondary suppression) so that no suppressed cell can be worked out from row "
-            "or column totals: the totals of a country per tier and of the region per child group (case counts), "
-            "of a country and of a barrier (barrier counts). The column `suppression` says why a count is empty: "
-            f"`primary` (a count from 1 to {below - 1}, shown as \"<{below}\" in reports) or `secondary` (hidden "
-            "to protect a primary cell, shown as \"suppressed\"); it is empty where the count is shown. A true zero is "
-            "shown, unless it is hidden to protect another cell (then it is marked secondary, never primary); in "
-            "`barrier_counts.csv` zeros are always shown. A table whose every cell would be suppressed is not published at all: the export refuses it.",
-            "",
-            _withheld_text(record, below), "",
-            "## Residual risks", "",
-            "- **Organisations are named by their role.** Actors keep their country, sector, level and kind: a "
-            "national co-ordinator or contact point is one identifiable body. What organisations do with "
-            "information is the subject of the study. The rows of a group mix the accounts of its interviews, so "
-            "they point at the group's respondents together, no more precisely than `interviews.csv` does (see "
-            "the linkage attack above); a group whose respondents all work for one organisation points at that "
-            "organisation, as `interviews.csv` would.",
-            "- **k-anonymity protects against singling out, not against what a whole group shares.** If every "
-            "interview of a group named the same barrier, a reader learns it of each of them.",
-            "- **Counts per item are exact.** `items.n_interviews`, `n_organisations` and `n_sectors` are small "
-            "numbers by nature (an item reported in one interview has 1, 1, 1); they say how many respondents "
-            "reported an item, not which.",
-            "- **Patterns can fingerprint a group** for someone who knows the transcripts: how many flows, "
-            "items and coded segments it has. Segment positions are not published: within a group they could "
-            "be clustered back into interviews.",
-            "- **Suppressed cells can be bounded**, though not recovered: a cell is at most the suppressed part "
-            "of its row's total. Only the totals named above are protected; a table summed in another way "
-            "(e.g. per source within a country) is not. `barriers.csv` tells which barriers a country's groups "
-            "named, so a reader knows which barrier counts are 0 and which are at least 1: in `barrier_counts.csv` "
-            "zeros are therefore shown and never hidden to protect another cell.",
-            "- **The key re-identifies.** Whoever holds the pseudonym key and the original identifiers can link "
-            "this package back to the study. Keep the key apart from the package, or destroy it.",
-            "- **The codebook is published as it is.** Its labels and descriptions were checked for e-mail "
-            "addresses, telephone numbers and the names given to the check, like every other file.", "",
-            "## Check", "",
-            "`impt_analysis.privacy.disclosure.check_disclosure` re-read this package before it was published: the k "
-            "reached, no free-text column, no full date, no link from respondent to organisation, no cell looking "
-            "like an e-mail address or telephone number (or holding a name given to it), no count from 1 to "
-            f"{below - 1}, no suppressed cell recoverable from totals, and the linkage attack doing no better than "
-            "the guess from `interviews.csv`. It passed.", ""]
+    out += [
+        "## Suppressed counts",
+        "",
+        f"Counts from 1 to {below - 1} are suppressed (left empty): the numbers of children in "
+        "`case_counts.csv`, and the numbers of published interviews naming a barrier in `barrier_counts.csv` "
+        "(counted on the confidential interviews, since `barriers.csv` names groups, not interviews). Further "
+        "cells are suppressed (secondary suppression) so that no suppressed cell can be worked out from row "
+        "or column totals: the totals of a country per tier and of the region per child group (case counts), "
+        "of a country and of a barrier (barrier counts). The column `suppression` says why a count is empty: "
+        f'`primary` (a count from 1 to {below - 1}, shown as "<{below}" in reports) or `secondary` (hidden '
+        'to protect a primary cell, shown as "suppressed"); it is empty where the count is shown. A true zero is '
+        "shown, unless it is hidden to protect another cell (then it is marked secondary, never primary); in "
+        "`barrier_counts.csv` zeros are always shown. A table whose every cell would be suppressed is not published at all: the export refuses it.",
+        "",
+        _withheld_text(record, below),
+        "",
+        "## Residual risks",
+        "",
+        "- **Organisations are named by their role.** Actors keep their country, sector, level and kind: a "
+        "national co-ordinator or contact point is one identifiable body. What organisations do with "
+        "information is the subject of the study. The rows of a group mix the accounts of its interviews, so "
+        "they point at the group's respondents together, no more precisely than `interviews.csv` does (see "
+        "the linkage attack above); a group whose respondents all work for one organisation points at that "
+        "organisation, as `interviews.csv` would.",
+        "- **k-anonymity protects against singling out, not against what a whole group shares.** If every "
+        "interview of a group named the same barrier, a reader learns it of each of them.",
+        "- **Counts per item are exact.** `items.n_interviews`, `n_organisations` and `n_sectors` are small "
+        "numbers by nature (an item reported in one interview has 1, 1, 1); they say how many respondents "
+        "reported an item, not which.",
+        "- **Patterns can fingerprint a group** for someone who knows the transcripts: how many flows, "
+        "items and coded segments it has. Segment positions are not published: within a group they could "
+        "be clustered back into interviews.",
+        "- **Suppressed cells can be bounded**, though not recovered: a cell is at most the suppressed part "
+        "of its row's total. Only the totals named above are protected; a table summed in another way "
+        "(e.g. per source within a country) is not. `barriers.csv` tells which barriers a country's groups "
+        "named, so a reader knows which barrier counts are 0 and which are at least 1: in `barrier_counts.csv` "
+        "zeros are therefore shown and never hidden to protect another cell.",
+        "- **The key re-identifies.** Whoever holds the pseudonym key and the original identifiers can link "
+        "this package back to the study. Keep the key apart from the package, or destroy it.",
+        "- **The codebook is published as it is.** Its labels and descriptions were checked for e-mail "
+        "addresses, telephone numbers and the names given to the check, like every other file.",
+        "",
+        "## Check",
+        "",
+        "`impt_analysis.privacy.disclosure.check_disclosure` re-read this package before it was published: the k "
+        "reached, no free-text column, no full date, no link from respondent to organisation, no cell looking "
+        "like an e-mail address or telephone number (or holding a name given to it), no count from 1 to "
+        f"{below - 1}, no suppressed cell recoverable from totals, and the linkage attack doing no better than "
+        "the guess from `interviews.csv`. It passed.",
+        "",
+    ]
     return "\n".join(out)
 
 
 def _withheld_text(record: dict, below: int) -> str:
     totals = {name: n for name, n in record.get("withheld_totals", {}).items() if n}
     if not totals:
-        return ("Every row and column total of the suppressed tables may be published: the suppression holds "
-                "against all of them.")
-    return ("Some totals are withheld: " + ", ".join(f"{n} of `{name}.csv`" for name, n in totals.items())
-            + ". Each is listed in `datapackage.json` under its table's `impt:suppression` (`withheld`): it is "
-            f"itself a count from 1 to {below - 1} (`primary`), or no further hidden cell could protect a cell of "
-            "its line (`secondary`). Do not publish or quote them: the suppression holds against every other "
-            "total of those lines.")
+        return (
+            "Every row and column total of the suppressed tables may be published: the suppression holds "
+            "against all of them."
+        )
+    return (
+        "Some totals are withheld: "
+        + ", ".join(f"{n} of `{name}.csv`" for name, n in totals.items())
+        + ". Each is listed in `datapackage.json` under its table's `impt:suppression` (`withheld`): it is "
+        f"itself a count from 1 to {below - 1} (`primary`), or no further hidden cell could protect a cell of "
+        "its line (`secondary`). Do not publish or quote them: the suppression holds against every other "
+        "total of those lines."
+    )
 
 
 _ATTRIBUTES = {"sector": "sector", "level": "level", "actor": "organisation (actor)"}
@@ -415,27 +509,37 @@ def _grouping_section(record: dict, pooled: bool) -> list[str]:
     k = record["k"]
     out = ["## Rows linked to groups of interviews, not to interviews", ""]
     if pooled:
-        out += [f"The rows reported in an interview (`knowledge.csv`, `flows.csv`, `barriers.csv`, `codings.csv`) "
-                "do not name the interview. They name its group (`interview_group`, also a column of "
-                f"`interviews.csv`): the interviews sharing country, year, published sector and published level, "
-                f"at least {k} of them. Knowledge and barriers are listed once per group (rows merged: "
-                + ", ".join(f"{n} {name}" for name, n in record.get("rows_merged_in_groups", {}).items())
-                + "). Otherwise the actors that the rows of one interview touch (the respondent's own organisation "
-                "turns up in them) would tell the respondent's sector, level or organisation more precisely than "
-                "`interviews.csv` publishes. What triangulation needs per item (how many interviews, organisations "
-                "and sectors report it) is published as counts in `items.csv`, counted on the confidential study.", ""]
+        out += [
+            f"The rows reported in an interview (`knowledge.csv`, `flows.csv`, `barriers.csv`, `codings.csv`) "
+            "do not name the interview. They name its group (`interview_group`, also a column of "
+            f"`interviews.csv`): the interviews sharing country, year, published sector and published level, "
+            f"at least {k} of them. Knowledge and barriers are listed once per group (rows merged: "
+            + ", ".join(f"{n} {name}" for name, n in record.get("rows_merged_in_groups", {}).items())
+            + "). Otherwise the actors that the rows of one interview touch (the respondent's own organisation "
+            "turns up in them) would tell the respondent's sector, level or organisation more precisely than "
+            "`interviews.csv` publishes. What triangulation needs per item (how many interviews, organisations "
+            "and sectors report it) is published as counts in `items.csv`, counted on the confidential study.",
+            "",
+        ]
     else:
         out += ["Each interview is its own group: the rows reported in an interview point at it.", ""]
     linkage = record.get("linkage")
     if linkage:
-        out += ["A linkage attack was run on this package, with the confidential study as the truth: for each "
-                "published interview, guess the respondent's sector, level and organisation from the actor its "
-                "group's rows touch most often. The baseline is the best single guess per class of "
-                "`interviews.csv` (the most common true value within the class), which is more than anyone "
-                "reading `interviews.csv` alone can do. The package passes only if the attack does no better "
-                "than the baseline.", "",
-                "| respondent's | interviews | attack right | baseline right |", "| --- | --- | --- | --- |"]
-        out += [f"| {_ATTRIBUTES.get(r['attribute'], r['attribute'])} | {r['interviews']} | {r['attack_correct']} | "
-                f"{r['baseline_correct']} |" for r in linkage]
+        out += [
+            "A linkage attack was run on this package, with the confidential study as the truth: for each "
+            "published interview, guess the respondent's sector, level and organisation from the actor its "
+            "group's rows touch most often. The baseline is the best single guess per class of "
+            "`interviews.csv` (the most common true value within the class), which is more than anyone "
+            "reading `interviews.csv` alone can do. The package passes only if the attack does no better "
+            "than the baseline.",
+            "",
+            "| respondent's | interviews | attack right | baseline right |",
+            "| --- | --- | --- | --- |",
+        ]
+        out += [
+            f"| {_ATTRIBUTES.get(r['attribute'], r['attribute'])} | {r['interviews']} | {r['attack_correct']} | "
+            f"{r['baseline_correct']} |"
+            for r in linkage
+        ]
         out.append("")
     return out

@@ -91,15 +91,23 @@ Examples
 from __future__ import annotations
 
 import logging
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Hashable, Sequence
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Suppression", "suppress_small_cells", "recoverable_cells", "hidden_cell_bounds", "PRIMARY",
-           "SECONDARY", "SECONDARY_MARK", "primary_mark"]
+__all__ = [
+    "Suppression",
+    "suppress_small_cells",
+    "recoverable_cells",
+    "hidden_cell_bounds",
+    "PRIMARY",
+    "SECONDARY",
+    "SECONDARY_MARK",
+    "primary_mark",
+]
 
 log = logging.getLogger(__name__)
 
@@ -189,15 +197,22 @@ class Suppression:
             return shown.where(status.ne(PRIMARY), primary).where(status.ne(SECONDARY), secondary)
 
         if self.value is None:
-            return pd.DataFrame({c: text(self.table[c], self.status[c]) for c in self.table.columns},
-                                index=self.table.index)
+            return pd.DataFrame(
+                {c: text(self.table[c], self.status[c]) for c in self.table.columns}, index=self.table.index
+            )
         out = self.table.copy()
         out[self.value] = text(self.table[self.value], self.status)
         return out
 
 
-def suppress_small_cells(table: pd.DataFrame, suppress_below: int = 5, *, value: str | None = None,
-                         rows: Sequence[str] | None = None, columns: Sequence[str] | None = None) -> Suppression:
+def suppress_small_cells(
+    table: pd.DataFrame,
+    suppress_below: int = 5,
+    *,
+    value: str | None = None,
+    rows: Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
+) -> Suppression:
     """Hide counts from 1 to ``suppress_below - 1``, and the cells that would reveal them from totals.
 
     Parameters
@@ -247,15 +262,27 @@ def suppress_small_cells(table: pd.DataFrame, suppress_below: int = 5, *, value:
     status[primary] = PRIMARY
     withheld: set = set()
     added = _secondary(cells, status, suppress_below, withheld)
-    log.debug("suppressed %d primary and %d secondary cells of %d, withheld %d totals", primary.sum(), added,
-              len(status), len(withheld))
+    log.debug(
+        "suppressed %d primary and %d secondary cells of %d, withheld %d totals",
+        primary.sum(),
+        added,
+        len(status),
+        len(withheld),
+    )
     return cells.result(status, suppress_below, withheld)
 
 
-def hidden_cell_bounds(table: pd.DataFrame, status: pd.DataFrame | pd.Series, *, value: str | None = None,
-                       values=None,
-                       rows: Sequence[str] | None = None, columns: Sequence[str] | None = None,
-                       suppress_below: int = 5, withheld: Sequence[dict] = ()) -> pd.DataFrame:
+def hidden_cell_bounds(
+    table: pd.DataFrame,
+    status: pd.DataFrame | pd.Series,
+    *,
+    value: str | None = None,
+    values=None,
+    rows: Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
+    suppress_below: int = 5,
+    withheld: Sequence[dict] = (),
+) -> pd.DataFrame:
     """The least and greatest value a reader can give each hidden cell: the solver check.
 
     The reader's knowledge is the module's model: the shown cells, every line total except one
@@ -307,9 +334,14 @@ def hidden_cell_bounds(table: pd.DataFrame, status: pd.DataFrame | pd.Series, *,
     cells, state = _checked_cells(table, status, rows, columns, value if values is None else None)
     truth = None
     if values is not None:
-        truth = _Cells(values if rows is None and columns is None else
-                       table.assign(**{"__n": pd.Series(values, index=table.index)}),
-                       None if rows is None and columns is None else "__n", rows, columns).values
+        truth = _Cells(
+            values
+            if rows is None and columns is None
+            else table.assign(**{"__n": pd.Series(values, index=table.index)}),
+            None if rows is None and columns is None else "__n",
+            rows,
+            columns,
+        ).values
         if len(truth) != len(cells.values):
             raise ValueError("values must hold a count for every cell of the table, hidden or not")
         cells.values = truth
@@ -317,14 +349,23 @@ def hidden_cell_bounds(table: pd.DataFrame, status: pd.DataFrame | pd.Series, *,
     out = []
     for i in np.flatnonzero(state != ""):
         low, high, disclosed = result[cells.cell[i]]
-        out.append({"label": cells.labels[i], "status": state[i], "min": low, "max": high, "disclosed": disclosed})
+        out.append(
+            {"label": cells.labels[i], "status": state[i], "min": low, "max": high, "disclosed": disclosed}
+        )
     return pd.DataFrame(out, columns=["label", "status", "min", "max", "disclosed"])
 
 
-def recoverable_cells(table: pd.DataFrame, suppressed: pd.DataFrame | pd.Series, *, value: str | None = None,
-                      values=None,
-                      rows: Sequence[str] | None = None, columns: Sequence[str] | None = None,
-                      suppress_below: int = 5, withheld: Sequence[dict] = ()) -> list:
+def recoverable_cells(
+    table: pd.DataFrame,
+    suppressed: pd.DataFrame | pd.Series,
+    *,
+    value: str | None = None,
+    values=None,
+    rows: Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
+    suppress_below: int = 5,
+    withheld: Sequence[dict] = (),
+) -> list:
     """The hidden cells a reader can work out exactly from the totals (:func:`hidden_cell_bounds`).
 
     Empty for a well-suppressed table. Without ``values`` only the pattern counts, so it can
@@ -352,17 +393,29 @@ def recoverable_cells(table: pd.DataFrame, suppressed: pd.DataFrame | pd.Series,
     >>> recoverable_cells(t, t.notna())
     []
     """
-    bounds = hidden_cell_bounds(table, suppressed, value=value, values=values, rows=rows, columns=columns,
-                                suppress_below=suppress_below, withheld=withheld)
+    bounds = hidden_cell_bounds(
+        table,
+        suppressed,
+        value=value,
+        values=values,
+        rows=rows,
+        columns=columns,
+        suppress_below=suppress_below,
+        withheld=withheld,
+    )
     return bounds.loc[bounds["disclosed"], "label"].tolist()
 
 
 def _check_below(suppress_below) -> None:
-    if not isinstance(suppress_below, (int, np.integer)) or isinstance(suppress_below, bool) or suppress_below < 1:
+    if (
+        not isinstance(suppress_below, (int, np.integer))
+        or isinstance(suppress_below, bool)
+        or suppress_below < 1
+    ):
         raise ValueError(f"suppress_below must be a whole number of at least 1, not {suppress_below!r}")
 
 
-def _checked_cells(table, status, rows, columns, value) -> tuple["_Cells", np.ndarray]:
+def _checked_cells(table, status, rows, columns, value) -> tuple[_Cells, np.ndarray]:
     """The cells of a published table (hidden ones blank or not) and their status as an array.
 
     A hidden cell's value is taken as 0 (unknown); a shown one as published, or as 1 (non-zero)
@@ -371,15 +424,24 @@ def _checked_cells(table, status, rows, columns, value) -> tuple["_Cells", np.nd
     long = rows is not None or columns is not None
     if long:
         state = pd.Series(status, index=table.index)
-        hidden = state.map(lambda v: bool(v) and v is not False and not (not isinstance(v, str) and pd.isna(v)))
-        shown = pd.to_numeric(table[value], errors="coerce") if value is not None else pd.Series(1.0, index=table.index)
+        hidden = state.map(
+            lambda v: bool(v) and v is not False and not (not isinstance(v, str) and pd.isna(v))
+        )
+        shown = (
+            pd.to_numeric(table[value], errors="coerce")
+            if value is not None
+            else pd.Series(1.0, index=table.index)
+        )
         present = pd.DataFrame({"__n": shown.where(~hidden, 0).fillna(0)}, index=table.index)
-        cells = _Cells(pd.concat([table[list(dict.fromkeys([*rows, *columns]))], present], axis=1), "__n",
-                       rows, columns)
+        cells = _Cells(
+            pd.concat([table[list(dict.fromkeys([*rows, *columns]))], present], axis=1), "__n", rows, columns
+        )
         flat = [state.iloc[i] for i in cells.positions]
     else:
         state = pd.DataFrame(status).reindex_like(table)
-        hidden = state.map(lambda v: bool(v) and v is not False and not (not isinstance(v, str) and pd.isna(v)))
+        hidden = state.map(
+            lambda v: bool(v) and v is not False and not (not isinstance(v, str) and pd.isna(v))
+        )
         exists = table.notna() | hidden
         cells = _Cells(table.where(~hidden, 0).where(exists), None, None, None)
         flat = [state.iat[i, j] for i, j in cells.positions]
@@ -406,7 +468,9 @@ class _Cells:
             bad = numbers.isna() & table.notna()
             if bad.to_numpy().any():
                 i, j = np.argwhere(bad.to_numpy())[0]
-                raise ValueError(f"cell ({table.index[i]!r}, {table.columns[j]!r}): {table.iat[i, j]!r} is not a count")
+                raise ValueError(
+                    f"cell ({table.index[i]!r}, {table.columns[j]!r}): {table.iat[i, j]!r} is not a count"
+                )
             arr = numbers.to_numpy(dtype=float)
             self.positions = [tuple(p) for p in np.argwhere(~np.isnan(arr))]
             self.values = np.array([arr[i, j] for i, j in self.positions], dtype=float)
@@ -415,8 +479,10 @@ class _Cells:
             self.labels = [(table.index[i], table.columns[j]) for i, j in self.positions]
             # A row of a one-column table is one cell, not a total of its own (likewise a column of one row).
             self.lines = {"row": table.shape[1] > 1, "col": table.shape[0] > 1}
-            self.line_keys = {**{("row", i): {"label": table.index[i]} for i in set(self.row_key)},
-                              **{("col", j): {"label": table.columns[j]} for j in set(self.col_key)}}
+            self.line_keys = {
+                **{("row", i): {"label": table.index[i]} for i in set(self.row_key)},
+                **{("col", j): {"label": table.columns[j]} for j in set(self.col_key)},
+            }
         else:
             if not rows or not columns:
                 raise ValueError("a long table needs rows and columns: the columns that place a record")
@@ -433,7 +499,9 @@ class _Cells:
             self.positions = list(np.flatnonzero(present))
             self.values = numbers.to_numpy(dtype=float)[present]
             row_ids = table.groupby(list(rows), sort=False, observed=True, dropna=False).ngroup().to_numpy()
-            col_ids = table.groupby(list(columns), sort=False, observed=True, dropna=False).ngroup().to_numpy()
+            col_ids = (
+                table.groupby(list(columns), sort=False, observed=True, dropna=False).ngroup().to_numpy()
+            )
             self.row_key = row_ids[present].tolist()
             self.col_key = col_ids[present].tolist()
             self.labels = [table.index[i] for i in self.positions]
@@ -441,16 +509,22 @@ class _Cells:
             self.line_keys = {}
             for kind, keys, ids in (("row", rows, row_ids), ("col", columns, col_ids)):
                 for pos in self.positions:
-                    self.line_keys.setdefault((kind, int(ids[pos])), {c: _plain(table[c].iloc[pos]) for c in keys})
+                    self.line_keys.setdefault(
+                        (kind, int(ids[pos])), {c: _plain(table[c].iloc[pos]) for c in keys}
+                    )
             self.row_key = [int(r) for r in self.row_key]
             self.col_key = [int(c) for c in self.col_key]
         negative = (self.values < 0) | (self.values != np.floor(self.values))
         if negative.any():
             k = int(np.flatnonzero(negative)[0])
-            raise ValueError(f"cell {self.labels[k]!r}: {self.values[k]!r} is not a count (a whole number of at least 0)")
+            raise ValueError(
+                f"cell {self.labels[k]!r}: {self.values[k]!r} is not a count (a whole number of at least 0)"
+            )
         # Records sharing a row and a column are one cell of the two-way table: totals give their sum only.
         index: dict[tuple, int] = {}
-        self.cell = np.array([index.setdefault((r, c), len(index)) for r, c in zip(self.row_key, self.col_key)])
+        self.cell = np.array(
+            [index.setdefault((r, c), len(index)) for r, c in zip(self.row_key, self.col_key)]
+        )
         self.cell_lines = list(index)  # cell -> (row key, column key)
         self.records: dict[int, list[int]] = defaultdict(list)
         for i, c in enumerate(self.cell):
@@ -464,8 +538,11 @@ class _Cells:
             if kind is None:
                 raise ValueError(f"withheld total {entry!r}: line must be 'row' or 'column'")
             want = {k: str(v) for k, v in entry.items() if k not in ("line", "reason")}
-            match = [node for node, key in self.line_keys.items()
-                     if node[0] == kind and {k: str(v) for k, v in key.items()} == want]
+            match = [
+                node
+                for node, key in self.line_keys.items()
+                if node[0] == kind and {k: str(v) for k, v in key.items()} == want
+            ]
             if not match:
                 raise ValueError(f"withheld total {entry!r}: no such {entry['line']} in the table")
             found.update(match)
@@ -473,10 +550,17 @@ class _Cells:
 
     def describe(self, withheld: set, status: np.ndarray) -> tuple:
         """The withheld totals as dicts: those the algorithm chose, and those the small-count rule hides."""
-        small = {node for pair in _ends(self, status, withheld, with_nodes=True) for node in pair if node[0] == "small"}
+        small = {
+            node
+            for pair in _ends(self, status, withheld, with_nodes=True)
+            for node in pair
+            if node[0] == "small"
+        }
         out = []
         for node, reason in [*((n, SECONDARY) for n in withheld), *((n[1], PRIMARY) for n in small)]:
-            out.append({"line": "row" if node[0] == "row" else "column", **self.line_keys[node], "reason": reason})
+            out.append(
+                {"line": "row" if node[0] == "row" else "column", **self.line_keys[node], "reason": reason}
+            )
         return tuple(sorted(out, key=lambda d: (d["reason"] != PRIMARY, d["line"], str(list(d.values())))))
 
     def result(self, status: np.ndarray, suppress_below: int, withheld: set) -> Suppression:
@@ -612,21 +696,26 @@ def _part_bounds(cells, status, below, truth, var, lines, hidden, pinned_only) -
     for k, i in enumerate(var):
         if status[i] == PRIMARY:
             low[k], high[k] = 1, below - 1
-    for j, k in enumerate(second):
-        high[n + j] = 1
+    high[n : n + len(second)] = 1
     rows, lb, ub = [], [], []
     for ks in lines.values():
         row = np.zeros(size)
         row[[position[i] for i in ks]] = 1
         total = float(sum(truth[i] for i in ks))  # the line total less its shown cells
-        rows.append(row); lb.append(total); ub.append(total)
+        rows.append(row)
+        lb.append(total)
+        ub.append(total)
     for j, k in enumerate(second):  # x = 0 if z = 0, below <= x <= big if z = 1
         a = np.zeros(size)
         a[k], a[n + j] = 1, -below
-        rows.append(a); lb.append(0); ub.append(np.inf)
+        rows.append(a)
+        lb.append(0)
+        ub.append(np.inf)
         b = np.zeros(size)
         b[k], b[n + j] = 1, -big
-        rows.append(b); lb.append(-np.inf); ub.append(0)
+        rows.append(b)
+        lb.append(-np.inf)
+        ub.append(0)
     constraints = LinearConstraint(np.array(rows), lb, ub) if rows else ()
     integrality, bounds = np.ones(size), Bounds(low, high)
     out, seen = {}, []  # seen: solutions found so far; one that moves a cell shows it is not pinned
@@ -642,7 +731,9 @@ def _part_bounds(cells, status, below, truth, var, lines, hidden, pinned_only) -
         for sign in (-1, 1):  # the maximum first
             res = milp(sign * objective, integrality=integrality, bounds=bounds, constraints=constraints)
             if not res.success:
-                raise ValueError("the hidden cells and totals admit no solution: the values do not fit the table")
+                raise ValueError(
+                    "the hidden cells and totals admit no solution: the values do not fit the table"
+                )
             found.append(round(sign * res.fun, 6))
             seen.append(res.x)
             if pinned_only and found[0] > now:

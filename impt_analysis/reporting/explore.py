@@ -44,13 +44,29 @@ from dataclasses import asdict
 
 import pandas as pd
 
-from ..selection import (VERIFICATION_LEVELS, Selection, _country_name, check_selection, matching_excerpts,
-                        matching_interviews, matching_items, select)
-from ..codebook import label_map
+from ..selection import (
+    VERIFICATION_LEVELS,
+    Selection,
+    _country_name,
+    check_selection,
+    matching_excerpts,
+    matching_interviews,
+    matching_items,
+    select,
+)
 from ..study import Study, interview_column
 
-__all__ = ["Explorer", "Selection", "select", "check_selection", "matching_interviews", "matching_items",
-           "matching_excerpts", "readable", "ALL"]
+__all__ = [
+    "Explorer",
+    "Selection",
+    "select",
+    "check_selection",
+    "matching_interviews",
+    "matching_items",
+    "matching_excerpts",
+    "readable",
+    "ALL",
+]
 
 log = logging.getLogger(__name__)
 
@@ -59,33 +75,88 @@ ALL = ""
 
 #: Column headers in words.
 HEADERS = {
-    "interview_id": "Interview", "interview_group": "Group of interviews", "country": "Country", "date": "Date",
-    "year": "Year", "sector": "Sector", "level": "Level", "respondent": "Respondent",
-    "knowledge": "Reports of who knows what", "flows": "Flows", "barriers": "Barriers", "codings": "Codings",
-    "group_knowledge": "Group's rows of who knows what", "group_flows": "Group's flows",
-    "group_barriers": "Group's barriers", "group_codings": "Group's codings",
-    "item_id": "Item", "label": "Information item", "info_type": "Type of information", "child_group": "Child group",
-    "theme": "Theme", "interviews": "Interviews", "official": "Official data", "maybe": "Maybe-information",
-    "anecdotal": "Anecdotal evidence", "strongest": "Strongest verification", "code": "Code",
-    "category": "Category", "parent": "Under", "segments": "Segments", "applications": "Times applied",
-    "coders": "Coders", "segment_id": "Segment", "codes": "Codes", "excerpt": "Excerpt",
-    "n_interviews": "Interviews", "n_organisations": "Organisations", "n_sectors": "Sectors", "n_flows": "Flows",
-    "actor_id": "Actor", "name": "Name", "source_name": "From", "target_name": "To", "share": "Share",
-    "path_length": "Steps to co-ordination", "reaches": "Reaches co-ordination", "gatekeepers": "Gatekeepers",
+    "interview_id": "Interview",
+    "interview_group": "Group of interviews",
+    "country": "Country",
+    "date": "Date",
+    "year": "Year",
+    "sector": "Sector",
+    "level": "Level",
+    "respondent": "Respondent",
+    "knowledge": "Reports of who knows what",
+    "flows": "Flows",
+    "barriers": "Barriers",
+    "codings": "Codings",
+    "group_knowledge": "Group's rows of who knows what",
+    "group_flows": "Group's flows",
+    "group_barriers": "Group's barriers",
+    "group_codings": "Group's codings",
+    "item_id": "Item",
+    "label": "Information item",
+    "info_type": "Type of information",
+    "child_group": "Child group",
+    "theme": "Theme",
+    "interviews": "Interviews",
+    "official": "Official data",
+    "maybe": "Maybe-information",
+    "anecdotal": "Anecdotal evidence",
+    "strongest": "Strongest verification",
+    "code": "Code",
+    "category": "Category",
+    "parent": "Under",
+    "segments": "Segments",
+    "applications": "Times applied",
+    "coders": "Coders",
+    "segment_id": "Segment",
+    "codes": "Codes",
+    "excerpt": "Excerpt",
+    "n_interviews": "Interviews",
+    "n_organisations": "Organisations",
+    "n_sectors": "Sectors",
+    "n_flows": "Flows",
+    "actor_id": "Actor",
+    "name": "Name",
+    "source_name": "From",
+    "target_name": "To",
+    "share": "Share",
+    "path_length": "Steps to co-ordination",
+    "reaches": "Reaches co-ordination",
+    "gatekeepers": "Gatekeepers",
 }
 # Columns holding codes, and the codebook category that labels them.
-_CODED = {"sector": "sector", "level": "level", "child_group": "child_group", "info_type": "info_type",
-          "theme": "theme", "strongest": "verification", "parent": "code"}
+_CODED = {
+    "sector": "sector",
+    "level": "level",
+    "child_group": "child_group",
+    "info_type": "info_type",
+    "theme": "theme",
+    "strongest": "verification",
+    "parent": "code",
+}
 _IDS = ("interview_id", "interview_group", "item_id", "segment_id", "date")
 
 
 # The agreement tab's columns in words.
-_AGREEMENT = {"n_documents": "Interviews", "n_coders": "Coders", "n_units": "Coded characters",
-              "n_coded": "Characters with the code", "percent_agreement": "Agreement", "cohen_kappa": "Kappa",
-              "krippendorff_alpha": "Alpha", "alpha_low": "Alpha, 95% from", "alpha_high": "Alpha, 95% to",
-              "reliability": "Reliability"}
-_DISAGREEMENTS = {"passage_start": "Passage from", "passage_end": "Passage to", "coder": "Coder",
-                  "applied": "Applied the code", "spans": "Its spans", "other_codes": "Its other codes there"}
+_AGREEMENT = {
+    "n_documents": "Interviews",
+    "n_coders": "Coders",
+    "n_units": "Coded characters",
+    "n_coded": "Characters with the code",
+    "percent_agreement": "Agreement",
+    "cohen_kappa": "Kappa",
+    "krippendorff_alpha": "Alpha",
+    "alpha_low": "Alpha, 95% from",
+    "alpha_high": "Alpha, 95% to",
+    "reliability": "Reliability",
+}
+_DISAGREEMENTS = {
+    "passage_start": "Passage from",
+    "passage_end": "Passage to",
+    "coder": "Coder",
+    "applied": "Applied the code",
+    "spans": "Its spans",
+    "other_codes": "Its other codes there",
+}
 
 
 def _humane(code) -> str:
@@ -133,11 +204,20 @@ def readable(frame: pd.DataFrame, study: Study, headers: dict[str, str] | None =
         s = frame[col]
         if col in _CODED:
             labels = {**_published_groups(_CODED[col]), **study.labels(_CODED[col])}
-            s = s.astype(object).map(lambda v: "" if v is None or v == "" or pd.isna(v) else labels.get(v, _humane(v)))
+            s = s.astype(object).map(
+                lambda v, labels=labels: (
+                    "" if v is None or v == "" or pd.isna(v) else labels.get(v, _humane(v))
+                )
+            )
         elif col == "codes":
             labels = study.labels("code")
-            s = s.astype(object).map(lambda v: ", ".join(labels.get(c.strip(), _humane(c)) for c in str(v).split(",")
-                                                         if c.strip()) if isinstance(v, str) else "")
+            s = s.astype(object).map(
+                lambda v, labels=labels: (
+                    ", ".join(labels.get(c.strip(), _humane(c)) for c in str(v).split(",") if c.strip())
+                    if isinstance(v, str)
+                    else ""
+                )
+            )
         elif col == "country":
             s = s.astype(object).map(lambda v: "" if v is None or pd.isna(v) else _country_name(v))
         elif not pd.api.types.is_numeric_dtype(s):
@@ -155,8 +235,13 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _html_table(frame: pd.DataFrame, mark: str = "", max_rows: int = 500, caption: str = "",
-                context: list[str] | None = None) -> str:
+def _html_table(
+    frame: pd.DataFrame,
+    mark: str = "",
+    max_rows: int = 500,
+    caption: str = "",
+    context: list[str] | None = None,
+) -> str:
     """A readable frame as an escaped HTML table: text left, numbers right, IDs unbroken, the search word marked.
 
     ``context``: per row, HTML (already escaped) that opens under the row's excerpt when clicked.
@@ -169,7 +254,11 @@ def _html_table(frame: pd.DataFrame, mark: str = "", max_rows: int = 500, captio
     for n, values in enumerate(shown.itertuples(index=False, name=None)):
         cells = []
         for value, kind, col in zip(values, kinds, shown.columns):
-            text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else html.escape(str(value))
+            text = (
+                ""
+                if value is None or (not isinstance(value, str) and pd.isna(value))
+                else html.escape(str(value))
+            )
             if pattern is not None and col == "Excerpt":
                 text = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", text)
             if context is not None and col == "Excerpt" and context[n]:
@@ -178,7 +267,9 @@ def _html_table(frame: pd.DataFrame, mark: str = "", max_rows: int = 500, captio
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     table = f'<table class="impt-explorer">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-    more = f"<p><i>The first {max_rows} of {len(frame)} rows are shown.</i></p>" if len(frame) > max_rows else ""
+    more = (
+        f"<p><i>The first {max_rows} of {len(frame)} rows are shown.</i></p>" if len(frame) > max_rows else ""
+    )
     return f'<div class="impt-scroll">{table}</div>{more}'
 
 
@@ -292,7 +383,11 @@ class Explorer:
 
     TABS = ("Interviews", "Items", "Network", "Codes", "Excerpts", "Agreement")
     KEYS = ("interviews", "items", "network", "codes", "excerpts", "agreement")
-    _ALL_LABELS = {"sector": "All sectors", "child_group": "All child groups", "verification": "Any verification"}
+    _ALL_LABELS = {
+        "sector": "All sectors",
+        "child_group": "All child groups",
+        "verification": "Any verification",
+    }
 
     def __init__(self, study: Study, selection: Selection | None = None):
         import ipywidgets as w
@@ -307,43 +402,93 @@ class Explorer:
         self._empty: dict[str, str] = {}
         self._mark = ""
 
-        self.country = w.SelectMultiple(options=[], description="Countries", rows=min(6, max(2, len(study.countries))),
-                                        tooltip="None chosen: every country. Ctrl-click or Shift-click for several.")
-        self.sector = w.Dropdown(options=[(self._ALL_LABELS["sector"], ALL)], description="Sector",
-                                 tooltip="The interviewed organisation's sector; counts are interviews")
-        self.child_group = w.Dropdown(options=[(self._ALL_LABELS["child_group"], ALL)], description="Child group",
-                                      tooltip="Counts are information items")
-        self.verification = w.Dropdown(options=[(self._ALL_LABELS["verification"], ALL)], description="Verification",
-                                       tooltip="Counts are reports of who knows what")
-        self.search = w.Text(value="", placeholder="a word in the excerpts, then Enter", description="Search",
-                             continuous_update=False)
+        self.country = w.SelectMultiple(
+            options=[],
+            description="Countries",
+            rows=min(6, max(2, len(study.countries))),
+            tooltip="None chosen: every country. Ctrl-click or Shift-click for several.",
+        )
+        self.sector = w.Dropdown(
+            options=[(self._ALL_LABELS["sector"], ALL)],
+            description="Sector",
+            tooltip="The interviewed organisation's sector; counts are interviews",
+        )
+        self.child_group = w.Dropdown(
+            options=[(self._ALL_LABELS["child_group"], ALL)],
+            description="Child group",
+            tooltip="Counts are information items",
+        )
+        self.verification = w.Dropdown(
+            options=[(self._ALL_LABELS["verification"], ALL)],
+            description="Verification",
+            tooltip="Counts are reports of who knows what",
+        )
+        self.search = w.Text(
+            value="",
+            placeholder="a word in the excerpts, then Enter",
+            description="Search",
+            continuous_update=False,
+        )
         self.status = w.HTML()
         self.summary = w.HTML()
         self.interviews_pane, self.items_pane, self.codes_pane = w.HTML(), w.HTML(), w.HTML()
         self.excerpts_pane, self.agreement_pane = w.HTML(), w.HTML()
         self.network_pane, self.flow_caption = w.HTML(), w.HTML()
         self.flow_image = w.Image(format="png", layout=w.Layout(max_width="100%"))
-        self.static_button = w.Button(description="Draw the static figure (for print)", icon="image",
-                                      layout=w.Layout(width="auto"))
+        self.static_button = w.Button(
+            description="Draw the static figure (for print)", icon="image", layout=w.Layout(width="auto")
+        )
         self.static_button.on_click(lambda _: self._clicked(self.draw_static))
-        self.panes = {"interviews": self.interviews_pane, "items": self.items_pane, "codes": self.codes_pane,
-                      "excerpts": self.excerpts_pane, "agreement": self.agreement_pane}
-        self.sorters = {key: w.Dropdown(options=[("the study's order", ALL)], value=ALL, description="Sort by",
-                                        tooltip="Numbers largest first, text from A to Z")
-                        for key in ("interviews", "items", "codes", "excerpts")}
+        self.panes = {
+            "interviews": self.interviews_pane,
+            "items": self.items_pane,
+            "codes": self.codes_pane,
+            "excerpts": self.excerpts_pane,
+            "agreement": self.agreement_pane,
+        }
+        self.sorters = {
+            key: w.Dropdown(
+                options=[("the study's order", ALL)],
+                value=ALL,
+                description="Sort by",
+                tooltip="Numbers largest first, text from A to Z",
+            )
+            for key in ("interviews", "items", "codes", "excerpts")
+        }
         for key, sorter in self.sorters.items():
-            sorter.observe(lambda change, key=key: None if self._holding else self._clicked(lambda: self._render(key)),
-                           names="value")
+            sorter.observe(
+                lambda change, key=key: None if self._holding else self._clicked(lambda: self._render(key)),
+                names="value",
+            )
         network_tab = w.VBox([self.flow_caption, self.network_pane, self.static_button, self.flow_image])
         sortable = {key: w.VBox([self.sorters[key], self.panes[key]]) for key in self.sorters}
-        self.tabs = w.Tab(children=[sortable["interviews"], sortable["items"], network_tab, sortable["codes"],
-                                    sortable["excerpts"], self.agreement_pane], titles=self.TABS)
+        self.tabs = w.Tab(
+            children=[
+                sortable["interviews"],
+                sortable["items"],
+                network_tab,
+                sortable["codes"],
+                sortable["excerpts"],
+                self.agreement_pane,
+            ],
+            titles=self.TABS,
+        )
         self.tabs.selected_index = 0
-        controls = w.HBox([self.country, w.VBox([w.HBox([self.sector, self.child_group]),
-                                                 w.HBox([self.verification, self.search])])],
-                          layout=w.Layout(flex_flow="row wrap"))
-        banner = w.HTML(_STYLE + ("<b>Synthetic demonstration data</b>: not the confidential 2010 interviews."
-                                  if study.synthetic else ""))
+        controls = w.HBox(
+            [
+                self.country,
+                w.VBox([w.HBox([self.sector, self.child_group]), w.HBox([self.verification, self.search])]),
+            ],
+            layout=w.Layout(flex_flow="row wrap"),
+        )
+        banner = w.HTML(
+            _STYLE
+            + (
+                "<b>Synthetic demonstration data</b>: not the confidential 2010 interviews."
+                if study.synthetic
+                else ""
+            )
+        )
         self.widget = w.VBox([banner, controls, self.status, self.summary, self.tabs])
 
         self._apply(selection or Selection())
@@ -360,11 +505,15 @@ class Explorer:
     @property
     def selection(self) -> Selection:
         """The selection the controls hold now."""
-        return Selection(country=tuple(self.country.value) or None, sector=self.sector.value or None,
-                         child_group=self.child_group.value or None,
-                         verification=self.verification.value or None, search=self.search.value or "")
+        return Selection(
+            country=tuple(self.country.value) or None,
+            sector=self.sector.value or None,
+            child_group=self.child_group.value or None,
+            verification=self.verification.value or None,
+            search=self.search.value or "",
+        )
 
-    def set(self, **values) -> "Explorer":
+    def set(self, **values) -> Explorer:
         """Set several controls at once and refresh once (``ex.set(country="DK", search="school")``).
 
         ``None`` means "all" (or no search); ``country`` takes a code or a tuple of codes.
@@ -388,7 +537,7 @@ class Explorer:
         self.refresh()
         return self
 
-    def open_tab(self, name: str) -> "Explorer":
+    def open_tab(self, name: str) -> Explorer:
         """Show a tab by its title ("Network", "Agreement", ...), drawing it if it is out of date."""
         if name not in self.TABS:
             raise ValueError(f"no tab {name!r}: the tabs are {', '.join(self.TABS)}")
@@ -415,12 +564,19 @@ class Explorer:
     def _update_options(self, selection: Selection, view: Study | None = None) -> None:
         """Each dropdown's options: the values occurring with the other filters applied, with counts."""
         study = self.study
-        for name, control in (("country", self.country), ("sector", self.sector),
-                              ("child_group", self.child_group), ("verification", self.verification)):
+        for name, control in (
+            ("country", self.country),
+            ("sector", self.sector),
+            ("child_group", self.child_group),
+            ("verification", self.verification),
+        ):
             chosen = getattr(selection, name)
             try:
-                facet = view if (view is not None and chosen is None) else \
-                    select(study, dataclasses.replace(selection, **{name: None}))
+                facet = (
+                    view
+                    if (view is not None and chosen is None)
+                    else select(study, dataclasses.replace(selection, **{name: None}))
+                )
             except ValueError:
                 facet = None
             options = self._options(name, facet, selection)
@@ -428,7 +584,9 @@ class Explorer:
                 old = control.value
                 control.options = options
                 if old in (v for _, v in options) or name == "country":
-                    control.value = tuple(v for v in old if v in {o for _, o in options}) if name == "country" else old
+                    control.value = (
+                        tuple(v for v in old if v in {o for _, o in options}) if name == "country" else old
+                    )
 
     def _options(self, name: str, facet: Study | None, selection: Selection) -> list[tuple[str, str]]:
         study = self.study
@@ -437,7 +595,9 @@ class Explorer:
             keep = [c for c in study.countries if counts.get(c, 0) or c in selection.countries]
             return [(f"{_country_name(c)} ({int(counts.get(c, 0))})", c) for c in keep]
         if name == "verification":
-            counts = facet.knowledge["verification"].astype(object).value_counts() if facet is not None else {}
+            counts = (
+                facet.knowledge["verification"].astype(object).value_counts() if facet is not None else {}
+            )
             order = list(VERIFICATION_LEVELS)
         else:
             table = None if facet is None else facet.interviews if name == "sector" else facet.items
@@ -447,8 +607,9 @@ class Explorer:
         chosen = getattr(selection, name)
         labels = study.labels(name)
         keep = [c for c in order if counts.get(c, 0) or c == chosen]
-        return [(self._ALL_LABELS[name], ALL)] + [(f"{labels.get(c, _humane(c))} ({int(counts.get(c, 0))})", c)
-                                                  for c in keep]
+        return [(self._ALL_LABELS[name], ALL)] + [
+            (f"{labels.get(c, _humane(c))} ({int(counts.get(c, 0))})", c) for c in keep
+        ]
 
     def _changed(self, change) -> None:
         if self._holding:
@@ -460,8 +621,10 @@ class Explorer:
             action()
         except Exception as err:  # noqa: BLE001 - an observer's error would only reach JupyterLab's log console
             log.exception("the explorer could not update")
-            self.summary.value = (f"<p><b>The explorer could not update ({html.escape(type(err).__name__)}: "
-                                  f"{html.escape(str(err))}).</b> Details are in the log.</p>")
+            self.summary.value = (
+                f"<p><b>The explorer could not update ({html.escape(type(err).__name__)}: "
+                f"{html.escape(str(err))}).</b> Details are in the log.</p>"
+            )
 
     def _tab_changed(self, change) -> None:
         index = change["new"]
@@ -494,9 +657,15 @@ class Explorer:
             self.flow_image.value, self.highlighted, self.stale = b"", [], set()
             return
         view = self.view
-        self.tables = _Tables({"interviews": lambda: matching_interviews(view), "items": lambda: matching_items(view),
-                               "codes": lambda: self._code_frequencies(view),
-                               "excerpts": lambda: matching_excerpts(view), "agreement": lambda: self._agreement(view)})
+        self.tables = _Tables(
+            {
+                "interviews": lambda: matching_interviews(view),
+                "items": lambda: matching_items(view),
+                "codes": lambda: self._code_frequencies(view),
+                "excerpts": lambda: matching_excerpts(view),
+                "agreement": lambda: self._agreement(view),
+            }
+        )
         self._holding = True
         try:
             self._update_options(selection, view)
@@ -511,16 +680,22 @@ class Explorer:
         if len(view.interviews) == 0:
             if selection.word:
                 unsearched = dataclasses.replace(selection, search="").describe(self.study)
-                what = (f'No matching excerpts: no coded excerpt contains "{selection.search.strip()}" '
-                        f"in {unsearched}.")
+                what = (
+                    f'No matching excerpts: no coded excerpt contains "{selection.search.strip()}" '
+                    f"in {unsearched}."
+                )
             else:
                 what = f"No interviews match {what}."
             self._empty = dict.fromkeys(self.panes, what)
         else:
-            self._empty = {"interviews": "", "items": f"No information items match {what}.",
-                           "codes": f"No coded segments in {what}.", "excerpts": f"No coded excerpts in {what}.",
-                           "agreement": f"No interview in {what} was coded by two or more coders: "
-                                        "there is no agreement to measure."}
+            self._empty = {
+                "interviews": "",
+                "items": f"No information items match {what}.",
+                "codes": f"No coded segments in {what}.",
+                "excerpts": f"No coded excerpts in {what}.",
+                "agreement": f"No interview in {what} was coded by two or more coders: "
+                "there is no agreement to measure.",
+            }
         self._mark = selection.search.strip()
         self._flow_caption(selection)
         self.flow_image.value = b""
@@ -537,9 +712,11 @@ class Explorer:
             if len(frame) == 0:
                 pane.value = _message(self._empty.get(key, ""))
             elif key == "agreement":
-                pane.value = (self._agreement_caption() + _html_table(readable(frame.rename(columns=_AGREEMENT),
-                                                                               self.study))
-                              + self._disagreements_html(self.view))
+                pane.value = (
+                    self._agreement_caption()
+                    + _html_table(readable(frame.rename(columns=_AGREEMENT), self.study))
+                    + self._disagreements_html(self.view)
+                )
             else:
                 shown = self._sort(key, readable(self._shown(key, frame), self.study))
                 context = self._contexts(frame.loc[shown.index]) if key == "excerpts" else None
@@ -574,50 +751,70 @@ class Explorer:
             return [""] * len(excerpts)
         order = ["start", "segment_id"] if "start" in c.columns else ["segment_id"]
         passages = c.drop_duplicates("segment_id").sort_values(order, kind="stable")
-        by_interview = {k: list(zip(g["segment_id"].astype(str), g["excerpt"].astype(object)))
-                        for k, g in passages.groupby(key, sort=False)}
+        by_interview = {
+            k: list(zip(g["segment_id"].astype(str), g["excerpt"].astype(object)))
+            for k, g in passages.groupby(key, sort=False)
+        }
         out = []
         for segment, interview in zip(excerpts["segment_id"].astype(str), excerpts[key]):
             rows = by_interview.get(interview, [])
             at = next((i for i, (s, _) in enumerate(rows) if s == segment), 0)
-            near = rows[max(0, at - 3): at + 4]
+            near = rows[max(0, at - 3) : at + 4]
             here = ' class="here"'
-            items = "".join(f"<li{here if s == segment else ''}>{html.escape('' if pd.isna(text) else str(text))}</li>"
-                            for s, text in near)
+            items = "".join(
+                f"<li{here if s == segment else ''}>{html.escape('' if pd.isna(text) else str(text))}</li>"
+                for s, text in near
+            )
             part = f" (the nearest {len(near)} of {len(rows)})" if len(near) < len(rows) else ""
-            out.append(f"<p>Interview {html.escape(str(interview))}, its coded passages in the order of the "
-                       f"text{part}:</p><ol>{items}</ol>")
+            out.append(
+                f"<p>Interview {html.escape(str(interview))}, its coded passages in the order of the "
+                f"text{part}:</p><ol>{items}</ol>"
+            )
         return out
 
     @staticmethod
     def _shown(key: str, frame: pd.DataFrame) -> pd.DataFrame:
         """The columns a person reads (the code frequencies by label, not by code and category)."""
         if key == "codes":
-            return frame.drop(columns=[c for c in ("code", "category") if c in frame.columns]) \
-                .rename(columns={"label": "code"})
+            return frame.drop(columns=[c for c in ("code", "category") if c in frame.columns]).rename(
+                columns={"label": "code"}
+            )
         return frame
 
     def _summary(self, selection: Selection) -> str:
         v, s = self.view, self.study
         mix = v.knowledge["verification"].astype(object).value_counts()
         labels = s.labels("verification")
-        verification = ", ".join(f"{labels.get(level, level).lower()} {int(mix.get(level, 0))}"
-                                 for level in VERIFICATION_LEVELS)
+        verification = ", ".join(
+            f"{labels.get(level, level).lower()} {int(mix.get(level, 0))}" for level in VERIFICATION_LEVELS
+        )
         what = selection.describe(s)
         found = "" if len(v.interviews) or not selection.word else " No coded excerpt contains the word."
         grouped = interview_column(v.knowledge) != "interview_id"
         # A public export's rows name groups of interviews, each distinct row once: rows, not reports.
-        reports = ("row (of groups of interviews) of who knows what", "rows (of groups of interviews) of who knows what") \
-            if grouped else ("report of who knows what", "reports of who knows what")
-        by_group = (" The export's rows name groups of interviews: a selection keeps an interview with its "
-                    "whole group." if grouped else "")
+        reports = (
+            (
+                "row (of groups of interviews) of who knows what",
+                "rows (of groups of interviews) of who knows what",
+            )
+            if grouped
+            else ("report of who knows what", "reports of who knows what")
+        )
+        by_group = (
+            " The export's rows name groups of interviews: a selection keeps an interview with its "
+            "whole group."
+            if grouped
+            else ""
+        )
         n_k = len(v.knowledge)
         segments = v.codings["segment_id"].nunique()
-        return (f"<p><b>{html.escape(what[:1].upper() + what[1:])}</b>: "
-                f"{len(v.interviews)} of {_plural(len(s.interviews), 'interview')}, "
-                f"{_plural(len(v.items), 'information item')}, "
-                f"{n_k} {reports[n_k != 1]} ({html.escape(verification)}), {_plural(len(v.flows), 'flow')}, "
-                f"{_plural(len(v.codings), 'coding')} in {_plural(segments, 'segment')}.{found}{by_group}</p>")
+        return (
+            f"<p><b>{html.escape(what[:1].upper() + what[1:])}</b>: "
+            f"{len(v.interviews)} of {_plural(len(s.interviews), 'interview')}, "
+            f"{_plural(len(v.items), 'information item')}, "
+            f"{n_k} {reports[n_k != 1]} ({html.escape(verification)}), {_plural(len(v.flows), 'flow')}, "
+            f"{_plural(len(v.codings), 'coding')} in {_plural(segments, 'segment')}.{found}{by_group}</p>"
+        )
 
     @staticmethod
     def _code_frequencies(view: Study) -> pd.DataFrame:
@@ -649,13 +846,15 @@ class Explorer:
     def _agreement_caption(self) -> str:
         table = self.tables["agreement"]
         n, characters = int(table["n_documents"].iat[0]), int(table["n_units"].iat[0])
-        return (f"<p>Inter-coder agreement on the {_plural(n, 'interview')} of the selection that two or more coders "
-                f"coded ({_plural(characters, 'coded character')}): for each code and character, whether each coder "
-                "of the interview applied it (a coder counts for an interview when it coded anything in it, and "
-                "&ldquo;not coded&rdquo; is a value). Percent agreement (0 to 1), Cohen's kappa (two coders) and "
-                "Krippendorff's alpha with its 95% bootstrap interval, against .800 (reliable) and .667 "
-                "(tentative); blank where chance explains everything (every decision the same). "
-                f"{html.escape(self._agreement_note)}</p>")
+        return (
+            f"<p>Inter-coder agreement on the {_plural(n, 'interview')} of the selection that two or more coders "
+            f"coded ({_plural(characters, 'coded character')}): for each code and character, whether each coder "
+            "of the interview applied it (a coder counts for an interview when it coded anything in it, and "
+            "&ldquo;not coded&rdquo; is a value). Percent agreement (0 to 1), Cohen's kappa (two coders) and "
+            "Krippendorff's alpha with its 95% bootstrap interval, against .800 (reliable) and .667 "
+            "(tentative); blank where chance explains everything (every decision the same). "
+            f"{html.escape(self._agreement_note)}</p>"
+        )
 
     def _disagreements_html(self, view: Study) -> str:
         """Where the coders differ: each passage and code some coders of the interview applied and others not."""
@@ -663,21 +862,28 @@ class Explorer:
 
         frame = disagreements(view)
         if len(frame) == 0:
-            return _message("No passage where the coders differ: they applied the same codes to every passage.")
+            return _message(
+                "No passage where the coders differ: they applied the same codes to every passage."
+            )
         n = len(frame.drop_duplicates(["code", "interview_id", "passage"]))
         frame = frame.assign(applied=frame["applied"].map({True: "yes", False: "no"}))
-        return (f"<p><b>Where they disagree</b>: {_plural(n, 'passage')} (codings joined where they share half of "
-                "their characters) on which some coders of the interview applied a code and others did not, with "
-                "each coder's spans and what it applied there instead.</p>"
-                + _html_table(readable(frame.rename(columns=_DISAGREEMENTS), self.study)))
+        return (
+            f"<p><b>Where they disagree</b>: {_plural(n, 'passage')} (codings joined where they share half of "
+            "their characters) on which some coders of the interview applied a code and others did not, with "
+            "each coder's spans and what it applied there instead.</p>"
+            + _html_table(readable(frame.rename(columns=_DISAGREEMENTS), self.study))
+        )
 
     def _flow_caption(self, selection: Selection) -> None:
         """The network tab's caption, and the links carrying the chosen child group."""
         self.highlighted = []
         view = self.view
         if len(selection.countries) != 1:
-            self.flow_caption.value = _message("Choose one country to see who tells whom there." if selection.countries
-                                               else "Choose a country to see who tells whom.")
+            self.flow_caption.value = _message(
+                "Choose one country to see who tells whom there."
+                if selection.countries
+                else "Choose a country to see who tells whom."
+            )
             return
         country = selection.countries[0]
         if len(view.flows) == 0:
@@ -687,13 +893,18 @@ class Explorer:
             # The links that carry information on the chosen group, highlighted on the network.
             about = view.flows[view.flows["item_id"].notna()]
             self.highlighted = list(dict.fromkeys(zip(about["source_actor"], about["target_actor"])))
-        carried = (f" Magenta: {_plural(len(self.highlighted), 'link')} carrying information on this child group."
-                   if self.highlighted else "")
-        self.flow_caption.value = (f"<p>Who tells whom in {html.escape(_country_name(country))}: "
-                                   f"{_plural(len(view.flows), 'flow')} reported in "
-                                   f"{_plural(len(view.interviews), 'selected interview')} "
-                                   f"({html.escape(selection.describe(self.study))}).{carried} Hover an actor or a "
-                                   "link; click one for what it knows, whom it tells and the flows.</p>")
+        carried = (
+            f" Magenta: {_plural(len(self.highlighted), 'link')} carrying information on this child group."
+            if self.highlighted
+            else ""
+        )
+        self.flow_caption.value = (
+            f"<p>Who tells whom in {html.escape(_country_name(country))}: "
+            f"{_plural(len(view.flows), 'flow')} reported in "
+            f"{_plural(len(view.interviews), 'selected interview')} "
+            f"({html.escape(selection.describe(self.study))}).{carried} Hover an actor or a "
+            "link; click one for what it knows, whom it tells and the flows.</p>"
+        )
 
     def _label(self, category: str, code: str) -> str:
         return self.study.labels(category).get(code, code)
@@ -710,9 +921,13 @@ class Explorer:
                 label = f"carries information on {self._label('child_group', selection.child_group).lower()}"
             if len(self._networks) >= 32:
                 self._networks.pop(next(iter(self._networks)))
-            self._networks[selection] = network_iframe(self.view, selection.countries[0],
-                                                       passages=not self.study.public,
-                                                       highlight=self.highlighted, highlight_label=label)
+            self._networks[selection] = network_iframe(
+                self.view,
+                selection.countries[0],
+                passages=not self.study.public,
+                highlight=self.highlighted,
+                highlight_label=label,
+            )
         self.network_pane.value = self._networks[selection]
 
     def draw_static(self) -> bytes:
@@ -726,8 +941,13 @@ class Explorer:
         label = "highlighted link"
         if selection.child_group is not None:
             label = f"carries information on {self._label('child_group', selection.child_group).lower()}"
-        fig = draw_flows(self.view, selection.countries[0], highlight=self.highlighted, highlight_label=label,
-                         public=bool(self.study.public))
+        fig = draw_flows(
+            self.view,
+            selection.countries[0],
+            highlight=self.highlighted,
+            highlight_label=label,
+            public=bool(self.study.public),
+        )
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
         self.flow_image.value = buffer.getvalue()

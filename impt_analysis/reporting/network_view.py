@@ -50,11 +50,21 @@ import networkx as nx
 import pandas as pd
 
 from ..graph import VERIFICATION_ORDER, build_graph, flow_graph
-from .plots.flows import _layout
 from ..schema import EVIDENCE_SEPARATOR
-from .plots.style import (COORDINATION_KINDS, HIGHLIGHT, KIND_LABELS, KIND_MARKERS, SECTOR_GROUPS, WIDTH,
-                          country_name, sector_colour, sector_group, short_name)
 from ..study import Study
+from .plots.flows import _layout
+from .plots.style import (
+    COORDINATION_KINDS,
+    HIGHLIGHT,
+    KIND_LABELS,
+    KIND_MARKERS,
+    SECTOR_GROUPS,
+    WIDTH,
+    country_name,
+    sector_colour,
+    sector_group,
+    short_name,
+)
 
 __all__ = ["network_data", "network_html", "network_iframe", "network_widget", "VIS_SHAPES"]
 
@@ -100,15 +110,27 @@ def _reach_ways(G: nx.DiGraph, country: str) -> dict[str, dict]:
             if row.actor_id in on:
                 nodes |= on
                 links |= {(u, v) for u, v in H.edges if u in on and v in on}
-        out[row.actor_id] = {"reaches": bool(row.reaches), "gatekeepers": list(row.gatekeepers),
-                             "path_length": None if pd.isna(row.path_length) else int(row.path_length),
-                             "nodes": sorted(nodes), "links": [f"{u}->{v}" for u, v in sorted(links)],
-                             "targets": [t for t in targets if t in nodes]}
+        out[row.actor_id] = {
+            "reaches": bool(row.reaches),
+            "gatekeepers": list(row.gatekeepers),
+            "path_length": None if pd.isna(row.path_length) else int(row.path_length),
+            "nodes": sorted(nodes),
+            "links": [f"{u}->{v}" for u, v in sorted(links)],
+            "targets": [t for t in targets if t in nodes],
+        }
     return out
 
 
-def network_data(study: Study, country: str, *, passages: bool = False, recommended: bool = True,
-                 public: bool | None = None, highlight=None, highlight_label: str = "highlighted link") -> dict:
+def network_data(
+    study: Study,
+    country: str,
+    *,
+    passages: bool = False,
+    recommended: bool = True,
+    public: bool | None = None,
+    highlight=None,
+    highlight_label: str = "highlighted link",
+) -> dict:
     """The nodes, links and panels of a country's interactive network, as plain JSON-ready data.
 
     Parameters
@@ -190,64 +212,115 @@ def network_data(study: Study, country: str, *, passages: bool = False, recommen
             "sector": sectors.get(d.get("sector"), d.get("sector") or "not known"),
             "level": levels.get(d.get("level"), d.get("level") or "not known"),
             "kind": KIND_LABELS.get(kind, kinds.get(kind, kind or "not known")),
-            "knows": [[items.get(i, i), verifications.get(_strongest(v), _strongest(v))]
-                      for i, v in sorted(known.items(), key=lambda kv: str(items.get(kv[0], kv[0])))],
-            "tells": [[names[v], ", ".join(channels.get(c, c) for c in e["channels"]),
-                       frequencies.get(e["frequency"], e["frequency"]), None if public else int(e["n_flows"])]
-                      for v, e in out_links],
-            "told_by": [[names[u], ", ".join(channels.get(c, c) for c in e["channels"]),
-                         frequencies.get(e["frequency"], e["frequency"]), None if public else int(e["n_flows"])]
-                        for u, e in in_links],
+            "knows": [
+                [items.get(i, i), verifications.get(_strongest(v), _strongest(v))]
+                for i, v in sorted(known.items(), key=lambda kv: str(items.get(kv[0], kv[0])))
+            ],
+            "tells": [
+                [
+                    names[v],
+                    ", ".join(channels.get(c, c) for c in e["channels"]),
+                    frequencies.get(e["frequency"], e["frequency"]),
+                    None if public else int(e["n_flows"]),
+                ]
+                for v, e in out_links
+            ],
+            "told_by": [
+                [
+                    names[u],
+                    ", ".join(channels.get(c, c) for c in e["channels"]),
+                    frequencies.get(e["frequency"], e["frequency"]),
+                    None if public else int(e["n_flows"]),
+                ]
+                for u, e in in_links
+            ],
         }
-        hover = [info["name"], f"{info['sector']} · {info['level']} · {info['kind']}",
-                 f"knows {_count(len(known), 'item')} · tells {_count(len(out_links), 'actor')} · "
-                 f"told by {_count(len(in_links), 'actor')}"]
+        hover = [
+            info["name"],
+            f"{info['sector']} · {info['level']} · {info['kind']}",
+            f"knows {_count(len(known), 'item')} · tells {_count(len(out_links), 'actor')} · "
+            f"told by {_count(len(in_links), 'actor')}",
+        ]
         if foreign:
             hover.insert(1, info["country"])
         coord = kind in COORDINATION_KINDS
         x, y = pos[n]
-        net.add_node(n, label=(f"{d.get('country') or 'Intl.'}: " if foreign else "") + names[n],
-                     x=round(x * _PX, 1), y=round((top - y) * _PX, 1), physics=False,
-                     shape=VIS_SHAPES.get(KIND_MARKERS.get(kind, "o"), "dot"), size=13 if coord else 10,
-                     color={"background": sector_colour(d.get("sector")), "border": "#000000",
-                            "highlight": {"background": sector_colour(d.get("sector")), "border": HIGHLIGHT}},
-                     borderWidth=3 if coord else 1, font={"size": 12, "color": "#555555" if foreign else "#222222"},
-                     hover=hover, info=info, group_label=sector_group(d.get("sector"))[1],
-                     local=d.get("level") in ("local", "regional") and not foreign)
+        net.add_node(
+            n,
+            label=(f"{d.get('country') or 'Intl.'}: " if foreign else "") + names[n],
+            x=round(x * _PX, 1),
+            y=round((top - y) * _PX, 1),
+            physics=False,
+            shape=VIS_SHAPES.get(KIND_MARKERS.get(kind, "o"), "dot"),
+            size=13 if coord else 10,
+            color={
+                "background": sector_colour(d.get("sector")),
+                "border": "#000000",
+                "highlight": {"background": sector_colour(d.get("sector")), "border": HIGHLIGHT},
+            },
+            borderWidth=3 if coord else 1,
+            font={"size": 12, "color": "#555555" if foreign else "#222222"},
+            hover=hover,
+            info=info,
+            group_label=sector_group(d.get("sector"))[1],
+            local=d.get("level") in ("local", "regional") and not foreign,
+        )
     for u, v, e in G.edges(data=True):
         flows = []
         for f in tells.get((u, v), []):
-            row = {"item": items.get(f.get("item_id"), "information in general") if f.get("item_id")
-                   else "information in general",
-                   "channel": channels.get(f.get("channel"), f.get("channel") or "not known"),
-                   "frequency": frequencies.get(f.get("frequency"), f.get("frequency") or "not known")}
+            row = {
+                "item": items.get(f.get("item_id"), "information in general")
+                if f.get("item_id")
+                else "information in general",
+                "channel": channels.get(f.get("channel"), f.get("channel") or "not known"),
+                "frequency": frequencies.get(f.get("frequency"), f.get("frequency") or "not known"),
+            }
             if passages:
                 row["passages"] = evidence.get(str(f.get("flow_id")), [])
             if not (public and row in flows):  # a public page does not tell how many flows a link has
                 flows.append(row)
         frequency = frequencies.get(e["frequency"], e["frequency"])
-        hover = [f"{names[u]} → {names[v]}",
-                 frequency if public else (f"{_count(int(e['n_flows']), 'flow')}, {frequency.lower()}, "
-                                           f"reported in {_count(int(e['n_interviews']), 'interview')}"),
-                 ", ".join(channels.get(c, c) for c in e["channels"])]
+        hover = [
+            f"{names[u]} → {names[v]}",
+            frequency
+            if public
+            else (
+                f"{_count(int(e['n_flows']), 'flow')}, {frequency.lower()}, "
+                f"reported in {_count(int(e['n_interviews']), 'interview')}"
+            ),
+            ", ".join(channels.get(c, c) for c in e["channels"]),
+        ]
         if e.get("cross_border"):
             hover.append("cross-border")
         lit = (u, v) in highlight
         if lit:
             hover.append(highlight_label)
-        net.add_edge(u, v, id=f"{u}->{v}", arrows="to", dashes=not e["regular"],
-                     width=(1.5 if public else 1 + 0.8 * (min(int(e["n_flows"]), 4) - 1)) + (1.5 if lit else 0),
-                     color={"color": HIGHLIGHT if lit else "#3A3A3A", "opacity": 1 if lit else 0.75}, lit=lit,
-                     smooth={"type": "curvedCW", "roundness": 0.12}, hover=hover, flows=flows,
-                     regular=bool(e["regular"]), cross_border=bool(e.get("cross_border")),
-                     title_text=f"{names[u]} → {names[v]}")
+        net.add_edge(
+            u,
+            v,
+            id=f"{u}->{v}",
+            arrows="to",
+            dashes=not e["regular"],
+            width=(1.5 if public else 1 + 0.8 * (min(int(e["n_flows"]), 4) - 1)) + (1.5 if lit else 0),
+            color={"color": HIGHLIGHT if lit else "#3A3A3A", "opacity": 1 if lit else 0.75},
+            lit=lit,
+            smooth={"type": "curvedCW", "roundness": 0.12},
+            hover=hover,
+            flows=flows,
+            regular=bool(e["regular"]),
+            cross_border=bool(e.get("cross_border")),
+            title_text=f"{names[u]} → {names[v]}",
+        )
     present = {sector_group(d.get("sector"))[1] for _, d in G.nodes(data=True)}
     data = {
         "title": f"Who tells whom: information flows in {country_name(country)}",
-        "nodes": net.nodes, "edges": net.edges,
+        "nodes": net.nodes,
+        "edges": net.edges,
         "sectors": [label for label, _, _ in SECTOR_GROUPS if label in present]
         + sorted(present - {label for label, _, _ in SECTOR_GROUPS}),
-        "rows": [[levels.get(r, r.capitalize()), round((top - i * 1.95) * _PX, 1)] for i, r in enumerate(rows)],
+        "rows": [
+            [levels.get(r, r.capitalize()), round((top - i * 1.95) * _PX, 1)] for i, r in enumerate(rows)
+        ],
         "reach": _reach_ways(G, country) if G.number_of_edges() else {},
         "recommended": [],
         "public": public,
@@ -270,7 +343,9 @@ def _passages(study: Study) -> dict[str, list[str]]:
         if value is None or pd.isna(value):
             continue
         segments = [s for s in str(value).split(EVIDENCE_SEPARATOR) if s]
-        out[flow] = [str(excerpt[s]) for s in dict.fromkeys(segments) if s in excerpt.index and pd.notna(excerpt[s])]
+        out[flow] = [
+            str(excerpt[s]) for s in dict.fromkeys(segments) if s in excerpt.index and pd.notna(excerpt[s])
+        ]
     return out
 
 
@@ -285,12 +360,20 @@ def _recommended(study: Study, country: str, G: nx.DiGraph, names: dict) -> list
     out = []
     for row in table.itertuples(index=False):
         if row.source_actor in G and row.target_actor in G:
-            out.append({"id": f"rec:{row.source_actor}->{row.target_actor}", "from": row.source_actor,
-                        "to": row.target_actor, "rank": int(row.rank),
-                        "hover": [f"Recommended channel {int(row.rank)}: {names[row.source_actor]} → "
-                                  f"{names[row.target_actor]}",
-                                  f"would bring {_count(int(row.new_local_actors), 'local or regional actor')} "
-                                  "to co-ordination"]})
+            out.append(
+                {
+                    "id": f"rec:{row.source_actor}->{row.target_actor}",
+                    "from": row.source_actor,
+                    "to": row.target_actor,
+                    "rank": int(row.rank),
+                    "hover": [
+                        f"Recommended channel {int(row.rank)}: {names[row.source_actor]} → "
+                        f"{names[row.target_actor]}",
+                        f"would bring {_count(int(row.new_local_actors), 'local or regional actor')} "
+                        "to co-ordination",
+                    ],
+                }
+            )
     return out
 
 
@@ -309,11 +392,23 @@ def _assets() -> tuple[str, str]:
 
 def _script_json(data) -> str:
     """JSON safe inside a <script> element (no "</" can close it)."""
-    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return (
+        json.dumps(data, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
 
 
-def network_html(study: Study, country: str, *, passages: bool = False, public: bool | None = None,
-                 height: int = 560, **options) -> str:
+def network_html(
+    study: Study,
+    country: str,
+    *,
+    passages: bool = False,
+    public: bool | None = None,
+    height: int = 560,
+    **options,
+) -> str:
     """A self-contained HTML document of the country's interactive network: no request to any server.
 
     Parameters
@@ -338,13 +433,24 @@ def network_html(study: Study, country: str, *, passages: bool = False, public: 
     """
     data = network_data(study, country, passages=passages, public=public, **options)
     script, style = _assets()
-    return (_TEMPLATE.replace("/*VIS_CSS*/", style).replace("/*VIS_JS*/", script)
-            .replace("/*DATA*/", _script_json(data)).replace("__HEIGHT__", str(int(height)))
-            .replace("__TITLE__", html.escape(data["title"])))
+    return (
+        _TEMPLATE.replace("/*VIS_CSS*/", style)
+        .replace("/*VIS_JS*/", script)
+        .replace("/*DATA*/", _script_json(data))
+        .replace("__HEIGHT__", str(int(height)))
+        .replace("__TITLE__", html.escape(data["title"]))
+    )
 
 
-def network_iframe(study: Study, country: str, *, passages: bool = False, public: bool | None = None,
-                   height: int = 560, **options) -> str:
+def network_iframe(
+    study: Study,
+    country: str,
+    *,
+    passages: bool = False,
+    public: bool | None = None,
+    height: int = 560,
+    **options,
+) -> str:
     """:func:`network_html` in an ``<iframe srcdoc>``: an HTML fragment for a report page or a widget.
 
     Examples
@@ -354,9 +460,11 @@ def network_iframe(study: Study, country: str, *, passages: bool = False, public
     True
     """
     doc = network_html(study, country, passages=passages, public=public, height=height, **options)
-    return (f'<iframe class="impt-network" title="{html.escape(country_name(country))}: interactive network of '
-            f'who tells whom" srcdoc="{html.escape(doc, quote=True)}" style="width:100%;height:{height + 330}px;'
-            'border:1px solid #ddd;border-radius:4px" loading="lazy"></iframe>')
+    return (
+        f'<iframe class="impt-network" title="{html.escape(country_name(country))}: interactive network of '
+        f'who tells whom" srcdoc="{html.escape(doc, quote=True)}" style="width:100%;height:{height + 330}px;'
+        'border:1px solid #ddd;border-radius:4px" loading="lazy"></iframe>'
+    )
 
 
 def network_widget(study: Study, country: str, *, passages: bool = False, height: int = 560):

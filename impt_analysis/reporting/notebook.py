@@ -19,8 +19,6 @@ Examples
 
 from __future__ import annotations
 
-import re
-
 import logging
 import warnings
 from pathlib import Path
@@ -30,12 +28,26 @@ import pandas as pd
 
 from ..study import Study, load_study
 
-__all__ = ["check_parameters", "open_study", "setup", "public_table", "report_html", "synthetic_banner", "count_text",
-           "is_public", "no_public_answer", "public_note", "LABEL_COLUMNS", "NOT_COUNTS", "SECONDARY_MARK"]
+__all__ = [
+    "check_parameters",
+    "open_study",
+    "setup",
+    "public_table",
+    "report_html",
+    "synthetic_banner",
+    "count_text",
+    "is_public",
+    "no_public_answer",
+    "public_note",
+    "LABEL_COLUMNS",
+    "NOT_COUNTS",
+    "SECONDARY_MARK",
+]
 
 
-def check_parameters(country=None, data=None, include_excerpts=False, public=False, countries=None,
-                     allow_all=False) -> str | None:
+def check_parameters(
+    country=None, data=None, include_excerpts=False, public=False, countries=None, allow_all=False
+) -> str | None:
     """Check a notebook's parameters at once, with a clear error naming the bad one.
 
     Parameters
@@ -85,8 +97,10 @@ def open_study(data: str | Path | None, public: bool = False) -> Study:
     """
     study = load_study(data)
     if public and not study.public:
-        raise ValueError("public=True needs a public export as data (impt export-public, or impt report --public, "
-                         "which writes one): a public page is never built from the confidential study")
+        raise ValueError(
+            "public=True needs a public export as data (impt export-public, or impt report --public, "
+            "which writes one): a public page is never built from the confidential study"
+        )
     return study
 
 
@@ -116,10 +130,12 @@ def no_public_answer(what: str) -> str:
         subject = f"how many interviews name each barrier by {_NO_PUBLIC_ANSWER[what]}"
     else:
         raise ValueError(f"no_public_answer: unknown table {what!r}")
-    return (f"*Not shown on a public page: {subject} has no public answer. The public export links each barrier "
-            "to a group of at least k interviews, not to one interview, and publishes the respondents' sectors and "
-            "levels only as generalised in `interviews.csv`; counting them from the confidential interviews would "
-            "publish what the export hides.*")
+    return (
+        f"*Not shown on a public page: {subject} has no public answer. The public export links each barrier "
+        "to a group of at least k interviews, not to one interview, and publishes the respondents' sectors and "
+        "levels only as generalised in `interviews.csv`; counting them from the confidential interviews would "
+        "publish what the export hides.*"
+    )
 
 
 def public_note(study: Study) -> str:
@@ -127,11 +143,13 @@ def public_note(study: Study) -> str:
     if not _PUBLIC:
         return ""
     b = _BELOW
-    return (f"\n\n*Public page, built from the public export only ({study.meta.get('title', study.name)}, "
-            f"version {study.version}). Counts from 1 to {b - 1} are shown as \"<{b}\", cells hidden so that such "
-            "a count cannot be worked out are shown as \"suppressed\", and so is every value beside them that "
-            "would give them back (shares, means, lists); 0 is a true zero. Actor names and item labels are the "
-            "export's generated descriptions.*")
+    return (
+        f"\n\n*Public page, built from the public export only ({study.meta.get('title', study.name)}, "
+        f'version {study.version}). Counts from 1 to {b - 1} are shown as "<{b}", cells hidden so that such '
+        'a count cannot be worked out are shown as "suppressed", and so is every value beside them that '
+        "would give them back (shares, means, lists); 0 is a true zero. Actor names and item labels are the "
+        "export's generated descriptions.*"
+    )
 
 
 def setup(public: bool = False, suppress_below: int = 5) -> None:
@@ -226,13 +244,45 @@ def _yes_no(value) -> str:
 
 
 #: Columns that name what a row is about: shown on a public page even beside a hidden count.
-LABEL_COLUMNS = frozenset({
-    "country", "year", "tier", "barrier", "label", "item_id", "actor_id", "name", "info_type", "child_group",
-    "theme", "aspect", "code", "category", "kind", "source_actor", "source_name", "target_actor", "target_name",
-    "interview_group", "sector", "level", "source_sector", "source_level", "target_sector", "target_level",
-    # the three-aspect verdicts (X, (X), -) rest on the flows, not on any count shown beside them
-    *(f"{aspect}{when}" for aspect in ("coordination", "networks", "local_input")
-      for when in ("", "_before", "_after", "_change")), "derived", "published", "agrees"})
+LABEL_COLUMNS = frozenset(
+    {
+        "country",
+        "year",
+        "tier",
+        "barrier",
+        "label",
+        "item_id",
+        "actor_id",
+        "name",
+        "info_type",
+        "child_group",
+        "theme",
+        "aspect",
+        "code",
+        "category",
+        "kind",
+        "source_actor",
+        "source_name",
+        "target_actor",
+        "target_name",
+        "interview_group",
+        "sector",
+        "level",
+        "source_sector",
+        "source_level",
+        "target_sector",
+        "target_level",
+        # the three-aspect verdicts (X, (X), -) rest on the flows, not on any count shown beside them
+        *(
+            f"{aspect}{when}"
+            for aspect in ("coordination", "networks", "local_input")
+            for when in ("", "_before", "_after", "_change")
+        ),
+        "derived",
+        "published",
+        "agrees",
+    }
+)
 #: Whole-number columns that are not counts of people, interviews or cases (never suppressed).
 NOT_COUNTS = frozenset({"rank", "path_length", "year", "severity", "tiers_disseminated", "met"})
 SECONDARY_MARK = "suppressed"
@@ -276,13 +326,23 @@ def public_table(frame: pd.DataFrame, below: int = 5, *, keep=()) -> pd.DataFram
         reasons = frame["suppression"].fillna("").astype(str).to_numpy()
         frame = frame.drop(columns="suppression")
     columns = list(frame.columns)
-    is_count = [_is_count(frame.iloc[:, j]) and columns[j] not in NOT_COUNTS | keep for j in range(len(columns))]
-    text = pd.DataFrame({j: (_count_text(frame.iloc[:, j]) if is_count[j] else frame.iloc[:, j].map(_cell_text))
-                         .to_numpy() for j in range(len(columns))}, index=frame.index, dtype=object)
+    is_count = [
+        _is_count(frame.iloc[:, j]) and columns[j] not in NOT_COUNTS | keep for j in range(len(columns))
+    ]
+    text = pd.DataFrame(
+        {
+            j: (_count_text(frame.iloc[:, j]) if is_count[j] else frame.iloc[:, j].map(_cell_text)).to_numpy()
+            for j in range(len(columns))
+        },
+        index=frame.index,
+        dtype=object,
+    )
     hidden = np.zeros(frame.shape, dtype=bool)
     counts = [j for j, c in enumerate(is_count) if c]
     if counts:
-        block = frame.iloc[:, counts].apply(pd.to_numeric, errors="coerce").astype(float).reset_index(drop=True)
+        block = (
+            frame.iloc[:, counts].apply(pd.to_numeric, errors="coerce").astype(float).reset_index(drop=True)
+        )
         block.columns = range(len(counts))
         try:
             status = suppress_small_cells(block, below).status.to_numpy()
@@ -360,8 +420,10 @@ def md_text(value) -> str:
     """
     import html
 
-    text = "".join(html.escape(c, quote=True) if c in "&<>\"'" else f"&#{ord(c)};" if c in _MARKDOWN_MARKS else c
-                   for c in str(value))
+    text = "".join(
+        html.escape(c, quote=True) if c in "&<>\"'" else f"&#{ord(c)};" if c in _MARKDOWN_MARKS else c
+        for c in str(value)
+    )
     return f'<span class="tex2jax_ignore">{text}</span>'
 
 
@@ -372,5 +434,7 @@ def synthetic_banner(study: Study) -> str:
     """A Markdown banner for notebooks showing synthetic data ("" for real data)."""
     if not study.synthetic:
         return ""
-    return ("**Synthetic demonstration data.** This page shows the synthetic demonstration study, "
-            "not the confidential 2010 interviews.")
+    return (
+        "**Synthetic demonstration data.** This page shows the synthetic demonstration study, "
+        "not the confidential 2010 interviews."
+    )

@@ -34,14 +34,25 @@ import tempfile
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import __version__
 from ..study import Study, demo_path
 
-__all__ = ["Job", "JobResult", "ReportResult", "ReportFolderError", "UnknownCountryError", "plan", "run_report",
-           "provenance", "data_checksum", "notebooks_path", "PUBLIC_DATA"]
+__all__ = [
+    "Job",
+    "JobResult",
+    "ReportResult",
+    "ReportFolderError",
+    "UnknownCountryError",
+    "plan",
+    "run_report",
+    "provenance",
+    "data_checksum",
+    "notebooks_path",
+    "PUBLIC_DATA",
+]
 
 #: Where a public site keeps the public export its pages are built from.
 PUBLIC_DATA = "data"
@@ -53,6 +64,7 @@ class ReportFolderError(ValueError):
 
 class UnknownCountryError(ValueError):
     """A country code the study (or its public export) does not have."""
+
 
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the impt_analysis package
 
@@ -105,7 +117,9 @@ class ReportResult:
 
     def summary(self) -> str:
         lines = [self.export] if self.export else []
-        lines += [f"{len(self.results) - len(self.failed)} of {len(self.results)} reports built in {self.out}"]
+        lines += [
+            f"{len(self.results) - len(self.failed)} of {len(self.results)} reports built in {self.out}"
+        ]
         for r in self.failed:
             where = f"cell {r.cell}" if r.cell is not None else "before execution"
             lines.append(f"  FAILED {r.job.name} ({where}): {r.error}")
@@ -114,9 +128,15 @@ class ReportResult:
         return "\n".join(lines)
 
 
-def plan(study: Study, countries: list[str] | None = None, data: str | None = None,
-         include_excerpts: bool = False, public: bool = False, compare_with: str | None = None,
-         suppress_below: int = 5) -> list[Job]:
+def plan(
+    study: Study,
+    countries: list[str] | None = None,
+    data: str | None = None,
+    include_excerpts: bool = False,
+    public: bool = False,
+    compare_with: str | None = None,
+    suppress_below: int = 5,
+) -> list[Job]:
     """The notebooks a report run executes, with their parameters.
 
     Raises ValueError for a country code the study does not have, before anything runs.
@@ -124,20 +144,31 @@ def plan(study: Study, countries: list[str] | None = None, data: str | None = No
     countries = list(study.countries) if not countries else [c.strip().upper() for c in countries]
     unknown = [c for c in countries if c not in study.countries]
     if unknown:
-        raise UnknownCountryError(f"unknown country code(s) {', '.join(unknown)}: the study has "
-                                  f"{', '.join(study.countries)}")
+        raise UnknownCountryError(
+            f"unknown country code(s) {', '.join(unknown)}: the study has {', '.join(study.countries)}"
+        )
     excerpts = include_excerpts and not public
     extra = {"suppress_below": suppress_below} if public else {}
     jobs = []
     for c in countries:
         params = {"country": c, "data": data, "include_excerpts": excerpts, "public": public, **extra}
-        jobs.append(Job("country_mapping", f"country_mapping_{c}", f"{TITLES['country_mapping']}: {c}", params))
+        jobs.append(
+            Job("country_mapping", f"country_mapping_{c}", f"{TITLES['country_mapping']}: {c}", params)
+        )
     for c in countries + ["ALL"]:
         params = {"country": c, "data": data, "include_excerpts": excerpts, "public": public, **extra}
         label = "the region" if c == "ALL" else c
-        jobs.append(Job("barrier_analysis", f"barrier_analysis_{c}", f"{TITLES['barrier_analysis']}: {label}", params))
-    jobs.append(Job("regional_overview", "regional_overview", TITLES["regional_overview"],
-                    {"data": data, "compare_with": compare_with, "public": public, **extra}))
+        jobs.append(
+            Job("barrier_analysis", f"barrier_analysis_{c}", f"{TITLES['barrier_analysis']}: {label}", params)
+        )
+    jobs.append(
+        Job(
+            "regional_overview",
+            "regional_overview",
+            TITLES["regional_overview"],
+            {"data": data, "compare_with": compare_with, "public": public, **extra},
+        )
+    )
     return jobs
 
 
@@ -151,7 +182,9 @@ def data_checksum(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def provenance(study: Study, parameters: dict, run_date: str | None = None, export: str | None = None) -> dict:
+def provenance(
+    study: Study, parameters: dict, run_date: str | None = None, export: str | None = None
+) -> dict:
     """What a page is based on: dataset, version, checksum, library version, parameters, date.
 
     ``export`` names the public export a public site is built from (its folder in the site):
@@ -166,7 +199,7 @@ def provenance(study: Study, parameters: dict, run_date: str | None = None, expo
         "checksum": data_checksum(Path(folder)),
         "impt_analysis": __version__,
         "parameters": parameters,
-        "run_date": run_date or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "run_date": run_date or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "synthetic": study.synthetic,
     }
 
@@ -174,15 +207,24 @@ def provenance(study: Study, parameters: dict, run_date: str | None = None, expo
 def footer_html(prov: dict) -> str:
     shown = dict(prov["parameters"])
     if prov.get("export"):  # the export's place in the site, not where the site was built
-        shown.update({k: f"{prov['export']}/" if k == "data" else f"{prov['export']}-later/"
-                      for k, v in shown.items() if k in ("data", "compare_with") and v})
+        shown.update(
+            {
+                k: f"{prov['export']}/" if k == "data" else f"{prov['export']}-later/"
+                for k, v in shown.items()
+                if k in ("data", "compare_with") and v
+            }
+        )
     params = ", ".join(f"{k}={v!r}" for k, v in shown.items())
     return (
         '<footer class="impt-provenance" style="margin:3em 2em 1em;padding-top:.8em;border-top:1px solid #999;'
         'font:0.85em sans-serif;color:#333">'
-        f"<strong>Provenance.</strong> "
-        + (f"Public export <code>{html.escape(prov['export'])}/</code> (de-identified, the only data these "
-           "pages are built from) of the dataset " if prov.get("export") else "Dataset: ")
+        "<strong>Provenance.</strong> "
+        + (
+            f"Public export <code>{html.escape(prov['export'])}/</code> (de-identified, the only data these "
+            "pages are built from) of the dataset "
+            if prov.get("export")
+            else "Dataset: "
+        )
         + f"{html.escape(prov['dataset'])} "
         f"({html.escape(prov['dataset_name'])}, version {html.escape(prov['dataset_version'])}); "
         f"{'export' if prov.get('export') else 'data'} checksum (SHA-256): <code>{prov['checksum'][:16]}…</code>; "
@@ -194,9 +236,11 @@ def footer_html(prov: dict) -> str:
 def banner_html(prov: dict) -> str:
     if not prov["synthetic"]:
         return ""
-    return ('<div class="impt-synthetic" style="background:#fff3cd;border:1px solid #e0b000;padding:.6em 1em;'
-            'margin:0 0 1em;font:bold 1em sans-serif">Synthetic demonstration data: not the confidential '
-            '2010 interviews. Actors are role descriptions; no row describes a real person or case.</div>')
+    return (
+        '<div class="impt-synthetic" style="background:#fff3cd;border:1px solid #e0b000;padding:.6em 1em;'
+        'margin:0 0 1em;font:bold 1em sans-serif">Synthetic demonstration data: not the confidential '
+        "2010 interviews. Actors are role descriptions; no row describes a real person or case.</div>"
+    )
 
 
 _WORKER_KERNEL = None  # the kernel a worker process reuses from one notebook to the next
@@ -245,21 +289,43 @@ def _run_job(job: Job, out: str, prov: dict, notebooks: str, reuse_kernel: bool 
     _kernel_log_to(Path(out) / "notebooks" / f"{job.name}.log")
     try:
         engine = {"km": _warm_kernel(notebooks)} if reuse_kernel else {}
-        papermill.execute_notebook(str(Path(notebooks) / f"{job.notebook}.ipynb"), str(executed),
-                                   parameters=job.parameters, kernel_name="python3", progress_bar=False,
-                                   cwd=notebooks, log_output=False, request_save_on_cell_execute=False, **engine)
+        papermill.execute_notebook(
+            str(Path(notebooks) / f"{job.notebook}.ipynb"),
+            str(executed),
+            parameters=job.parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=notebooks,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            **engine,
+        )
     except PapermillExecutionError as err:
-        return JobResult(job, False, executed=str(executed), error=f"{err.ename}: {err.evalue}",
-                         cell=err.cell_index, seconds=time.perf_counter() - started)
+        return JobResult(
+            job,
+            False,
+            executed=str(executed),
+            error=f"{err.ename}: {err.evalue}",
+            cell=err.cell_index,
+            seconds=time.perf_counter() - started,
+        )
     except Exception as err:  # the kernel died, the notebook is unreadable, ...
-        return JobResult(job, False, executed=str(executed) if executed.exists() else None,
-                         error=f"{type(err).__name__}: {err}".strip(), seconds=time.perf_counter() - started)
+        return JobResult(
+            job,
+            False,
+            executed=str(executed) if executed.exists() else None,
+            error=f"{type(err).__name__}: {err}".strip(),
+            seconds=time.perf_counter() - started,
+        )
     from .site import exporter, nav_html
 
     notebook = nbformat.read(executed, as_version=4)
     notebook.metadata["title"] = job.title
-    parts = {"nav": nav_html(job.name, prov.get("pages", ())), "banner": banner_html(prov),
-             "footer": footer_html({**prov, "parameters": job.parameters})}
+    parts = {
+        "nav": nav_html(job.name, prov.get("pages", ())),
+        "banner": banner_html(prov),
+        "footer": footer_html({**prov, "parameters": job.parameters}),
+    }
     body, _ = exporter().from_notebook_node(notebook, resources={"impt": parts})  # the site's template
     page = Path(out) / f"{job.name}.html"
     page.write_text(body, encoding="utf-8")
@@ -277,11 +343,23 @@ def _kernel_log_to(path: Path) -> None:
     os.close(log_file)
 
 
-def run_report(data: str | Path | None = None, countries: list[str] | None = None, out: str | Path = "reports",
-               jobs: int | None = None, include_excerpts: bool = False, public: bool = False,
-               progress: bool = True, compare_with: str | Path | None = None, *, k: int = 5,
-               suppress_below: int = 5, key: bytes | str | None = None, names=(), licence: str | None = None,
-               force: bool = False) -> ReportResult:
+def run_report(
+    data: str | Path | None = None,
+    countries: list[str] | None = None,
+    out: str | Path = "reports",
+    jobs: int | None = None,
+    include_excerpts: bool = False,
+    public: bool = False,
+    progress: bool = True,
+    compare_with: str | Path | None = None,
+    *,
+    k: int = 5,
+    suppress_below: int = 5,
+    key: bytes | str | None = None,
+    names=(),
+    licence: str | None = None,
+    force: bool = False,
+) -> ReportResult:
     """Run every report notebook and build the HTML site.
 
     Parameters
@@ -350,16 +428,28 @@ def run_report(data: str | Path | None = None, countries: list[str] | None = Non
         if public:
             plan(study, countries)  # unknown codes fail before anything is written
             names = list(names)
-            public_study, later, countries, export_summary = _public_data(study, out, later, countries, k=k,
-                                                          suppress_below=suppress_below, key=key, names=names,
-                                                          licence=licence, force=force)
+            public_study, later, countries, export_summary = _public_data(
+                study,
+                out,
+                later,
+                countries,
+                k=k,
+                suppress_below=suppress_below,
+                key=key,
+                names=names,
+                licence=licence,
+                force=force,
+            )
             study, data_arg, export = public_study, str(public_study.path), PUBLIC_DATA
         else:
             data_arg = None if data is None else str(Path(data).resolve())
             export = export_summary = None
         job_list = plan(study, countries, data_arg, include_excerpts, public, later, suppress_below)
         (out / "notebooks").mkdir(parents=True, exist_ok=True)
-        prov = {**provenance(study, {}, export=export), **({"suppress_below": suppress_below} if public else {})}
+        prov = {
+            **provenance(study, {}, export=export),
+            **({"suppress_below": suppress_below} if public else {}),
+        }
         # each page links the others of the site (impt_analysis.reporting.site.nav_html)
         results = _run_all(job_list, out, {**prov, "pages": [job.name for job in job_list]}, jobs, progress)
         if public:
@@ -367,8 +457,12 @@ def run_report(data: str | Path | None = None, countries: list[str] | None = Non
             results = _refuse_names(out, results, names)
         from .site import write_methods_page
 
-        write_methods_page(out, banner=banner_html(prov), footer=footer_html({**prov, "parameters": {}}),
-                           pages=[r.job.name for r in results if r.ok])
+        write_methods_page(
+            out,
+            banner=banner_html(prov),
+            footer=footer_html({**prov, "parameters": {}}),
+            pages=[r.job.name for r in results if r.ok],
+        )
         shown = {"data": data_arg, "public": public, "include_excerpts": include_excerpts and not public}
         index = write_index(study, out, results, {**prov, "parameters": shown})
         return ReportResult(out, index, results, export_summary)
@@ -390,8 +484,10 @@ def lock_out(out: Path):
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.close()
-        raise ReportFolderError(f"{out}: another impt report is writing into this folder now; wait for it to end "
-                                "or choose another --out") from None
+        raise ReportFolderError(
+            f"{out}: another impt report is writing into this folder now; wait for it to end "
+            "or choose another --out"
+        ) from None
     return handle
 
 
@@ -408,7 +504,9 @@ def _run_all(job_list: list[Job], out: Path, prov: dict, jobs: int | None, progr
             try:
                 results.append(future.result())
             except Exception as err:  # a worker crashed
-                results.append(JobResult(job, False, error="".join(traceback.format_exception_only(err)).strip()))
+                results.append(
+                    JobResult(job, False, error="".join(traceback.format_exception_only(err)).strip())
+                )
             bar.update(1)
         bar.close()
     order = {job.name: i for i, job in enumerate(job_list)}
@@ -438,21 +536,38 @@ def check_public_folder(out: Path, study_folder: Path | None, force: bool) -> No
     if study_folder is not None:
         source = Path(study_folder).resolve()
         if out == source or out in source.parents or source in out.parents:
-            raise ReportFolderError(f"--out {out} overlaps the study's own folder: a public site is written, and "
-                                    "cleared, outside the study; choose another folder")
+            raise ReportFolderError(
+                f"--out {out} overlaps the study's own folder: a public site is written, and "
+                "cleared, outside the study; choose another folder"
+            )
     if not out.is_dir() or not any(out.iterdir()):
         return
     if not force:
-        raise ReportFolderError(f"--out {out} is not empty: a public site holds only the files of one public run; "
-                                "choose an empty folder, or add --force to clear it first")
+        raise ReportFolderError(
+            f"--out {out} is not empty: a public site holds only the files of one public run; "
+            "choose an empty folder, or add --force to clear it first"
+        )
     cwd = Path.cwd().resolve()
     if out == cwd or out in cwd.parents or out == Path.home().resolve():
-        raise ReportFolderError(f"--out {out} is the current working directory or one of its parents: a public run "
-                                "clears its folder; choose a folder of its own")
+        raise ReportFolderError(
+            f"--out {out} is the current working directory or one of its parents: a public run "
+            "clears its folder; choose a folder of its own"
+        )
 
 
-def _public_data(study: Study, out: Path, later: str | None, countries: list[str] | None, *, k, suppress_below,
-                 key, names, licence, force) -> tuple[Study, str | None, list[str] | None, str]:
+def _public_data(
+    study: Study,
+    out: Path,
+    later: str | None,
+    countries: list[str] | None,
+    *,
+    k,
+    suppress_below,
+    key,
+    names,
+    licence,
+    force,
+) -> tuple[Study, str | None, list[str] | None, str]:
     """Write the public export (and the later wave's) into ``out``, cleared first; load it.
 
     The exports are written beside ``out`` first: a failed export, or an asked country the
@@ -462,8 +577,12 @@ def _public_data(study: Study, out: Path, later: str | None, countries: list[str
     from ..study import load_study
 
     check_public_folder(out, study.path, force)
-    options = {"k": k, "suppress_below": suppress_below, "key": key if key is not None else secrets.token_bytes(32),
-               "names": names}
+    options = {
+        "k": k,
+        "suppress_below": suppress_below,
+        "key": key if key is not None else secrets.token_bytes(32),
+        "names": names,
+    }
     if licence is not None:
         options["licence"] = licence
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -485,7 +604,9 @@ def _public_data(study: Study, out: Path, later: str | None, countries: list[str
     summary = dataclasses.replace(written, path=out / PUBLIC_DATA).summary()
     if key is None:  # the run's own key, forgotten: say so in the words of the report, not of export-public
         summary = "\n".join(line for line in summary.splitlines() if "--key-file" not in line)
-        summary += "\n  the pseudonyms were made with a one-off key of this run (give --key-file to reproduce them)"
+        summary += (
+            "\n  the pseudonyms were made with a one-off key of this run (give --key-file to reproduce them)"
+        )
     return load_study(out / PUBLIC_DATA), later_export, countries, summary
 
 
@@ -496,8 +617,10 @@ def _published(public_study: Study, countries: list[str] | None, k: int) -> list
     asked = [c.strip().upper() for c in countries]
     gone = [c for c in asked if c not in public_study.countries]
     if gone:
-        raise UnknownCountryError(f"{', '.join(gone)}: no interview of it is published in the public export (k={k}), "
-                                  "so it has no public page; leave it out or lower --k")
+        raise UnknownCountryError(
+            f"{', '.join(gone)}: no interview of it is published in the public export (k={k}), "
+            "so it has no public page; leave it out or lower --k"
+        )
     return asked
 
 
@@ -538,8 +661,12 @@ def _refuse_names(out: Path, results: list[JobResult], names: list[str]) -> list
             for path in (r.html, r.executed):
                 if path:
                     Path(path).unlink(missing_ok=True)
-            r = JobResult(r.job, False, error=f"the page showed {len(set(hits))} name(s) of --names-file; "
-                                             "it was taken down", seconds=r.seconds)
+            r = JobResult(
+                r.job,
+                False,
+                error=f"the page showed {len(set(hits))} name(s) of --names-file; it was taken down",
+                seconds=r.seconds,
+            )
         checked.append(r)
     return checked
 
@@ -559,7 +686,9 @@ def _readable_text(path: Path) -> str:
         book = json.loads(text)
         for cell in book.get("cells", []):
             for output in cell.get("outputs", []):
-                for mime in [m for m in output.get("data", {}) if m.startswith("image/") and m != "image/svg+xml"]:
+                for mime in [
+                    m for m in output.get("data", {}) if m.startswith("image/") and m != "image/svg+xml"
+                ]:
                     output["data"][mime] = ""
         text = json.dumps(book, ensure_ascii=False)
     return re.sub(r"data:image/(?!svg)[^\"')\s]*", "", text)
@@ -578,17 +707,20 @@ def write_index(study: Study, out: Path, results: list[JobResult], prov: dict) -
     table = compare_with_reference(study)
     rows = []
     for r in results:
-        link = (f'<a href="{html.escape(Path(r.html).name)}">{html.escape(r.job.title)}</a>' if r.ok
-                else f"{html.escape(r.job.title)} <em>(failed: {html.escape(r.error or '')})</em>")
+        link = (
+            f'<a href="{html.escape(Path(r.html).name)}">{html.escape(r.job.title)}</a>'
+            if r.ok
+            else f"{html.escape(r.job.title)} <em>(failed: {html.escape(r.error or '')})</em>"
+        )
         rows.append(f"<li>{link}</li>")
     page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>IMPT Workbench reports: {html.escape(study.meta.get('title', study.name))}</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>IMPT Workbench reports: {html.escape(study.meta.get("title", study.name))}</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #bbb;padding:.3em .6em;text-align:center}}
 code{{overflow-wrap:anywhere}}.impt-scroll{{overflow-x:auto}}</style></head>
 <body>{banner_html(prov)}
 <h1>IMPT Workbench reports</h1>
-<p>{html.escape(study.meta.get('title', study.name))}: {_interviews_text(study, prov)} interviews in
+<p>{html.escape(study.meta.get("title", study.name))}: {_interviews_text(study, prov)} interviews in
 {len(study.countries)} countries.</p>{_export_html(prov)}
 <h2>The three aspects per country, derived from the interviews beside the published 2010 table</h2>
 <p>X = present, (X) = partly or weakly present, - = absent. Derived by the rules of the
@@ -596,7 +728,7 @@ code{{overflow-wrap:anywhere}}.impt-scroll{{overflow-x:auto}}</style></head>
 published: the 2010 BSR IMPT report.</p>
 {_three_aspect_html(table, study)}
 <h2>Reports</h2>
-<ul>{''.join(rows)}</ul>
+<ul>{"".join(rows)}</ul>
 {footer_html(prov)}
 </body></html>
 """
@@ -615,11 +747,13 @@ def _export_html(prov: dict) -> str:
     if not prov.get("export"):
         return ""
     folder = html.escape(prov["export"])
-    return (f'<p class="impt-public">Every page is built from the public export <a href="{folder}/datapackage.json">'
-            f"<code>{folder}/</code></a> only (SHA-256 <code>{prov['checksum']}</code>): de-identified, with "
-            f'counts from 1 to {prov.get("suppress_below", 5) - 1} shown as "&lt;{prov.get("suppress_below", 5)}" '
-            'and cells hidden to protect them as "suppressed". What was removed, generalised and suppressed: '
-            f'<a href="{folder}/DISCLOSURE.md"><code>{folder}/DISCLOSURE.md</code></a>.</p>')
+    return (
+        f'<p class="impt-public">Every page is built from the public export <a href="{folder}/datapackage.json">'
+        f"<code>{folder}/</code></a> only (SHA-256 <code>{prov['checksum']}</code>): de-identified, with "
+        f'counts from 1 to {prov.get("suppress_below", 5) - 1} shown as "&lt;{prov.get("suppress_below", 5)}" '
+        'and cells hidden to protect them as "suppressed". What was removed, generalised and suppressed: '
+        f'<a href="{folder}/DISCLOSURE.md"><code>{folder}/DISCLOSURE.md</code></a>.</p>'
+    )
 
 
 def _three_aspect_html(table, study: Study | None = None) -> str:
@@ -627,8 +761,10 @@ def _three_aspect_html(table, study: Study | None = None) -> str:
     the study, how many verdicts hang on one interview or flow (verdict_stability)."""
     from ..reference import ASPECTS
 
-    head = "".join(f"<th>{html.escape(t)}</th>" for t in ("Country", "National co-ordination", "Professional networks",
-                                                            "Local/regional input"))
+    head = "".join(
+        f"<th>{html.escape(t)}</th>"
+        for t in ("Country", "National co-ordination", "Professional networks", "Local/regional input")
+    )
     rows, notes = [], []
     for country, row in table.iterrows():
         cells = []
@@ -637,8 +773,10 @@ def _three_aspect_html(table, study: Study | None = None) -> str:
             if published is None or published != published or derived == published:
                 cells.append(f"<td>{html.escape(derived)}</td>")
             else:
-                cells.append(f'<td style="background:#fde0d0">{html.escape(derived)} '
-                             f"(published {html.escape(published)}) &ne;</td>")
+                cells.append(
+                    f'<td style="background:#fde0d0">{html.escape(derived)} '
+                    f"(published {html.escape(published)}) &ne;</td>"
+                )
         mark = ""
         if isinstance(row.get("note"), str) and row["note"]:
             notes.append(f"<li>{html.escape(country)}: {html.escape(row['note'])}</li>")
@@ -646,19 +784,29 @@ def _three_aspect_html(table, study: Study | None = None) -> str:
         rows.append(f"<tr><th>{html.escape(country)}{mark}</th>{''.join(cells)}</tr>")
     agreement = table[[f"{a}_agrees" for a in ASPECTS]]
     agree, total = int(agreement.sum().sum()), int(agreement.notna().sum().sum())
-    note_html = f"<p>&dagger; The report's prose disagrees with its own table:</p><ul>{''.join(notes)}</ul>" if notes else ""
+    note_html = (
+        f"<p>&dagger; The report's prose disagrees with its own table:</p><ul>{''.join(notes)}</ul>"
+        if notes
+        else ""
+    )
     matched = f"{agree} of {total} cells match the published table; a cell that does not shows both."
     if study is not None and study.synthetic:
-        matched += (" On this synthetic study that is by construction (it was generated to follow the published "
-                    "table): a check of the generator, not a validation of the rules.")
+        matched += (
+            " On this synthetic study that is by construction (it was generated to follow the published "
+            "table): a check of the generator, not a validation of the rules."
+        )
     if study is not None:
         from ..stability import stability_counts, verdict_stability
 
         s = stability_counts(verdict_stability(study))
         unit = "interview group" if study.public else "interview"
-        matched += (f" How sure the verdicts are: {s['robust']} of {s['cells']} stay the same whichever single "
-                    f"{unit} or flow row is left out; {s['rests_on_a_flow']} rest on a single flow row and "
-                    f"{s['rests_on_an_interview']} on a single {unit} (named on each country page).")
-    return (f"<p>{html.escape(matched)}</p>"
-            f'<div class="impt-scroll"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-            f"</div>{note_html}")
+        matched += (
+            f" How sure the verdicts are: {s['robust']} of {s['cells']} stay the same whichever single "
+            f"{unit} or flow row is left out; {s['rests_on_a_flow']} rest on a single flow row and "
+            f"{s['rests_on_an_interview']} on a single {unit} (named on each country page)."
+        )
+    return (
+        f"<p>{html.escape(matched)}</p>"
+        f'<div class="impt-scroll"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f"</div>{note_html}"
+    )

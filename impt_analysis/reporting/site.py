@@ -22,8 +22,16 @@ import html
 import re
 from pathlib import Path
 
-__all__ = ["TEMPLATES", "TEMPLATE_NAME", "exporter", "nav_html", "write_methods_page", "methods_source", "table_html",
-           "CodebookLabels"]
+__all__ = [
+    "TEMPLATES",
+    "TEMPLATE_NAME",
+    "exporter",
+    "nav_html",
+    "write_methods_page",
+    "methods_source",
+    "table_html",
+    "CodebookLabels",
+]
 
 #: The folder of the site's nbconvert template, and its name.
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -41,8 +49,13 @@ def exporter():
     """
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)], exclude_input=True,
-                        exclude_input_prompt=True, exclude_output_prompt=True)
+    return HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
 
 
 def _country(code: str) -> str:
@@ -118,10 +131,12 @@ def write_methods_page(out: Path, *, banner: str = "", footer: str = "", pages=(
     page.write_text(
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Methods: the information-flow '
-        f'graph and the three aspects</title><style>{css}\nbody {{font: 16px/1.5 system-ui, sans-serif; color: #222;}}'
+        f"graph and the three aspects</title><style>{css}\nbody {{font: 16px/1.5 system-ui, sans-serif; color: #222;}}"
         "\npre, code {white-space: pre-wrap; overflow-wrap: anywhere;}</style></head>"
         f'<body class="jp-Notebook"><main class="jp-RenderedHTMLCommon">{nav_html("methods", pages)}{banner}{body}'
-        f"</main>{footer}</body></html>\n", encoding="utf-8")
+        f"</main>{footer}</body></html>\n",
+        encoding="utf-8",
+    )
     return page
 
 
@@ -196,16 +211,31 @@ def table_html(frame, labels) -> str:
         if "index" in shown.columns:
             shown = shown.rename(columns={"index": ""})
     shown = readable(shown, labels, headers={"label": "Label"})
-    kinds = {c: ("num" if _numeric(shown[c]) else "id" if c in ("Interview", "Item", "Segment", "Group of interviews",
-                                                                "Actor") else "text") for c in shown.columns}
+    kinds = {
+        c: (
+            "num"
+            if _numeric(shown[c])
+            else "id"
+            if c in ("Interview", "Item", "Segment", "Group of interviews", "Actor")
+            else "text"
+        )
+        for c in shown.columns
+    }
     if any(pd.api.types.is_bool_dtype(shown[c]) for c in shown.columns):
-        shown = shown.apply(lambda s: s.map({True: "yes", False: "no"}) if pd.api.types.is_bool_dtype(s) else s)
+        shown = shown.apply(
+            lambda s: s.map({True: "yes", False: "no"}) if pd.api.types.is_bool_dtype(s) else s
+        )
     classes = pd.DataFrame({c: [kinds[c]] * len(shown) for c in shown.columns}, index=shown.index)
-    styler = (shown.style.hide(axis="index").set_td_classes(classes).format(na_rep="", precision=2, escape="html")
-              .format_index(escape="html", axis=1)
-              .set_table_attributes('class="dataframe impt-table"'))
+    styler = (
+        shown.style.hide(axis="index")
+        .set_td_classes(classes)
+        .format(na_rep="", precision=2, escape="html")
+        .format_index(escape="html", axis=1)
+        .set_table_attributes('class="dataframe impt-table"')
+    )
     numeric = [c for c, kind in kinds.items() if kind == "num"]
     if numeric:
-        styler = styler.set_table_styles({c: [{"selector": "th", "props": "text-align: right"}] for c in numeric},
-                                         overwrite=False)
+        styler = styler.set_table_styles(
+            {c: [{"selector": "th", "props": "text-align: right"}] for c in numeric}, overwrite=False
+        )
     return styler.to_html()

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from impt_analysis import write_study
 from impt_analysis.cli import main
-from impt_analysis.interop.export import export_graph, flat_graph
 from impt_analysis.graph import build_graph, flow_graph
+from impt_analysis.interop.export import export_graph, flat_graph
 
 
 @pytest.fixture
@@ -22,7 +22,9 @@ def small():
     G.add_node("police", type="actor", sector="police", country="DK", tags=["a", "b"])
     G.add_node("coord", type="actor", sector="government", country=None, tags={"z", "y"})
     G.add_node("T1", type="item", label="Children begging", score=np.int64(3), extra={"b": 1, "a": [2]})
-    G.add_edge("police", "coord", "F1", type="tells", channel="meeting", regular=True, n=np.int64(2), item_id=None)
+    G.add_edge(
+        "police", "coord", "F1", type="tells", channel="meeting", regular=True, n=np.int64(2), item_id=None
+    )
     G.add_edge("police", "coord", "F2", type="tells", channel="database", regular=False, n=1.5, item_id="T1")
     G.add_edge("police", "T1", "I1", type="knows", verification="official", n="many")
     return G
@@ -31,8 +33,8 @@ def small():
 def test_flat_graph_turns_awkward_values_into_text(small):
     F = flat_graph(small)
     assert F.nodes["police"]["tags"] == "a; b"
-    assert F.nodes["coord"]["tags"] == "y; z"          # a set is sorted
-    assert F.nodes["coord"]["country"] == ""           # None -> empty text
+    assert F.nodes["coord"]["tags"] == "y; z"  # a set is sorted
+    assert F.nodes["coord"]["country"] == ""  # None -> empty text
     assert F.nodes["T1"]["extra"] == '{"a": [2], "b": 1}'
     assert F.nodes["T1"]["score"] == 3 and type(F.nodes["T1"]["score"]) is int
     assert F.edges["police", "coord", "F1"]["item_id"] == ""
@@ -56,7 +58,7 @@ def test_gexf_renames_reserved_edge_type(small):
     F = flat_graph(small, gexf=True)
     assert F.edges["police", "coord", "F1"]["edge_type"] == "tells"
     assert "type" not in F.edges["police", "coord", "F1"]
-    assert F.nodes["police"]["type"] == "actor"        # a node's type is not reserved
+    assert F.nodes["police"]["type"] == "actor"  # a node's type is not reserved
 
 
 @pytest.mark.parametrize("suffix", [".gexf", ".graphml"])
@@ -65,7 +67,11 @@ def test_small_multigraph_round_trip(small, tmp_path, suffix):
     H = getattr(nx, f"read_{suffix[1:]}")(path)
     assert isinstance(H, nx.MultiDiGraph)
     assert sorted(H.nodes) == ["T1", "coord", "police"]
-    assert sorted(H.edges(keys=True)) == [("police", "T1", "I1"), ("police", "coord", "F1"), ("police", "coord", "F2")]
+    assert sorted(H.edges(keys=True)) == [
+        ("police", "T1", "I1"),
+        ("police", "coord", "F1"),
+        ("police", "coord", "F2"),
+    ]
     kind = "edge_type" if suffix == ".gexf" else "type"
     assert H.edges["police", "coord", "F2"][kind] == "tells"
     assert H.edges["police", "coord", "F2"]["channel"] == "database"
@@ -89,10 +95,10 @@ def test_demo_graph_reads_back_with_same_nodes_edges_and_attributes(demo, tmp_pa
     for n, data in F.nodes(data=True):
         read = dict(H.nodes[n])
         if suffix == ".gexf" and "label" not in data:
-            assert read.pop("label") == n             # GEXF gives every node a label, the id by default
+            assert read.pop("label") == n  # GEXF gives every node a label, the id by default
         assert read == data
-    for *edge, data in (F.edges(keys=True, data=True) if G.is_multigraph() else F.edges(data=True)):
-        read = {k: v for k, v in H.edges[tuple(edge)].items() if k != "id"}   # GEXF numbers its edges
+    for *edge, data in F.edges(keys=True, data=True) if G.is_multigraph() else F.edges(data=True):
+        read = {k: v for k, v in H.edges[tuple(edge)].items() if k != "id"}  # GEXF numbers its edges
         assert read == data
 
 
@@ -131,6 +137,7 @@ def test_creates_the_folder(small, tmp_path):
 
 # --- impt graph ---------------------------------------------------------------------------
 
+
 def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
@@ -140,22 +147,67 @@ def two_countries(build, tmp_path):
     """DK: a police unit tells the coordinator twice (regular, ad hoc); it also tells a Swedish contact point."""
     study = build(
         actors=[
-            {"actor_id": "DK-C", "country": "DK", "sector": "government", "level": "national", "kind": "national_coordinator"},
-            {"actor_id": "DK-P", "country": "DK", "sector": "police", "level": "national", "kind": "organisation"},
-            {"actor_id": "SE-N", "country": "SE", "sector": "government", "level": "national", "kind": "contact_point"},
+            {
+                "actor_id": "DK-C",
+                "country": "DK",
+                "sector": "government",
+                "level": "national",
+                "kind": "national_coordinator",
+            },
+            {
+                "actor_id": "DK-P",
+                "country": "DK",
+                "sector": "police",
+                "level": "national",
+                "kind": "organisation",
+            },
+            {
+                "actor_id": "SE-N",
+                "country": "SE",
+                "sector": "government",
+                "level": "national",
+                "kind": "contact_point",
+            },
         ],
-        flows=[{"source_actor": "DK-P", "target_actor": "DK-C"},
-               {"source_actor": "DK-P", "target_actor": "DK-C", "frequency": "ad_hoc", "channel": "meeting"},
-               {"source_actor": "DK-P", "target_actor": "SE-N"}],
+        flows=[
+            {"source_actor": "DK-P", "target_actor": "DK-C"},
+            {"source_actor": "DK-P", "target_actor": "DK-C", "frequency": "ad_hoc", "channel": "meeting"},
+            {"source_actor": "DK-P", "target_actor": "SE-N"},
+        ],
         items=[{"item_id": "DK-T1", "country": "DK"}],
         knowledge=[{"actor_id": "DK-P", "item_id": "DK-T1"}],
         # one row in every table, so that write_study writes each CSV with its header
-        barriers=[{"interview_id": "DK-I1", "barrier": "data_protection_rules", "source_actor": "DK-P",
-                   "target_actor": "SE-N", "severity": 2}],
-        codings=[{"segment_id": "S1", "interview_id": "DK-I1", "code": "cross_border", "coder": "c1",
-                  "start": 0, "end": 10, "excerpt": "synthetic"}],
-        case_counts=[{"country": "DK", "year": 2009, "tier": "identified", "child_group": "other", "count": 0,
-                      "basis": "official", "source_actor": "DK-P"}],
+        barriers=[
+            {
+                "interview_id": "DK-I1",
+                "barrier": "data_protection_rules",
+                "source_actor": "DK-P",
+                "target_actor": "SE-N",
+                "severity": 2,
+            }
+        ],
+        codings=[
+            {
+                "segment_id": "S1",
+                "interview_id": "DK-I1",
+                "code": "cross_border",
+                "coder": "c1",
+                "start": 0,
+                "end": 10,
+                "excerpt": "synthetic",
+            }
+        ],
+        case_counts=[
+            {
+                "country": "DK",
+                "year": 2009,
+                "tier": "identified",
+                "child_group": "other",
+                "count": 0,
+                "basis": "official",
+                "source_actor": "DK-P",
+            }
+        ],
     )
     write_study(study, tmp_path / "study")
     return tmp_path / "study"
@@ -165,11 +217,15 @@ def test_cli_graph_writes_gexf(two_countries, tmp_path):
     out = tmp_path / "dk.gexf"
     result = run("graph", "--data", two_countries, "--country", "DK", "--out", out)
     assert result.exit_code == 0, result.output
-    assert "4 nodes, 4 edges" in result.output       # 3 actors + 1 item; 3 flows + 1 knows
+    assert "4 nodes, 4 edges" in result.output  # 3 actors + 1 item; 3 flows + 1 knows
     H = nx.read_gexf(out)
     assert sorted(H.nodes) == ["DK-C", "DK-P", "DK-T1", "SE-N"]
-    assert sorted(H.edges(keys=True)) == [("DK-P", "DK-C", "F1"), ("DK-P", "DK-C", "F2"),
-                                          ("DK-P", "DK-T1", "DK-I1"), ("DK-P", "SE-N", "F3")]
+    assert sorted(H.edges(keys=True)) == [
+        ("DK-P", "DK-C", "F1"),
+        ("DK-P", "DK-C", "F2"),
+        ("DK-P", "DK-T1", "DK-I1"),
+        ("DK-P", "SE-N", "F3"),
+    ]
     assert H.edges["DK-P", "SE-N", "F3"]["cross_border"] is True
 
 

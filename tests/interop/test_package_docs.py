@@ -39,8 +39,13 @@ def test_columns_link_to_their_vocabulary():
     """verification and basis hold the same three codes: each column links to its own."""
     cb = default_codebook()
     text = codebook_readme(package_descriptor({"title": "T"}, cb), cb)
-    assert "| `verification` | string | yes | Official, maybe or anecdotal. | a code of [`verification`]" in text
-    assert "| `basis` | string | yes | What the figure is based on. | a code of [`basis`](#vocabulary-basis) |" in text
+    assert (
+        "| `verification` | string | yes | Official, maybe or anecdotal. | a code of [`verification`]" in text
+    )
+    assert (
+        "| `basis` | string | yes | What the figure is based on. | a code of [`basis`](#vocabulary-basis) |"
+        in text
+    )
     assert "| `severity` | integer | yes | 1 minor, 2 serious, 3 blocking. | 1 to 3 |" in text
     assert "Used in `actors.sector`, `interviews.sector`." in text
     assert "SYNTHETIC" not in text
@@ -54,15 +59,26 @@ def test_pipes_and_line_breaks_do_not_break_the_tables():
 
 
 def test_citation_of_people_and_organisations():
-    text = citation_cff({"title": "T", "version": "2", "licenses": [{"name": "CC-BY-4.0"}],
-                         "contributors": [{"givenName": "Aino", "familyName": "Virtanen", "organization": "Uni"},
-                                          {"title": "CBSS", "roles": ["publisher"]}],
-                         "sources": [{"title": "Report", "path": "https://example.org/r", "author": "CBSS"}]})
+    text = citation_cff(
+        {
+            "title": "T",
+            "version": "2",
+            "licenses": [{"name": "CC-BY-4.0"}],
+            "contributors": [
+                {"givenName": "Aino", "familyName": "Virtanen", "organization": "Uni"},
+                {"title": "CBSS", "roles": ["publisher"]},
+            ],
+            "sources": [{"title": "Report", "path": "https://example.org/r", "author": "CBSS"}],
+        }
+    )
     cff = yaml.safe_load(text)
-    assert cff["authors"] == [{"family-names": "Virtanen", "given-names": "Aino", "affiliation": "Uni"},
-                              {"name": "CBSS"}]
-    assert cff["references"] == [{"type": "generic", "title": "Report", "authors": [{"name": "CBSS"}],
-                                  "url": "https://example.org/r"}]
+    assert cff["authors"] == [
+        {"family-names": "Virtanen", "given-names": "Aino", "affiliation": "Uni"},
+        {"name": "CBSS"},
+    ]
+    assert cff["references"] == [
+        {"type": "generic", "title": "Report", "authors": [{"name": "CBSS"}], "url": "https://example.org/r"}
+    ]
     assert yaml.safe_load(citation_cff({"title": "T"}))["authors"] == [{"name": "anonymous"}]
 
 

@@ -21,8 +21,11 @@ def _norm(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def demo_round_trip(tmp_path_factory):
     demo = load_study()
-    path = write_coded_qdpx(demo, tmp_path_factory.mktemp("coded") / "demo.qdpx",
-                            double_coded=list(demo.interviews["interview_id"][:12]))
+    path = write_coded_qdpx(
+        demo,
+        tmp_path_factory.mktemp("coded") / "demo.qdpx",
+        double_coded=list(demo.interviews["interview_id"][:12]),
+    )
     return demo, read_qdpx(path)
 
 
@@ -46,15 +49,49 @@ def test_demo_round_trip_interviews_summary_and_label(demo_round_trip):
 
 
 def test_between_others_and_a_count_of_thousands(tmp_path):
-    actors = [{"actor_id": a, "name": n, "country": "EE", "sector": s, "level": "local", "kind": "organisation"}
-              for a, n, s in [("R", "Respondent NGO", "ngo"), ("S", "School", "education"), ("P", "Police", "police")]]
-    interviews = [{"interview_id": "I1", "country": "EE", "date": "2010-03-01", "sector": "ngo", "level": "local",
-                   "actor_id": "R"}]
-    flows = [{"flow_id": "F1", "interview_id": "I1", "source_actor": "S", "target_actor": "P",
-              "channel": "case_referral", "frequency": "ad_hoc", "item_id": ""}]
-    counts = [{"country": "EE", "year": 2009, "tier": "at_risk_context", "child_group": "children_begging",
-               "count": 2000, "basis": "maybe", "source_actor": "S"}]
-    study = study_from_tables({"actors": actors, "interviews": interviews, "flows": flows, "case_counts": counts})
+    actors = [
+        {"actor_id": a, "name": n, "country": "EE", "sector": s, "level": "local", "kind": "organisation"}
+        for a, n, s in [
+            ("R", "Respondent NGO", "ngo"),
+            ("S", "School", "education"),
+            ("P", "Police", "police"),
+        ]
+    ]
+    interviews = [
+        {
+            "interview_id": "I1",
+            "country": "EE",
+            "date": "2010-03-01",
+            "sector": "ngo",
+            "level": "local",
+            "actor_id": "R",
+        }
+    ]
+    flows = [
+        {
+            "flow_id": "F1",
+            "interview_id": "I1",
+            "source_actor": "S",
+            "target_actor": "P",
+            "channel": "case_referral",
+            "frequency": "ad_hoc",
+            "item_id": "",
+        }
+    ]
+    counts = [
+        {
+            "country": "EE",
+            "year": 2009,
+            "tier": "at_risk_context",
+            "child_group": "children_begging",
+            "count": 2000,
+            "basis": "maybe",
+            "source_actor": "S",
+        }
+    ]
+    study = study_from_tables(
+        {"actors": actors, "interviews": interviews, "flows": flows, "case_counts": counts}
+    )
     back = read_qdpx(write_coded_qdpx(study, tmp_path / "p.qdpx"))
     assert back.flows[["source_actor", "target_actor"]].values.tolist() == [["S", "P"]]
     assert back.case_counts[["year", "count", "source_actor"]].values.tolist() == [[2009, 2000, "S"]]

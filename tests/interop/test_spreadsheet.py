@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from impt_analysis import StudyValidationError, load_study
 from impt_analysis.cli import main
-from impt_analysis.schema import TABLE_ORDER, TABLES
 from impt_analysis.interop.spreadsheet import README_SHEET, read_workbook, write_template
+from impt_analysis.schema import TABLE_ORDER, TABLES
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -63,14 +63,20 @@ def test_round_trip_of_the_demo_study(tmp_path, demo):
     # A workbook cannot mark a study synthetic or public (issue 16): every other property comes back.
     from impt_analysis.interop.spreadsheet import UNSET_PROPERTIES
 
-    assert not study.synthetic and study.meta == {k: v for k, v in demo.meta.items() if k not in UNSET_PROPERTIES}
+    assert not study.synthetic and study.meta == {
+        k: v for k, v in demo.meta.items() if k not in UNSET_PROPERTIES
+    }
 
 
 def test_a_hand_filled_workbook(tmp_path):
     path = write_template(tmp_path / "coding.xlsx")
     wb = openpyxl.load_workbook(path)
-    wb["actors"].append(["DK-A1", "Municipal social services", "DK", "social_services", "local", "organisation"])
-    wb["interviews"].append(["DK-I1", "DK", dt.datetime(2010, 5, 3), "social_services", "local", "DK-A1", None])
+    wb["actors"].append(
+        ["DK-A1", "Municipal social services", "DK", "social_services", "local", "organisation"]
+    )
+    wb["interviews"].append(
+        ["DK-I1", "DK", dt.datetime(2010, 5, 3), "social_services", "local", "DK-A1", None]
+    )
     wb["barriers"].append(["DK-I1", "data_protection_rules", None, None, 2.0])  # Excel numbers are floats
     wb["codings"].append(["s1", "DK-I1", "data_protection_rules", "coder_a", 0, 12, "We may not t"])
     wb.save(path)
@@ -86,14 +92,19 @@ def test_a_broken_cell_is_named_by_sheet_row_and_column(tmp_path, demo):
     wb = openpyxl.load_workbook(path)
     assert wb["flows"]["F5"].value in ("regular", "ad_hoc")
     wb["flows"]["F5"] = "weekly"
-    wb["flows"].insert_rows(3)       # a blank row: the broken cell is now F6, and rows keep Excel's numbers
+    wb["flows"].insert_rows(3)  # a blank row: the broken cell is now F6, and rows keep Excel's numbers
     wb["interviews"]["C4"] = "2010-13-01"
     wb["barriers"]["E2"] = 2.5
     wb.save(path)
     found = problems_of(path)
-    assert "sheet flows, row 6, column frequency: 'weekly': not a code of category 'frequency' in the codebook " \
-           "(cell F6)" in found
-    assert "sheet interviews, row 4, column date: '2010-13-01': not a date in the form YYYY-MM-DD (cell C4)" in found
+    assert (
+        "sheet flows, row 6, column frequency: 'weekly': not a code of category 'frequency' in the codebook "
+        "(cell F6)" in found
+    )
+    assert (
+        "sheet interviews, row 4, column date: '2010-13-01': not a date in the form YYYY-MM-DD (cell C4)"
+        in found
+    )
     assert "sheet barriers, row 2, column severity: '2.5': not a whole number (cell E2)" in found
     assert len(found) == 3
 
@@ -101,8 +112,8 @@ def test_a_broken_cell_is_named_by_sheet_row_and_column(tmp_path, demo):
 def test_headers_and_sheets_are_checked(tmp_path):
     path = write_template(tmp_path / "coding.xlsx")
     wb = openpyxl.load_workbook(path)
-    wb["actors"]["C1"] = None                     # the country header is optional: a value under it is not
-    wb["actors"]["F1"] = "type"                   # kind is required
+    wb["actors"]["C1"] = None  # the country header is optional: a value under it is not
+    wb["actors"]["F1"] = "type"  # kind is required
     wb["actors"].append(["DK-A1", "Service", "DK", "police", "local", "organisation"])
     wb.remove(wb["case_counts"])
     wb.create_sheet("Scratch")
@@ -140,19 +151,46 @@ def test_cli_import_of_a_broken_workbook_exits_1_and_writes_nothing(tmp_path):
     out = tmp_path / "study"
     result = run("import-xlsx", path, "--out", out)
     assert result.exit_code == 1
-    assert "sheet actors, row 2, column sector: 'polizei'" in result.output and "Traceback" not in result.output
+    assert (
+        "sheet actors, row 2, column sector: 'polizei'" in result.output and "Traceback" not in result.output
+    )
     assert not out.exists()
 
 
 def _crlf_study(excerpt: str):
     from impt_analysis import study_from_tables
 
-    actors = [{"actor_id": "A1", "name": "Municipal social services", "country": "DK", "sector": "social_services",
-               "level": "local", "kind": "organisation"}]
-    interviews = [{"interview_id": "I1", "country": "DK", "date": "2010-05-04", "sector": "social_services",
-                   "level": "local", "actor_id": "A1"}]
-    codings = [{"segment_id": "S1", "interview_id": "I1", "code": "good_practice", "coder": "c1", "start": 3,
-                "end": 3 + len(excerpt), "excerpt": excerpt}]
+    actors = [
+        {
+            "actor_id": "A1",
+            "name": "Municipal social services",
+            "country": "DK",
+            "sector": "social_services",
+            "level": "local",
+            "kind": "organisation",
+        }
+    ]
+    interviews = [
+        {
+            "interview_id": "I1",
+            "country": "DK",
+            "date": "2010-05-04",
+            "sector": "social_services",
+            "level": "local",
+            "actor_id": "A1",
+        }
+    ]
+    codings = [
+        {
+            "segment_id": "S1",
+            "interview_id": "I1",
+            "code": "good_practice",
+            "coder": "c1",
+            "start": 3,
+            "end": 3 + len(excerpt),
+            "excerpt": excerpt,
+        }
+    ]
     return study_from_tables({"actors": actors, "interviews": interviews, "codings": codings})
 
 

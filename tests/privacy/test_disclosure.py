@@ -12,13 +12,13 @@ import shutil
 
 import pandas as pd
 import pytest
+from test_linkage import KEY, public, withhold
 
 from impt_analysis.privacy.deidentify import BARRIER_COUNTS
 from impt_analysis.privacy.disclosure import EMAIL, TELEPHONE, check_disclosure, fold
 from impt_analysis.schema import resource_descriptor
 from impt_analysis.study import demo_path, write_study
 from impt_analysis.validation import StudyValidationError
-from test_linkage import KEY, public, truth, withhold
 
 DK_IDENTIFIED = [{"line": "row", "country": "DK", "year": 2009, "tier": "identified"}]
 
@@ -40,13 +40,23 @@ def _edit(path, edit):
 def test_the_demo_study_itself_is_not_fit_to_publish(demo):
     check = check_disclosure(demo_path())
     assert not check.passed
-    assert check.k_reached == demo.interviews.groupby(["country", "sector", "level"], observed=True).size().min() < 5
-    assert check.free_text == ["actors.name: free text", "interviews.notes: free text", "items.label: free text",
-                               "codings.excerpt: free text"]
+    assert (
+        check.k_reached
+        == demo.interviews.groupby(["country", "sector", "level"], observed=True).size().min()
+        < 5
+    )
+    assert check.free_text == [
+        "actors.name: free text",
+        "interviews.notes: free text",
+        "items.label: free text",
+        "codings.excerpt: free text",
+    ]
     assert any(o.startswith("interviews.date") for o in check.other)
     assert any(o.startswith("interviews.actor_id") for o in check.other)
-    assert "flows.csv: its rows name their interview (interview_id), so the actors they touch point at the " \
-           "respondent" in check.other
+    assert (
+        "flows.csv: its rows name their interview (interview_id), so the actors they touch point at the "
+        "respondent" in check.other
+    )
     small = int(demo.case_counts["count"].between(1, 4).sum())
     assert (f"case_counts.count: {small} count(s) of children from 1 to 4" in check.other) == (small > 0)
 
@@ -59,7 +69,7 @@ def test_a_hand_made_public_package_passes(package):
 
 
 def test_names_are_found_in_every_file_without_case_or_accents(package):
-    """"Jürgen" planted as JURGEN, jurgen, Jürgen, JÜRGEN in every metadata file, a code id and
+    """ "Jürgen" planted as JURGEN, jurgen, Jürgen, JÜRGEN in every metadata file, a code id and
     an unexpected file; "Søren Åberg" written "soren aberg". Each is reported where it is."""
     path = package / "datapackage.json"
     d = json.loads(path.read_text(encoding="utf-8"))
@@ -78,10 +88,16 @@ def test_names_are_found_in_every_file_without_case_or_accents(package):
     (package / "DISCLOSURE.md").write_text("# Disclosure\n\nChecked by jürgen, 2010.\n", encoding="utf-8")
 
     def plant(cb):
-        cb.loc[len(cb)] = {"code": "jurgen_desk", "category": "theme", "label": "Desk", "description": "",
-                           "parent": ""}
+        cb.loc[len(cb)] = {
+            "code": "jurgen_desk",
+            "category": "theme",
+            "label": "Desk",
+            "description": "",
+            "parent": "",
+        }
         cb.loc[0, "label"] = "Jürgens"  # not the whole word: not reported
         cb.loc[1, "description"] = "As Søren Åberg put it"
+
     _edit(package / "codebook.csv", plant)
     (package / "notes.txt").write_text("nothing\nask Jurgen\n", encoding="utf-8")
 
@@ -121,18 +137,24 @@ def test_email_and_telephone_in_metadata_files(package):
     path.write_text(json.dumps(d, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     check = check_disclosure(package)
     found = check.identifiers[["file", "column", "kind", "value"]].to_numpy().tolist()
-    assert sorted(found) == sorted([
-        ["CITATION.cff", "", "an e-mail address", "jens.hansen@example.dk"],
-        ["datapackage.json", "contributors[0].email", "an e-mail address", "desk@example.org"],
-        ["datapackage.json", "contributors[0].phone", "a telephone number", "+45 33 12 34 56"]])
-    assert len(pd.read_csv(package / "CITATION.cff", sep="\0", header=None)) == check.identifiers.set_index(
-        "file").loc["CITATION.cff", "row"]
+    assert sorted(found) == sorted(
+        [
+            ["CITATION.cff", "", "an e-mail address", "jens.hansen@example.dk"],
+            ["datapackage.json", "contributors[0].email", "an e-mail address", "desk@example.org"],
+            ["datapackage.json", "contributors[0].phone", "a telephone number", "+45 33 12 34 56"],
+        ]
+    )
+    assert (
+        len(pd.read_csv(package / "CITATION.cff", sep="\0", header=None))
+        == check.identifiers.set_index("file").loc["CITATION.cff", "row"]
+    )
 
 
 def test_planted_identifiers_in_a_csv_are_found_with_their_place(package):
     def plant(cb):
         cb.loc[0, "description"] = "Ask jens.hansen@example.dk or call +45 33 12 34 56."
         cb.loc[1, "label"] = "Regional (Jens Hansen)"
+
     _edit(package / "codebook.csv", plant)
     check = check_disclosure(package, names=["Jens Hansen", "Ingrid"])
     found = check.identifiers[["file", "row", "column", "kind", "value"]].to_numpy().tolist()
@@ -153,10 +175,13 @@ def test_fold_drops_case_and_accents():
 
 
 def test_a_name_that_is_not_the_generated_text_is_free_text(package):
-    _edit(package / "actors.csv", lambda a: a.__setitem__("name", a["name"].where(a.index != 0, "Jens's desk")))
+    _edit(
+        package / "actors.csv", lambda a: a.__setitem__("name", a["name"].where(a.index != 0, "Jens's desk"))
+    )
     check = check_disclosure(package)
-    assert check.free_text == ["actors.name: 1 value(s) are not the text generated from sector, level, kind, "
-                               "so they are free text"]
+    assert check.free_text == [
+        "actors.name: 1 value(s) are not the text generated from sector, level, kind, so they are free text"
+    ]
 
 
 def test_an_extra_column_is_reported(package):
@@ -166,8 +191,10 @@ def test_an_extra_column_is_reported(package):
 
 
 def test_a_rare_combination_lowers_k(package):
-    _edit(package / "interviews.csv", lambda iv: iv.__setitem__("sector", iv["sector"].where(iv.index != 0,
-                                                                                              "health")))
+    _edit(
+        package / "interviews.csv",
+        lambda iv: iv.__setitem__("sector", iv["sector"].where(iv.index != 0, "health")),
+    )
     check = check_disclosure(package)
     assert check.k_reached == 1 and not check.passed
     assert check_disclosure(package, k=1).k_reached == 1
@@ -177,7 +204,9 @@ def test_a_shown_count_gives_the_hidden_one_away(package, tmp_path):
     """Without the withheld DK total, DK's identified 3 is 15 less the 12 shown."""
     bare = shutil.copytree(package, tmp_path / "bare")
     withhold(bare, [])
-    assert check_disclosure(bare).other == ["case_counts.csv, row 2: the suppressed count follows from the totals"]
+    assert check_disclosure(bare).other == [
+        "case_counts.csv, row 2: the suppressed count follows from the totals"
+    ]
 
 
 def test_marks_that_do_not_fit_the_counts(package):
@@ -199,14 +228,23 @@ def barrier_package(folder, pooled: bool):
     study = public(pooled, barriers=[("I1", "no_central_coordination"), ("I2", "no_central_coordination")])
     write_study(study, folder)
     withhold(folder, DK_IDENTIFIED)
-    counts = pd.DataFrame({"country": ["DK", "DK"], "barrier": ["no_central_coordination",
-                                                                "no_local_regional_structure"],
-                           "interviews": ["", "0"], "suppression": ["primary", ""]})
+    counts = pd.DataFrame(
+        {
+            "country": ["DK", "DK"],
+            "barrier": ["no_central_coordination", "no_local_regional_structure"],
+            "interviews": ["", "0"],
+            "suppression": ["primary", ""],
+        }
+    )
     counts.to_csv(folder / "barrier_counts.csv", index=False, lineterminator="\n")
     path = folder / "datapackage.json"
     d = json.loads(path.read_text(encoding="utf-8"))
-    d["resources"].append({**resource_descriptor(BARRIER_COUNTS, study.codebook),
-                           "impt:suppression": {"value": "interviews", "rows": ["country"], "columns": ["barrier"]}})
+    d["resources"].append(
+        {
+            **resource_descriptor(BARRIER_COUNTS, study.codebook),
+            "impt:suppression": {"value": "interviews", "rows": ["country"], "columns": ["barrier"]},
+        }
+    )
     path.write_text(json.dumps(d, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return folder
 
@@ -230,6 +268,7 @@ def test_the_demo_export_is_read_file_by_file():
 
     from impt_analysis import load_study
     from impt_analysis.privacy.deidentify import deidentify
+
     try:
         from impt_analysis.privacy.publish import write_public_package
     except ImportError:
@@ -242,8 +281,17 @@ def test_the_demo_export_is_read_file_by_file():
     assert not check.linkage_beaten
 
 
-@pytest.mark.parametrize("text", ["+46 70 123 45 67", "0048 601 234 567", "040-123 45 67", "(040) 123 4567",
-                                  "call 22334455 today", "+4533123456"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+46 70 123 45 67",
+        "0048 601 234 567",
+        "040-123 45 67",
+        "(040) 123 4567",
+        "call 22334455 today",
+        "+4533123456",
+    ],
+)
 def test_telephone_numbers(text):
     assert TELEPHONE.search(text)
 
@@ -251,11 +299,16 @@ def test_telephone_numbers(text):
 def test_digits_in_a_web_address_or_doi_are_no_telephone_number():
     from impt_analysis.privacy.disclosure import _matches
 
-    for text in ["https://doi.org/10.5281/zenodo.1234567", "doi: 10.5281/zenodo.7654321",
-                 "see www.example.org/report/20100512345", "10.1000/1234567"]:
+    for text in [
+        "https://doi.org/10.5281/zenodo.1234567",
+        "doi: 10.5281/zenodo.7654321",
+        "see www.example.org/report/20100512345",
+        "10.1000/1234567",
+    ]:
         assert list(_matches(text, None)) == [], text
     assert list(_matches("call 040-123 45 67, see https://example.org", None)) == [
-        ("a telephone number", "040-123 45 67")]
+        ("a telephone number", "040-123 45 67")
+    ]
 
 
 def test_a_schema_bound_in_the_readme_is_no_telephone_number(package):
@@ -266,19 +319,36 @@ def test_a_schema_bound_in_the_readme_is_no_telephone_number(package):
         f.write("\nHelp line: 22334455\n")
     check = check_disclosure(package)
     assert check.identifiers[["file", "kind", "value"]].to_numpy().tolist() == [
-        ["README.md", "a telephone number", "22334455"]]
+        ["README.md", "a telephone number", "22334455"]
+    ]
 
 
-@pytest.mark.parametrize("text", ["2010-05-01", "I-3c8ad59c4bf24c95", "F-1234567890123456", "year 2010",
-                                  "12 children in 2009", "ISO 3166-1", "A-0000000000000000"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2010-05-01",
+        "I-3c8ad59c4bf24c95",
+        "F-1234567890123456",
+        "year 2010",
+        "12 children in 2009",
+        "ISO 3166-1",
+        "A-0000000000000000",
+    ],
+)
 def test_not_telephone_numbers(text):
     match = TELEPHONE.search(text)
     assert match is None or match.group() == "2010-05-01"  # an ISO date matches the pattern but is skipped
 
 
-@pytest.mark.parametrize("text, found", [("write to a.b@example.org.", "a.b@example.org"),
-                                         ("jens@uni.dk", "jens@uni.dk"), ("no at sign here", None),
-                                         ("@handle", None)])
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("write to a.b@example.org.", "a.b@example.org"),
+        ("jens@uni.dk", "jens@uni.dk"),
+        ("no at sign here", None),
+        ("@handle", None),
+    ],
+)
 def test_email_addresses(text, found):
     m = EMAIL.search(text)
     assert (m.group() if m else None) == found

@@ -29,8 +29,12 @@ from impt_analysis.privacy.disclosure import check_disclosure, linkage_attack
 from impt_analysis.study import write_study
 
 KEY = b"0123456789abcdef0123456789abcdef"
-ACTORS = [("P", "police", "national"), ("N", "ngo", "local"), ("S", "education", "local"),
-          ("C", "child_protection", "national")]
+ACTORS = [
+    ("P", "police", "national"),
+    ("N", "ngo", "local"),
+    ("S", "education", "local"),
+    ("C", "child_protection", "national"),
+]
 RESPONDENT = {"I1": "P", "I2": "P", "I3": "P", "I4": "N", "I5": "N", "I6": "S"}
 SECTOR = {a: s for a, s, _ in ACTORS}
 LEVEL = {a: lv for a, _, lv in ACTORS}
@@ -38,28 +42,99 @@ LEVEL = {a: lv for a, _, lv in ACTORS}
 
 def truth():
     """The confidential study."""
-    actors = [{"actor_id": a, "name": f"the {s} desk", "country": "DK", "sector": s, "level": lv,
-               "kind": "organisation"} for a, s, lv in ACTORS]
-    interviews = [{"interview_id": i, "country": "DK", "date": "2010-05-01", "sector": SECTOR[a], "level": LEVEL[a],
-                   "actor_id": a} for i, a in RESPONDENT.items()]
-    items = [{"item_id": t, "country": "DK", "label": t, "info_type": "trend", "child_group": "other",
-              "theme": "sexual_exploitation"} for t in ("T1", "T2")]
-    knowledge = [{"interview_id": i, "actor_id": actor, "item_id": t, "verification": "official",
-                  "source_type": "official_data"}
-                 for i, a in RESPONDENT.items() for actor, t in ((a, "T1"), (a, "T2"), ("C", "T1"))]
-    flows = [{"flow_id": f"F{i}", "interview_id": i, "source_actor": a, "target_actor": "C",
-              "channel": "formal_report", "frequency": "regular"} for i, a in RESPONDENT.items()]
-    cases = [{"country": "DK", "year": 2009, "tier": "identified", "child_group": g, "count": n, "basis": "official",
-              "source_actor": "P"} for g, n in (("other", 3), ("roma_children", 12))]
-    return study_from_tables({"actors": actors, "interviews": interviews, "items": items, "knowledge": knowledge,
-                              "flows": flows, "case_counts": cases}, {"name": "dk", "title": "DK"})
+    actors = [
+        {
+            "actor_id": a,
+            "name": f"the {s} desk",
+            "country": "DK",
+            "sector": s,
+            "level": lv,
+            "kind": "organisation",
+        }
+        for a, s, lv in ACTORS
+    ]
+    interviews = [
+        {
+            "interview_id": i,
+            "country": "DK",
+            "date": "2010-05-01",
+            "sector": SECTOR[a],
+            "level": LEVEL[a],
+            "actor_id": a,
+        }
+        for i, a in RESPONDENT.items()
+    ]
+    items = [
+        {
+            "item_id": t,
+            "country": "DK",
+            "label": t,
+            "info_type": "trend",
+            "child_group": "other",
+            "theme": "sexual_exploitation",
+        }
+        for t in ("T1", "T2")
+    ]
+    knowledge = [
+        {
+            "interview_id": i,
+            "actor_id": actor,
+            "item_id": t,
+            "verification": "official",
+            "source_type": "official_data",
+        }
+        for i, a in RESPONDENT.items()
+        for actor, t in ((a, "T1"), (a, "T2"), ("C", "T1"))
+    ]
+    flows = [
+        {
+            "flow_id": f"F{i}",
+            "interview_id": i,
+            "source_actor": a,
+            "target_actor": "C",
+            "channel": "formal_report",
+            "frequency": "regular",
+        }
+        for i, a in RESPONDENT.items()
+    ]
+    cases = [
+        {
+            "country": "DK",
+            "year": 2009,
+            "tier": "identified",
+            "child_group": g,
+            "count": n,
+            "basis": "official",
+            "source_actor": "P",
+        }
+        for g, n in (("other", 3), ("roma_children", 12))
+    ]
+    return study_from_tables(
+        {
+            "actors": actors,
+            "interviews": interviews,
+            "items": items,
+            "knowledge": knowledge,
+            "flows": flows,
+            "case_counts": cases,
+        },
+        {"name": "dk", "title": "DK"},
+    )
 
 
 def public_codebook() -> pd.DataFrame:
-    extra = pd.DataFrame([{"code": "any_sector", "category": "sector", "label": "Any sector", "description": "",
-                           "parent": ""},
-                          {"code": "any_level", "category": "level", "label": "Any level", "description": "",
-                           "parent": ""}])
+    extra = pd.DataFrame(
+        [
+            {
+                "code": "any_sector",
+                "category": "sector",
+                "label": "Any sector",
+                "description": "",
+                "parent": "",
+            },
+            {"code": "any_level", "category": "level", "label": "Any level", "description": "", "parent": ""},
+        ]
+    )
     return pd.concat([default_codebook(), extra], ignore_index=True)
 
 
@@ -77,35 +152,112 @@ def public(pooled: bool, meta: dict | None = None, barriers=()):
     def group(i):
         return pseudonym("DK|2010|any_sector|any_level" if pooled else i, "group", KEY)
 
-    actors = [{"actor_id": actor(a), "country": "DK", "sector": s, "level": lv, "kind": "organisation"}
-              for a, s, lv in ACTORS]
+    actors = [
+        {"actor_id": actor(a), "country": "DK", "sector": s, "level": lv, "kind": "organisation"}
+        for a, s, lv in ACTORS
+    ]
     for row in actors:
         row["name"] = generated_text("actors", row, labels)
-    interviews = [{"interview_id": pseudonym(i, "interview", KEY), "country": "DK", "year": 2010,
-                   "sector": "any_sector", "level": "any_level", "interview_group": group(i)} for i in RESPONDENT]
-    items = [{"item_id": pseudonym(t, "item", KEY), "country": "DK", "info_type": "trend", "child_group": "other",
-              "theme": "sexual_exploitation", "n_interviews": 6, "n_organisations": 3, "n_sectors": 3}
-             for t in ("T1", "T2")]
+    interviews = [
+        {
+            "interview_id": pseudonym(i, "interview", KEY),
+            "country": "DK",
+            "year": 2010,
+            "sector": "any_sector",
+            "level": "any_level",
+            "interview_group": group(i),
+        }
+        for i in RESPONDENT
+    ]
+    items = [
+        {
+            "item_id": pseudonym(t, "item", KEY),
+            "country": "DK",
+            "info_type": "trend",
+            "child_group": "other",
+            "theme": "sexual_exploitation",
+            "n_interviews": 6,
+            "n_organisations": 3,
+            "n_sectors": 3,
+        }
+        for t in ("T1", "T2")
+    ]
     for row in items:
         row["label"] = generated_text("items", row, labels)
-    knowledge = list({(group(i), actor(a2), pseudonym(t, "item", KEY)): None
-                      for i, a in RESPONDENT.items() for a2, t in ((a, "T1"), (a, "T2"), ("C", "T1"))})
-    knowledge = [{"interview_group": g, "actor_id": a, "item_id": t, "verification": "official",
-                  "source_type": "official_data"} for g, a, t in knowledge]
-    flows = [{"flow_id": pseudonym(f"F{i}", "flow", KEY), "interview_group": group(i), "source_actor": actor(a),
-              "target_actor": actor("C"), "channel": "formal_report", "frequency": "regular"}
-             for i, a in RESPONDENT.items()]
-    named = [{"interview_group": g, "barrier": b, "severity": 2}
-             for g, b in dict.fromkeys((group(i), b) for i, b in barriers)]
-    cases = [{"country": "DK", "year": 2009, "tier": "identified", "child_group": "other", "count": "",
-              "suppression": "primary", "basis": "official", "source_actor": actor("P")},
-             {"country": "DK", "year": 2009, "tier": "identified", "child_group": "roma_children", "count": 12,
-              "suppression": "", "basis": "official", "source_actor": actor("P")}]
-    return study_from_tables({"codebook": codebook, "actors": actors, "interviews": interviews, "items": items,
-                              "knowledge": knowledge, "flows": flows, "barriers": named, "codings": [],
-                              "case_counts": cases},
-                             {"name": "dk-public", "title": "DK (de-identified public export)", "impt:public": True,
-                              "licenses": [{"name": "CC0-1.0"}], **(meta or {})})
+    knowledge = list(
+        {
+            (group(i), actor(a2), pseudonym(t, "item", KEY)): None
+            for i, a in RESPONDENT.items()
+            for a2, t in ((a, "T1"), (a, "T2"), ("C", "T1"))
+        }
+    )
+    knowledge = [
+        {
+            "interview_group": g,
+            "actor_id": a,
+            "item_id": t,
+            "verification": "official",
+            "source_type": "official_data",
+        }
+        for g, a, t in knowledge
+    ]
+    flows = [
+        {
+            "flow_id": pseudonym(f"F{i}", "flow", KEY),
+            "interview_group": group(i),
+            "source_actor": actor(a),
+            "target_actor": actor("C"),
+            "channel": "formal_report",
+            "frequency": "regular",
+        }
+        for i, a in RESPONDENT.items()
+    ]
+    named = [
+        {"interview_group": g, "barrier": b, "severity": 2}
+        for g, b in dict.fromkeys((group(i), b) for i, b in barriers)
+    ]
+    cases = [
+        {
+            "country": "DK",
+            "year": 2009,
+            "tier": "identified",
+            "child_group": "other",
+            "count": "",
+            "suppression": "primary",
+            "basis": "official",
+            "source_actor": actor("P"),
+        },
+        {
+            "country": "DK",
+            "year": 2009,
+            "tier": "identified",
+            "child_group": "roma_children",
+            "count": 12,
+            "suppression": "",
+            "basis": "official",
+            "source_actor": actor("P"),
+        },
+    ]
+    return study_from_tables(
+        {
+            "codebook": codebook,
+            "actors": actors,
+            "interviews": interviews,
+            "items": items,
+            "knowledge": knowledge,
+            "flows": flows,
+            "barriers": named,
+            "codings": [],
+            "case_counts": cases,
+        },
+        {
+            "name": "dk-public",
+            "title": "DK (de-identified public export)",
+            "impt:public": True,
+            "licenses": [{"name": "CC0-1.0"}],
+            **(meta or {}),
+        },
+    )
 
 
 def test_rows_per_interview_give_every_respondent_away():
@@ -125,22 +277,30 @@ def test_a_wrong_key_is_refused():
 
 @pytest.fixture
 def folders(tmp_path):
-    return {pooled: write_study(public(pooled), tmp_path / ("pooled" if pooled else "per-interview"))
-            for pooled in (True, False)}
+    return {
+        pooled: write_study(public(pooled), tmp_path / ("pooled" if pooled else "per-interview"))
+        for pooled in (True, False)
+    }
 
 
 def test_the_check_fails_when_the_attack_beats_the_baseline(folders):
     check = check_disclosure(folders[False], study=truth(), key=KEY)
     assert check.linkage_beaten == ["sector", "level", "actor"] and not check.passed
-    assert ("  - linkage attack on the respondent's sector: right for 6 of 6 interviews, against 3 from "
-            "interviews.csv alone") in str(check).splitlines()
+    assert (
+        "  - linkage attack on the respondent's sector: right for 6 of 6 interviews, against 3 from "
+        "interviews.csv alone"
+    ) in str(check).splitlines()
     # without the truth it cannot measure the attack, but rows naming a group of one interview fail
     alone = check_disclosure(folders[False])
     assert alone.linkage.empty and not alone.passed
-    assert "knowledge.csv: 18 row(s) name a group of one interview (interview_group), so the actors they touch " \
-           "point at its respondent" in alone.other
-    assert "flows.csv: 6 row(s) name a group of one interview (interview_group), so the actors they touch " \
-           "point at its respondent" in alone.other
+    assert (
+        "knowledge.csv: 18 row(s) name a group of one interview (interview_group), so the actors they touch "
+        "point at its respondent" in alone.other
+    )
+    assert (
+        "flows.csv: 6 row(s) name a group of one interview (interview_group), so the actors they touch "
+        "point at its respondent" in alone.other
+    )
 
 
 def test_the_check_passes_pooled_rows(folders):
@@ -164,8 +324,12 @@ def withhold(folder, lines):
     descriptor = json.loads(path.read_text(encoding="utf-8"))
     for r in descriptor["resources"]:
         if r["name"] == "case_counts":
-            r["impt:suppression"] = {"value": "count", "rows": ["country", "year", "tier"],
-                                     "columns": ["year", "tier", "child_group"], "withheld": lines}
+            r["impt:suppression"] = {
+                "value": "count",
+                "rows": ["country", "year", "tier"],
+                "columns": ["year", "tier", "child_group"],
+                "withheld": lines,
+            }
     path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
 
 

@@ -34,10 +34,22 @@ def planted_study():
     names, identifiers and the package's metadata. The package states no licence.
     """
     actors = [
-        ("DK-Johansson-coord", "Ingrid Johansson, national coordinator (ingrid.johansson@example.se)", "DK",
-         "government", "national", "national_coordinator"),
-        ("DK-Kowalski-police", "Police desk of Jan Kowalski, tel. +45 33 12 34 56", "DK", "police", "national",
-         "organisation"),
+        (
+            "DK-Johansson-coord",
+            "Ingrid Johansson, national coordinator (ingrid.johansson@example.se)",
+            "DK",
+            "government",
+            "national",
+            "national_coordinator",
+        ),
+        (
+            "DK-Kowalski-police",
+            "Police desk of Jan Kowalski, tel. +45 33 12 34 56",
+            "DK",
+            "police",
+            "national",
+            "organisation",
+        ),
         ("DK-ngo", "Street NGO", "DK", "ngo", "local", "organisation"),
         ("SE-Nilsson-police", "Local police, Birgit Nilsson", "SE", "police", "local", "organisation"),
         ("SE-ngo", "Girls' shelter", "SE", "ngo", "local", "organisation"),
@@ -46,69 +58,153 @@ def planted_study():
     ]
     actors = [dict(zip(["actor_id", "name", "country", "sector", "level", "kind"], a)) for a in actors]
     interviews = []
-    plan = ([("DK", "police", "national", "DK-Kowalski-police")] * 5
-            + [("DK", "government", "national", "DK-Johansson-coord")]
-            + [("SE", "police", "local", "SE-Nilsson-police")] * 5 + [("SE", "ngo", "local", "SE-ngo")] * 5
-            + [("EE", "police", "national", "EE-Tamm-police"), ("EE", "ngo", "local", "EE-ngo")])
+    plan = (
+        [("DK", "police", "national", "DK-Kowalski-police")] * 5
+        + [("DK", "government", "national", "DK-Johansson-coord")]
+        + [("SE", "police", "local", "SE-Nilsson-police")] * 5
+        + [("SE", "ngo", "local", "SE-ngo")] * 5
+        + [("EE", "police", "national", "EE-Tamm-police"), ("EE", "ngo", "local", "EE-ngo")]
+    )
     for n, (country, sector, level, actor) in enumerate(plan, 1):
-        interviews.append({"interview_id": f"{actor}-interview-{n:02d}", "country": country,
-                           "date": f"2010-0{1 + n % 9}-1{n % 10}", "sector": sector, "level": level,
-                           "actor_id": actor, "respondent": NAMES[n % 4],
-                           "notes": f"Call {NAMES[n % 4]} on {PHONES[n % 3]} or {EMAILS[n % 3]}"})
+        interviews.append(
+            {
+                "interview_id": f"{actor}-interview-{n:02d}",
+                "country": country,
+                "date": f"2010-0{1 + n % 9}-1{n % 10}",
+                "sector": sector,
+                "level": level,
+                "actor_id": actor,
+                "respondent": NAMES[n % 4],
+                "notes": f"Call {NAMES[n % 4]} on {PHONES[n % 3]} or {EMAILS[n % 3]}",
+            }
+        )
     iv = {i["interview_id"]: i for i in interviews}
     items = [
-        {"item_id": "DK-Anna-item", "country": "DK", "label": "Anna (14) seen with Jan Kowalski at the station",
-         "info_type": "incident", "child_group": "young_people_in_prostitution", "theme": "sexual_exploitation"},
-        {"item_id": "SE-item", "country": "SE", "label": "Au pairs, call +46 70 123 45 67", "info_type": "trend",
-         "child_group": "au_pairs", "theme": "labour_begging_crime"},
-        {"item_id": "EE-item", "country": "EE", "label": "Children begging", "info_type": "trend",
-         "child_group": "children_begging", "theme": "labour_begging_crime"},
+        {
+            "item_id": "DK-Anna-item",
+            "country": "DK",
+            "label": "Anna (14) seen with Jan Kowalski at the station",
+            "info_type": "incident",
+            "child_group": "young_people_in_prostitution",
+            "theme": "sexual_exploitation",
+        },
+        {
+            "item_id": "SE-item",
+            "country": "SE",
+            "label": "Au pairs, call +46 70 123 45 67",
+            "info_type": "trend",
+            "child_group": "au_pairs",
+            "theme": "labour_begging_crime",
+        },
+        {
+            "item_id": "EE-item",
+            "country": "EE",
+            "label": "Children begging",
+            "info_type": "trend",
+            "child_group": "children_begging",
+            "theme": "labour_begging_crime",
+        },
     ]
     item_of = {"DK": "DK-Anna-item", "SE": "SE-item", "EE": "EE-item"}
     knowledge, flows, barriers, codings = [], [], [], []
     for n, i in enumerate(interviews):
         c = i["country"]
-        knowledge.append({"interview_id": i["interview_id"], "actor_id": i["actor_id"], "item_id": item_of[c],
-                          "verification": "maybe", "source_type": "anecdote"})
+        knowledge.append(
+            {
+                "interview_id": i["interview_id"],
+                "actor_id": i["actor_id"],
+                "item_id": item_of[c],
+                "verification": "maybe",
+                "source_type": "anecdote",
+            }
+        )
         other = {"DK": "DK-Johansson-coord", "SE": "SE-ngo", "EE": "EE-ngo"}[c]
         if other != i["actor_id"]:
-            flows.append({"flow_id": f"flow-{i['respondent']}-{n}", "interview_id": i["interview_id"],
-                          "source_actor": i["actor_id"], "target_actor": other, "channel": "informal_contact",
-                          "frequency": "ad_hoc", "item_id": item_of[c]})
+            flows.append(
+                {
+                    "flow_id": f"flow-{i['respondent']}-{n}",
+                    "interview_id": i["interview_id"],
+                    "source_actor": i["actor_id"],
+                    "target_actor": other,
+                    "channel": "informal_contact",
+                    "frequency": "ad_hoc",
+                    "item_id": item_of[c],
+                }
+            )
         # DK: 3 and 3 interviews name the two barriers; SE: 7 and 3
         dpr = n % 2 if c != "SE" else n - 6 >= 7
-        barriers.append({"interview_id": i["interview_id"], "barrier": "data_protection_rules" if dpr else
-                         "lack_of_training", "source_actor": "", "target_actor": "", "severity": 2})
+        barriers.append(
+            {
+                "interview_id": i["interview_id"],
+                "barrier": "data_protection_rules" if dpr else "lack_of_training",
+                "source_actor": "",
+                "target_actor": "",
+                "severity": 2,
+            }
+        )
         excerpt = f"{NAMES[n % 4]} ({EMAILS[n % 3]}, {PHONES[n % 3]}) told us about Anna."
-        codings.append({"segment_id": f"seg-{n}", "interview_id": i["interview_id"], "code": "cross_border",
-                        "coder": "Birgit Nilsson" if n % 2 else "birgit@example.dk", "start": 10 * n,
-                        "end": 10 * n + len(excerpt), "excerpt": excerpt})
+        codings.append(
+            {
+                "segment_id": f"seg-{n}",
+                "interview_id": i["interview_id"],
+                "code": "cross_border",
+                "coder": "Birgit Nilsson" if n % 2 else "birgit@example.dk",
+                "start": 10 * n,
+                "end": 10 * n + len(excerpt),
+                "excerpt": excerpt,
+            }
+        )
     case_counts = [
-        ("DK", "identified", "other", 3, "DK-Kowalski-police"), ("DK", "identified", "roma_children", 12,
-                                                                 "DK-Kowalski-police"),
+        ("DK", "identified", "other", 3, "DK-Kowalski-police"),
+        ("DK", "identified", "roma_children", 12, "DK-Kowalski-police"),
         ("DK", "identified", "au_pairs", 30, "DK-Kowalski-police"),
-        ("SE", "identified", "other", 8, "SE-Nilsson-police"), ("SE", "identified", "roma_children", 20,
-                                                                "SE-Nilsson-police"),
+        ("SE", "identified", "other", 8, "SE-Nilsson-police"),
+        ("SE", "identified", "roma_children", 20, "SE-Nilsson-police"),
         ("SE", "identified", "au_pairs", 25, "SE-Nilsson-police"),
-        ("EE", "identified", "other", 9, "EE-Tamm-police"), ("EE", "identified", "roma_children", 30,
-                                                             "EE-Tamm-police"),
-        ("DK", "suspected", "other", 40, "DK-Johansson-coord"), ("SE", "suspected", "other", 50, "SE-ngo"),
+        ("EE", "identified", "other", 9, "EE-Tamm-police"),
+        ("EE", "identified", "roma_children", 30, "EE-Tamm-police"),
+        ("DK", "suspected", "other", 40, "DK-Johansson-coord"),
+        ("SE", "suspected", "other", 50, "SE-ngo"),
     ]
-    case_counts = [{"country": c, "year": 2009, "tier": t, "child_group": g, "count": n,
-                    "basis": "official" if t == "identified" else "maybe", "source_actor": a}
-                   for c, t, g, n, a in case_counts]
+    case_counts = [
+        {
+            "country": c,
+            "year": 2009,
+            "tier": t,
+            "child_group": g,
+            "count": n,
+            "basis": "official" if t == "identified" else "maybe",
+            "source_actor": a,
+        }
+        for c, t, g, n, a in case_counts
+    ]
     # free text of the package: names in title, description, keywords and sources, an e-mail address
     # in a contributor (who is carried, without it)
-    meta = {"name": "planted", "title": "A study with planted identifiers", "version": "2.0.0",
-            "description": "Interviews led by Ingrid Johansson (ingrid.johansson@example.se) in Kuressaare",
-            "keywords": ["Kowalski interviews", "trafficking"],
-            "sources": [{"title": "Field notes of Birgit Nilsson", "path": "https://example.dk/nilsson"}],
-            "contributors": [{"title": "Coastal University research group", "email": "birgit@example.dk",
-                              "roles": ["creator"]}]}
+    meta = {
+        "name": "planted",
+        "title": "A study with planted identifiers",
+        "version": "2.0.0",
+        "description": "Interviews led by Ingrid Johansson (ingrid.johansson@example.se) in Kuressaare",
+        "keywords": ["Kowalski interviews", "trafficking"],
+        "sources": [{"title": "Field notes of Birgit Nilsson", "path": "https://example.dk/nilsson"}],
+        "contributors": [
+            {"title": "Coastal University research group", "email": "birgit@example.dk", "roles": ["creator"]}
+        ],
+    }
     assert len(iv) == 18
-    return study_from_tables({"actors": actors, "interviews": interviews, "items": items, "knowledge": knowledge,
-                              "flows": flows, "barriers": barriers, "codings": codings,
-                              "case_counts": case_counts}, meta)
+    return study_from_tables(
+        {
+            "actors": actors,
+            "interviews": interviews,
+            "items": items,
+            "knowledge": knowledge,
+            "flows": flows,
+            "barriers": barriers,
+            "codings": codings,
+            "case_counts": case_counts,
+        },
+        meta,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +219,9 @@ LICENCE = "CC0-1.0"
 
 @pytest.fixture(scope="module")
 def exported(source, tmp_path_factory):
-    return export_public(source, tmp_path_factory.mktemp("out") / "public", key=KEY, names=NAMES, licence=LICENCE)
+    return export_public(
+        source, tmp_path_factory.mktemp("out") / "public", key=KEY, names=NAMES, licence=LICENCE
+    )
 
 
 def _all_text(folder: Path) -> str:
@@ -132,8 +230,23 @@ def _all_text(folder: Path) -> str:
 
 def test_nothing_planted_survives(exported):
     text = _all_text(exported.path).lower()
-    for planted in NAMES + EMAILS + IDS + ["kowalski", "johansson", "nilsson", "tamm", "seg-", "interview-", "flow-",
-                                           "kuressaare", "planted", "example.dk"]:
+    for planted in (
+        NAMES
+        + EMAILS
+        + IDS
+        + [
+            "kowalski",
+            "johansson",
+            "nilsson",
+            "tamm",
+            "seg-",
+            "interview-",
+            "flow-",
+            "kuressaare",
+            "planted",
+            "example.dk",
+        ]
+    ):
         assert planted.lower() not in text, planted
     digits = re.sub(r"\D", "", text)
     for phone in PHONES:
@@ -145,8 +258,9 @@ def test_k_is_reached_on_the_output(exported):
     public = load_study(exported.path)
     classes = public.interviews.groupby(["country", "year", "sector", "level"], observed=True).size()
     assert classes.min() >= 5 and exported.check.k_reached == classes.min() == 5
-    per_country = public.interviews.groupby("country").agg(sector=("sector", lambda s: sorted(set(s))),
-                                                           n=("interview_id", "size"))
+    per_country = public.interviews.groupby("country").agg(
+        sector=("sector", lambda s: sorted(set(s))), n=("interview_id", "size")
+    )
     assert per_country.loc["DK", "sector"] == ["state_authority"]  # the coordinator is hidden in a group of 6
     assert per_country.loc["SE", "sector"] == ["ngo", "police"]  # already 5-anonymous: kept exact
     assert "EE" not in per_country.index  # two interviews: suppressed
@@ -163,13 +277,25 @@ def test_rows_and_counts_are_as_stated_in_disclosure_md(exported, source):
     assert record["interviews"] == {"published": 16, "suppressed": "<5"}
     assert "| interviews in the study / published / suppressed | not stated / 16 / <5 |" in disclosure
     assert "18" not in disclosure.replace("2018", "")
-    assert record["rows_removed_with_suppressed_interviews"] == {"knowledge": 2, "flows": 1, "barriers": 2,
-                                                                 "codings": 2}
-    assert "Rows removed with the suppressed interviews: 2 knowledge, 1 flows, 2 barriers, 2 codings." in disclosure
+    assert record["rows_removed_with_suppressed_interviews"] == {
+        "knowledge": 2,
+        "flows": 1,
+        "barriers": 2,
+        "codings": 2,
+    }
+    assert (
+        "Rows removed with the suppressed interviews: 2 knowledge, 1 flows, 2 barriers, 2 codings."
+        in disclosure
+    )
     # per country: only DK and SE, with their published interviews
     assert [(g["country"], g["interviews"], g["suppressed"]) for g in record["generalisation"]] == [
-        ("DK", 6, 0), ("SE", 10, 0)]
-    assert "| DK | 6 | group | exact | 0 | 6 |" in disclosure and "| SE | 10 | exact | exact | 0 | 5 |" in disclosure
+        ("DK", 6, 0),
+        ("SE", 10, 0),
+    ]
+    assert (
+        "| DK | 6 | group | exact | 0 | 6 |" in disclosure
+        and "| SE | 10 | exact | exact | 0 | 5 |" in disclosure
+    )
     # rows name groups: DK is one group of 6, SE two of 5; knowledge and barriers are distinct rows
     # (DK: police and coordinator know the DK item; SE: one row per group), flows are kept (5 + 5)
     assert record["pseudonyms"]["group"] == 3
@@ -181,21 +307,38 @@ def test_rows_and_counts_are_as_stated_in_disclosure_md(exported, source):
     cc = pd.read_csv(folder / "case_counts.csv", dtype=str, keep_default_na=False)
     assert set(cc["country"]) == {"DK", "SE"} and len(cc) == 8
     hidden = cc[cc["count"] == ""].set_index(["country", "tier", "child_group"])["suppression"].to_dict()
-    assert hidden == {("DK", "identified", "other"): "primary", ("DK", "identified", "roma_children"): "secondary",
-                      ("SE", "identified", "other"): "secondary", ("SE", "identified", "roma_children"): "secondary"}
+    assert hidden == {
+        ("DK", "identified", "other"): "primary",
+        ("DK", "identified", "roma_children"): "secondary",
+        ("SE", "identified", "other"): "secondary",
+        ("SE", "identified", "roma_children"): "secondary",
+    }
     assert set(cc.loc[cc["count"] != "", "suppression"]) == {""}
-    assert record["suppressed_cells"]["case_counts"] == {"cells": 8, "suppressed": 4, "primary": 1, "secondary": 3}
+    assert record["suppressed_cells"]["case_counts"] == {
+        "cells": 8,
+        "suppressed": 4,
+        "primary": 1,
+        "secondary": 3,
+    }
     assert "| case-count cells suppressed | 4 of 8 (1 primary, 3 secondary) |" in disclosure
     # barrier counts: DK 3 and 3 interviews (primary), SE 7 and 3 (the 3 primary); each country's
     # and each barrier's total would give a small one away, so SE's 7 is hidden too; zeros are
     # shown (barriers.csv tells which barriers a country's groups named)
     bc = pd.read_csv(folder / "barrier_counts.csv", dtype=str, keep_default_na=False)
     hidden = bc[bc["interviews"] == ""].set_index(["country", "barrier"])["suppression"].to_dict()
-    assert hidden == {("DK", "data_protection_rules"): "primary", ("DK", "lack_of_training"): "primary",
-                      ("SE", "data_protection_rules"): "primary", ("SE", "lack_of_training"): "secondary"}
+    assert hidden == {
+        ("DK", "data_protection_rules"): "primary",
+        ("DK", "lack_of_training"): "primary",
+        ("SE", "data_protection_rules"): "primary",
+        ("SE", "lack_of_training"): "secondary",
+    }
     assert set(bc.loc[bc["interviews"] != "", "interviews"]) == {"0"}
-    assert record["suppressed_cells"]["barrier_counts"] == {"cells": len(bc), "suppressed": 4, "primary": 3,
-                                                            "secondary": 1}
+    assert record["suppressed_cells"]["barrier_counts"] == {
+        "cells": len(bc),
+        "suppressed": 4,
+        "primary": 3,
+        "secondary": 1,
+    }
     assert f"| barrier-count cells suppressed | 4 of {len(bc)} (3 primary, 1 secondary) |" in disclosure
     # values removed are counted over the 16 published interviews
     for column in ("interviews.notes", "codings.excerpt", "interviews.respondent", "interviews.date"):
@@ -226,8 +369,10 @@ def test_a_country_of_two_interviews_leaves_no_trace(exported, source):
 def test_only_actors_some_published_row_refers_to_are_published(exported):
     """The DK NGO is in actors.csv of the study but in no row: it is not published."""
     public = load_study(exported.path)
-    assert sorted(public.actors["actor_id"]) == sorted(pseudonym(a, "actor", KEY) for a in (
-        "DK-Johansson-coord", "DK-Kowalski-police", "SE-Nilsson-police", "SE-ngo"))
+    assert sorted(public.actors["actor_id"]) == sorted(
+        pseudonym(a, "actor", KEY)
+        for a in ("DK-Johansson-coord", "DK-Kowalski-police", "SE-Nilsson-police", "SE-ngo")
+    )
 
 
 def test_row_tables_name_groups_never_interviews(exported):
@@ -236,7 +381,11 @@ def test_row_tables_name_groups_never_interviews(exported):
     sizes = interviews.groupby("interview_group").size()
     assert sizes.min() >= 5 and len(sizes) == 3
     # a group is exactly a published class
-    assert (interviews.groupby("interview_group")[["country", "year", "sector", "level"]].nunique() == 1).all().all()
+    assert (
+        (interviews.groupby("interview_group")[["country", "year", "sector", "level"]].nunique() == 1)
+        .all()
+        .all()
+    )
     for name in ("knowledge", "flows", "barriers", "codings"):
         frame = pd.read_csv(folder / f"{name}.csv")
         assert "interview_id" not in frame.columns, name
@@ -256,11 +405,18 @@ def test_items_carry_their_support_counted_on_the_confidential_study(exported):
 
 def test_metadata_is_generated_and_licence_and_contributors_carried(exported, source, tmp_path):
     meta = load_study(exported.path).meta
-    assert meta["title"] == ("De-identified public export: information flows on children at risk, 16 interviews "
-                             "in 2 countries, 2010")
+    assert meta["title"] == (
+        "De-identified public export: information flows on children at risk, 16 interviews "
+        "in 2 countries, 2010"
+    )
     assert "planted" not in meta["name"] and "sources" not in meta
-    assert meta["licenses"] == [{"name": "CC0-1.0", "path": "https://creativecommons.org/publicdomain/zero/1.0/",
-                                 "title": "Creative Commons Zero v1.0 Universal"}]
+    assert meta["licenses"] == [
+        {
+            "name": "CC0-1.0",
+            "path": "https://creativecommons.org/publicdomain/zero/1.0/",
+            "title": "Creative Commons Zero v1.0 Universal",
+        }
+    ]
     assert meta["contributors"] == [{"title": "Coastal University research group", "roles": ["creator"]}]
     assert "IMPT Workbench" not in json.dumps(meta)
     cff = (exported.path / "CITATION.cff").read_text()
@@ -307,7 +463,10 @@ def test_the_study_s_own_licence_is_carried(tmp_path):
     study.meta["licenses"] = [{"path": "https://creativecommons.org/licenses/by-sa/4.0/"}]
     out = export_public(study, tmp_path / "s", key=KEY)
     assert load_study(out.path).meta["licenses"] == study.meta["licenses"]
-    assert "license-url: https://creativecommons.org/licenses/by-sa/4.0/" in (out.path / "CITATION.cff").read_text()
+    assert (
+        "license-url: https://creativecommons.org/licenses/by-sa/4.0/"
+        in (out.path / "CITATION.cff").read_text()
+    )
 
 
 def test_what_cannot_be_protected_is_refused(source, tmp_path):
@@ -315,7 +474,9 @@ def test_what_cannot_be_protected_is_refused(source, tmp_path):
     with pytest.raises(ExportRefused, match=r"no interview can be published with k=11.*at most 10"):
         export_public(source, tmp_path / "p", k=11, key=KEY, licence=LICENCE)
     # every case count is below 100: the table would be wholly suppressed
-    with pytest.raises(ExportRefused, match="every count of case_counts.csv would be suppressed.*--suppress-below"):
+    with pytest.raises(
+        ExportRefused, match="every count of case_counts.csv would be suppressed.*--suppress-below"
+    ):
         export_public(source, tmp_path / "p", suppress_below=100, key=KEY, licence=LICENCE)
     assert list(tmp_path.iterdir()) == []
 
@@ -330,7 +491,7 @@ def _solvable(values: pd.Series, hidden: pd.Series, keys: pd.DataFrame, margins:
                 rows.append([1.0 if c in members else 0.0 for c in cells])
     A = np.array(rows)
     _, sing, vt = np.linalg.svd(A)
-    null = vt[int((sing > 1e-9).sum()):]
+    null = vt[int((sing > 1e-9).sum()) :]
     # the true values solve the system; a cell is given away if every solution agrees on it
     return [c for k, c in enumerate(cells) if null.shape[0] == 0 or np.allclose(null[:, k], 0)]
 
@@ -339,8 +500,9 @@ def test_totals_cannot_recover_a_suppressed_cell(exported, source):
     public = load_study(exported.path)
     truth = source.case_counts[source.case_counts["country"] != "EE"]
     truth = truth.assign(tier=truth["tier"].astype(str), child_group=truth["child_group"].astype(str))
-    hidden = public.case_counts.assign(tier=public.case_counts["tier"].astype(str),
-                                       child_group=public.case_counts["child_group"].astype(str))
+    hidden = public.case_counts.assign(
+        tier=public.case_counts["tier"].astype(str), child_group=public.case_counts["child_group"].astype(str)
+    )
     merged = truth.merge(hidden, on=["country", "year", "tier", "child_group"], suffixes=("", "_public"))
     assert len(merged) == len(truth)
     is_hidden = merged["count_public"].isna()
@@ -363,7 +525,10 @@ def test_same_key_same_package_other_key_other_pseudonyms(source, exported, tmp_
     assert set(a["interview_id"]).isdisjoint(b["interview_id"])
     assert set(a["interview_group"]).isdisjoint(b["interview_group"])
     columns = ["country", "year", "sector", "level"]
-    assert a[columns].sort_values(columns).to_numpy().tolist() == b[columns].sort_values(columns).to_numpy().tolist()
+    assert (
+        a[columns].sort_values(columns).to_numpy().tolist()
+        == b[columns].sort_values(columns).to_numpy().tolist()
+    )
 
 
 def test_the_input_is_not_touched(source, tmp_path):
@@ -392,7 +557,7 @@ def test_a_non_empty_folder_is_refused_unless_forced(source, tmp_path):
 
 
 def test_a_failed_check_publishes_nothing(source, tmp_path):
-    """"Police" is in the generated actor names: the check finds it, and nothing is written."""
+    """ "Police" is in the generated actor names: the check finds it, and nothing is written."""
     with pytest.raises(DisclosureError, match="Police"):
         export_public(source, tmp_path / "p", key=KEY, names=["Police"], licence=LICENCE)
     assert list(tmp_path.iterdir()) == []
@@ -401,21 +566,58 @@ def test_a_failed_check_publishes_nothing(source, tmp_path):
 def test_the_public_export_loads_with_the_analysis_columns(exported, source):
     public = load_study(exported.path)
     assert public.public and not public.synthetic
-    assert list(public.interviews.columns) == ["interview_id", "country", "year", "sector", "level", "interview_group"]
+    assert list(public.interviews.columns) == [
+        "interview_id",
+        "country",
+        "year",
+        "sector",
+        "level",
+        "interview_group",
+    ]
     assert "excerpt" not in public.codings and "notes" not in public.interviews
     assert list(public.actors.columns) == ["actor_id", "name", "country", "sector", "level", "kind"]
-    assert list(public.items.columns) == ["item_id", "country", "label", "info_type", "child_group", "theme",
-                                          "n_interviews", "n_organisations", "n_sectors"]
-    assert list(public.flows.columns) == ["flow_id", "interview_group", "source_actor", "target_actor", "channel",
-                                          "frequency", "item_id"]
-    assert list(public.knowledge.columns) == ["interview_group", "actor_id", "item_id", "verification",
-                                              "source_type"]
-    assert list(public.case_counts.columns) == ["country", "year", "tier", "child_group", "count", "suppression",
-                                                "basis", "source_actor"]
+    assert list(public.items.columns) == [
+        "item_id",
+        "country",
+        "label",
+        "info_type",
+        "child_group",
+        "theme",
+        "n_interviews",
+        "n_organisations",
+        "n_sectors",
+    ]
+    assert list(public.flows.columns) == [
+        "flow_id",
+        "interview_group",
+        "source_actor",
+        "target_actor",
+        "channel",
+        "frequency",
+        "item_id",
+    ]
+    assert list(public.knowledge.columns) == [
+        "interview_group",
+        "actor_id",
+        "item_id",
+        "verification",
+        "source_type",
+    ]
+    assert list(public.case_counts.columns) == [
+        "country",
+        "year",
+        "tier",
+        "child_group",
+        "count",
+        "suppression",
+        "basis",
+        "source_actor",
+    ]
     assert public.actors.groupby(["country", "sector", "level", "kind"], observed=True).size().sum() == 4
     assert sorted(public.items["label"]) == [
         "Generally accepted trend: Girls working as au pairs (Labour, begging and crime)",
-        "Incident or narrative: Young people in prostitution (Sexual exploitation)"]
+        "Incident or narrative: Young people in prostitution (Sexual exploitation)",
+    ]
     assert public.case_counts["count"].dtype == "Int64"
     meta = public.meta
     assert meta["licenses"][0]["name"] == LICENCE and meta["impt:source"] == {"version": "2.0.0"}
@@ -435,7 +637,7 @@ def test_frictionless_validates_the_export_and_its_foreign_keys(exported, tmp_pa
     # least k interviews): frictionless accepts such a reference and checks it
     group = shutil.copytree(exported.path, tmp_path / "group")
     knowledge = (group / "knowledge.csv").read_text().splitlines()
-    knowledge[1] = "G-0000000000000000" + knowledge[1][len("G-0000000000000000"):]
+    knowledge[1] = "G-0000000000000000" + knowledge[1][len("G-0000000000000000") :]
     (group / "knowledge.csv").write_text("\n".join(knowledge) + "\n")
     report = frictionless.validate(str(group / "datapackage.json"))
     assert not report.valid
@@ -453,7 +655,9 @@ def test_the_demo_exports_and_validates(tmp_path):
         assert row["attack_correct"] <= row["baseline_correct"], row
     assert frictionless.validate(str(result.path / "datapackage.json")).valid
     readme = (result.path / "README.md").read_text()
-    assert "SYNTHETIC" in readme and "De-identified public export" in readme and "barrier_counts.csv" in readme
+    assert (
+        "SYNTHETIC" in readme and "De-identified public export" in readme and "barrier_counts.csv" in readme
+    )
 
 
 def run(*args):
@@ -465,25 +669,48 @@ def test_cli_writes_an_export(source, tmp_path):
     key.write_text(KEY.hex() + "\n")
     names = tmp_path / "names.txt"
     names.write_text("# people never to be named\n" + "\n".join(NAMES) + "\n", encoding="utf-8")
-    result = run("export-public", "--data", source.path, "--out", tmp_path / "p", "--key-file", key,
-                 "--names-file", names, "--licence", LICENCE)
+    result = run(
+        "export-public",
+        "--data",
+        source.path,
+        "--out",
+        tmp_path / "p",
+        "--key-file",
+        key,
+        "--names-file",
+        names,
+        "--licence",
+        LICENCE,
+    )
     assert result.exit_code == 0, result.output
     assert "k reached 5" in result.output and "disclosure check: passed" in result.output
     assert "linkage attack on the sector" in result.output
-    again = run("export-public", "--data", source.path, "--out", tmp_path / "q", "--key-file", key,
-                "--licence", LICENCE)
+    again = run(
+        "export-public",
+        "--data",
+        source.path,
+        "--out",
+        tmp_path / "q",
+        "--key-file",
+        key,
+        "--licence",
+        LICENCE,
+    )
     assert again.exit_code == 0
     assert (tmp_path / "p" / "flows.csv").read_bytes() == (tmp_path / "q" / "flows.csv").read_bytes()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--out", "{tmp}/busy"], "not empty"),
-    (["--out", "{tmp}/p", "--key-file", "{tmp}/short.key"], "at least 16 bytes"),
-    (["--out", "{tmp}/p", "--key-file", "{tmp}/missing.key"], "No such file"),
-    (["--out", "{tmp}/p", "--data", "{tmp}/no-study"], "no such study folder"),
-    (["--out", "{tmp}/p", "--data", "{tmp}/bad-study"], "problem(s) found"),
-    (["--out", "{tmp}/p", "--names-file", "{tmp}/latin1.txt"], "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--out", "{tmp}/busy"], "not empty"),
+        (["--out", "{tmp}/p", "--key-file", "{tmp}/short.key"], "at least 16 bytes"),
+        (["--out", "{tmp}/p", "--key-file", "{tmp}/missing.key"], "No such file"),
+        (["--out", "{tmp}/p", "--data", "{tmp}/no-study"], "no such study folder"),
+        (["--out", "{tmp}/p", "--data", "{tmp}/bad-study"], "problem(s) found"),
+        (["--out", "{tmp}/p", "--names-file", "{tmp}/latin1.txt"], "not UTF-8"),
+    ],
+)
 def test_cli_bad_input_exits_1_without_traceback(args, message, tmp_path, demo_copy):
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "x").write_text("x")
@@ -498,16 +725,21 @@ def test_cli_bad_input_exits_1_without_traceback(args, message, tmp_path, demo_c
     assert not (tmp_path / "p").exists()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--k", "11"], "give a lower --k (at most 10)"),
-    (["--suppress-below", "100"], "give a lower --suppress-below"),
-    ([], "give one with --licence"),
-    (["--licence", "my own licence"], "not an SPDX licence identifier"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--k", "11"], "give a lower --k (at most 10)"),
+        (["--suppress-below", "100"], "give a lower --suppress-below"),
+        ([], "give one with --licence"),
+        (["--licence", "my own licence"], "not an SPDX licence identifier"),
+    ],
+)
 def test_cli_refuses_what_it_cannot_protect_and_writes_nothing(args, message, source, tmp_path):
     out = tmp_path / "public"
     licence = [] if "--licence" in args or not args else ["--licence", LICENCE]
-    result = run("export-public", "--data", source.path, "--out", out, "--key-file", _key(tmp_path), *args, *licence)
+    result = run(
+        "export-public", "--data", source.path, "--out", out, "--key-file", _key(tmp_path), *args, *licence
+    )
     assert result.exit_code == 1, result.output
     assert message in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1  # one sentence saying what to change
@@ -516,10 +748,14 @@ def test_cli_refuses_what_it_cannot_protect_and_writes_nothing(args, message, so
 
 def test_cli_keep_title(source, tmp_path):
     study = write_study(_without_mail_in_description(source), tmp_path / "study")
-    result = run("export-public", "--data", study, "--out", tmp_path / "p", "--licence", LICENCE, "--keep-title")
+    result = run(
+        "export-public", "--data", study, "--out", tmp_path / "p", "--licence", LICENCE, "--keep-title"
+    )
     assert result.exit_code == 0, result.output
-    assert json.loads((tmp_path / "p" / "datapackage.json").read_text())["title"] == \
-        "A study with planted identifiers (de-identified public export)"
+    assert (
+        json.loads((tmp_path / "p" / "datapackage.json").read_text())["title"]
+        == "A study with planted identifiers (de-identified public export)"
+    )
 
 
 def _key(folder: Path) -> Path:

@@ -8,19 +8,25 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from impt_analysis.privacy.suppression import (SECONDARY_MARK, hidden_cell_bounds, primary_mark, recoverable_cells,
-                                       suppress_small_cells)
+from impt_analysis.privacy.suppression import (
+    SECONDARY_MARK,
+    hidden_cell_bounds,
+    primary_mark,
+    recoverable_cells,
+    suppress_small_cells,
+)
 
 P, S = "primary", "secondary"
 
 
 def grid(rows, index=None, columns=None):
-    index = index or ["x", "y", "z"][:len(rows)]
-    columns = columns or ["a", "b", "c"][:len(rows[0])]
+    index = index or ["x", "y", "z"][: len(rows)]
+    columns = columns or ["a", "b", "c"][: len(rows[0])]
     return pd.DataFrame(rows, index=index, columns=columns)
 
 
 # --- the solver on tables worked out by hand -------------------------------------------------------------
+
 
 def test_a_2x2_table_with_one_hidden_cell_is_solved():
     """Row x totals 13, and 10 is shown: the 3 is 13 - 10."""
@@ -29,7 +35,9 @@ def test_a_2x2_table_with_one_hidden_cell_is_solved():
     b = hidden_cell_bounds(t, status, values=t)
     assert b[["label", "min", "max", "disclosed"]].to_numpy().tolist() == [[("x", "a"), 3.0, 3.0, True]]
     assert recoverable_cells(t, status, values=t) == [("x", "a")]
-    assert recoverable_cells(t.where(status.eq("")), status) == [("x", "a")]  # the pattern alone gives it away
+    assert recoverable_cells(t.where(status.eq("")), status) == [
+        ("x", "a")
+    ]  # the pattern alone gives it away
 
 
 def test_a_row_with_a_single_hidden_cell_gives_it_away():
@@ -46,7 +54,11 @@ def test_a_cycle_of_four_hidden_cells_is_not_solved():
     status = grid([[P, S, ""], [S, S, ""], ["", "", ""]])
     b = hidden_cell_bounds(t, status, values=t).set_index("label")
     assert b.loc[[("x", "a"), ("x", "b"), ("y", "a"), ("y", "b")], ["min", "max"]].to_numpy().tolist() == [
-        [1, 4], [9, 12], [6, 9], [6, 9]]
+        [1, 4],
+        [9, 12],
+        [6, 9],
+        [6, 9],
+    ]
     assert not b["disclosed"].any()
     assert recoverable_cells(t.where(status.eq("")), status) == []
 
@@ -58,7 +70,11 @@ def test_a_cell_hidden_for_a_reason_not_given_is_at_least_zero():
     hidden = grid([[True, True, False], [True, True, False], [False, False, False]])
     b = hidden_cell_bounds(t, hidden, values=t)
     assert b[["status", "min", "max"]].to_numpy().tolist() == [
-        ["hidden", 0, 10], ["hidden", 3, 13], ["hidden", 0, 10], ["hidden", 5, 15]]
+        ["hidden", 0, 10],
+        ["hidden", 3, 13],
+        ["hidden", 0, 10],
+        ["hidden", 5, 15],
+    ]
 
 
 def test_a_line_of_one_cell_gives_it_away_by_its_total():
@@ -76,7 +92,9 @@ def test_a_small_total_is_not_a_published_total():
     nowhere. The reader has column a (12), column b (10) and SE (15): with t = DE's cell,
     (SE, a) = 12 - t, (SE, b) = 3 + t, at least 5 as a secondary cell, so t >= 2, and DK's
     = 7 - t, at most 4, so t >= 3: DE's is 3 or 4, and so on. Nothing is pinned."""
-    long = pd.DataFrame({"country": ["DE", "SE", "SE", "DK"], "group": ["a", "a", "b", "b"], "n": [3, 9, 6, 4]})
+    long = pd.DataFrame(
+        {"country": ["DE", "SE", "SE", "DK"], "group": ["a", "a", "b", "b"], "n": [3, 9, 6, 4]}
+    )
     status = pd.Series([P, S, S, P])
     b = hidden_cell_bounds(long, status, values=long["n"], rows=["country"], columns=["group"])
     assert b[["label", "min", "max"]].to_numpy().tolist() == [[0, 3, 4], [1, 8, 9], [2, 6, 7], [3, 3, 4]]
@@ -108,9 +126,15 @@ def test_a_hidden_zero_cannot_move_down():
 def test_two_records_in_one_cell_do_not_protect_each_other():
     """Two sources for DK's (identified, other): the totals give their sum only, so hiding the 30
     beside the 3 leaves the cell's hidden part, 33, pinned by row DK (45 - 12) and column other."""
-    cc = pd.DataFrame({"country": ["DK", "DK", "DK", "SE", "SE"], "tier": "identified",
-                       "child_group": ["other", "other", "roma", "other", "roma"],
-                       "source": ["police", "ngo", "police", "police", "police"], "count": [3, 30, 12, 8, 20]})
+    cc = pd.DataFrame(
+        {
+            "country": ["DK", "DK", "DK", "SE", "SE"],
+            "tier": "identified",
+            "child_group": ["other", "other", "roma", "other", "roma"],
+            "source": ["police", "ngo", "police", "police", "police"],
+            "count": [3, 30, 12, 8, 20],
+        }
+    )
     how = dict(rows=["country", "tier"], columns=["tier", "child_group"])
     assert recoverable_cells(cc, pd.Series([P, S, "", "", ""]), values=cc["count"], **how) == [0, 1]
     s = suppress_small_cells(cc, value="count", **how)
@@ -129,12 +153,16 @@ def test_totals_are_withheld_when_no_cell_can_protect():
     how = dict(rows=["country"], columns=["group"])
     s = suppress_small_cells(long, value="n", **how)
     assert s.status.tolist() == [P, "", ""]
-    assert s.withheld == ({"line": "column", "group": "a", "reason": S}, {"line": "row", "country": "DK", "reason": S})
+    assert s.withheld == (
+        {"line": "column", "group": "a", "reason": S},
+        {"line": "row", "country": "DK", "reason": S},
+    )
     assert recoverable_cells(long, s.status, values=long["n"], withheld=s.withheld, **how) == []
     assert recoverable_cells(long, s.status, values=long["n"], **how) == [0]  # publish them, and the 3 is out
 
 
 # --- suppress_small_cells on hand-worked tables ----------------------------------------------------------
+
 
 def test_hand_worked_rectangle():
     """3 at (x, a): the cheapest cycle through it is x-b (10), y-b (8), y-a (7): cost 25."""
@@ -150,13 +178,18 @@ def test_hand_worked_rectangle():
 def test_primary_and_secondary_marks_differ_and_zeros_show():
     t = grid([[3, 10, 0], [7, 8, 0], [12, 40, 0]])
     shown = suppress_small_cells(t).display()
-    assert shown.to_numpy().tolist() == [["<5", "suppressed", "0"], ["suppressed", "suppressed", "0"],
-                                         ["12", "40", "0"]]
+    assert shown.to_numpy().tolist() == [
+        ["<5", "suppressed", "0"],
+        ["suppressed", "suppressed", "0"],
+        ["12", "40", "0"],
+    ]
     assert suppress_small_cells(t, 3).display()["a"].tolist() == ["3", "7", "12"]
     assert primary_mark(10) == "<10"
     s = suppress_small_cells(t, 10)
     shown = s.display(primary="·", secondary="x")
-    assert set(shown.where(s.status.eq(P)).stack()) == {"·"} and set(shown.where(s.status.eq(S)).stack()) == {"x"}
+    assert set(shown.where(s.status.eq(P)).stack()) == {"·"} and set(shown.where(s.status.eq(S)).stack()) == {
+        "x"
+    }
 
 
 def test_smallest_non_zero_cells_are_preferred():
@@ -187,12 +220,23 @@ def test_degree_two_is_not_enough():
     values = np.array([[3.0, 5, 2, 30], [6, 8, 40, 50], [20, 30, 9, 10], [60, 70, 11, 12]])
     t = pd.DataFrame(values, index=["r1", "r2", "r3", "r4"], columns=["c1", "c2", "c3", "c4"])
     hidden = pd.DataFrame(False, index=t.index, columns=t.columns)
-    for r, c in [("r1", "c1"), ("r1", "c2"), ("r2", "c1"), ("r2", "c2"), ("r3", "c3"), ("r3", "c4"),
-                 ("r4", "c3"), ("r4", "c4"), ("r1", "c3")]:
+    for r, c in [
+        ("r1", "c1"),
+        ("r1", "c2"),
+        ("r2", "c1"),
+        ("r2", "c2"),
+        ("r3", "c3"),
+        ("r3", "c4"),
+        ("r4", "c3"),
+        ("r4", "c4"),
+        ("r1", "c3"),
+    ]:
         hidden.loc[r, c] = True
     assert recoverable_cells(t, hidden) == [("r1", "c3")]
     shown = t.where(~hidden, 0)
-    recovered = (t.sum(axis=1) - shown.sum(axis=1))[["r1", "r2"]].sum() - (t.sum() - shown.sum())[["c1", "c2"]].sum()
+    recovered = (t.sum(axis=1) - shown.sum(axis=1))[["r1", "r2"]].sum() - (t.sum() - shown.sum())[
+        ["c1", "c2"]
+    ].sum()
     assert recovered == 2 == t.loc["r1", "c3"]
     s = suppress_small_cells(t)
     assert recoverable_cells(t, s.status, values=t, withheld=s.withheld) == []
@@ -203,11 +247,14 @@ def test_nothing_hidden_below_one():
     assert not s.suppressed.to_numpy().any()
 
 
-@pytest.mark.parametrize("table, message", [
-    (pd.DataFrame({"a": [1, -2]}), "not a count"),
-    (pd.DataFrame({"a": [1.5, 2]}), "not a count"),
-    (pd.DataFrame({"a": ["x", 2]}), "not a count"),
-])
+@pytest.mark.parametrize(
+    "table, message",
+    [
+        (pd.DataFrame({"a": [1, -2]}), "not a count"),
+        (pd.DataFrame({"a": [1.5, 2]}), "not a count"),
+        (pd.DataFrame({"a": ["x", 2]}), "not a count"),
+    ],
+)
 def test_what_is_not_a_count_is_refused(table, message):
     with pytest.raises(ValueError, match=message):
         suppress_small_cells(table)
@@ -226,7 +273,9 @@ def test_bad_arguments_are_refused():
     with pytest.raises(ValueError, match="status 'maybe'"):
         hidden_cell_bounds(t[["n"]], pd.DataFrame({"n": ["maybe", ""]}))
     with pytest.raises(ValueError, match="no such row"):
-        recoverable_cells(t, pd.Series([P, ""]), rows=["g"], columns=["g"], withheld=[{"line": "row", "g": "z"}])
+        recoverable_cells(
+            t, pd.Series([P, ""]), rows=["g"], columns=["g"], withheld=[{"line": "row", "g": "z"}]
+        )
 
 
 # --- the property: after suppression no hidden cell has a single feasible value ---------------------------
@@ -237,16 +286,30 @@ COUNTS = st.sampled_from([np.nan, 0, 0, 1, 2, 3, 4, 5, 6, 9, 15, 40])
 @st.composite
 def wide_tables(draw):
     rows, cols = draw(st.integers(1, 5)), draw(st.integers(1, 5))
-    return pd.DataFrame(np.array(draw(st.lists(COUNTS, min_size=rows * cols, max_size=rows * cols)),
-                                 dtype=float).reshape(rows, cols))
+    return pd.DataFrame(
+        np.array(draw(st.lists(COUNTS, min_size=rows * cols, max_size=rows * cols)), dtype=float).reshape(
+            rows, cols
+        )
+    )
 
 
 @st.composite
 def long_tables(draw):
     """Case counts: a row per (country, tier), a column per (tier, group), two sources possible."""
-    records = draw(st.lists(st.tuples(st.sampled_from("ABCD"), st.sampled_from("st"), st.sampled_from("pqr"),
-                                      st.sampled_from("uv"), COUNTS.filter(lambda v: v == v)),
-                            min_size=1, max_size=16, unique_by=lambda r: r[:4]))
+    records = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from("ABCD"),
+                st.sampled_from("st"),
+                st.sampled_from("pqr"),
+                st.sampled_from("uv"),
+                COUNTS.filter(lambda v: v == v),
+            ),
+            min_size=1,
+            max_size=16,
+            unique_by=lambda r: r[:4],
+        )
+    )
     return pd.DataFrame(records, columns=["country", "tier", "group", "source", "n"])
 
 
@@ -281,7 +344,9 @@ def test_the_demo_case_counts():
     cc = load_study().case_counts.astype({"tier": str, "child_group": str})
     s = suppress_small_cells(cc, value="count", **CASE_COUNT_MARGINS)
     assert s.n_primary == int(cc["count"].between(1, 4).sum()) == 10
-    assert recoverable_cells(cc, s.status, values=cc["count"], withheld=s.withheld, **CASE_COUNT_MARGINS) == []
+    assert (
+        recoverable_cells(cc, s.status, values=cc["count"], withheld=s.withheld, **CASE_COUNT_MARGINS) == []
+    )
     reasons = {w["reason"] for w in s.withheld}
     assert reasons <= {P, S}
     # DE's only identified figure is a 3: its total is small, withheld by the rule itself
@@ -289,6 +354,7 @@ def test_the_demo_case_counts():
 
 
 # --- an independent check of the solver: every completion of small tables, by search -------------------
+
 
 def completions(values: np.ndarray, status: np.ndarray, below: int, withheld=()):
     """Per hidden cell, every value it takes in some completion a reader cannot rule out.
@@ -310,8 +376,12 @@ def completions(values: np.ndarray, status: np.ndarray, below: int, withheld=())
         content = [c for c in line if status[c] != "" or values[c] != 0]
         return not (len(content) == 1 and status[content[0]] == P)
 
-    lines = [[c for c in hidden if (c[0] if kind == "row" else c[1]) == k]
-             for kind, size in (("row", n_rows), ("col", n_cols)) for k in range(size) if known(kind, k)]
+    lines = [
+        [c for c in hidden if (c[0] if kind == "row" else c[1]) == k]
+        for kind, size in (("row", n_rows), ("col", n_cols))
+        for k in range(size)
+        if known(kind, k)
+    ]
     lines = [(line, int(sum(values[c] for c in line))) for line in lines if line]
     domain = {c: range(1, below) if status[c] == P else [0, *range(below, cap + 1)] for c in hidden}
     seen = {c: set() for c in hidden}
@@ -336,15 +406,18 @@ def completions(values: np.ndarray, status: np.ndarray, below: int, withheld=())
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(1, 3), st.integers(1, 3),
-       st.lists(st.sampled_from([0, 1, 2, 3, 4, 5, 6, 9]), min_size=9, max_size=9),
-       st.lists(st.booleans(), min_size=9, max_size=9))
+@given(
+    st.integers(1, 3),
+    st.integers(1, 3),
+    st.lists(st.sampled_from([0, 1, 2, 3, 4, 5, 6, 9]), min_size=9, max_size=9),
+    st.lists(st.booleans(), min_size=9, max_size=9),
+)
 def test_the_solver_agrees_with_every_completion(n_rows, n_cols, cells, hide):
     """On random small tables and hidden patterns, the solver's least and greatest values are
     those of the search over every completion."""
-    values = np.array(cells[:n_rows * n_cols], dtype=float).reshape(n_rows, n_cols)
+    values = np.array(cells[: n_rows * n_cols], dtype=float).reshape(n_rows, n_cols)
     small = (values >= 1) & (values < 5)
-    hidden = small | np.array(hide[:n_rows * n_cols]).reshape(n_rows, n_cols)
+    hidden = small | np.array(hide[: n_rows * n_cols]).reshape(n_rows, n_cols)
     status = np.where(small, P, np.where(hidden, S, ""))
     if not hidden.any():
         return
@@ -355,10 +428,13 @@ def test_the_solver_agrees_with_every_completion(n_rows, n_cols, cells, hide):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(1, 2), st.integers(1, 3),
-       st.lists(st.sampled_from([0, 1, 2, 3, 4, 5, 6, 9]), min_size=6, max_size=6))
+@given(
+    st.integers(1, 2),
+    st.integers(1, 3),
+    st.lists(st.sampled_from([0, 1, 2, 3, 4, 5, 6, 9]), min_size=6, max_size=6),
+)
 def test_no_completion_search_pins_a_cell_after_suppression(n_rows, n_cols, cells):
-    values = np.array(cells[:n_rows * n_cols], dtype=float).reshape(n_rows, n_cols)
+    values = np.array(cells[: n_rows * n_cols], dtype=float).reshape(n_rows, n_cols)
     s = suppress_small_cells(pd.DataFrame(values))
     withheld = {("row" if w["line"] == "row" else "col", w["label"]) for w in s.withheld if w["reason"] == S}
     seen = completions(values, s.status.to_numpy(), 5, withheld)

@@ -46,15 +46,23 @@ def browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium")
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--hide-scrollbars", "--window-size=1280,900"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--hide-scrollbars",
+        "--window-size=1280,900",
+    ):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
     driver.set_page_load_timeout(60)
     driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": True, "latency": 0,
-                                                                "downloadThroughput": 0, "uploadThroughput": 0})
+    driver.execute_cdp_cmd(
+        "Network.emulateNetworkConditions",
+        {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
+    )
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     yield driver
     driver.quit()
@@ -64,8 +72,10 @@ def open_page(driver, path: Path, width: int, height: int = 900):
     """Open a file at a window width (CSS pixels) and wait for the network to be drawn."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
-                                                                   "deviceScaleFactor": 1, "mobile": width < 600})
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+    )
     driver.get_log("performance")  # drop earlier entries
     driver.get_log("browser")
     driver.get(path.as_uri())
@@ -94,20 +104,25 @@ def click_at(driver, x: float, y: float):
 
     canvas = driver.find_element("css selector", "#net canvas")
     size = canvas.size
-    ActionChains(driver).move_to_element_with_offset(canvas, x - size["width"] / 2, y - size["height"] / 2) \
-        .pause(0.2).click().perform()
+    ActionChains(driver).move_to_element_with_offset(
+        canvas, x - size["width"] / 2, y - size["height"] / 2
+    ).pause(0.2).click().perform()
 
 
 def node_point(driver, node: str):
     return driver.execute_script(
         "var n = window.imptNetwork; var p = n.getPositions([arguments[0]])[arguments[0]];"
-        "return n.canvasToDOM(p);", node)
+        "return n.canvasToDOM(p);",
+        node,
+    )
 
 
 def edge_point(driver, edge: str):
     return driver.execute_script(
         "var n = window.imptNetwork; var e = n.body.edges[arguments[0]];"
-        "var p = e.edgeType.getPoint(0.5); return n.canvasToDOM(p);", edge)
+        "var p = e.edgeType.getPoint(0.5); return n.canvasToDOM(p);",
+        edge,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +158,9 @@ def test_the_network_opens_offline_and_a_click_shows_the_panel(browser, network_
 
 def test_the_filters_hide_links_and_the_reach_lights_up(browser, network_page):
     open_page(browser, network_page, 1280)
-    shown = "return window.imptNetwork.body.data.edges.get().filter(function (e) { return !e.hidden; }).length"
+    shown = (
+        "return window.imptNetwork.body.data.edges.get().filter(function (e) { return !e.hidden; }).length"
+    )
     before = browser.execute_script(shown)
     from selenium.webdriver.support.ui import Select
 
@@ -171,6 +188,7 @@ def test_the_network_fits_the_screen(browser, network_page, width):
 
 # --- the explorer in a JupyterLab this test starts on 127.0.0.1 ---------------------------------
 
+
 def _free_port() -> int:
     import socket
 
@@ -194,19 +212,38 @@ def jupyterlab(tmp_path_factory):
     (root / "work").mkdir()
     shutil.copy(ROOT / "notebooks" / "explore.ipynb", root / "work" / "explore.ipynb")
     port, token = _free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / "config"), "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
-           "JUPYTERLAB_SETTINGS_DIR": str(root / "settings"), "JUPYTERLAB_WORKSPACES_DIR": str(root / "workspaces"),
-           "IPYTHONDIR": str(root / "ipython")}
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(root / "config"),
+        "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(root / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(root / "workspaces"),
+        "IPYTHONDIR": str(root / "ipython"),
+    }
     news = root / "settings" / "@jupyterlab" / "apputils-extension"
     news.mkdir(parents=True)
     (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false", "checkForUpdates": false}')
     jupyter = Path(sys.executable).parent / "jupyter"
     log = open(root / "lab.log", "w")
-    proc = subprocess.Popen([str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-                             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root / 'work'}",
-                             "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-                             "jupyterlab.NeverCheckForUpdate", "--ServerApp.open_browser=False", "--allow-root"],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            str(jupyter),
+            "lab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root / 'work'}",
+            "--LabApp.expose_app_in_browser=True",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--ServerApp.open_browser=False",
+            "--allow-root",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -270,31 +307,51 @@ def test_the_explorer_in_jupyterlab_answers_a_change_of_country_and_filter(brows
     from selenium.webdriver.support.ui import Select
 
     url, token = jupyterlab
-    browser.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": False, "latency": 0,
-                                                                "downloadThroughput": -1, "uploadThroughput": -1})
+    browser.execute_cdp_cmd(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
     try:
-        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 1000,
-                                                                       "deviceScaleFactor": 1, "mobile": False})
+        browser.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1280, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
+        )
         browser.get(f"{url}/lab/tree/explore.ipynb?token={token}")
-        _wait(browser, lambda d: d.execute_script(
-            "var a = window.jupyterapp; return !!(a && a.shell && a.shell.currentWidget"
-            " && a.shell.currentWidget.sessionContext && a.shell.currentWidget.sessionContext.session"
-            " && a.shell.currentWidget.sessionContext.session.kernel);"), what="the notebook and its kernel")
-        browser.execute_script("var c = window.jupyterapp.commands; c.execute('application:toggle-left-area');"
-                               "c.execute('notebook:run-all-cells');")
-        _wait(browser, lambda d: len(d.find_elements("css selector", ".widget-dropdown select")) >= 3,
-              seconds=180, what="the explorer's widgets")
+        _wait(
+            browser,
+            lambda d: d.execute_script(
+                "var a = window.jupyterapp; return !!(a && a.shell && a.shell.currentWidget"
+                " && a.shell.currentWidget.sessionContext && a.shell.currentWidget.sessionContext.session"
+                " && a.shell.currentWidget.sessionContext.session.kernel);"
+            ),
+            what="the notebook and its kernel",
+        )
+        browser.execute_script(
+            "var c = window.jupyterapp.commands; c.execute('application:toggle-left-area');"
+            "c.execute('notebook:run-all-cells');"
+        )
+        _wait(
+            browser,
+            lambda d: len(d.find_elements("css selector", ".widget-dropdown select")) >= 3,
+            seconds=180,
+            what="the explorer's widgets",
+        )
         _wait(browser, lambda d: "All interviews" in _summary(d), what="the first summary")
         assert all(shown for _, shown in _dropdowns(browser)), _dropdowns(browser)
 
         countries = Select(browser.find_element("css selector", ".widget-select-multiple select"))
         _choose(countries, "Denmark")
         _wait(browser, lambda d: _summary(d).startswith("Denmark"), what="the summary of Denmark")
-        sector = Select(browser.find_element("xpath", "//div[contains(@class,'widget-dropdown')][.//label"
-                                                      "[contains(., 'Sector')]]//select"))
+        sector = Select(
+            browser.find_element(
+                "xpath", "//div[contains(@class,'widget-dropdown')][.//label[contains(., 'Sector')]]//select"
+            )
+        )
         police = _choose(sector, "Police")
         _wait(browser, lambda d: "sector Police" in _summary(d), what="the summary of Danish police")
-        rows = browser.execute_script("return document.querySelectorAll('table.impt-explorer tbody tr').length")
+        rows = browser.execute_script(
+            "return document.querySelectorAll('table.impt-explorer tbody tr').length"
+        )
         assert rows == 1, f"{rows} interview rows for the Danish police (expected 1, DK-I02)"
         shown = dict(_dropdowns(browser))
         assert shown["Sector"] == police and all(shown.values()), shown
@@ -302,26 +359,41 @@ def test_the_explorer_in_jupyterlab_answers_a_change_of_country_and_filter(brows
         browser.save_screenshot(str(ARTEFACTS / "explorer_filter_1280.png"))
 
         _choose(sector, "All sectors")
-        _wait(browser, lambda d: _summary(d) == "Denmark" or _summary(d).startswith("Denmark:")
-              or "sector" not in _summary(d), what="all sectors again")
+        _wait(
+            browser,
+            lambda d: (
+                _summary(d) == "Denmark" or _summary(d).startswith("Denmark:") or "sector" not in _summary(d)
+            ),
+            what="all sectors again",
+        )
         assert dict(_dropdowns(browser))["Sector"] == "All sectors"
 
-        tab = browser.find_element("xpath", "//li[contains(@class,'lm-TabBar-tab')][.//div[text()='Network']]")
+        tab = browser.find_element(
+            "xpath", "//li[contains(@class,'lm-TabBar-tab')][.//div[text()='Network']]"
+        )
         tab.click()
-        frame = _wait(browser, lambda d: d.find_elements("css selector", "iframe.impt-network"),
-                      what="the network's frame")[0]
+        frame = _wait(
+            browser,
+            lambda d: d.find_elements("css selector", "iframe.impt-network"),
+            what="the network's frame",
+        )[0]
         browser.execute_script("arguments[0].scrollIntoView(true)", frame)
         browser.switch_to.frame(frame)
-        _wait(browser, lambda d: d.execute_script("return document.body.dataset.ready === '1'"),
-              what="the network drawn inside JupyterLab")
+        _wait(
+            browser,
+            lambda d: d.execute_script("return document.body.dataset.ready === '1'"),
+            what="the network drawn inside JupyterLab",
+        )
         browser.execute_script("window.imptShowNode('DK-A001')")
         assert "What it knows" in browser.find_element("id", "panel").text
         browser.switch_to.default_content()
         browser.save_screenshot(str(ARTEFACTS / "explorer_network_1280.png"))
     finally:
         browser.switch_to.default_content()
-        browser.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": True, "latency": 0,
-                                                                    "downloadThroughput": 0, "uploadThroughput": 0})
+        browser.execute_cdp_cmd(
+            "Network.emulateNetworkConditions",
+            {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
+        )
 
 
 # --- the report pages -----------------------------------------------------------------------------
@@ -386,36 +458,50 @@ def test_every_report_page_reads_offline_on_the_screen(browser, site, width):
 
     found = {}
     for page in _pages(site):
-        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": 900,
-                                                                       "deviceScaleFactor": 1, "mobile": width < 600})
+        browser.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600},
+        )
         browser.get_log("performance")
         browser.get_log("browser")
         browser.get(page.as_uri())
-        WebDriverWait(browser, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        WebDriverWait(browser, 30).until(
+            lambda d: d.execute_script("return document.readyState") == "complete"
+        )
         problems = _page_problems(browser, width)
         if problems:
             found[page.name] = problems
-        if page.name in ("index.html", "country_mapping_DK.html", "barrier_analysis_DK.html",
-                         "regional_overview.html"):
+        if page.name in (
+            "index.html",
+            "country_mapping_DK.html",
+            "barrier_analysis_DK.html",
+            "regional_overview.html",
+        ):
             browser.save_screenshot(str(ARTEFACTS / f"page_{page.stem}_{width}.png"))
     assert not found, "\n".join(f"{name}: {'; '.join(p)}" for name, p in found.items())
 
 
 def test_the_pages_link_to_each_other_and_to_the_methods(browser, site):
     browser.get((site / "country_mapping_DK.html").as_uri())
-    hrefs = browser.execute_script("return Array.from(document.querySelectorAll('nav a')).map(function (a) {"
-                                   " return a.getAttribute('href'); })")
+    hrefs = browser.execute_script(
+        "return Array.from(document.querySelectorAll('nav a')).map(function (a) {"
+        " return a.getAttribute('href'); })"
+    )
     assert {"index.html", "barrier_analysis_DK.html", "regional_overview.html", "methods.html"} <= set(hrefs)
     browser.get((site / "index.html").as_uri())
-    assert browser.find_elements("css selector", 'a[href="methods.html"]'), "the index does not link the methods"
+    assert browser.find_elements("css selector", 'a[href="methods.html"]'), (
+        "the index does not link the methods"
+    )
     browser.get((site / "methods.html").as_uri())
     assert browser.find_element("tag name", "h1").text.startswith("Methods")
 
 
 def test_a_country_page_holds_the_network_and_a_click_shows_the_panel(browser, site):
     page = site / "country_mapping_DK.html"
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 900,
-                                                                   "deviceScaleFactor": 1, "mobile": False})
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+    )
     browser.get_log("performance")
     browser.get(page.as_uri())
     frames = browser.find_elements("css selector", "iframe.impt-network")
@@ -423,8 +509,12 @@ def test_a_country_page_holds_the_network_and_a_click_shows_the_panel(browser, s
     browser.execute_script("arguments[0].scrollIntoView(true)", frames[0])
     browser.switch_to.frame(frames[0])
     try:
-        _wait(browser, lambda d: d.execute_script("return document.body.dataset.ready === '1'"),
-              seconds=30, what="the network drawn on the country page")
+        _wait(
+            browser,
+            lambda d: d.execute_script("return document.body.dataset.ready === '1'"),
+            seconds=30,
+            what="the network drawn on the country page",
+        )
         browser.execute_script("window.imptNetwork.fit({animation: false})")
         x, y = node_point(browser, "DK-A001").values()
         click_at(browser, x, y)

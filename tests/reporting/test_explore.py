@@ -43,20 +43,26 @@ def test_setting_a_control_updates_every_pane(small):
     assert ex.tables["interviews"]["interview_id"].tolist() == ["DK-I1", "DK-I2"]
     assert "DK-I2" in ex.interviews_pane.value and "SE-I1" not in ex.interviews_pane.value
     assert ex.tables["items"]["item_id"].tolist() == ["T1", "T2", "T3"]
-    assert ex.tables["codes"]["code"].tolist() == ["good_practice", "national_coordination", "professional_networks"]
+    assert ex.tables["codes"]["code"].tolist() == [
+        "good_practice",
+        "national_coordination",
+        "professional_networks",
+    ]
     ex.open_tab("Codes")
     assert "Professional networks" in ex.codes_pane.value and "Cross-border" not in ex.codes_pane.value
-    ex.sector.value = "police"                                     # as a click would: through the observer
+    ex.sector.value = "police"  # as a click would: through the observer
     assert ex.tables["interviews"]["interview_id"].tolist() == ["DK-I1"]
-    assert ex.tables["codes"][["code", "segments", "coders"]].values.tolist() == [["national_coordination", 1, 2]]
-    assert "National co-ordination" in ex.codes_pane.value         # the open tab follows
+    assert ex.tables["codes"][["code", "segments", "coders"]].values.tolist() == [
+        ["national_coordination", 1, 2]
+    ]
+    assert "National co-ordination" in ex.codes_pane.value  # the open tab follows
 
 
 def test_only_the_tab_on_screen_is_drawn_the_others_when_opened(small):
     ex = Explorer(small).set(country="DK")
     assert ex.stale == {"items", "network", "codes", "excerpts", "agreement"}
     assert ex.excerpts_pane.value == "" or "S1" not in ex.excerpts_pane.value
-    ex.tabs.selected_index = ex.TABS.index("Excerpts")              # as a click on the tab would
+    ex.tabs.selected_index = ex.TABS.index("Excerpts")  # as a click on the tab would
     assert "S1" in ex.excerpts_pane.value and "excerpts" not in ex.stale
     with pytest.raises(ValueError, match="no tab 'Maps'"):
         ex.open_tab("Maps")
@@ -68,8 +74,8 @@ def test_a_person_reads_labels_and_words_not_codes(small):
     assert "<th" in pane and ">Interview<" in pane and ">Sector<" in pane and ">Denmark<" in pane
     assert ">Police<" in pane and ">NGO<" in pane and ">police<" not in pane and "interview_id" not in pane
     assert not re.search(r">(None|nan|&lt;NA&gt;|NaN)<", pane)
-    assert re.search(r'<td class="num">2</td>', pane)              # counts right-aligned
-    assert '<td class="id">DK-I1</td>' in pane                     # IDs not broken
+    assert re.search(r'<td class="num">2</td>', pane)  # counts right-aligned
+    assert '<td class="id">DK-I1</td>' in pane  # IDs not broken
     ex.open_tab("Items")
     items = ex.items_pane.value
     assert "Roma children and young people" in items and "roma_children" not in items
@@ -78,9 +84,14 @@ def test_a_person_reads_labels_and_words_not_codes(small):
 
 
 def test_readable_leaves_unknown_empty_and_labels_generalised_codes(demo):
-    frame = pd.DataFrame({"sector": ["any_sector", None, "civil_society", "made_up_code"],
-                          "level": ["local_regional", "national", None, None],
-                          "respondent": [None, "x", None, None], "flows": [1, 2, 3, 4]})
+    frame = pd.DataFrame(
+        {
+            "sector": ["any_sector", None, "civil_society", "made_up_code"],
+            "level": ["local_regional", "national", None, None],
+            "respondent": [None, "x", None, None],
+            "flows": [1, 2, 3, 4],
+        }
+    )
     out = readable(frame, demo)
     assert out.columns.tolist() == ["Sector", "Level", "Respondent", "Flows"]
     assert out["Sector"].tolist() == ["Any sector", "", "Civil society", "Made up code"]
@@ -95,7 +106,7 @@ def test_the_flow_caption_and_the_network_for_one_country(small):
     assert "Who tells whom in Denmark" in ex.flow_caption.value
     ex.open_tab("Network")
     assert ex.network_pane.value.startswith('<iframe class="impt-network"')
-    ex.set(sector="police", child_group="roma_children")          # DK-I1 reported no Roma children
+    ex.set(sector="police", child_group="roma_children")  # DK-I1 reported no Roma children
     assert ex.network_pane.value == "" and "No flows were reported" in ex.flow_caption.value
     assert "No interviews match" in ex.open_tab("Interviews").interviews_pane.value
 
@@ -109,7 +120,7 @@ def test_the_network_is_kept_once_drawn(small, monkeypatch):
     monkeypatch.setattr(nv, "network_iframe", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
     ex.set(sector="police")
     ex.set(sector=None)
-    assert calls == ["DK"]                                         # police drawn once; all sectors kept from before
+    assert calls == ["DK"]  # police drawn once; all sectors kept from before
 
 
 def test_the_static_figure_is_drawn_on_request(small):
@@ -136,7 +147,7 @@ def test_a_word_found_nowhere_says_so(small):
     for tab in ("Interviews", "Items", "Codes", "Excerpts"):
         ex.open_tab(tab)
     for pane in (ex.interviews_pane, ex.items_pane, ex.codes_pane, ex.excerpts_pane):
-        assert 'No matching excerpts: no coded excerpt contains &quot;trampoline&quot;' in pane.value
+        assert "No matching excerpts: no coded excerpt contains &quot;trampoline&quot;" in pane.value
     assert len(ex.tables["interviews"]) == 0
 
 
@@ -169,31 +180,44 @@ def test_the_dropdowns_offer_what_the_selection_holds_with_counts(small):
     ex = Explorer(small)
     assert values(ex.country) == ["DK", "SE"] and labels(ex.country) == ["Denmark (2)", "Sweden (1)"]
     assert labels(ex.sector) == ["All sectors", "Police (2)", "NGO (1)"]
-    assert labels(ex.child_group) == ["All child groups", "Roma children and young people (2)",
-                                      "Girls working as au pairs (2)"]
+    assert labels(ex.child_group) == [
+        "All child groups",
+        "Roma children and young people (2)",
+        "Girls working as au pairs (2)",
+    ]
     assert values(ex.verification) == [ALL, "official", "maybe", "anecdotal"]
-    assert labels(ex.verification)[1:] == ["Official data (2)", "Maybe-information (1)", "Anecdotal evidence (1)"]
-    ex.set(country="SE")                                           # Sweden: one police interview, one item
+    assert labels(ex.verification)[1:] == [
+        "Official data (2)",
+        "Maybe-information (1)",
+        "Anecdotal evidence (1)",
+    ]
+    ex.set(country="SE")  # Sweden: one police interview, one item
     assert labels(ex.sector) == ["All sectors", "Police (1)"]
     assert labels(ex.child_group) == ["All child groups", "Girls working as au pairs (1)"]
-    assert labels(ex.country) == ["Denmark (2)", "Sweden (1)"]      # the country's own filter is not applied to it
-    ex.set(country=None, sector="ngo")                             # NGOs: only DK-I2
+    assert labels(ex.country) == [
+        "Denmark (2)",
+        "Sweden (1)",
+    ]  # the country's own filter is not applied to it
+    ex.set(country=None, sector="ngo")  # NGOs: only DK-I2
     assert labels(ex.country) == ["Denmark (1)"]
     assert labels(ex.verification)[1:] == ["Maybe-information (1)", "Anecdotal evidence (1)"]
 
 
 def test_all_chosen_again_is_never_blank(small):
     ex = Explorer(small).set(country="DK", sector="police", child_group="au_pairs", verification="official")
-    ex.sector.value = ALL                                          # "All sectors" chosen again, by a click
+    ex.sector.value = ALL  # "All sectors" chosen again, by a click
     ex.child_group.value = ALL
     ex.verification.value = ALL
-    assert (ex.sector.label, ex.child_group.label, ex.verification.label) == \
-        ("All sectors", "All child groups", "Any verification")
-    ex.sector.value = None                                         # None from code is "all" too
+    assert (ex.sector.label, ex.child_group.label, ex.verification.label) == (
+        "All sectors",
+        "All child groups",
+        "Any verification",
+    )
+    ex.sector.value = None  # None from code is "all" too
     assert ex.sector.value == ALL and ex.sector.label == "All sectors"
     ex.set(sector="police")
     assert ex.sector.label == "Police (1)"
-    ex.country.value = ()                                          # no country chosen: every country
+    ex.country.value = ()  # no country chosen: every country
     assert ex.selection.country is None and ex.sector.label == "Police (2)"
 
 
@@ -209,7 +233,9 @@ def test_the_busy_state_is_shown_while_updating(small):
 
 
 def test_searching_a_public_export_shows_the_reason(small):
-    public = dataclasses.replace(small, codings=small.codings.drop(columns="excerpt"), meta={"impt:public": True})
+    public = dataclasses.replace(
+        small, codings=small.codings.drop(columns="excerpt"), meta={"impt:public": True}
+    )
     ex = Explorer(public)
     ex.search.value = "police"
     assert "this study has no excerpts" in ex.summary.value
@@ -230,13 +256,13 @@ def test_the_demo_study_in_the_explorer_writes_nothing(demo, tmp_path, monkeypat
 
 def test_links_carrying_the_chosen_child_group_are_highlighted(small):
     ex = Explorer(small).set(country="DK", child_group="roma_children")
-    assert ex.highlighted == [("A3", "A1")]                        # F2, about T2
+    assert ex.highlighted == [("A3", "A1")]  # F2, about T2
     assert "1 link carrying information on this child group" in ex.flow_caption.value
     ex.open_tab("Network")
     assert "carries information on roma children and young people" in ex.network_pane.value
-    ex.child_group.value = "au_pairs"                              # DK-I1 and DK-I2 both reported T1
+    ex.child_group.value = "au_pairs"  # DK-I1 and DK-I2 both reported T1
     assert ex.tables["interviews"]["interview_id"].tolist() == ["DK-I1", "DK-I2"]
-    assert ex.highlighted == [("A3", "A2")]                        # F3, about T1; F1 is about no item
+    assert ex.highlighted == [("A3", "A2")]  # F3, about T1; F1 is about no item
     ex.child_group.value = ALL
     assert ex.highlighted == [] and "Magenta" not in ex.flow_caption.value
 
@@ -245,10 +271,15 @@ def test_the_agreement_tab_measures_the_selected_double_coded_segments(small):
     ex = Explorer(small).set(country="DK").open_tab("Agreement")
     # Only DK-I1 is coded by two coders, both with national_coordination on [0, 53): they
     # agree, and kappa and alpha are undefined because every decision is the same.
-    got = ex.tables["agreement"][["code", "n_documents", "n_coders", "n_units", "percent_agreement"]].values.tolist()
+    got = ex.tables["agreement"][
+        ["code", "n_documents", "n_coders", "n_units", "percent_agreement"]
+    ].values.tolist()
     assert got == [["(all codes, pooled)", 1, 2, 53, 1.0], ["national_coordination", 1, 2, 53, 1.0]]
     assert ex.tables["agreement"]["cohen_kappa"].isna().all()
-    assert "the 1 interview of the selection that two or more coders coded (53 coded characters)" in ex.agreement_pane.value
+    assert (
+        "the 1 interview of the selection that two or more coders coded (53 coded characters)"
+        in ex.agreement_pane.value
+    )
     assert "1 coded by one coder only is not compared: DK-I2" in ex.agreement_pane.value
     assert "No passage where the coders differ" in ex.agreement_pane.value
     ex.set(country="SE")
@@ -262,11 +293,11 @@ def test_an_error_while_updating_is_shown_not_swallowed(small, monkeypatch, capl
         raise RuntimeError("the summary could not be written")
 
     monkeypatch.setattr(ex, "_summary", broken)
-    ex.sector.value = "police"                                     # as a click would: through the observer
+    ex.sector.value = "police"  # as a click would: through the observer
     assert "RuntimeError: the summary could not be written" in ex.summary.value
     assert "the explorer could not update" in caplog.text
-    assert ex.status.value == ""                                   # not left busy
-    with pytest.raises(RuntimeError):                              # called from code, it raises
+    assert ex.status.value == ""  # not left busy
+    with pytest.raises(RuntimeError):  # called from code, it raises
         ex.refresh()
 
 
@@ -281,26 +312,30 @@ def test_a_table_sorts_by_any_column(small):
     ex = Explorer(small).set(country="DK")
     sorter = ex.sorters["interviews"]
     assert labels(sorter)[:3] == ["the study's order", "Interview", "Country"]
-    sorter.value = "Flows"                                         # DK-I1 reported 1 flow, DK-I2 2: largest first
+    sorter.value = "Flows"  # DK-I1 reported 1 flow, DK-I2 2: largest first
     pane = ex.interviews_pane.value
     assert pane.index("DK-I2") < pane.index("DK-I1")
-    sorter.value = "Interview"                                     # text from A to Z
+    sorter.value = "Interview"  # text from A to Z
     assert ex.interviews_pane.value.index("DK-I1") < ex.interviews_pane.value.index("DK-I2")
-    ex.set(country=None)                                           # the choice stays over a change of selection
+    ex.set(country=None)  # the choice stays over a change of selection
     assert sorter.value == "Interview" and "SE-I1" in ex.interviews_pane.value
 
 
 def test_an_excerpt_opens_in_its_interview_context(small):
     ex = Explorer(small).set(country="DK").open_tab("Excerpts")
     pane = ex.excerpts_pane.value
-    assert pane.count("<details>") == 2                            # S1 and S2, each with its interview's passages
-    assert ('<summary>Our network meets the school each quarter.</summary><div class="impt-context">'
-            "<p>Interview DK-I2, its coded passages in the order of the text:</p>"
-            '<ol><li class="here">Our network meets the school each quarter.</li></ol>') in pane
+    assert pane.count("<details>") == 2  # S1 and S2, each with its interview's passages
+    assert (
+        '<summary>Our network meets the school each quarter.</summary><div class="impt-context">'
+        "<p>Interview DK-I2, its coded passages in the order of the text:</p>"
+        '<ol><li class="here">Our network meets the school each quarter.</li></ol>'
+    ) in pane
 
 
 def test_a_selection_the_study_refuses_keeps_every_dropdown(small):
-    public = dataclasses.replace(small, codings=small.codings.drop(columns="excerpt"), meta={"impt:public": True})
-    ex = Explorer(public).set(country="DK", sector="police", search="school")   # no excerpts to search
+    public = dataclasses.replace(
+        small, codings=small.codings.drop(columns="excerpt"), meta={"impt:public": True}
+    )
+    ex = Explorer(public).set(country="DK", sector="police", search="school")  # no excerpts to search
     assert "this study has no excerpts" in ex.summary.value
     assert ex.sector.label.startswith("Police") and ex.country.value == ("DK",)

@@ -22,18 +22,54 @@ def chain(build):
     once as anecdotal and once as maybe. Every flow is regular except A5 -> A3.
     """
     actors = [
-        {"actor_id": "A1", "name": "Coordination unit", "country": "DK", "sector": "government", "level": "national",
-         "kind": "national_coordinator"},
-        {"actor_id": "A2", "name": "Police unit (Politi)", "country": "DK", "sector": "police", "level": "national",
-         "kind": "organisation"},
-        {"actor_id": "A3", "name": "Street NGO", "country": "DK", "sector": "ngo", "level": "local",
-         "kind": "organisation"},
-        {"actor_id": "A4", "name": "School", "country": "DK", "sector": "education", "level": "local",
-         "kind": "organisation"},
-        {"actor_id": "A5", "name": "Clinic", "country": "DK", "sector": "health", "level": "local",
-         "kind": "organisation"},
-        {"actor_id": "B1", "name": "Swedish police", "country": "SE", "sector": "police", "level": "national",
-         "kind": "organisation"},
+        {
+            "actor_id": "A1",
+            "name": "Coordination unit",
+            "country": "DK",
+            "sector": "government",
+            "level": "national",
+            "kind": "national_coordinator",
+        },
+        {
+            "actor_id": "A2",
+            "name": "Police unit (Politi)",
+            "country": "DK",
+            "sector": "police",
+            "level": "national",
+            "kind": "organisation",
+        },
+        {
+            "actor_id": "A3",
+            "name": "Street NGO",
+            "country": "DK",
+            "sector": "ngo",
+            "level": "local",
+            "kind": "organisation",
+        },
+        {
+            "actor_id": "A4",
+            "name": "School",
+            "country": "DK",
+            "sector": "education",
+            "level": "local",
+            "kind": "organisation",
+        },
+        {
+            "actor_id": "A5",
+            "name": "Clinic",
+            "country": "DK",
+            "sector": "health",
+            "level": "local",
+            "kind": "organisation",
+        },
+        {
+            "actor_id": "B1",
+            "name": "Swedish police",
+            "country": "SE",
+            "sector": "police",
+            "level": "national",
+            "kind": "organisation",
+        },
     ]
     flows = [
         {"source_actor": "A4", "target_actor": "A3"},
@@ -44,15 +80,45 @@ def chain(build):
         {"source_actor": "B1", "target_actor": "A2"},
     ]
     items = [{"item_id": "T1", "country": "DK", "label": "Children begging at the station"}]
-    interviews = [{"interview_id": f"DK-I{n}", "country": "DK", "date": "2010-05-01", "sector": "ngo",
-                   "level": "local", "actor_id": "A3"} for n in (1, 2)]
-    interviews.append({"interview_id": "SE-I1", "country": "SE", "date": "2010-05-01", "sector": "police",
-                       "level": "national", "actor_id": "B1"})
-    knowledge = [{"actor_id": "A3", "item_id": "T1", "verification": "anecdotal", "interview_id": "DK-I1"},
-                 {"actor_id": "A3", "item_id": "T1", "verification": "maybe", "interview_id": "DK-I2"}]
-    codings = [{"segment_id": "S1", "interview_id": "DK-I1", "code": "national_coordination", "coder": "c1",
-                "start": 0, "end": len(PASSAGE), "excerpt": PASSAGE}]
-    return build(actors, flows=flows, items=items, knowledge=knowledge, interviews=interviews, codings=codings)
+    interviews = [
+        {
+            "interview_id": f"DK-I{n}",
+            "country": "DK",
+            "date": "2010-05-01",
+            "sector": "ngo",
+            "level": "local",
+            "actor_id": "A3",
+        }
+        for n in (1, 2)
+    ]
+    interviews.append(
+        {
+            "interview_id": "SE-I1",
+            "country": "SE",
+            "date": "2010-05-01",
+            "sector": "police",
+            "level": "national",
+            "actor_id": "B1",
+        }
+    )
+    knowledge = [
+        {"actor_id": "A3", "item_id": "T1", "verification": "anecdotal", "interview_id": "DK-I1"},
+        {"actor_id": "A3", "item_id": "T1", "verification": "maybe", "interview_id": "DK-I2"},
+    ]
+    codings = [
+        {
+            "segment_id": "S1",
+            "interview_id": "DK-I1",
+            "code": "national_coordination",
+            "coder": "c1",
+            "start": 0,
+            "end": len(PASSAGE),
+            "excerpt": PASSAGE,
+        }
+    ]
+    return build(
+        actors, flows=flows, items=items, knowledge=knowledge, interviews=interviews, codings=codings
+    )
 
 
 def nodes_of(data):
@@ -64,8 +130,10 @@ def test_every_actor_linked_to_the_country_is_a_node_in_its_row(chain):
     nodes = nodes_of(data)
     assert sorted(nodes) == ["A1", "A2", "A3", "A4", "A5", "B1"]
     y = {n: d["y"] for n, d in nodes.items()}
-    assert y["A3"] == y["A4"] == y["A5"] > y["A2"] > y["B1"]     # local at the bottom, abroad on top (y grows down)
-    assert y["A1"] < y["A2"]                                      # co-ordination lifted above its row
+    assert (
+        y["A3"] == y["A4"] == y["A5"] > y["A2"] > y["B1"]
+    )  # local at the bottom, abroad on top (y grows down)
+    assert y["A1"] < y["A2"]  # co-ordination lifted above its row
     assert [r[0] for r in data["rows"]] == ["Local", "National", "International"]
 
 
@@ -73,7 +141,7 @@ def test_shapes_colours_and_labels_are_the_static_figures(chain):
     nodes = nodes_of(network_data(chain, "DK"))
     assert nodes["A1"]["shape"] == "diamond" and nodes["A1"]["borderWidth"] == 3
     assert nodes["A2"]["shape"] == "dot" and nodes["A2"]["color"]["background"] == "#0072B2"
-    assert nodes["A2"]["label"] == "Police unit"                   # the parenthetical dropped, as in the figure
+    assert nodes["A2"]["label"] == "Police unit"  # the parenthetical dropped, as in the figure
     assert nodes["B1"]["label"] == "SE: Swedish police"
     assert nodes["A1"]["info"]["kind"] == "National co-ordination"
     assert (nodes["A3"]["info"]["sector"], nodes["A3"]["info"]["level"]) == ("NGO", "Local")
@@ -81,10 +149,14 @@ def test_shapes_colours_and_labels_are_the_static_figures(chain):
 
 def test_an_actors_panel_says_what_it_knows_and_whom_it_tells(chain):
     info = nodes_of(network_data(chain, "DK"))["A3"]["info"]
-    assert info["knows"] == [["Children begging at the station", "Maybe-information"]]  # the stronger of the two
+    assert info["knows"] == [
+        ["Children begging at the station", "Maybe-information"]
+    ]  # the stronger of the two
     assert info["tells"] == [["Police unit", "Formal report, Meeting", "Regular", 2]]
-    assert sorted(info["told_by"]) == [["Clinic", "Informal contact", "Ad hoc", 1],
-                                       ["School", "Formal report", "Regular", 1]]
+    assert sorted(info["told_by"]) == [
+        ["Clinic", "Informal contact", "Ad hoc", 1],
+        ["School", "Formal report", "Regular", 1],
+    ]
     hover = nodes_of(network_data(chain, "DK"))["A3"]["hover"]
     assert hover[2] == "knows 1 item · tells 1 actor · told by 2 actors"
 
@@ -93,8 +165,10 @@ def test_a_links_panel_lists_its_flows_and_passages_only_when_asked(chain):
     edges = {e["id"]: e for e in network_data(chain, "DK")["edges"]}
     assert sorted(edges) == ["A2->A1", "A3->A2", "A4->A3", "A5->A3", "B1->A2"]
     link = edges["A3->A2"]
-    assert link["flows"] == [{"item": "information in general", "channel": "Formal report", "frequency": "Regular"},
-                             {"item": "information in general", "channel": "Meeting", "frequency": "Ad hoc"}]
+    assert link["flows"] == [
+        {"item": "information in general", "channel": "Formal report", "frequency": "Regular"},
+        {"item": "information in general", "channel": "Meeting", "frequency": "Ad hoc"},
+    ]
     assert link["regular"] and not link["dashes"] and not link["cross_border"]
     assert edges["A5->A3"]["dashes"] and edges["B1->A2"]["cross_border"]
     assert "2 flows, regular, reported in 1 interview" == link["hover"][1]
@@ -119,18 +193,20 @@ def test_a_public_page_does_not_tell_how_many_flows_a_link_has(chain):
     edges = {e["id"]: e for e in data["edges"]}
     assert {e["width"] for e in edges.values()} == {1.5}
     assert edges["A3->A2"]["hover"][1] == "Regular"
-    assert len(edges["A3->A2"]["flows"]) == 2                     # two different flows, each once
-    assert nodes_of(data)["A3"]["info"]["tells"] == [["Police unit", "Formal report, Meeting", "Regular", None]]
+    assert len(edges["A3->A2"]["flows"]) == 2  # two different flows, each once
+    assert nodes_of(data)["A3"]["info"]["tells"] == [
+        ["Police unit", "Formal report, Meeting", "Regular", None]
+    ]
 
 
 def test_reach_lights_the_ways_to_coordination_and_the_gatekeepers(chain):
     reach = network_data(chain, "DK")["reach"]
     school = reach["A4"]
     assert school["reaches"] and school["path_length"] == 3
-    assert school["gatekeepers"] == ["A3", "A2"]                   # nearest first
+    assert school["gatekeepers"] == ["A3", "A2"]  # nearest first
     assert school["nodes"] == ["A1", "A2", "A3", "A4"]
     assert school["links"] == ["A2->A1", "A3->A2", "A4->A3"]
-    clinic = reach["A5"]                                          # ad hoc only: not followed by the default rules
+    clinic = reach["A5"]  # ad hoc only: not followed by the default rules
     assert not clinic["reaches"] and clinic["nodes"] == [] and clinic["links"] == []
 
 
@@ -142,11 +218,26 @@ def test_recommended_channels_bring_the_clinic_in(chain):
 
 def test_the_page_is_self_contained_and_safe(build):
     evil = "</script><script>alert(1)</script>"
-    study = build([{"actor_id": "A1", "name": evil, "country": "DK", "sector": "police", "level": "local",
-                    "kind": "organisation"},
-                   {"actor_id": "A2", "country": "DK", "sector": "government", "level": "national",
-                    "kind": "national_coordinator"}],
-                  flows=[{"source_actor": "A1", "target_actor": "A2"}])
+    study = build(
+        [
+            {
+                "actor_id": "A1",
+                "name": evil,
+                "country": "DK",
+                "sector": "police",
+                "level": "local",
+                "kind": "organisation",
+            },
+            {
+                "actor_id": "A2",
+                "country": "DK",
+                "sector": "government",
+                "level": "national",
+                "kind": "national_coordinator",
+            },
+        ],
+        flows=[{"source_actor": "A1", "target_actor": "A2"}],
+    )
     page = network_html(study, "DK")
     assert evil not in page
     assert not re.search(r"""<(script|link|img|iframe)[^>]*(src|href)\s*=\s*["']?(https?:)?//""", page, re.I)
@@ -183,7 +274,7 @@ def test_the_network_of_a_public_export_reads_as_an_attacker_would(public_demo):
     assert "reported in" not in page and " flows)" not in page.split("var DATA = ", 1)[1].split(";\n", 1)[0]
     truth = load_study()
     excerpts = [e for e in truth.codings["excerpt"].dropna().astype(str) if len(e) > 30]
-    assert not any(e in page for e in excerpts)                     # no coded passage on a public page
+    assert not any(e in page for e in excerpts)  # no coded passage on a public page
     with pytest.raises(ValueError, match="not on a public page"):
         network_html(public_demo, country, passages=True)
 

@@ -40,17 +40,28 @@ def test_country_mapping_executes_with_papermill(tmp_path, demo):
     from impt_analysis import three_aspects
 
     out = tmp_path / "lt.ipynb"
-    papermill.execute_notebook(str(REPO / "notebooks" / "country_mapping.ipynb"), str(out),
-                               parameters={"country": "LT", "data": None, "include_excerpts": False,
-                                           "public": False},
-                               kernel_name="python3", progress_bar=False, cwd=str(REPO / "notebooks"))
+    papermill.execute_notebook(
+        str(REPO / "notebooks" / "country_mapping.ipynb"),
+        str(out),
+        parameters={"country": "LT", "data": None, "include_excerpts": False, "public": False},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(REPO / "notebooks"),
+    )
     book = nbformat.read(out, as_version=4)
-    text = "\n".join(json.dumps(o.get("data", {})) + o.get("text", "") for c in book.cells
-                     if c.cell_type == "code" for o in c.outputs)
+    text = "\n".join(
+        json.dumps(o.get("data", {})) + o.get("text", "")
+        for c in book.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
     verdicts = three_aspects(demo).loc["LT"]
     assert "Information mapping: LT" in text
-    names = {"coordination": "National co-ordination", "networks": "Professional networks",
-             "local_input": "Local and regional input"}
+    names = {
+        "coordination": "National co-ordination",
+        "networks": "Professional networks",
+        "local_input": "Local and regional input",
+    }
     for aspect, name in names.items():
         verdict = re.escape(verdicts[aspect])
         assert re.search(rf"<td>{name}</td>\\n\s*<td>{verdict}</td>", text), (aspect, verdicts[aspect])
@@ -64,9 +75,14 @@ def test_unknown_country_is_refused_at_once(tmp_path):
     from papermill.exceptions import PapermillExecutionError
 
     with pytest.raises(PapermillExecutionError) as info:
-        papermill.execute_notebook(str(REPO / "notebooks" / "country_mapping.ipynb"), str(tmp_path / "x.ipynb"),
-                                   parameters={"country": "XX"}, kernel_name="python3", progress_bar=False,
-                                   cwd=str(REPO / "notebooks"))
+        papermill.execute_notebook(
+            str(REPO / "notebooks" / "country_mapping.ipynb"),
+            str(tmp_path / "x.ipynb"),
+            parameters={"country": "XX"},
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(REPO / "notebooks"),
+        )
     assert info.value.ename == "ValueError" and "unknown country code 'XX'" in info.value.evalue
     assert info.value.exec_count <= 3  # the check runs before any analysis
 
@@ -80,9 +96,14 @@ def test_regional_overview_compares_with_a_later_wave(tmp_path):
 
     later = write_study(generate_study(wave=2), tmp_path / "wave2")
     out = tmp_path / "overview.ipynb"
-    papermill.execute_notebook(str(REPO / "notebooks" / "regional_overview.ipynb"), str(out),
-                               parameters={"data": None, "compare_with": str(later), "public": False},
-                               kernel_name="python3", progress_bar=False, cwd=str(REPO / "notebooks"))
+    papermill.execute_notebook(
+        str(REPO / "notebooks" / "regional_overview.ipynb"),
+        str(out),
+        parameters={"data": None, "compare_with": str(later), "public": False},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(REPO / "notebooks"),
+    )
     book = nbformat.read(out, as_version=4)
     last = [c for c in book.cells if c.cell_type == "code"][-1]
     kinds = [set(o.get("data", {})) for o in last.outputs]

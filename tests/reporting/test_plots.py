@@ -21,8 +21,8 @@ from matplotlib.markers import MarkerStyle  # noqa: E402
 from impt_analysis.reporting import plots  # noqa: E402
 from impt_analysis.reporting.plots.style import VERDICT_STYLE, VERIFICATION_COLOURS  # noqa: E402
 
-
 # --- helpers ------------------------------------------------------------------------------
+
 
 def text(fig, gid):
     """The figure-level text with this gid, whitespace normalised (the subtitle is wrapped)."""
@@ -56,28 +56,88 @@ def renders(fig):
 # --- a small study: Denmark with five actors, a Swedish contact point -------------------
 
 ACTORS = [
-    {"actor_id": "DK-C", "country": "DK", "sector": "government", "level": "national", "kind": "national_coordinator",
-     "name": "National coordination unit"},
-    {"actor_id": "DK-P", "country": "DK", "sector": "police", "level": "national", "kind": "organisation",
-     "name": "National police unit"},
-    {"actor_id": "DK-N", "country": "DK", "sector": "child_protection", "level": "national",
-     "kind": "professional_network", "name": "Network of child protection professionals"},
-    {"actor_id": "DK-R", "country": "DK", "sector": "ngo", "level": "regional", "kind": "organisation",
-     "name": "Regional NGO shelter"},
-    {"actor_id": "DK-S", "country": "DK", "sector": "social_services", "level": "local", "kind": "organisation",
-     "name": "Municipal social services (kommune), town A"},
-    {"actor_id": "SE-N", "country": "SE", "sector": "government", "level": "national", "kind": "contact_point",
-     "name": "National Contact Point"},
+    {
+        "actor_id": "DK-C",
+        "country": "DK",
+        "sector": "government",
+        "level": "national",
+        "kind": "national_coordinator",
+        "name": "National coordination unit",
+    },
+    {
+        "actor_id": "DK-P",
+        "country": "DK",
+        "sector": "police",
+        "level": "national",
+        "kind": "organisation",
+        "name": "National police unit",
+    },
+    {
+        "actor_id": "DK-N",
+        "country": "DK",
+        "sector": "child_protection",
+        "level": "national",
+        "kind": "professional_network",
+        "name": "Network of child protection professionals",
+    },
+    {
+        "actor_id": "DK-R",
+        "country": "DK",
+        "sector": "ngo",
+        "level": "regional",
+        "kind": "organisation",
+        "name": "Regional NGO shelter",
+    },
+    {
+        "actor_id": "DK-S",
+        "country": "DK",
+        "sector": "social_services",
+        "level": "local",
+        "kind": "organisation",
+        "name": "Municipal social services (kommune), town A",
+    },
+    {
+        "actor_id": "SE-N",
+        "country": "SE",
+        "sector": "government",
+        "level": "national",
+        "kind": "contact_point",
+        "name": "National Contact Point",
+    },
 ]
 INTERVIEWS = [
-    {"interview_id": "DK-I1", "country": "DK", "date": "2010-05-01", "sector": "government", "level": "national",
-     "actor_id": "DK-C"},
-    {"interview_id": "DK-I2", "country": "DK", "date": "2010-05-02", "sector": "social_services", "level": "local",
-     "actor_id": "DK-S"},
-    {"interview_id": "DK-I3", "country": "DK", "date": "2010-05-03", "sector": "police", "level": "national",
-     "actor_id": "DK-P"},
-    {"interview_id": "SE-I1", "country": "SE", "date": "2010-06-01", "sector": "government", "level": "national",
-     "actor_id": "SE-N"},
+    {
+        "interview_id": "DK-I1",
+        "country": "DK",
+        "date": "2010-05-01",
+        "sector": "government",
+        "level": "national",
+        "actor_id": "DK-C",
+    },
+    {
+        "interview_id": "DK-I2",
+        "country": "DK",
+        "date": "2010-05-02",
+        "sector": "social_services",
+        "level": "local",
+        "actor_id": "DK-S",
+    },
+    {
+        "interview_id": "DK-I3",
+        "country": "DK",
+        "date": "2010-05-03",
+        "sector": "police",
+        "level": "national",
+        "actor_id": "DK-P",
+    },
+    {
+        "interview_id": "SE-I1",
+        "country": "SE",
+        "date": "2010-06-01",
+        "sector": "government",
+        "level": "national",
+        "actor_id": "SE-N",
+    },
 ]
 
 
@@ -95,8 +155,10 @@ def small(build):
             {"source_actor": "DK-N", "target_actor": "DK-C"},
             {"source_actor": "DK-C", "target_actor": "SE-N", "frequency": "ad_hoc"},
         ],
-        items=[{"item_id": "DK-T2", "country": "DK", "info_type": "incident"},
-               {"item_id": "DK-T1", "country": "DK", "info_type": "trend"}],
+        items=[
+            {"item_id": "DK-T2", "country": "DK", "info_type": "incident"},
+            {"item_id": "DK-T1", "country": "DK", "info_type": "trend"},
+        ],
         knowledge=[
             {"actor_id": "DK-P", "item_id": "DK-T1", "interview_id": "DK-I3"},
             {"actor_id": "DK-S", "item_id": "DK-T1", "verification": "anecdotal", "interview_id": "DK-I2"},
@@ -105,10 +167,20 @@ def small(build):
         ],
         barriers=[
             # DK-I1 names data protection twice (two links): the interview counts once
-            {"interview_id": "DK-I1", "barrier": "data_protection_rules", "source_actor": "DK-S",
-             "target_actor": "DK-C", "severity": 2},
-            {"interview_id": "DK-I1", "barrier": "data_protection_rules", "source_actor": "DK-R",
-             "target_actor": "DK-C", "severity": 3},
+            {
+                "interview_id": "DK-I1",
+                "barrier": "data_protection_rules",
+                "source_actor": "DK-S",
+                "target_actor": "DK-C",
+                "severity": 2,
+            },
+            {
+                "interview_id": "DK-I1",
+                "barrier": "data_protection_rules",
+                "source_actor": "DK-R",
+                "target_actor": "DK-C",
+                "severity": 3,
+            },
             {"interview_id": "DK-I2", "barrier": "data_protection_rules", "severity": 1},
             {"interview_id": "DK-I2", "barrier": "lack_of_resources", "severity": 2},
             {"interview_id": "SE-I1", "barrier": "lack_of_trust_ngo_authorities", "severity": 2},
@@ -118,13 +190,15 @@ def small(build):
 
 # --- draw_flows ---------------------------------------------------------------------------
 
+
 def test_flows_title_and_basis(small):
     fig = plots.draw_flows(small, "DK")
     assert isinstance(fig, Figure)
     assert text(fig, "title") == "Who tells whom: information flows in Denmark"
     # 5 flows; pairs P->C (regular + ad hoc), S->R, N->C, C->SE-N: 4 links, 2 regular
     assert text(fig, "subtitle").startswith(
-        "3 interviews · 5 reported flows between 6 actors, drawn as 4 links: 2 regular, 2 ad hoc only")
+        "3 interviews · 5 reported flows between 6 actors, drawn as 4 links: 2 regular, 2 ad hoc only"
+    )
     assert renders(fig)
 
 
@@ -138,7 +212,7 @@ def test_flows_draws_every_actor_and_link(small):
 
 def test_flows_regular_solid_ad_hoc_dashed(small):
     edges = artists(plots.draw_flows(small, "DK"), "edge:")
-    assert edges["edge:DK-P->DK-C"].get_linestyle() == "-"     # one of its two flows is regular
+    assert edges["edge:DK-P->DK-C"].get_linestyle() == "-"  # one of its two flows is regular
     assert edges["edge:DK-N->DK-C"].get_linestyle() == "-"
     assert edges["edge:DK-S->DK-R"].get_linestyle() == "--"
     assert edges["edge:DK-C->SE-N"].get_linestyle() == "--"
@@ -152,9 +226,9 @@ def test_flows_colour_by_sector_group(small):
     def face(n):
         return tuple(nodes[f"node:{n}"].get_facecolor()[0])
 
-    assert face("DK-P") == to_rgba("#0072B2")                 # police: Okabe-Ito blue
-    assert face("DK-S") == to_rgba("#E69F00")                 # social services: orange
-    assert face("DK-R") == to_rgba("#D55E00")                 # NGO: vermillion
+    assert face("DK-P") == to_rgba("#0072B2")  # police: Okabe-Ito blue
+    assert face("DK-S") == to_rgba("#E69F00")  # social services: orange
+    assert face("DK-R") == to_rgba("#D55E00")  # NGO: vermillion
     assert face("DK-C") == face("SE-N") == to_rgba("#F0E442")  # government: yellow
     assert plots.sector_colour("judiciary") == plots.sector_colour("police")
 
@@ -190,8 +264,13 @@ def test_flows_highlight(small):
     assert list(marked) == ["highlight:DK-S->DK-C"]
     assert marked["highlight:DK-S->DK-C"].get_linestyle() not in ("-", "solid")
     assert len(artists(fig, "edge:")) == 4
-    legend_texts = [t.get_text() for ax in fig.axes for a in ax.get_children()
-                    if isinstance(a, matplotlib.legend.Legend) for t in a.get_texts()]
+    legend_texts = [
+        t.get_text()
+        for ax in fig.axes
+        for a in ax.get_children()
+        if isinstance(a, matplotlib.legend.Legend)
+        for t in a.get_texts()
+    ]
     assert "recommended channel" in legend_texts
 
 
@@ -217,21 +296,28 @@ def test_flows_demo_country(demo):
 
 # --- draw_who_knows_what ------------------------------------------------------------------
 
+
 def test_who_knows_what_cells(small):
     fig = plots.draw_who_knows_what(small, "DK")
     assert text(fig, "title") == "Who knows what in Denmark"
     assert text(fig, "subtitle").startswith(
         "3 interviews · 4 reports of an actor knowing an item (1 official data, 1 maybe-information, "
-        "2 anecdotal evidence)")
+        "2 anecdotal evidence)"
+    )
     assert "(1 outside actor with no knowledge of these items not shown)" in text(fig, "subtitle")
     ax = fig.axes[0]
     # rows: national (police, network, coordinator by sector group), regional, local; SE-N knows nothing
     rows = [t.get_text() for t in ax.get_yticklabels()]
-    assert rows == ["National police unit", "Network of child protection professionals", "National coordination unit",
-                    "Regional NGO shelter", "Municipal social services, town A"]
+    assert rows == [
+        "National police unit",
+        "Network of child protection professionals",
+        "National coordination unit",
+        "Regional NGO shelter",
+        "Municipal social services, town A",
+    ]
     assert [t.get_fontweight() for t in ax.get_yticklabels()][2] == "bold"
     cols = [t.get_text() for t in ax.get_xticklabels()]
-    assert cols == ["DK-T1", "DK-T2"]                          # trend before incident
+    assert cols == ["DK-T1", "DK-T2"]  # trend before incident
     mesh = artists(fig, "cells")["cells"]
     values = np.ma.asarray(mesh.get_array()).reshape(5, 2)
     strongest = [[None if values.mask[r, c] else int(values[r, c]) for c in range(2)] for r in range(5)]
@@ -257,16 +343,19 @@ def test_who_knows_what_demo(demo):
 
 # --- draw_three_aspects -------------------------------------------------------------------
 
+
 def test_three_aspects_marks_disagreement():
     # published: DK X X X, EE (X) X -; given EE coordination X: one of six cells disagrees
-    frame = pd.DataFrame({"coordination": ["X", "X"], "networks": ["X", "X"], "local_input": ["X", "-"]},
-                         index=pd.Index(["DK", "EE"], name="country"))
+    frame = pd.DataFrame(
+        {"coordination": ["X", "X"], "networks": ["X", "X"], "local_input": ["X", "-"]},
+        index=pd.Index(["DK", "EE"], name="country"),
+    )
     fig = plots.draw_three_aspects(frame)
     assert text(fig, "title") == "The three aspects of national information management, by country"
     assert "5 of 6 cells agree" in text(fig, "subtitle")
     assert list(artists(fig, "disagree:")) == ["disagree:EE:coordination"]
     cells = artists(fig, "cell:")
-    assert len(cells) == 12                                      # 2 countries x 3 aspects x (derived, published)
+    assert len(cells) == 12  # 2 countries x 3 aspects x (derived, published)
     assert cells["cell:DK:coordination:derived"].get_facecolor() == to_rgba(VERDICT_STYLE["X"][0])
     assert cells["cell:EE:coordination:published"].get_facecolor() == to_rgba(VERDICT_STYLE["(X)"][0])
     assert cells["cell:EE:local_input:derived"].get_facecolor() == to_rgba(VERDICT_STYLE["-"][0])
@@ -276,10 +365,13 @@ def test_three_aspects_marks_disagreement():
 def test_three_aspects_without_reference_and_unknown_country():
     frame = pd.DataFrame({"coordination": ["X"], "networks": ["(X)"], "local_input": ["-"]}, index=["IS"])
     fig = plots.draw_three_aspects(frame, reference=False)
-    assert sorted(artists(fig, "cell:")) == ["cell:IS:coordination:derived", "cell:IS:local_input:derived",
-                                             "cell:IS:networks:derived"]
+    assert sorted(artists(fig, "cell:")) == [
+        "cell:IS:coordination:derived",
+        "cell:IS:local_input:derived",
+        "cell:IS:networks:derived",
+    ]
     assert artists(fig, "disagree:") == {}
-    fig = plots.draw_three_aspects(frame)                       # IS: nothing published to compare with
+    fig = plots.draw_three_aspects(frame)  # IS: nothing published to compare with
     assert "0 of 0 cells agree" in text(fig, "subtitle") and artists(fig, "disagree:") == {}
 
 
@@ -296,11 +388,12 @@ def test_three_aspects_demo_all_agree(demo):
     assert artists(fig, "disagree:") == {} and len(artists(fig, "cell:")) == 54
     row_labels = [t.get_text() for t in fig.axes[0].texts]
     assert "Denmark (DK) · 7 interviews" in row_labels
-    assert "Lithuania (LT) · 6 interviews †" in row_labels      # the report's prose disagrees with its table
+    assert "Lithuania (LT) · 6 interviews †" in row_labels  # the report's prose disagrees with its table
     assert text(fig, "footnote").startswith("† The report's prose disagrees with its table: DE:")
 
 
 # --- draw_barriers ------------------------------------------------------------------------
+
 
 def bar_widths(fig):
     return {gid: round(bar.get_width(), 2) for gid, bar in artists(fig, "bar:").items()}
@@ -319,13 +412,20 @@ def test_barriers_country(small):
 
 def test_barriers_region_by_level(small):
     fig = plots.draw_barriers(small, by="level")
-    assert text(fig, "title") == "Barriers to information management named in the Baltic Sea region, by the interviewee's level"
+    assert (
+        text(fig, "title")
+        == "Barriers to information management named in the Baltic Sea region, by the interviewee's level"
+    )
     assert [ax.get_title(loc="left") for ax in fig.axes if ax.get_visible()] == [
-        "Local (1 interview)", "National (3 interviews)"]
+        "Local (1 interview)",
+        "National (3 interviews)",
+    ]
     assert bar_widths(fig) == {
-        "bar:local:data_protection_rules": 100.0, "bar:local:lack_of_resources": 100.0,
+        "bar:local:data_protection_rules": 100.0,
+        "bar:local:lack_of_resources": 100.0,
         "bar:local:lack_of_trust_ngo_authorities": 0.0,
-        "bar:national:data_protection_rules": 33.33, "bar:national:lack_of_resources": 0.0,
+        "bar:national:data_protection_rules": 33.33,
+        "bar:national:lack_of_resources": 0.0,
         "bar:national:lack_of_trust_ngo_authorities": 33.33,
     }
 
@@ -362,8 +462,14 @@ def test_barriers_public_marks_what_the_export_suppressed():
     """A count left empty by the public export keeps its reason: primary "<5", secondary "suppressed"."""
     from impt_analysis.reporting.plots.barriers import _hide_small
 
-    table = pd.DataFrame({"barrier": ["a", "b", "c", "d"], "interviews": pd.array([None, None, 7, 0], dtype="Int64"),
-                          "share": [None, None, 0.7, 0.0], "suppression": ["primary", "secondary", "", ""]})
+    table = pd.DataFrame(
+        {
+            "barrier": ["a", "b", "c", "d"],
+            "interviews": pd.array([None, None, 7, 0], dtype="Int64"),
+            "share": [None, None, 0.7, 0.0],
+            "suppression": ["primary", "secondary", "", ""],
+        }
+    )
     shown = _hide_small(table, 5)
     assert shown["mark"].tolist() == ["<5", "suppressed", "", ""]
     assert shown["share"].tolist()[2:] == [0.7, 0.0] and shown["share"].isna().tolist()[:2] == [True, True]
@@ -375,14 +481,17 @@ def test_public_captions_show_small_counts_as_marks(small):
     assert flows.startswith("<5 interviews · 5 reported flows") and "counts below 5 shown as <5" in flows
     assert "regular," not in flows
     knows = text(plots.draw_who_knows_what(small, "DK", public=True), "subtitle")
-    assert knows.startswith("<5 interviews · <5 reports of an actor knowing an item (<5 official data, "
-                            "<5 maybe-information, <5 anecdotal evidence)")
+    assert knows.startswith(
+        "<5 interviews · <5 reports of an actor knowing an item (<5 official data, "
+        "<5 maybe-information, <5 anecdotal evidence)"
+    )
     aspects = plots.draw_three_aspects(small, public=True)
     labels = [t.get_text() for ax in aspects.axes for t in ax.texts if "(DK)" in t.get_text()]
     assert labels == ["Denmark (DK) · <5 interviews"]
 
 
 # --- hygiene ------------------------------------------------------------------------------
+
 
 def test_no_pyplot_figures_left_open(small):
     before = plt.get_fignums()
@@ -404,11 +513,20 @@ def test_draw_change_arrows_by_hand(build):
 
     from impt_analysis.reporting.plots import draw_change
 
-    change = pd.DataFrame({"share_reaching_before": [0.0], "share_reaching_after": [0.5],
-                           "side_items_before": [2], "side_items_after": [2],
-                           "triangulated_items_before": [1], "triangulated_items_after": [0],
-                           "coordination_before": ["(X)"], "coordination_after": ["X"],
-                           "coordination_change": ["improved"]}, index=pd.Index(["DK"], name="country"))
+    change = pd.DataFrame(
+        {
+            "share_reaching_before": [0.0],
+            "share_reaching_after": [0.5],
+            "side_items_before": [2],
+            "side_items_after": [2],
+            "triangulated_items_before": [1],
+            "triangulated_items_after": [0],
+            "coordination_before": ["(X)"],
+            "coordination_after": ["X"],
+            "coordination_change": ["improved"],
+        },
+        index=pd.Index(["DK"], name="country"),
+    )
     fig = draw_change(change)
     assert fig.texts[0].get_text() == "What changed between the two waves"
     arrows = [a for ax in fig.axes for a in ax.texts if a.arrow_patch is not None]
@@ -420,5 +538,8 @@ def test_flows_public_draws_no_number_of_flows_as_width(small):
     """Police -> coordinator carries two flows: thicker on a report page, the same width on a public one."""
     widths = {gid: a.get_linewidth() for gid, a in artists(plots.draw_flows(small, "DK"), "edge:").items()}
     assert widths["edge:DK-P->DK-C"] > widths["edge:DK-N->DK-C"]
-    public = {gid: a.get_linewidth() for gid, a in artists(plots.draw_flows(small, "DK", public=True), "edge:").items()}
+    public = {
+        gid: a.get_linewidth()
+        for gid, a in artists(plots.draw_flows(small, "DK", public=True), "edge:").items()
+    }
     assert len(set(public.values())) == 1

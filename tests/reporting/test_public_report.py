@@ -47,11 +47,30 @@ SMALL = re.compile(r"(?<![\w.<])[1-4] (interview|report|mention|child|children|c
 def planted_study():
     """The study of the module docstring, names planted everywhere free text goes."""
     actors = [
-        ("DK-pol", "Police desk of Jan Kowalski (tel. +45 33 12 34 56)", "DK", "police", "national", "organisation"),
-        ("DK-judge", "Judge Ingrid Johansson, county court of Aarhus", "DK", "judiciary", "national",
-         "organisation"),
-        ("DK-coord", "National coordinator Birgit Nilsson", "DK", "government", "national",
-         "national_coordinator"),
+        (
+            "DK-pol",
+            "Police desk of Jan Kowalski (tel. +45 33 12 34 56)",
+            "DK",
+            "police",
+            "national",
+            "organisation",
+        ),
+        (
+            "DK-judge",
+            "Judge Ingrid Johansson, county court of Aarhus",
+            "DK",
+            "judiciary",
+            "national",
+            "organisation",
+        ),
+        (
+            "DK-coord",
+            "National coordinator Birgit Nilsson",
+            "DK",
+            "government",
+            "national",
+            "national_coordinator",
+        ),
         ("DK-ngo", "Street shelter run by Olga Petrova", "DK", "ngo", "local", "organisation"),
         ("SE-pol", "Local police of Birgit Nilsson", "SE", "police", "local", "organisation"),
         ("SE-ngo", "Girls' shelter of Olga Petrova", "SE", "ngo", "local", "organisation"),
@@ -60,22 +79,58 @@ def planted_study():
         ("EE-ngo", "NGO of Mart Tamm", "EE", "ngo", "local", "organisation"),
     ]
     actors = [dict(zip(["actor_id", "name", "country", "sector", "level", "kind"], a)) for a in actors]
-    plan = ([("DK", "police", "national", "DK-pol")] * 5 + [("DK", "judiciary", "national", "DK-judge")]
-            + [("SE", "ngo", "local", "SE-ngo")] * 3 + [("SE", "police", "local", "SE-pol")] * 3
-            + [("EE", "police", "national", "EE-pol"), ("EE", "ngo", "local", "EE-ngo")])
-    interviews = [{"interview_id": f"{actor}-I{n:02d}", "country": c, "date": f"2010-0{1 + n % 9}-15",
-                   "sector": sector, "level": level, "actor_id": actor,
-                   "notes": f"Respondent {NAMES[n % 5]}, call +46 70 123 45 67"}
-                  for n, (c, sector, level, actor) in enumerate(plan, 1)]
+    plan = (
+        [("DK", "police", "national", "DK-pol")] * 5
+        + [("DK", "judiciary", "national", "DK-judge")]
+        + [("SE", "ngo", "local", "SE-ngo")] * 3
+        + [("SE", "police", "local", "SE-pol")] * 3
+        + [("EE", "police", "national", "EE-pol"), ("EE", "ngo", "local", "EE-ngo")]
+    )
+    interviews = [
+        {
+            "interview_id": f"{actor}-I{n:02d}",
+            "country": c,
+            "date": f"2010-0{1 + n % 9}-15",
+            "sector": sector,
+            "level": level,
+            "actor_id": actor,
+            "notes": f"Respondent {NAMES[n % 5]}, call +46 70 123 45 67",
+        }
+        for n, (c, sector, level, actor) in enumerate(plan, 1)
+    ]
     items = [
-        {"item_id": "DK-item", "country": "DK", "label": "Girl seen at the station with Jan Kowalski",
-         "info_type": "incident", "child_group": "young_people_in_prostitution", "theme": "sexual_exploitation"},
-        {"item_id": "DK-item2", "country": "DK", "label": "Begging ring named by Ingrid Johansson",
-         "info_type": "trend", "child_group": "children_begging", "theme": "labour_begging_crime"},
-        {"item_id": "SE-item", "country": "SE", "label": "Au pairs placed by Olga Petrova", "info_type": "trend",
-         "child_group": "au_pairs", "theme": "labour_begging_crime"},
-        {"item_id": "EE-item", "country": "EE", "label": "Mart Tamm's street children", "info_type": "trend",
-         "child_group": "children_begging", "theme": "labour_begging_crime"},
+        {
+            "item_id": "DK-item",
+            "country": "DK",
+            "label": "Girl seen at the station with Jan Kowalski",
+            "info_type": "incident",
+            "child_group": "young_people_in_prostitution",
+            "theme": "sexual_exploitation",
+        },
+        {
+            "item_id": "DK-item2",
+            "country": "DK",
+            "label": "Begging ring named by Ingrid Johansson",
+            "info_type": "trend",
+            "child_group": "children_begging",
+            "theme": "labour_begging_crime",
+        },
+        {
+            "item_id": "SE-item",
+            "country": "SE",
+            "label": "Au pairs placed by Olga Petrova",
+            "info_type": "trend",
+            "child_group": "au_pairs",
+            "theme": "labour_begging_crime",
+        },
+        {
+            "item_id": "EE-item",
+            "country": "EE",
+            "label": "Mart Tamm's street children",
+            "info_type": "trend",
+            "child_group": "children_begging",
+            "theme": "labour_begging_crime",
+        },
     ]
     ngo = {"DK": "DK-ngo", "SE": "SE-ngo", "EE": "EE-ngo"}
     coord = {"DK": "DK-coord", "SE": "SE-coord", "EE": "EE-pol"}
@@ -83,39 +138,110 @@ def planted_study():
     for n, i in enumerate(interviews):
         c, iid = i["country"], i["interview_id"]
         knower = ngo[c] if i["actor_id"] == "DK-judge" else i["actor_id"]  # the judge's court is in no row
-        knowledge.append({"interview_id": iid, "actor_id": knower, "item_id": f"{c}-item",
-                          "verification": "maybe", "source_type": "anecdote"})
+        knowledge.append(
+            {
+                "interview_id": iid,
+                "actor_id": knower,
+                "item_id": f"{c}-item",
+                "verification": "maybe",
+                "source_type": "anecdote",
+            }
+        )
         if c == "DK":
-            knowledge.append({"interview_id": iid, "actor_id": "DK-coord", "item_id": "DK-item2",
-                              "verification": "official", "source_type": "official_data"})
-        flows.append({"flow_id": f"F{n}", "interview_id": iid, "source_actor": ngo[c], "target_actor": coord[c],
-                      "channel": "informal_contact", "frequency": "regular", "item_id": f"{c}-item"})
-        barriers.append({"interview_id": iid, "barrier": "lack_of_training", "source_actor": "",
-                         "target_actor": "", "severity": 2})
+            knowledge.append(
+                {
+                    "interview_id": iid,
+                    "actor_id": "DK-coord",
+                    "item_id": "DK-item2",
+                    "verification": "official",
+                    "source_type": "official_data",
+                }
+            )
+        flows.append(
+            {
+                "flow_id": f"F{n}",
+                "interview_id": iid,
+                "source_actor": ngo[c],
+                "target_actor": coord[c],
+                "channel": "informal_contact",
+                "frequency": "regular",
+                "item_id": f"{c}-item",
+            }
+        )
+        barriers.append(
+            {
+                "interview_id": iid,
+                "barrier": "lack_of_training",
+                "source_actor": "",
+                "target_actor": "",
+                "severity": 2,
+            }
+        )
         if (c == "DK" and n < 2) or (c == "SE" and n == 6) or c == "EE":
-            barriers.append({"interview_id": iid, "barrier": "data_protection_rules" if c != "SE" else "legislation",
-                             "source_actor": "", "target_actor": "", "severity": 3})
+            barriers.append(
+                {
+                    "interview_id": iid,
+                    "barrier": "data_protection_rules" if c != "SE" else "legislation",
+                    "source_actor": "",
+                    "target_actor": "",
+                    "severity": 3,
+                }
+            )
         excerpt = f"{NAMES[n % 5]} told us the training never came."
-        codings.append({"segment_id": f"S{n}", "interview_id": iid, "code": "lack_of_training", "coder": "C1",
-                        "start": 0, "end": len(excerpt), "excerpt": excerpt})
-    case_counts = [{"country": c, "year": 2009, "tier": t, "child_group": g, "count": v,
-                    "basis": "official", "source_actor": a}
-                   for c, t, g, v, a in [("DK", "identified", "other", 3, "DK-pol"),
-                                         ("DK", "identified", "roma_children", 12, "DK-pol"),
-                                         ("DK", "identified", "children_begging", 30, "DK-pol"),
-                                         ("SE", "identified", "other", 8, "SE-pol"),
-                                         ("SE", "identified", "roma_children", 20, "SE-pol"),
-                                         ("SE", "identified", "children_begging", 25, "SE-pol"),
-                                         ("DK", "suspected", "other", 40, "DK-coord"),
-                                         ("SE", "suspected", "other", 50, "SE-coord"),
-                                         ("EE", "identified", "other", 2, "EE-pol")]]
-    meta = {"name": "planted-report", "title": "Interviews of Ingrid Johansson's unit",
-            "description": "Collected by Jan Kowalski and Mart Tamm.", "version": "1.0.0",
-            "contributors": [{"title": CONTRIBUTOR, "roles": ["creator"]}],
-            "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}]}
-    return study_from_tables({"actors": actors, "interviews": interviews, "items": items, "knowledge": knowledge,
-                              "flows": flows, "barriers": barriers, "codings": codings,
-                              "case_counts": case_counts}, meta)
+        codings.append(
+            {
+                "segment_id": f"S{n}",
+                "interview_id": iid,
+                "code": "lack_of_training",
+                "coder": "C1",
+                "start": 0,
+                "end": len(excerpt),
+                "excerpt": excerpt,
+            }
+        )
+    case_counts = [
+        {
+            "country": c,
+            "year": 2009,
+            "tier": t,
+            "child_group": g,
+            "count": v,
+            "basis": "official",
+            "source_actor": a,
+        }
+        for c, t, g, v, a in [
+            ("DK", "identified", "other", 3, "DK-pol"),
+            ("DK", "identified", "roma_children", 12, "DK-pol"),
+            ("DK", "identified", "children_begging", 30, "DK-pol"),
+            ("SE", "identified", "other", 8, "SE-pol"),
+            ("SE", "identified", "roma_children", 20, "SE-pol"),
+            ("SE", "identified", "children_begging", 25, "SE-pol"),
+            ("DK", "suspected", "other", 40, "DK-coord"),
+            ("SE", "suspected", "other", 50, "SE-coord"),
+            ("EE", "identified", "other", 2, "EE-pol"),
+        ]
+    ]
+    meta = {
+        "name": "planted-report",
+        "title": "Interviews of Ingrid Johansson's unit",
+        "description": "Collected by Jan Kowalski and Mart Tamm.",
+        "version": "1.0.0",
+        "contributors": [{"title": CONTRIBUTOR, "roles": ["creator"]}],
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+    }
+    return study_from_tables(
+        {
+            "actors": actors,
+            "interviews": interviews,
+            "items": items,
+            "knowledge": knowledge,
+            "flows": flows,
+            "barriers": barriers,
+            "codings": codings,
+            "case_counts": case_counts,
+        },
+        meta,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -131,20 +257,43 @@ def _cli(*args):
 def runs(source, tmp_path_factory):
     """An --include-excerpts run, a --public run into it (refused), then with --force (the site)."""
     out = tmp_path_factory.mktemp("site") / "site"
-    excerpt_run = _cli("--data", source, "--country", "DK", "--out", out, "--jobs", "2", "--quiet",
-                       "--include-excerpts")
+    excerpt_run = _cli(
+        "--data", source, "--country", "DK", "--out", out, "--jobs", "2", "--quiet", "--include-excerpts"
+    )
     before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
     names = out.parent / "names.txt"
     names.write_text("\n".join(NAMES) + "\n", encoding="utf-8")
     key = out.parent / "key"
     key.write_bytes(KEY)
-    common = ["--data", source, "--country", "DK", "--country", "SE", "--out", out, "--jobs", "2", "--quiet",
-              "--public", "--names-file", names, "--key-file", key]
+    common = [
+        "--data",
+        source,
+        "--country",
+        "DK",
+        "--country",
+        "SE",
+        "--out",
+        out,
+        "--jobs",
+        "2",
+        "--quiet",
+        "--public",
+        "--names-file",
+        names,
+        "--key-file",
+        key,
+    ]
     refused = _cli(*common)
     after_refusal = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
     forced = _cli(*common, "--force")
-    return {"out": out, "excerpt_run": excerpt_run, "before": before, "refused": refused,
-            "after_refusal": after_refusal, "forced": forced}
+    return {
+        "out": out,
+        "excerpt_run": excerpt_run,
+        "before": before,
+        "refused": refused,
+        "after_refusal": after_refusal,
+        "forced": forced,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -181,8 +330,10 @@ def _all_public_text(site: Path) -> dict[str, str]:
     """Every page and every non-image output of every kept notebook, by name."""
     # embedded images left out: their text is in the pixels (checked on the figures themselves), and their
     # base64 letters hold short names by chance
-    texts = {p.name: re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]*", "", p.read_text(encoding="utf-8"))
-             for p in _pages(site)}
+    texts = {
+        p.name: re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]*", "", p.read_text(encoding="utf-8"))
+        for p in _pages(site)
+    }
     for path in _kept(site):
         for n, (mime, text) in enumerate(_outputs(path)):
             texts[f"{path.name}#{n}:{mime}"] = text
@@ -236,6 +387,7 @@ def _stated_totals(text: str) -> set[int]:
 
 # --- the run itself ----------------------------------------------------------------------
 
+
 def test_a_public_run_into_an_earlier_site_is_refused_without_force(runs):
     assert runs["excerpt_run"].exit_code == 0, runs["excerpt_run"].output
     refused = runs["refused"]
@@ -252,7 +404,9 @@ def test_with_force_nothing_of_the_earlier_run_survives(site, runs, source):
             assert not any(e in text for e in excerpts), path
     linked = set(re.findall(r'href="([^"]+\.html)"', (site / "index.html").read_text(encoding="utf-8")))
     assert {p.name for p in _pages(site)} == linked | {"index.html"}, "no page of the earlier run is left"
-    assert {p.stem for p in _kept(site)} == {Path(p).stem for p in linked - {"methods.html"}}  # methods: no notebook
+    assert {p.stem for p in _kept(site)} == {
+        Path(p).stem for p in linked - {"methods.html"}
+    }  # methods: no notebook
     assert not (site / "barrier_analysis_DK.html").read_text(encoding="utf-8").count("told us")
 
 
@@ -269,8 +423,12 @@ def test_the_pages_are_built_from_the_export_in_the_site(site, source):
 
 
 def test_the_confidential_study_is_named_in_no_file_of_the_site(site, source):
-    confidential = [str(Path(source).resolve()), str(source), data_checksum(Path(source)),
-                    data_checksum(Path(source))[:16]]
+    confidential = [
+        str(Path(source).resolve()),
+        str(source),
+        data_checksum(Path(source)),
+        data_checksum(Path(source))[:16],
+    ]
     for path in _files(site):
         data = path.read_bytes().decode("utf-8", errors="replace")
         for secret in confidential:
@@ -279,11 +437,25 @@ def test_the_confidential_study_is_named_in_no_file_of_the_site(site, source):
 
 # --- what the pages show ------------------------------------------------------------------
 
+
 def test_no_planted_name_or_typed_text_on_any_page_or_kept_notebook(site):
     for where, text in _all_public_text(site).items():
         folded = fold(text)
-        for planted in NAMES + [CONTRIBUTOR, "Kowalski", "Johansson", "Nilsson", "Tamm", "Petrova", "Aarhus",
-                                "+46 70", "+45 33"] + TYPED:
+        for planted in (
+            NAMES
+            + [
+                CONTRIBUTOR,
+                "Kowalski",
+                "Johansson",
+                "Nilsson",
+                "Tamm",
+                "Petrova",
+                "Aarhus",
+                "+46 70",
+                "+45 33",
+            ]
+            + TYPED
+        ):
             assert fold(planted) not in folded, (where, planted)
 
 
@@ -324,8 +496,11 @@ def test_no_share_gives_a_hidden_count_back(site):
                         share = float(value)
                     except ValueError:
                         continue
-                    for n in totals | set(pd.to_numeric(table.get("n_interviews", pd.Series(dtype=str)),
-                                                       errors="coerce").dropna().astype(int)):
+                    for n in totals | set(
+                        pd.to_numeric(table.get("n_interviews", pd.Series(dtype=str)), errors="coerce")
+                        .dropna()
+                        .astype(int)
+                    ):
                         k = round(share * n)
                         assert not (1 <= k <= 4 and abs(share - k / n) < 0.006), (page.name, col, value, n)
 
@@ -360,7 +535,9 @@ def test_plain_text_copies_show_what_the_html_shows(site):
             for out in cell.get("outputs", []):
                 data = out.get("data", {})
                 if "text/html" in data and "text/plain" in data and "<table" in data["text/html"]:
-                    html_numbers = set(re.findall(r"\d+(?:\.\d+)?", re.sub(r"<[^>]+>", " ", data["text/html"])))
+                    html_numbers = set(
+                        re.findall(r"\d+(?:\.\d+)?", re.sub(r"<[^>]+>", " ", data["text/html"]))
+                    )
                     plain_numbers = set(re.findall(r"\d+(?:\.\d+)?", data["text/plain"]))
                     assert plain_numbers <= html_numbers, (path.name, plain_numbers - html_numbers)
                     assert "<5" in data["text/plain"] or "<5" not in data["text/html"], path.name
@@ -368,7 +545,11 @@ def test_plain_text_copies_show_what_the_html_shows(site):
 
 def test_a_barrier_named_in_two_interviews_is_hidden_with_its_share(site):
     dk = (site / "country_mapping_DK.html").read_text(encoding="utf-8")
-    named = [t for t in _tables(dk) if "mean_severity" in t.columns or "share" in t.columns and "label" in t.columns]
+    named = [
+        t
+        for t in _tables(dk)
+        if "mean_severity" in t.columns or "share" in t.columns and "label" in t.columns
+    ]
     assert named, "the barriers table is on the page"
     table = named[0]
     row = table[table["label"].str.contains("ata protection", case=False)]
@@ -388,16 +569,20 @@ def test_public_figures_hold_no_small_count(site):
     public = load_study(site / "data")
     figures = [plots.draw_barriers(public, None, public=True), plots.draw_three_aspects(public, public=True)]
     for country in public.countries:
-        figures += [plots.draw_barriers(public, country, public=True),
-                    plots.draw_who_knows_what(public, country, public=True),
-                    plots.draw_flows(public, country, public=True)]
+        figures += [
+            plots.draw_barriers(public, country, public=True),
+            plots.draw_who_knows_what(public, country, public=True),
+            plots.draw_flows(public, country, public=True),
+        ]
     marks = []
     for fig in figures:
         texts = [t.get_text() for t in fig.texts]
         for ax in fig.axes:
             texts += [t.get_text() for t in ax.texts] + [ax.get_title(loc=w) for w in ("left", "center")]
             if ax.axison:  # tick labels of an axis switched off are not drawn
-                texts += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_visible()]
+                texts += [
+                    t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_visible()
+                ]
             if ax.get_legend():
                 texts += [t.get_text() for t in ax.get_legend().get_texts()]
         joined = "\n".join(texts)
@@ -410,10 +595,17 @@ def test_public_figures_hold_no_small_count(site):
 
 # --- the pieces, by hand ------------------------------------------------------------------
 
+
 def test_public_table_marks_primary_secondary_and_true_zeros():
     """n: 3 (primary) and 12 (secondary: the column total 55 would give the 3 away); 0 is shown."""
-    frame = pd.DataFrame({"label": ["a", "b", "c", "d"], "n": [3, 0, 12, 40], "share": [0.05, 0.0, 0.22, 0.73],
-                          "organisations": [["x", "y"], [], ["z"], ["w"]]})
+    frame = pd.DataFrame(
+        {
+            "label": ["a", "b", "c", "d"],
+            "n": [3, 0, 12, 40],
+            "share": [0.05, 0.0, 0.22, 0.73],
+            "organisations": [["x", "y"], [], ["z"], ["w"]],
+        }
+    )
     shown = public_table(frame)
     assert shown["n"].tolist() == ["<5", "0", SECONDARY_MARK, "40"]
     assert shown["share"].tolist() == [SECONDARY_MARK, "0.00", SECONDARY_MARK, "0.73"]
@@ -423,8 +615,14 @@ def test_public_table_marks_primary_secondary_and_true_zeros():
 
 def test_public_table_keeps_the_marks_of_the_export():
     """An empty count left by the export shows its reason; the reason column is not shown."""
-    frame = pd.DataFrame({"barrier": ["a", "b", "c"], "interviews": pd.array([None, None, 9], dtype="Int64"),
-                          "share": [None, None, 0.9], "suppression": ["primary", "secondary", ""]})
+    frame = pd.DataFrame(
+        {
+            "barrier": ["a", "b", "c"],
+            "interviews": pd.array([None, None, 9], dtype="Int64"),
+            "share": [None, None, 0.9],
+            "suppression": ["primary", "secondary", ""],
+        }
+    )
     shown = public_table(frame)
     assert shown["interviews"].tolist() == ["<5", SECONDARY_MARK, "9"]
     assert "suppression" not in shown and shown["share"].tolist()[2] == "0.90"
@@ -464,8 +662,18 @@ def test_cli_refuses_to_clear_the_study_folder_with_a_sentence(source):
 
 
 def test_cli_a_country_the_export_suppresses_has_no_page(source, tmp_path):
-    result = _cli("--data", source, "--country", "EE", "--out", tmp_path / "s", "--public", "--quiet",
-                  "--key-file", _key(tmp_path))
+    result = _cli(
+        "--data",
+        source,
+        "--country",
+        "EE",
+        "--out",
+        tmp_path / "s",
+        "--public",
+        "--quiet",
+        "--key-file",
+        _key(tmp_path),
+    )
     assert result.exit_code == 2 and "no interview of it is published" in result.output
     assert not (tmp_path / "s").exists() or not any((tmp_path / "s").iterdir())
 
@@ -481,7 +689,9 @@ def test_cli_a_study_without_licence_needs_licence_and_it_is_passed_through(sour
     bare = planted_study()
     bare.meta.pop("licenses")
     folder = write_study(bare, tmp_path / "bare")
-    result = _cli("--data", folder, "--out", tmp_path / "s", "--public", "--quiet", "--key-file", _key(tmp_path))
+    result = _cli(
+        "--data", folder, "--out", tmp_path / "s", "--public", "--quiet", "--key-file", _key(tmp_path)
+    )
     assert result.exit_code == 1 and "--licence" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "s").exists() or not any((tmp_path / "s").iterdir()), "nothing is written"
 
@@ -494,10 +704,26 @@ def test_cli_a_study_without_licence_needs_licence_and_it_is_passed_through(sour
         raise ValueError("stopped by the test")
 
     monkeypatch.setattr(publish, "export_public", fake_export)
-    result = _cli("--data", folder, "--out", tmp_path / "t", "--public", "--quiet", "--licence", "CC0-1.0",
-                  "--k", "6", "--suppress-below", "3", "--key-file", _key(tmp_path))
+    result = _cli(
+        "--data",
+        folder,
+        "--out",
+        tmp_path / "t",
+        "--public",
+        "--quiet",
+        "--licence",
+        "CC0-1.0",
+        "--k",
+        "6",
+        "--suppress-below",
+        "3",
+        "--key-file",
+        _key(tmp_path),
+    )
     assert result.exit_code == 1 and "stopped by the test" in result.output
-    assert seen["licence"] == "CC0-1.0" and seen["k"] == 6 and seen["suppress_below"] == 3 and seen["key"] == KEY
+    assert (
+        seen["licence"] == "CC0-1.0" and seen["k"] == 6 and seen["suppress_below"] == 3 and seen["key"] == KEY
+    )
 
 
 def test_cli_public_options_need_public(tmp_path):
@@ -517,8 +743,17 @@ def test_a_later_wave_is_compared_through_its_own_public_export(source, tmp_path
     from impt_analysis.reporting.report import run_report
 
     later = write_study(planted_study(), tmp_path / "later")
-    result = run_report(source, ["DK"], tmp_path / "site", jobs=2, public=True, progress=False, compare_with=later,
-                        key=KEY, names=NAMES)
+    result = run_report(
+        source,
+        ["DK"],
+        tmp_path / "site",
+        jobs=2,
+        public=True,
+        progress=False,
+        compare_with=later,
+        key=KEY,
+        names=NAMES,
+    )
     assert not result.failed, result.summary()
     site = tmp_path / "site"
     assert load_study(site / "data-later").public
@@ -535,7 +770,10 @@ def test_a_page_showing_a_listed_name_is_taken_down_but_not_for_image_bytes(tmp_
     from impt_analysis.reporting.report import Job, JobResult, _refuse_names
 
     results = []
-    for name, body in (("named", "<td>ÄNNA</td>"), ("image", '<img src="data:image/png;base64,QUFBannaQUFB">')):
+    for name, body in (
+        ("named", "<td>ÄNNA</td>"),
+        ("image", '<img src="data:image/png;base64,QUFBannaQUFB">'),
+    ):
         page = tmp_path / f"{name}.html"
         page.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
         results.append(JobResult(Job("country_mapping", name, name, {}), True, html=str(page)))

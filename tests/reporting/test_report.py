@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_public_report import _tables
 
 from impt_analysis.cli import main
 from impt_analysis.reporting.notebook import NOT_COUNTS
-from test_public_report import _tables
 
 
 class Page(HTMLParser):
@@ -40,8 +40,22 @@ def parse(path: Path) -> Page:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("site")
-    result = CliRunner().invoke(main, ["report", "--country", "DK", "--country", "LT", "--out", str(out),
-                                       "--jobs", "2", "--quiet", "--include-excerpts"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "report",
+            "--country",
+            "DK",
+            "--country",
+            "LT",
+            "--out",
+            str(out),
+            "--jobs",
+            "2",
+            "--quiet",
+            "--include-excerpts",
+        ],
+    )
     assert result.exit_code == 0, result.output
     return out
 
@@ -49,9 +63,17 @@ def site(tmp_path_factory):
 def test_index_links_resolve(site):
     index = parse(site / "index.html")
     pages = [link for link in index.links if not link.startswith("http")]
-    assert sorted(pages) == sorted(["country_mapping_DK.html", "country_mapping_LT.html", "barrier_analysis_DK.html",
-                                    "barrier_analysis_LT.html", "barrier_analysis_ALL.html", "regional_overview.html",
-                                    "methods.html"])
+    assert sorted(pages) == sorted(
+        [
+            "country_mapping_DK.html",
+            "country_mapping_LT.html",
+            "barrier_analysis_DK.html",
+            "barrier_analysis_LT.html",
+            "barrier_analysis_ALL.html",
+            "regional_overview.html",
+            "methods.html",
+        ]
+    )
     for link in pages:
         assert (site / link).is_file()
     assert "Synthetic demonstration data" in " ".join(index.text)
@@ -78,8 +100,21 @@ def test_excerpts_shown_only_when_asked(site, demo):
 
 def test_public_pages_hold_no_excerpts_and_no_small_counts(tmp_path, demo):
     out = tmp_path / "public"
-    result = CliRunner().invoke(main, ["report", "--country", "EE", "--out", str(out), "--jobs", "2", "--quiet",
-                                       "--public", "--include-excerpts"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "report",
+            "--country",
+            "EE",
+            "--out",
+            str(out),
+            "--jobs",
+            "2",
+            "--quiet",
+            "--public",
+            "--include-excerpts",
+        ],
+    )
     assert result.exit_code == 0, result.output
     excerpts = set(demo.codings["excerpt"].dropna())
     for path in out.glob("*.html"):
@@ -108,11 +143,15 @@ def test_failed_notebook_is_reported_and_kept(tmp_path, monkeypatch):
     shutil.copytree(report.notebooks_path(), notebooks)
     broken = (notebooks / "barrier_analysis.ipynb").read_text(encoding="utf-8")
     (notebooks / "barrier_analysis.ipynb").write_text(
-        broken.replace("plots.draw_barriers(study, scope, public=public, suppress_below=suppress_below)", "1 / 0"),
-        encoding="utf-8")
+        broken.replace(
+            "plots.draw_barriers(study, scope, public=public, suppress_below=suppress_below)", "1 / 0"
+        ),
+        encoding="utf-8",
+    )
     monkeypatch.setattr(report, "notebooks_path", lambda: notebooks)
-    result = CliRunner().invoke(main, ["report", "--country", "DK", "--out", str(tmp_path / "r"), "--jobs", "2",
-                                       "--quiet"])
+    result = CliRunner().invoke(
+        main, ["report", "--country", "DK", "--out", str(tmp_path / "r"), "--jobs", "2", "--quiet"]
+    )
     assert result.exit_code == 1
     assert "FAILED barrier_analysis_DK" in result.output and "ZeroDivisionError" in result.output
     assert (tmp_path / "r" / "notebooks" / "barrier_analysis_DK.ipynb").is_file()
@@ -133,8 +172,11 @@ def test_a_reused_kernel_starts_each_notebook_empty(tmp_path):
     client = km.blocking_client()
     client.start_channels()
     outputs = []
-    reply = client.execute_interactive("print('leftover' in dir())", timeout=30,
-                                       output_hook=lambda msg: outputs.append(msg["content"].get("text", "")))
+    reply = client.execute_interactive(
+        "print('leftover' in dir())",
+        timeout=30,
+        output_hook=lambda msg: outputs.append(msg["content"].get("text", "")),
+    )
     client.stop_channels()
     assert reply["content"]["status"] == "ok" and "False" in "".join(outputs)
     from jupyter_core.utils import run_sync

@@ -23,22 +23,36 @@ def test_a_country_page_links_to_its_other_page_the_region_and_the_methods():
 
 
 def test_a_page_the_site_lacks_is_not_linked():
-    nav = nav_html("country_mapping_SE", SITE)                     # Sweden has no barrier page here
+    nav = nav_html("country_mapping_SE", SITE)  # Sweden has no barrier page here
     assert "barrier_analysis_SE" not in nav and "Sweden: mapping" in nav
     assert links(nav_html("regional_overview", SITE)) == ["index.html", "methods.html"]
 
 
 def test_the_template_loads_nothing_from_a_server_and_frames_the_page():
-    nb = new_notebook(cells=[new_code_cell("1", outputs=[new_output("display_data", {"text/html": "<b>hi</b>"})])])
+    nb = new_notebook(
+        cells=[new_code_cell("1", outputs=[new_output("display_data", {"text/html": "<b>hi</b>"})])]
+    )
     nb.metadata["title"] = "A page"
-    body, _ = exporter().from_notebook_node(nbformat.from_dict(nb), resources={
-        "impt": {"nav": '<nav class="impt-nav">N</nav>', "banner": "<div>B</div>", "footer": "<footer>F</footer>"}})
+    body, _ = exporter().from_notebook_node(
+        nbformat.from_dict(nb),
+        resources={
+            "impt": {
+                "nav": '<nav class="impt-nav">N</nav>',
+                "banner": "<div>B</div>",
+                "footer": "<footer>F</footer>",
+            }
+        },
+    )
     assert not re.search(r"""<(script|link)[^>]*(src|href)\s*=\s*["']?https?://""", body)
     assert "require.js" not in body and "MathJax" not in body
     assert 'name="viewport"' in body and "<title>A page</title>" in body
-    assert body.index('<nav class="impt-nav">N</nav>') < body.index("<div>B</div>") < body.index("<b>hi</b>") \
+    assert (
+        body.index('<nav class="impt-nav">N</nav>')
+        < body.index("<div>B</div>")
+        < body.index("<b>hi</b>")
         < body.index("<footer>F</footer>")
-    assert "overflow-x: auto" in body                               # tables and figures scroll inside their box
+    )
+    assert "overflow-x: auto" in body  # tables and figures scroll inside their box
 
 
 def test_the_methods_page_is_rendered_with_the_frame(tmp_path):
@@ -54,14 +68,17 @@ def test_a_report_table_reads_in_words(demo):
 
     from impt_analysis.reporting.site import table_html
 
-    frame = pd.DataFrame({"local": [1, 0], "national": [0, 2]}, index=pd.Index(["child_protection", "ngo"], name="sector"))
+    frame = pd.DataFrame(
+        {"local": [1, 0], "national": [0, 2]}, index=pd.Index(["child_protection", "ngo"], name="sector")
+    )
     frame.columns.name = "level"
     page = table_html(frame, demo)
-    assert re.findall(r'col_heading[^>]*>([^<]*)</th>', page) == ["Sector", "Local", "National"]
+    assert re.findall(r"col_heading[^>]*>([^<]*)</th>", page) == ["Sector", "Local", "National"]
     assert re.findall(r'class="data row\d col0 text" >([^<]*)<', page) == ["Child protection", "NGO"]
-    assert 'class="data row1 col2 num" >2<' in page and "row_heading" not in page   # no row numbers
-    gaps = pd.DataFrame({"actor_id": ["NO-T001"], "gatekeepers": [["A", "B"]], "path_length": [pd.NA],
-                         "reaches": [True]}).astype({"path_length": "Int64"})
+    assert 'class="data row1 col2 num" >2<' in page and "row_heading" not in page  # no row numbers
+    gaps = pd.DataFrame(
+        {"actor_id": ["NO-T001"], "gatekeepers": [["A", "B"]], "path_length": [pd.NA], "reaches": [True]}
+    ).astype({"path_length": "Int64"})
     page = table_html(gaps, demo)
     assert 'class="data row0 col0 id" >NO-T001<' in page and ">A, B<" in page and ">yes<" in page
     assert not re.search(r">(None|nan|&lt;NA&gt;|<NA>)<", page)
@@ -81,6 +98,8 @@ def test_counts_written_as_text_on_a_public_page_are_numbers_still(demo):
 
     from impt_analysis.reporting.site import table_html
 
-    page = table_html(pd.DataFrame({"barrier": ["a", "b", "c"], "interviews": ["12", "<5", "suppressed"]}), demo)
+    page = table_html(
+        pd.DataFrame({"barrier": ["a", "b", "c"], "interviews": ["12", "<5", "suppressed"]}), demo
+    )
     assert re.findall(r'class="data row\d col1 (\w+)"', page) == ["num", "num", "num"]
     assert re.findall(r'class="data row\d col0 (\w+)"', page) == ["text", "text", "text"]

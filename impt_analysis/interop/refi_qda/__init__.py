@@ -111,17 +111,23 @@ from __future__ import annotations
 # The limits, the mapping and the format's constants stay importable from here, as they were
 # before the module became a package.
 from .archive import MAX_ENTRIES, MAX_UNCOMPRESSED_BYTES
+from .coded import write_coded_qdpx
+from .frame import write_codebook, write_starter
 from .mapping import Mapping, read_mapping
 from .project import CODE_CATEGORY, FIELDS, NAMESPACE, REQUIRED_FIELDS, QdpxError, UnsafeArchiveError
 from .reader import read_qdpx
-from .frame import write_codebook, write_starter
-from .coded import write_coded_qdpx
 from .summary import ImportSummary, evidence, import_summary, unrowable_passages
 from .writer import write_qdpx
 
 __all__ = [
     "CODE_CATEGORY",
+    "FIELDS",
     "ImportSummary",
+    "MAX_ENTRIES",
+    "MAX_UNCOMPRESSED_BYTES",
+    "Mapping",
+    "NAMESPACE",
+    "REQUIRED_FIELDS",
     "QdpxError",
     "UnsafeArchiveError",
     "evidence",

@@ -25,13 +25,20 @@ from xml.etree import ElementTree as ET
 
 from .project import NAMESPACE, QdpxError, UnsafeArchiveError
 
-__all__ = ["MAX_ENTRIES", "MAX_UNCOMPRESSED_BYTES", "MAX_XML_BYTES", "MAX_XML_DEPTH", "Archive", "parse_project"]
+__all__ = [
+    "MAX_ENTRIES",
+    "MAX_UNCOMPRESSED_BYTES",
+    "MAX_XML_BYTES",
+    "MAX_XML_DEPTH",
+    "Archive",
+    "parse_project",
+]
 
 MAX_ENTRIES = 10_000
 # Sized to what a real study needs (a few MB): far above any interview project, far below a bomb.
 MAX_UNCOMPRESSED_BYTES = 256 << 20  # 256 MiB: every entry together, as declared and as read
-MAX_XML_BYTES = 32 << 20            # 32 MiB: project.qde
-MAX_XML_DEPTH = 200                 # nested elements (codes nested in codes): a real codebook has a handful
+MAX_XML_BYTES = 32 << 20  # 32 MiB: project.qde
+MAX_XML_DEPTH = 200  # nested elements (codes nested in codes): a real codebook has a handful
 
 
 class Archive:
@@ -44,11 +51,15 @@ class Archive:
         except FileNotFoundError:
             raise
         except (zipfile.BadZipFile, OSError) as err:
-            raise QdpxError(f"{path.name}: not a REFI-QDA project: the file is not a ZIP archive ({err})") from None
+            raise QdpxError(
+                f"{path.name}: not a REFI-QDA project: the file is not a ZIP archive ({err})"
+            ) from None
         infos = self.zip.infolist()
         if len(infos) > max_entries:
-            raise UnsafeArchiveError(f"{path.name}: refused: the archive holds {len(infos)} entries, "
-                                     f"more than the {max_entries} allowed")
+            raise UnsafeArchiveError(
+                f"{path.name}: refused: the archive holds {len(infos)} entries, "
+                f"more than the {max_entries} allowed"
+            )
         self.entries: dict[str, zipfile.ZipInfo] = {}
         total = 0
         for info in infos:
@@ -57,20 +68,25 @@ class Archive:
             if why is None and (info.external_attr >> 16) & 0o170000 == 0o120000:
                 why = "is a symbolic link"
             if why:
-                raise UnsafeArchiveError(f"{path.name}: refused: the entry {info.filename!r} {why}; "
-                                         "a .qdpx holds only project.qde and sources/")
+                raise UnsafeArchiveError(
+                    f"{path.name}: refused: the entry {info.filename!r} {why}; "
+                    "a .qdpx holds only project.qde and sources/"
+                )
             if name in self.entries:
                 raise UnsafeArchiveError(f"{path.name}: refused: the entry {name!r} appears twice")
             if info.flag_bits & 0x1:
-                raise QdpxError(f"{path.name}: the entry {name!r} is encrypted; export the project without a password")
+                raise QdpxError(
+                    f"{path.name}: the entry {name!r} is encrypted; export the project without a password"
+                )
             total += info.file_size
             if total > max_bytes:
-                raise UnsafeArchiveError(f"{path.name}: refused: the entries unpack to more than "
-                                         f"{max_bytes:,} bytes (the limit)")
+                raise UnsafeArchiveError(
+                    f"{path.name}: refused: the entries unpack to more than {max_bytes:,} bytes (the limit)"
+                )
             self.entries[name] = info
         self.folded = {n.casefold(): n for n in self.entries}
         self.max_bytes = max_bytes
-        self.read_bytes = 0       # every byte unpacked so far, across entries
+        self.read_bytes = 0  # every byte unpacked so far, across entries
         self.taken: set[str] = set()
 
     def read(self, name: str, limit: int | None = None) -> bytes | None:
@@ -84,25 +100,33 @@ class Archive:
         if name is None:
             return None
         if name in self.taken:
-            raise UnsafeArchiveError(f"{self.label}: refused: the entry {name!r} is used twice (two sources name one "
-                                     "text); each entry of a project is read once")
+            raise UnsafeArchiveError(
+                f"{self.label}: refused: the entry {name!r} is used twice (two sources name one "
+                "text); each entry of a project is read once"
+            )
         self.taken.add(name)
         info = self.entries[name]
         budget = self.max_bytes - self.read_bytes
         if limit is not None:
             budget = min(budget, limit)
         if info.file_size > budget:
-            raise UnsafeArchiveError(f"{self.label}: refused: the entry {name!r} unpacks to {info.file_size:,} bytes, "
-                                     f"more than the {budget:,} still allowed (the limit is {self.max_bytes:,} bytes "
-                                     + (f", {limit:,} for this entry)" if limit is not None else "in all)"))
+            raise UnsafeArchiveError(
+                f"{self.label}: refused: the entry {name!r} unpacks to {info.file_size:,} bytes, "
+                f"more than the {budget:,} still allowed (the limit is {self.max_bytes:,} bytes "
+                + (f", {limit:,} for this entry)" if limit is not None else "in all)")
+            )
         try:
             with self.zip.open(info) as handle:
                 data = handle.read(budget + 1)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as err:
-            raise QdpxError(f"{self.label}: the entry {name!r} cannot be read: the archive is damaged ({err}); "
-                            "export the project again") from None
+            raise QdpxError(
+                f"{self.label}: the entry {name!r} cannot be read: the archive is damaged ({err}); "
+                "export the project again"
+            ) from None
         if len(data) > budget:
-            raise UnsafeArchiveError(f"{self.label}: refused: the entry {name!r} unpacks to more than it declares")
+            raise UnsafeArchiveError(
+                f"{self.label}: refused: the entry {name!r} unpacks to more than it declares"
+            )
         self.read_bytes += len(data)
         return data
 
@@ -127,8 +151,10 @@ def _check_depth(data: bytes, label: str) -> None:
     def start(name, attrs):
         depth[0] += 1
         if depth[0] > MAX_XML_DEPTH:
-            raise UnsafeArchiveError(f"{label}: refused: project.qde nests elements more than {MAX_XML_DEPTH} deep "
-                                     f"(line {parser.CurrentLineNumber}); a REFI-QDA project needs a few levels")
+            raise UnsafeArchiveError(
+                f"{label}: refused: project.qde nests elements more than {MAX_XML_DEPTH} deep "
+                f"(line {parser.CurrentLineNumber}); a REFI-QDA project needs a few levels"
+            )
 
     def end(name):
         depth[0] -= 1
@@ -169,8 +195,10 @@ def check_guids(root: ET.Element, label: str) -> None:
         if key in seen:
             what = [e.get("name") for e in (seen[key], element) if e.get("name")]
             named = f" ({' and '.join(map(repr, what))})" if what else ""
-            raise QdpxError(f"{label}: two <{tag}> elements{named} have the GUID {key[1]!r}: each GUID names one "
-                            "thing; fix the project in its tool and export it again")
+            raise QdpxError(
+                f"{label}: two <{tag}> elements{named} have the GUID {key[1]!r}: each GUID names one "
+                "thing; fix the project in its tool and export it again"
+            )
         seen[key] = element
 
 
@@ -186,8 +214,10 @@ def parse_project(archive: Archive) -> ET.Element:
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as err:
-        raise UnsafeArchiveError(f"{archive.label}: refused: project.qde declares a DTD, entities or external "
-                                 f"references ({type(err).__name__}); REFI-QDA files need none") from None
+        raise UnsafeArchiveError(
+            f"{archive.label}: refused: project.qde declares a DTD, entities or external "
+            f"references ({type(err).__name__}); REFI-QDA files need none"
+        ) from None
     except ET.ParseError as err:
         raise QdpxError(f"{archive.label}: project.qde is not well-formed XML: {err}") from None
     check_guids(root, archive.label)

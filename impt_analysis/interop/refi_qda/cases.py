@@ -43,8 +43,13 @@ __all__ = ["interviews_and_actors"]
 _EXAMPLES = {"country": "DK", "date": "2010-06-01", "sector": "government", "level": "national"}
 
 
-def interviews_and_actors(root: ET.Element, sources: list[Source], rules: Mapping,
-                          label: str, frame_actors: list[dict] | None = None) -> tuple[list[dict], list[dict]]:
+def interviews_and_actors(
+    root: ET.Element,
+    sources: list[Source],
+    rules: Mapping,
+    label: str,
+    frame_actors: list[dict] | None = None,
+) -> tuple[list[dict], list[dict]]:
     """The interview of each source and the actors interviewed, as rows of the study's tables.
 
     ``frame_actors`` are the actors of the coding frame's actor codes: an ``actor_id`` variable that
@@ -59,8 +64,9 @@ def interviews_and_actors(root: ET.Element, sources: list[Source], rules: Mappin
     StudyValidationError
         With every value that is missing, conflicting or cannot be mapped.
     """
-    variables = {bare_guid(v.get("guid")): (v.get("name") or "").strip()
-                 for v in root.findall("Variables/Variable")}
+    variables = {
+        bare_guid(v.get("guid")): (v.get("name") or "").strip() for v in root.findall("Variables/Variable")
+    }
     wanted = {f: rules.variables.get(f, f).casefold() for f in FIELDS}
     found: dict[str, dict[str, list[tuple[str, str]]]] = {s.guid: defaultdict(list) for s in sources}
 
@@ -91,8 +97,10 @@ def interviews_and_actors(root: ET.Element, sources: list[Source], rules: Mappin
     known = {s.name for s in sources} | {s.guid for s in sources}
     unknown = [k for k in rules.sources if k not in known and bare_guid(k) not in known]
     if unknown:
-        raise QdpxError(f"mapping, sources: {', '.join(map(repr, unknown))} is not a source of {label} "
-                        f"(its sources: {', '.join(s.name for s in sources[:10])})")
+        raise QdpxError(
+            f"mapping, sources: {', '.join(map(repr, unknown))} is not a source of {label} "
+            f"(its sources: {', '.join(s.name for s in sources[:10])})"
+        )
     by_name = {}
     for actor in frame_actors or []:
         by_name.setdefault(actor["name"].casefold(), actor)
@@ -101,13 +109,17 @@ def interviews_and_actors(root: ET.Element, sources: list[Source], rules: Mappin
     missing: dict[str, list[str]] = defaultdict(list)
     rows = []
     for s in sources:
-        given = rules.sources.get(s.name) or next((v for k, v in rules.sources.items()
-                                                   if bare_guid(k) == s.guid), {})
+        given = rules.sources.get(s.name) or next(
+            (v for k, v in rules.sources.items() if bare_guid(k) == s.guid), {}
+        )
         row = {"interview_id": s.interview_id}
         origin, from_actor = [], []
         named = {v for v, _ in found[s.guid]["actor_id"]}
-        raw_actor = given.get("actor_id") or (next(iter(named)) if len(named) == 1 else None) \
+        raw_actor = (
+            given.get("actor_id")
+            or (next(iter(named)) if len(named) == 1 else None)
             or rules.defaults.get("actor_id")
+        )
         respondent = by_name.get(raw_actor.casefold()) if raw_actor else None
         for f in FIELDS:
             values = {v for v, _ in found[s.guid][f]}
@@ -118,7 +130,9 @@ def interviews_and_actors(root: ET.Element, sources: list[Source], rules: Mappin
                 raw = given[f]
             elif len(values) > 1:
                 places = ", ".join(f"{v!r} in {p}" for v, p in found[s.guid][f])
-                problems.append(Problem(label, None, f, None, f"source {s.name!r} has conflicting values: {places}"))
+                problems.append(
+                    Problem(label, None, f, None, f"source {s.name!r} has conflicting values: {places}")
+                )
                 continue
             elif values:
                 raw = values.pop()
@@ -136,16 +150,25 @@ def interviews_and_actors(root: ET.Element, sources: list[Source], rules: Mappin
             if why:
                 problems.append(Problem(label, None, f, raw, f"source {s.name!r}: {why}"))
             row[f] = value
-        row["notes"] = (f"REFI-QDA source {s.name!r}" + (f"; {', '.join(origin)} from the mapping's defaults"
-                                                          if origin else "")
-                        + (f"; {', '.join(from_actor)} from its actor code" if from_actor else ""))
+        row["notes"] = (
+            f"REFI-QDA source {s.name!r}"
+            + (f"; {', '.join(origin)} from the mapping's defaults" if origin else "")
+            + (f"; {', '.join(from_actor)} from its actor code" if from_actor else "")
+        )
         rows.append(row)
     for f, names in missing.items():
-        problems.append(Problem(label, None, f, None,
-                                f"no {f} for {len(names)} source(s) ({', '.join(names[:5])}"
-                                f"{', ...' if len(names) > 5 else ''}): give a case variable {f!r}, or a value "
-                                f"in the mapping file (--mapping) under 'defaults:' for all sources, e.g. "
-                                f"'defaults: {{{f}: {_EXAMPLES[f]}}}', or under 'sources:' for one"))
+        problems.append(
+            Problem(
+                label,
+                None,
+                f,
+                None,
+                f"no {f} for {len(names)} source(s) ({', '.join(names[:5])}"
+                f"{', ...' if len(names) > 5 else ''}): give a case variable {f!r}, or a value "
+                f"in the mapping file (--mapping) under 'defaults:' for all sources, e.g. "
+                f"'defaults: {{{f}: {_EXAMPLES[f]}}}', or under 'sources:' for one",
+            )
+        )
     if problems:
         raise StudyValidationError(problems, label)
     return _with_actors(rows, label, frame_actors or [])
@@ -164,7 +187,10 @@ def _field_value(f: str, raw: str, rules: Mapping) -> tuple[str, str | None]:
         try:
             return pycountry.countries.lookup(value).alpha_2, None
         except LookupError:
-            return value, "not a country (an ISO code such as DK or an English name): map it under 'values: country:'"
+            return (
+                value,
+                "not a country (an ISO code such as DK or an English name): map it under 'values: country:'",
+            )
     if f == "date":
         match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})([T ].*)?", value)
         if not match:
@@ -174,8 +200,10 @@ def _field_value(f: str, raw: str, rules: Mapping) -> tuple[str, str | None]:
         for code, label, _ in VOCABULARIES[f]:  # the default codebook's values, without building it
             if value.casefold() in (code.casefold(), label.casefold()):
                 return code, None
-        return value, (f"not a {f} of the codebook ({', '.join(c for c, _, _ in VOCABULARIES[f])}): map it under "
-                       f"'values: {f}:' in the mapping file")
+        return value, (
+            f"not a {f} of the codebook ({', '.join(c for c, _, _ in VOCABULARIES[f])}): map it under "
+            f"'values: {f}:' in the mapping file"
+        )
     return value, None
 
 
@@ -192,24 +220,49 @@ def _with_actors(rows: list[dict], label: str, known: list[dict]) -> tuple[list[
         named = bool(row.get("actor_id"))
         actor_id = row["actor_id"] if named else f"A-{row['interview_id']}"
         row["actor_id"] = actor_id
-        actor = {"actor_id": actor_id, "country": row["country"], "sector": row["sector"], "level": row["level"],
-                 "kind": "organisation",
-                 "name": (f"Organisation {actor_id}, as named in the coded project" if named else
-                          f"Organisation of the respondent in interview {row['interview_id']} (not named in "
-                          "the coded project)")}
+        actor = {
+            "actor_id": actor_id,
+            "country": row["country"],
+            "sector": row["sector"],
+            "level": row["level"],
+            "kind": "organisation",
+            "name": (
+                f"Organisation {actor_id}, as named in the coded project"
+                if named
+                else f"Organisation of the respondent in interview {row['interview_id']} (not named in "
+                "the coded project)"
+            ),
+        }
         if actor_id in frame_ids:
-            differ = [k for k in ("country", "sector", "level")
-                      if frame_ids[actor_id].get(k) and frame_ids[actor_id][k] != row[k]]
+            differ = [
+                k
+                for k in ("country", "sector", "level")
+                if frame_ids[actor_id].get(k) and frame_ids[actor_id][k] != row[k]
+            ]
             if differ:
-                problems.append(Problem(label, None, "actor_id", actor_id,
-                                        f"interview {row['interview_id']!r} gives its actor code different "
-                                        f"{', '.join(differ)}"))
+                problems.append(
+                    Problem(
+                        label,
+                        None,
+                        "actor_id",
+                        actor_id,
+                        f"interview {row['interview_id']!r} gives its actor code different "
+                        f"{', '.join(differ)}",
+                    )
+                )
             continue
         if actor_id in actors:
             differ = [k for k in ("country", "sector", "level") if actors[actor_id][k] != actor[k]]
             if differ:
-                problems.append(Problem(label, None, "actor_id", actor_id,
-                                        f"interviews give the actor different {', '.join(differ)}"))
+                problems.append(
+                    Problem(
+                        label,
+                        None,
+                        "actor_id",
+                        actor_id,
+                        f"interviews give the actor different {', '.join(differ)}",
+                    )
+                )
             continue
         actors[actor_id] = actor
     if problems:

@@ -28,8 +28,20 @@ import pandas as pd
 
 from ...codebook import VOCABULARIES
 from ...study import Study
-from .frame import (ACTORS, BARRIERS, CASE_COUNTS, FLOW, INFORMATION, SEVERITIES, SEVERITY, SOURCE_TYPE,
-                    VERIFICATION, _code_elements, _xml, frame_tree)
+from .frame import (
+    ACTORS,
+    BARRIERS,
+    CASE_COUNTS,
+    FLOW,
+    INFORMATION,
+    SEVERITIES,
+    SEVERITY,
+    SOURCE_TYPE,
+    VERIFICATION,
+    _code_elements,
+    _xml,
+    frame_tree,
+)
 from .project import NAMESPACE, workbench_guid
 
 __all__ = ["write_coded_qdpx"]
@@ -60,21 +72,42 @@ class _Codes:
             country = _text(a.country) or "International"
             folder = folders.get(country)
             if folder is None:
-                folder = folders[country] = {"name": country, "codable": False, "children": [],
-                                             "description": f"country: {_text(a.country)}" if _text(a.country) else ""}
+                folder = folders[country] = {
+                    "name": country,
+                    "codable": False,
+                    "children": [],
+                    "description": f"country: {_text(a.country)}" if _text(a.country) else "",
+                }
                 top[ACTORS]["children"].append(folder)
             name = _unique(_text(a.name) or a.actor_id, a.actor_id, used[(ACTORS, country)])
-            lines = [f"id: {a.actor_id}", f"name: {_text(a.name)}", f"sector: {a.sector}", f"level: {a.level}",
-                     f"kind: {a.kind}"]
-            folder["children"].append({"name": name, "description": "\n".join(lines), "codable": True, "children": []})
+            lines = [
+                f"id: {a.actor_id}",
+                f"name: {_text(a.name)}",
+                f"sector: {a.sector}",
+                f"level: {a.level}",
+                f"kind: {a.kind}",
+            ]
+            folder["children"].append(
+                {"name": name, "description": "\n".join(lines), "codable": True, "children": []}
+            )
             self.actor_path[a.actor_id] = (ACTORS, country, name)
         for it in study.items.itertuples():
             info, group = _label("info_type", it.info_type), _label("child_group", it.child_group)
-            parent = next(g for g in next(t for t in top[INFORMATION]["children"] if t["name"] == info)["children"]
-                          if g["name"] == group)
+            parent = next(
+                g
+                for g in next(t for t in top[INFORMATION]["children"] if t["name"] == info)["children"]
+                if g["name"] == group
+            )
             name = _unique(_text(it.label) or it.item_id, it.item_id, used[(info, group)])
-            lines = [f"id: {it.item_id}", f"label: {_text(it.label)}", f"country: {it.country}", f"theme: {it.theme}"]
-            parent["children"].append({"name": name, "description": "\n".join(lines), "codable": True, "children": []})
+            lines = [
+                f"id: {it.item_id}",
+                f"label: {_text(it.label)}",
+                f"country: {it.country}",
+                f"theme: {it.theme}",
+            ]
+            parent["children"].append(
+                {"name": name, "description": "\n".join(lines), "codable": True, "children": []}
+            )
             self.item_path[it.item_id] = (INFORMATION, info, group, name)
 
     def guid(self, path: tuple[str, ...]) -> str:
@@ -95,7 +128,9 @@ class _Interview:
         self.length = 0
         self.passages: list[tuple[int, int, list[tuple[str, ...]]]] = []
 
-    def add(self, sentence: str, codes: list[tuple[str, ...]], inner: tuple[int, int, list] | None = None) -> None:
+    def add(
+        self, sentence: str, codes: list[tuple[str, ...]], inner: tuple[int, int, list] | None = None
+    ) -> None:
         start = self.length + (1 if self.parts else 0)
         self.parts.append(sentence)
         self.length = start + len(sentence)
@@ -113,13 +148,19 @@ def _link_codes(codes: _Codes, respondent: str, source: str, target: str, names:
     if source == respondent:
         return f"{what} from us to {names[target]}.", [(FLOW, "Passes on to"), codes.actor_path[target]], None
     if target == respondent:
-        return f"{what} from {names[source]} to us.", [(FLOW, "Receives from"), codes.actor_path[source]], None
+        return (
+            f"{what} from {names[source]} to us.",
+            [(FLOW, "Receives from"), codes.actor_path[source]],
+            None,
+        )
     sentence = f"{names[source]}: {what.lower()} to {names[target]}."
     inner = (0, len(names[source]), [(FLOW, "Sender"), codes.actor_path[source]])
     return sentence, [(FLOW, "Between others"), codes.actor_path[target]], inner
 
 
-def write_coded_qdpx(study: Study, path: str | Path, *, double_coded: tuple[str, ...] | list[str] = ()) -> Path:
+def write_coded_qdpx(
+    study: Study, path: str | Path, *, double_coded: tuple[str, ...] | list[str] = ()
+) -> Path:
     """Write a study's network as a REFI-QDA project coded with the coding frame.
 
     Parameters
@@ -150,14 +191,21 @@ def write_coded_qdpx(study: Study, path: str | Path, *, double_coded: tuple[str,
     respondent = dict(zip(study.interviews["interview_id"], study.interviews["actor_id"].astype(str)))
     texts = {i: _Interview() for i in study.interviews["interview_id"]}
     for k in study.knowledge.itertuples():
-        codes_ = [codes.item_path[k.item_id], codes.actor_path[k.actor_id],
-                  (VERIFICATION, _label("verification", k.verification)),
-                  (SOURCE_TYPE, _label("source_type", k.source_type))]
+        codes_ = [
+            codes.item_path[k.item_id],
+            codes.actor_path[k.actor_id],
+            (VERIFICATION, _label("verification", k.verification)),
+            (SOURCE_TYPE, _label("source_type", k.source_type)),
+        ]
         texts[k.interview_id].add(f"{names[k.actor_id]} knows this.", codes_)
     for f in study.flows.itertuples():
-        sentence, codes_, inner = _link_codes(codes, respondent[f.interview_id], f.source_actor, f.target_actor,
-                                              names, "Information goes")
-        codes_ += [(FLOW, "Channel", _label("channel", f.channel)), (FLOW, "Frequency", _label("frequency", f.frequency))]
+        sentence, codes_, inner = _link_codes(
+            codes, respondent[f.interview_id], f.source_actor, f.target_actor, names, "Information goes"
+        )
+        codes_ += [
+            (FLOW, "Channel", _label("channel", f.channel)),
+            (FLOW, "Frequency", _label("frequency", f.frequency)),
+        ]
         if _text(f.item_id):
             codes_.append(codes.item_path[f.item_id])
         texts[f.interview_id].add(sentence, codes_, inner)
@@ -166,8 +214,9 @@ def write_coded_qdpx(study: Study, path: str | Path, *, double_coded: tuple[str,
         codes_ = [(BARRIERS, _label("barrier", b.barrier)), (SEVERITY, severity_name[int(b.severity)])]
         sentence, inner = "A barrier blocks information.", None
         if _text(b.source_actor) and _text(b.target_actor):
-            sentence, link, inner = _link_codes(codes, respondent[b.interview_id], b.source_actor, b.target_actor,
-                                                names, "Blocked")
+            sentence, link, inner = _link_codes(
+                codes, respondent[b.interview_id], b.source_actor, b.target_actor, names, "Blocked"
+            )
             codes_ += link
         texts[b.interview_id].add(sentence, codes_, inner)
     by_country = defaultdict(list)
@@ -176,28 +225,44 @@ def write_coded_qdpx(study: Study, path: str | Path, *, double_coded: tuple[str,
     for c in study.case_counts.itertuples():
         if pd.isna(c.count):
             raise ValueError(f"write_coded_qdpx: the case count {c.country} {c.year} {c.tier} has no count")
-        home = [i for i in by_country.get(c.country, []) if respondent[i] == c.source_actor] or by_country.get(c.country)
+        home = [
+            i for i in by_country.get(c.country, []) if respondent[i] == c.source_actor
+        ] or by_country.get(c.country)
         if not home:
             raise ValueError(f"write_coded_qdpx: no interview in {c.country} to report its case count")
         count = int(c.count)
         shown = f"{count:,}" if count >= 1000 else str(count)  # "2,000": a count, never a year
-        codes_ = [(CASE_COUNTS, _label("tier", c.tier)), (CASE_COUNTS, "Child group", _label("child_group", c.child_group)),
-                  (VERIFICATION, _label("verification", c.basis)), codes.actor_path[c.source_actor]]
+        codes_ = [
+            (CASE_COUNTS, _label("tier", c.tier)),
+            (CASE_COUNTS, "Child group", _label("child_group", c.child_group)),
+            (VERIFICATION, _label("verification", c.basis)),
+            codes.actor_path[c.source_actor],
+        ]
         texts[home[0]].add(f"In {int(c.year)} we counted {shown} children.", codes_)
-    root = ET.Element("Project", {"xmlns": NAMESPACE, "name": study.meta.get("title") or study.name,
-                                  "origin": "IMPT Workbench (coded with the coding frame)"})
+    root = ET.Element(
+        "Project",
+        {
+            "xmlns": NAMESPACE,
+            "name": study.meta.get("title") or study.name,
+            "origin": "IMPT Workbench (coded with the coding frame)",
+        },
+    )
     users = ET.SubElement(root, "Users")
     for coder in (CODER, SECOND_CODER) if double_coded else (CODER,):
         ET.SubElement(users, "User", {"guid": workbench_guid("user", coder), "name": coder})
     unknown = set(double_coded) - set(texts)
     if unknown:
-        raise ValueError(f"write_coded_qdpx: double_coded names interviews the study does not hold: {sorted(unknown)}")
+        raise ValueError(
+            f"write_coded_qdpx: double_coded names interviews the study does not hold: {sorted(unknown)}"
+        )
     _code_elements(ET.SubElement(ET.SubElement(root, "CodeBook"), "Codes"), codes.tree)
     _cases(root, study)
     files = _sources(root, study, texts, codes, set(double_coded))
     if study.synthetic:
-        ET.SubElement(root, "Description").text = ("SYNTHETIC DEMONSTRATION DATA (impt:synthetic). Generated "
-                                                   "sentences, one per row of the study's network tables.")
+        ET.SubElement(root, "Description").text = (
+            "SYNTHETIC DEMONSTRATION DATA (impt:synthetic). Generated "
+            "sentences, one per row of the study's network tables."
+        )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.qde", _xml(root))
@@ -210,37 +275,64 @@ def write_coded_qdpx(study: Study, path: str | Path, *, double_coded: tuple[str,
 def _cases(root: ET.Element, study: Study) -> None:
     variables = ET.SubElement(root, "Variables")
     for name in _VARIABLES:
-        ET.SubElement(variables, "Variable", {"guid": workbench_guid("variable", name), "name": name,
-                                              "typeOfVariable": "Date" if name == "date" else "Text"})
+        ET.SubElement(
+            variables,
+            "Variable",
+            {
+                "guid": workbench_guid("variable", name),
+                "name": name,
+                "typeOfVariable": "Date" if name == "date" else "Text",
+            },
+        )
     cases = ET.SubElement(root, "Cases")
     for row in study.interviews.itertuples():
-        case = ET.SubElement(cases, "Case", {"guid": workbench_guid("case", row.interview_id), "name": row.interview_id})
+        case = ET.SubElement(
+            cases, "Case", {"guid": workbench_guid("case", row.interview_id), "name": row.interview_id}
+        )
         for name in _VARIABLES:
             value = getattr(row, name)
             vv = ET.SubElement(case, "VariableValue")
             ET.SubElement(vv, "VariableRef", {"targetGUID": workbench_guid("variable", name)})
             ET.SubElement(vv, "DateValue" if name == "date" else "TextValue").text = (
-                value.strftime("%Y-%m-%d") if name == "date" else str(value))
+                value.strftime("%Y-%m-%d") if name == "date" else str(value)
+            )
         ET.SubElement(case, "SourceRef", {"targetGUID": workbench_guid("source", row.interview_id)})
 
 
-def _sources(root: ET.Element, study: Study, texts: dict[str, _Interview], codes: _Codes,
-             double_coded: set[str]) -> dict[str, str]:
+def _sources(
+    root: ET.Element, study: Study, texts: dict[str, _Interview], codes: _Codes, double_coded: set[str]
+) -> dict[str, str]:
     sources = ET.SubElement(root, "Sources")
     files = {}
     for interview_id, interview in texts.items():
         guid = workbench_guid("source", interview_id)
-        source = ET.SubElement(sources, "TextSource", {"guid": guid, "name": interview_id,
-                                                       "plainTextPath": f"internal://{guid}.txt"})
+        source = ET.SubElement(
+            sources,
+            "TextSource",
+            {"guid": guid, "name": interview_id, "plainTextPath": f"internal://{guid}.txt"},
+        )
         files[f"{guid}.txt"] = interview.text
         for n, (start, end, paths) in enumerate(interview.passages):
-            selection = ET.SubElement(source, "PlainTextSelection", {
-                "guid": workbench_guid("frame-passage", interview_id, str(n)), "name": f"{interview_id}-P{n + 1:04d}",
-                "startPosition": str(start), "endPosition": str(end), "creatingUser": workbench_guid("user", CODER)})
+            selection = ET.SubElement(
+                source,
+                "PlainTextSelection",
+                {
+                    "guid": workbench_guid("frame-passage", interview_id, str(n)),
+                    "name": f"{interview_id}-P{n + 1:04d}",
+                    "startPosition": str(start),
+                    "endPosition": str(end),
+                    "creatingUser": workbench_guid("user", CODER),
+                },
+            )
             for coder in (CODER, SECOND_CODER) if interview_id in double_coded else (CODER,):
                 for code_path in paths:
-                    coding = ET.SubElement(selection, "Coding", {
-                        "guid": workbench_guid("frame-coding", coder, interview_id, str(n), *code_path),
-                        "creatingUser": workbench_guid("user", coder)})
+                    coding = ET.SubElement(
+                        selection,
+                        "Coding",
+                        {
+                            "guid": workbench_guid("frame-coding", coder, interview_id, str(n), *code_path),
+                            "creatingUser": workbench_guid("user", coder),
+                        },
+                    )
                     ET.SubElement(coding, "CodeRef", {"targetGUID": codes.guid(code_path)})
     return files

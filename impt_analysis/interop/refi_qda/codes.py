@@ -63,10 +63,14 @@ def _walk_codes(root: ET.Element) -> list[_Code]:
     while stack:
         element, parent = stack.pop()
         name = (element.get("name") or "").strip()
-        code = _Code(guid=bare_guid(element.get("guid")), name=name,
-                     codable=(element.get("isCodable", "true").strip().lower() in ("true", "1")),
-                     description=(element.findtext("Description") or "").strip(), parent=parent,
-                     path=f"{parent.path}/{name}" if parent else name)
+        code = _Code(
+            guid=bare_guid(element.get("guid")),
+            name=name,
+            codable=(element.get("isCodable", "true").strip().lower() in ("true", "1")),
+            description=(element.findtext("Description") or "").strip(),
+            parent=parent,
+            path=f"{parent.path}/{name}" if parent else name,
+        )
         codes.append(code)
         stack.extend((child, code) for child in reversed(element.findall("Code")))
     return codes
@@ -109,7 +113,10 @@ def case_attributes(root: ET.Element) -> dict[str, dict[str, str]]:
     """
     from .frame import ACTOR_ATTRIBUTES
 
-    names = {bare_guid(v.get("guid")): (v.get("name") or "").strip().casefold() for v in root.findall("Variables/Variable")}
+    names = {
+        bare_guid(v.get("guid")): (v.get("name") or "").strip().casefold()
+        for v in root.findall("Variables/Variable")
+    }
     found: dict[str, dict[str, str]] = {}
     for case in root.findall("Cases/Case"):
         refs = [bare_guid(r.get("targetGUID")) for r in case.findall("CodeRef")]
@@ -127,8 +134,13 @@ def case_attributes(root: ET.Element) -> dict[str, dict[str, str]]:
     return found
 
 
-def _frame_of(codes: list[_Code], rules: Mapping, summary: ImportSummary, label: str,
-              cases: dict[str, dict[str, str]] | None = None) -> FrameCodes:
+def _frame_of(
+    codes: list[_Code],
+    rules: Mapping,
+    summary: ImportSummary,
+    label: str,
+    cases: dict[str, dict[str, str]] | None = None,
+) -> FrameCodes:
     """The frame role of each code: by its path of names, or the path the mapping's ``frame:`` gives it.
 
     A code under a group of the frame that is none of its codes stays a thematic code, and the
@@ -136,8 +148,10 @@ def _frame_of(codes: list[_Code], rules: Mapping, summary: ImportSummary, label:
     the top (:data:`~impt_analysis.interop.refi_qda.frame.FRAME_MARKERS`) or its mapping maps codes
     onto the frame: names such as "Barriers" alone are common in any project.
     """
-    mapped = {_find_code(codes, key, "frame", label).guid: [p.strip() for p in target.split("/") if p.strip()]
-              for key, target in rules.frame.items()}
+    mapped = {
+        _find_code(codes, key, "frame", label).guid: [p.strip() for p in target.split("/") if p.strip()]
+        for key, target in rules.frame.items()
+    }
     # Names such as "Barriers" are common in any project: the frame is in use only where a
     # group of its own (Actors, Information, Flow) is at the top, or the mapping maps onto it.
     tops = {_slug(c.name) for c in codes if c.parent is None}
@@ -177,8 +191,12 @@ def _frame_of(codes: list[_Code], rules: Mapping, summary: ImportSummary, label:
                 case = cases.get(code.guid, {})
                 extra = rules.actors.get(code.name) or rules.actors.get(own.get("id", case.get("id", "")), {})
                 own = {**case, **own, **extra}
-                attributes[code.guid] = {**{k: v for k, v in attributes[code.guid].items() if k != "id"},
-                                         **case, **parse_attributes(code.description), **extra}
+                attributes[code.guid] = {
+                    **{k: v for k, v in attributes[code.guid].items() if k != "id"},
+                    **case,
+                    **parse_attributes(code.description),
+                    **extra,
+                }
             if own.get("id"):  # an id given twice is one actor (or item): how duplicates are merged
                 ids[code.guid] = own["id"]
             else:
@@ -221,7 +239,9 @@ def codebook_of(root: ET.Element, rules: Mapping, summary: ImportSummary, label:
     codes = _walk_codes(root)
     summary.n_codes = len(codes)
     frame = _frame_of(codes, rules, summary, label, case_attributes(root))
-    ours = {workbench_guid("code", row.category, row.code): (row.category, row.code) for row in base.itertuples()}
+    ours = {
+        workbench_guid("code", row.category, row.code): (row.category, row.code) for row in base.itertuples()
+    }
     ours.update({workbench_guid("vocabulary", c): ("vocabulary", c) for c in base["category"].unique()})
     recognised: dict[str, tuple[str, str]] = {}
     categories = set(base["category"]) | {CODE_CATEGORY}
@@ -230,12 +250,18 @@ def codebook_of(root: ET.Element, rules: Mapping, summary: ImportSummary, label:
             ours.setdefault(workbench_guid("code", category, code.name), (category, code.name))
         if code.guid in ours:
             recognised[code.guid] = ours[code.guid]
-    mapped = {code.guid: target for key, target in rules.codes.items() for code in [_find_code(codes, key, "codes", label)]}
+    mapped = {
+        code.guid: target
+        for key, target in rules.codes.items()
+        for code in [_find_code(codes, key, "codes", label)]
+    }
     vocab_of: dict[str, str] = {}  # tool code GUID -> vocabulary it belongs to
     for key, vocabulary in rules.categories.items():
         if vocabulary not in set(base["category"]):
-            raise QdpxError(f"mapping, categories: {vocabulary!r} is not a vocabulary of the codebook "
-                            f"({', '.join(sorted(base['category'].unique()))})")
+            raise QdpxError(
+                f"mapping, categories: {vocabulary!r} is not a vocabulary of the codebook "
+                f"({', '.join(sorted(base['category'].unique()))})"
+            )
         vocab_of[_find_code(codes, key, "categories", label).guid] = vocabulary
     for guid, (category, name) in recognised.items():
         if category == "vocabulary":
@@ -261,9 +287,15 @@ def codebook_of(root: ET.Element, rules: Mapping, summary: ImportSummary, label:
             code_of[code.guid] = ours_code
             if role.kind in ("actor", "item", "direction", "sender", "severity") and ours_code not in taken:
                 taken.add(ours_code)
-                rows.append({"code": ours_code, "category": FRAME_CATEGORIES.get(role.kind, "frame_code"),
-                             "label": ours_code, "description": f"Code of the coding frame: {role.kind}",
-                             "parent": ""})
+                rows.append(
+                    {
+                        "code": ours_code,
+                        "category": FRAME_CATEGORIES.get(role.kind, "frame_code"),
+                        "label": ours_code,
+                        "description": f"Code of the coding frame: {role.kind}",
+                        "parent": "",
+                    }
+                )
             continue
         if code.guid in vocab_of:
             groups[code.guid] = f"the vocabulary {vocab_of[code.guid]!r}"
@@ -274,8 +306,15 @@ def codebook_of(root: ET.Element, rules: Mapping, summary: ImportSummary, label:
             code_of[code.guid] = name
             if not ((base["code"] == name) & (base["category"] == category)).any():
                 label_, _, rest = code.description.partition("\n")
-                rows.append({"code": name, "category": category, "label": label_.strip() or name,
-                             "description": rest.strip(), "parent": parent})
+                rows.append(
+                    {
+                        "code": name,
+                        "category": category,
+                        "label": label_.strip() or name,
+                        "description": rest.strip(),
+                        "parent": parent,
+                    }
+                )
         elif vocabulary is not None:
             match = _vocabulary_match(base, vocabulary, code.name)
             if match is None:
@@ -287,11 +326,20 @@ def codebook_of(root: ET.Element, rules: Mapping, summary: ImportSummary, label:
                 summary.notes.append(f"code {code.path!r} is {name!r}: its name is taken")
             taken.add(name)
             code_of[code.guid] = name
-            rows.append({"code": name, "category": "code" if code.codable else CODE_CATEGORY,
-                         "label": code.name, "description": code.description, "parent": parent})
+            rows.append(
+                {
+                    "code": name,
+                    "category": "code" if code.codable else CODE_CATEGORY,
+                    "label": code.name,
+                    "description": code.description,
+                    "parent": parent,
+                }
+            )
     if unmatched:
-        raise QdpxError(f"{label}: codes under a category mapped to a vocabulary match none of its codes "
-                        f"or labels: {'; '.join(unmatched)}. Map each under 'codes:' in the mapping file.")
+        raise QdpxError(
+            f"{label}: codes under a category mapped to a vocabulary match none of its codes "
+            f"or labels: {'; '.join(unmatched)}. Map each under 'codes:' in the mapping file."
+        )
     codebook = pd.concat([base, pd.DataFrame(rows, columns=base.columns)], ignore_index=True)
     return codebook, code_of, groups, {c.guid: c.path for c in codes}, frame
 
@@ -304,13 +352,18 @@ def _lineage(code: _Code):
 
 def _find_code(codes: list[_Code], key: str, section: str, label: str) -> _Code:
     folded = key.strip("{}").casefold()
-    hits = [c for c in codes if c.guid == folded] or [c for c in codes if c.path.casefold() == folded] \
+    hits = (
+        [c for c in codes if c.guid == folded]
+        or [c for c in codes if c.path.casefold() == folded]
         or [c for c in codes if c.name.casefold() == folded]
+    )
     if not hits:
         raise QdpxError(f"mapping, {section}: {key!r} is not a code of {label} (give its name, path or GUID)")
     if len(hits) > 1:
-        raise QdpxError(f"mapping, {section}: {key!r} names {len(hits)} codes of {label} "
-                        f"({', '.join(c.path for c in hits)}): give the path or GUID")
+        raise QdpxError(
+            f"mapping, {section}: {key!r} names {len(hits)} codes of {label} "
+            f"({', '.join(c.path for c in hits)}): give the path or GUID"
+        )
     return hits[0]
 
 

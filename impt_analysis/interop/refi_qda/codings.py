@@ -48,8 +48,16 @@ def users_of(root: ET.Element) -> dict[str, str]:
     return users
 
 
-def codings_of(root: ET.Element, sources: list[Source], code_of: dict[str, str], groups: dict[str, str],
-               paths: dict[str, str], users: dict[str, str], rules: Mapping, summary: ImportSummary) -> list[dict]:
+def codings_of(
+    root: ET.Element,
+    sources: list[Source],
+    code_of: dict[str, str],
+    groups: dict[str, str],
+    paths: dict[str, str],
+    users: dict[str, str],
+    rules: Mapping,
+    summary: ImportSummary,
+) -> list[dict]:
     """The codings of text selections; every other Coding element is reported as skipped."""
     codings: list[dict] = []
     seen: set[tuple[str, str, str]] = set()
@@ -61,8 +69,14 @@ def codings_of(root: ET.Element, sources: list[Source], code_of: dict[str, str],
     def skip(coding, source, reason):
         handled.add(id(coding))
         target = ref_guid(coding.find("CodeRef"))
-        summary.skipped.append({"coding": coding.get("guid", ""), "source": source,
-                                "code": paths.get(target, target), "reason": reason})
+        summary.skipped.append(
+            {
+                "coding": coding.get("guid", ""),
+                "source": source,
+                "code": paths.get(target, target),
+                "reason": reason,
+            }
+        )
 
     for s in sources:
         for coding in s.element.findall("Coding"):
@@ -94,12 +108,25 @@ def codings_of(root: ET.Element, sources: list[Source], code_of: dict[str, str],
                 if start is None or end is None:
                     inside = f"its selection {raw[0]}-{raw[1]} (UTF-16 code units) cuts a character in two"
                     start = end = 0
-            segment = name if name and guid == workbench_guid("segment", s.interview_id, name, str(start),
-                                                              str(end)) else guid
+            segment = (
+                name
+                if name and guid == workbench_guid("segment", s.interview_id, name, str(start), str(end))
+                else guid
+            )
             for coding in selection.findall("Coding"):
                 target = ref_guid(coding.find("CodeRef"))
-                user = next((u for u in (coding.get("creatingUser"), selection.get("creatingUser"),
-                                         s.element.get("creatingUser")) if u), project_user)
+                user = next(
+                    (
+                        u
+                        for u in (
+                            coding.get("creatingUser"),
+                            selection.get("creatingUser"),
+                            s.element.get("creatingUser"),
+                        )
+                        if u
+                    ),
+                    project_user,
+                )
                 user = bare_guid(user)
                 coder = users.get(user, user) or rules.defaults.get("coder", "")
                 if inside:
@@ -109,10 +136,14 @@ def codings_of(root: ET.Element, sources: list[Source], code_of: dict[str, str],
                 elif not 0 <= start <= end:
                     reason = f"its selection runs from {start} to {end}"
                 elif s.text is not None and end > len(s.text):
-                    reason = f"its selection ends at {end}, beyond the source text ({len(s.text)} code points)"
+                    reason = (
+                        f"its selection ends at {end}, beyond the source text ({len(s.text)} code points)"
+                    )
                     if s.from_utf16 is None and end <= len(s.text.encode("utf-16-le")) // 2:
-                        reason += ("; the positions may count UTF-16 code units, as NVivo's do, though the "
-                                   "project's origin does not name NVivo")
+                        reason += (
+                            "; the positions may count UTF-16 code units, as NVivo's do, though the "
+                            "project's origin does not name NVivo"
+                        )
                 elif target in groups:
                     reason = f"it codes a category that stands for {groups[target]}, not a code"
                 elif target not in code_of:
@@ -128,9 +159,18 @@ def codings_of(root: ET.Element, sources: list[Source], code_of: dict[str, str],
                     continue
                 handled.add(id(coding))
                 seen.add((segment, code_of[target], coder))
-                codings.append({"segment_id": segment, "interview_id": s.interview_id, "code": code_of[target],
-                                "coder": coder, "start": start, "end": end,
-                                "excerpt": s.text[start:end] if s.text is not None else "", "_tool": target})
+                codings.append(
+                    {
+                        "segment_id": segment,
+                        "interview_id": s.interview_id,
+                        "code": code_of[target],
+                        "coder": coder,
+                        "start": start,
+                        "end": end,
+                        "excerpt": s.text[start:end] if s.text is not None else "",
+                        "_tool": target,
+                    }
+                )
     # Codings anywhere else (pictures, PDFs, audio, video, notes) are reported, not imported.
     for container in list(root.findall("Sources/*")) + list(root.findall("Notes/Note")):
         where = "a note" if container.tag == "Note" else f"a {container.tag} (only text sources are imported)"
@@ -153,15 +193,27 @@ def _selections(element: ET.Element):
             yield from representation.findall("PlainTextSelection")
 
 
-def barriers_of(codings: list[dict], codebook: pd.DataFrame, rules: Mapping, summary: ImportSummary) -> list[dict]:
+def barriers_of(
+    codings: list[dict], codebook: pd.DataFrame, rules: Mapping, summary: ImportSummary
+) -> list[dict]:
     """One barrier per interview and barrier code, if the mapping gives their severity."""
     barrier_codes = set(codebook.loc[codebook["category"] == "barrier", "code"])
     named = list(dict.fromkeys((c["interview_id"], c["code"]) for c in codings if c["code"] in barrier_codes))
     if not named:
         return []
     if rules.barrier_severity is None:
-        summary.notes.append(f"barrier codes are applied {len(named)} times (interview and barrier): set "
-                             "'barrier_severity:' in the mapping file to record them in barriers.csv as well")
+        summary.notes.append(
+            f"barrier codes are applied {len(named)} times (interview and barrier): set "
+            "'barrier_severity:' in the mapping file to record them in barriers.csv as well"
+        )
         return []
-    return [{"interview_id": i, "barrier": b, "source_actor": "", "target_actor": "",
-             "severity": rules.barrier_severity} for i, b in named]
+    return [
+        {
+            "interview_id": i,
+            "barrier": b,
+            "source_actor": "",
+            "target_actor": "",
+            "severity": rules.barrier_severity,
+        }
+        for i, b in named
+    ]

@@ -81,8 +81,12 @@ def frame_actors(frame: FrameCodes, label: str) -> tuple[dict[str, dict], dict[s
         if role.kind != "actor":
             continue
         given = frame.attributes.get(guid, {})
-        row = {"actor_id": frame.ids[guid], "name": given.get("name") or role.value, "country": "",
-               "kind": "organisation"}
+        row = {
+            "actor_id": frame.ids[guid],
+            "name": given.get("name") or role.value,
+            "country": "",
+            "kind": "organisation",
+        }
         why = []
         for name in ("country", "sector", "level"):
             if not given.get(name):
@@ -96,17 +100,23 @@ def frame_actors(frame: FrameCodes, label: str) -> tuple[dict[str, dict], dict[s
         if given.get("kind"):
             kind = vocabulary_code("kind", given["kind"])
             if kind is None:
-                why.append(f"kind {given['kind']!r} is not one of {', '.join(c for c, _, _ in VOCABULARIES['kind'])}")
+                why.append(
+                    f"kind {given['kind']!r} is not one of {', '.join(c for c, _, _ in VOCABULARIES['kind'])}"
+                )
             row["kind"] = kind or ""
         if why:
-            problems[guid] = (f"the actor code {frame.paths[guid]!r} has {'; '.join(why)}: add lines such as "
-                              "'sector: police' and 'level: local' to its description")
+            problems[guid] = (
+                f"the actor code {frame.paths[guid]!r} has {'; '.join(why)}: add lines such as "
+                "'sector: police' and 'level: local' to its description"
+            )
             continue
         same = next((g for g, a in actors.items() if a["actor_id"] == row["actor_id"]), None)
         differ = [k for k in ("country", "sector", "level", "kind") if same and actors[same][k] != row[k]]
         if differ:
-            problems[guid] = (f"the actor codes {frame.paths[same]!r} and {frame.paths[guid]!r} share the id "
-                              f"{row['actor_id']!r} (one actor) but differ in {', '.join(differ)}")
+            problems[guid] = (
+                f"the actor codes {frame.paths[same]!r} and {frame.paths[guid]!r} share the id "
+                f"{row['actor_id']!r} (one actor) but differ in {', '.join(differ)}"
+            )
             continue
         actors[guid] = {**row, "name": actors[same]["name"]} if same else row
     return actors, problems
@@ -132,14 +142,25 @@ def likely_duplicates(actors: list[dict], cutoff: float = 0.75) -> list[dict]:
         groups[(actor.get("country", ""), actor["sector"], actor["level"])].append(actor)
     for (country, sector, level), group in groups.items():
         for i, a in enumerate(group):
-            for b in group[i + 1:]:
+            for b in group[i + 1 :]:
                 x, y = a["name"].casefold(), b["name"].casefold()
                 words_x, words_y = sorted(x.split()), sorted(y.split())
-                close = (x in y or y in x or words_x == words_y
-                         or difflib.SequenceMatcher(None, x, y).ratio() >= cutoff)
+                close = (
+                    x in y
+                    or y in x
+                    or words_x == words_y
+                    or difflib.SequenceMatcher(None, x, y).ratio() >= cutoff
+                )
                 if close:
-                    found.append({"actors": [a["actor_id"], b["actor_id"]], "names": [a["name"], b["name"]],
-                                  "country": country, "sector": sector, "level": level})
+                    found.append(
+                        {
+                            "actors": [a["actor_id"], b["actor_id"]],
+                            "names": [a["name"], b["name"]],
+                            "country": country,
+                            "sector": sector,
+                            "level": level,
+                        }
+                    )
     return found
 
 
@@ -181,13 +202,22 @@ class _Rows:
         self.frame, self.actors, self.actor_problems = frame, actors, actor_problems
         self.rules, self.summary = rules, summary
         self.interviews = {row["interview_id"]: row for row in interviews}
-        self.tables: dict[str, dict] = {name: {} for name in ("items", "knowledge", "flows", "barriers",
-                                                                 "case_counts")}
+        self.tables: dict[str, dict] = {
+            name: {} for name in ("items", "knowledge", "flows", "barriers", "case_counts")
+        }
 
     def report(self, p: _Passage, reason: str) -> None:
-        self.summary.unrowable.append({"interview": p.interview_id, "coder": p.coder, "start": p.start,
-                                       "end": p.end, "segments": list(p.segments),
-                                       "codes": sorted(set(p.codes)), "reason": reason})
+        self.summary.unrowable.append(
+            {
+                "interview": p.interview_id,
+                "coder": p.coder,
+                "start": p.start,
+                "end": p.end,
+                "segments": list(p.segments),
+                "codes": sorted(set(p.codes)),
+                "reason": reason,
+            }
+        )
 
     def add(self, table: str, key: tuple, row: dict, p: _Passage, agree: tuple[str, ...] = ()) -> None:
         """Add a row, or the passage's evidence to the same row; report a passage that disagrees."""
@@ -195,10 +225,15 @@ class _Rows:
         if have is None:
             self.tables[table][key] = {**row, "evidence": list(p.segments)}
             return
-        differ = [f"{k} {row[k]!r} where segments {EVIDENCE_SEPARATOR.join(have['evidence'])} give {have[k]!r}"
-                  for k in agree if str(row[k]) != str(have[k])]
+        differ = [
+            f"{k} {row[k]!r} where segments {EVIDENCE_SEPARATOR.join(have['evidence'])} give {have[k]!r}"
+            for k in agree
+            if str(row[k]) != str(have[k])
+        ]
         if differ:
-            self.report(p, f"it gives {'; '.join(differ)} for the same {table} row: the earlier value is kept")
+            self.report(
+                p, f"it gives {'; '.join(differ)} for the same {table} row: the earlier value is kept"
+            )
         have["evidence"] += [s for s in p.segments if s not in have["evidence"]]
 
     def actor_ids(self, p: _Passage, guids: list[str]) -> list[str] | None:
@@ -224,8 +259,15 @@ class _Rows:
         return values[0]
 
 
-def derive_rows(codings: list[dict], frame: FrameCodes, interviews: list[dict], actors: dict[str, dict],
-                actor_problems: dict[str, str], rules: Mapping, summary: ImportSummary) -> dict[str, list[dict]]:
+def derive_rows(
+    codings: list[dict],
+    frame: FrameCodes,
+    interviews: list[dict],
+    actors: dict[str, dict],
+    actor_problems: dict[str, str],
+    rules: Mapping,
+    summary: ImportSummary,
+) -> dict[str, list[dict]]:
     """The network tables derived from the codings of a project coded with the frame.
 
     Parameters
@@ -248,8 +290,9 @@ def derive_rows(codings: list[dict], frame: FrameCodes, interviews: list[dict], 
     item_countries = defaultdict(set)
     for p in passages:
         for guid in p.roles.get("item", []):
-            item_countries[guid].add(frame.attributes.get(guid, {}).get("country")
-                                     or rows.interviews[p.interview_id]["country"])
+            item_countries[guid].add(
+                frame.attributes.get(guid, {}).get("country") or rows.interviews[p.interview_id]["country"]
+            )
     by_place = defaultdict(list)
     for p in passages:
         by_place[(p.interview_id, p.coder)].append(p)
@@ -264,15 +307,24 @@ def derive_rows(codings: list[dict], frame: FrameCodes, interviews: list[dict], 
         elif "item" in kinds:
             _knowledge(rows, p, item_countries)
         elif kinds & {"verification", "source_type", "severity", "child_group"}:
-            rows.report(p, "it has a verification, source type, severity or child group code but no information, "
-                           "barrier or case count code to go with it")
+            rows.report(
+                p,
+                "it has a verification, source type, severity or child group code but no information, "
+                "barrier or case count code to go with it",
+            )
     for guid, role in frame.roles.items():  # items the frame defines with their country, coded or not
-        if role.kind == "item" and frame.attributes.get(guid, {}).get("country") and guid not in item_countries:
+        if (
+            role.kind == "item"
+            and frame.attributes.get(guid, {}).get("country")
+            and guid not in item_countries
+        ):
             _defined_item(rows, guid)
     out = {}
     for name, table in rows.tables.items():
-        out[name] = [{**r, "evidence": EVIDENCE_SEPARATOR.join(r["evidence"])} if "evidence" in r else r
-                     for r in table.values()]
+        out[name] = [
+            {**r, "evidence": EVIDENCE_SEPARATOR.join(r["evidence"])} if "evidence" in r else r
+            for r in table.values()
+        ]
         if name == "items":
             for r in out[name]:
                 r.pop("evidence", None)
@@ -290,18 +342,30 @@ def _item_id(rows: _Rows, p: _Passage, guid: str, item_countries) -> str | None:
 
         country, bad = _field_value("country", given["country"], Mapping())
         if bad:
-            rows.report(p, f"the information code {frame.paths[guid]!r} has country {given['country']!r}: {bad}")
+            rows.report(
+                p, f"the information code {frame.paths[guid]!r} has country {given['country']!r}: {bad}"
+            )
             return None
     theme = vocabulary_code("theme", given.get("theme", "")) if given.get("theme") else None
     if theme is None:
-        rows.report(p, f"the information code {frame.paths[guid]!r} has no theme: add a line 'theme: ...' "
-                       f"({', '.join(c for c, _, _ in VOCABULARIES['theme'])}) to its description")
+        rows.report(
+            p,
+            f"the information code {frame.paths[guid]!r} has no theme: add a line 'theme: ...' "
+            f"({', '.join(c for c, _, _ in VOCABULARIES['theme'])}) to its description",
+        )
         return None
     item_id = frame.ids[guid] if len(item_countries[guid]) == 1 else f"{frame.ids[guid]}-{country}"
-    rows.tables["items"].setdefault(item_id, {"item_id": item_id, "country": country,
-                                              "label": given.get("label") or role.value,
-                                              "info_type": role.info_type, "child_group": role.child_group,
-                                              "theme": theme})
+    rows.tables["items"].setdefault(
+        item_id,
+        {
+            "item_id": item_id,
+            "country": country,
+            "label": given.get("label") or role.value,
+            "info_type": role.info_type,
+            "child_group": role.child_group,
+            "theme": theme,
+        },
+    )
     return item_id
 
 
@@ -314,14 +378,23 @@ def _defined_item(rows: _Rows, guid: str) -> None:
     country, bad = _field_value("country", given["country"], Mapping())
     theme = vocabulary_code("theme", given.get("theme", "")) if given.get("theme") else None
     if bad or theme is None:
-        rows.summary.notes.append(f"the information code {frame.paths[guid]!r} is coded nowhere and has "
-                                  f"{'no theme' if theme is None else 'no valid country'}: it is not an item")
+        rows.summary.notes.append(
+            f"the information code {frame.paths[guid]!r} is coded nowhere and has "
+            f"{'no theme' if theme is None else 'no valid country'}: it is not an item"
+        )
         return
     item_id = frame.ids[guid]
-    rows.tables["items"].setdefault(item_id, {"item_id": item_id, "country": country,
-                                              "label": given.get("label") or role.value,
-                                              "info_type": role.info_type, "child_group": role.child_group,
-                                              "theme": theme})
+    rows.tables["items"].setdefault(
+        item_id,
+        {
+            "item_id": item_id,
+            "country": country,
+            "label": given.get("label") or role.value,
+            "info_type": role.info_type,
+            "child_group": role.child_group,
+            "theme": theme,
+        },
+    )
 
 
 def _knowledge(rows: _Rows, p: _Passage, item_countries) -> None:
@@ -336,22 +409,35 @@ def _knowledge(rows: _Rows, p: _Passage, item_countries) -> None:
         if item_id is None:
             continue
         for actor_id in holders:
-            rows.add("knowledge", (p.interview_id, actor_id, item_id),
-                     {"interview_id": p.interview_id, "actor_id": actor_id, "item_id": item_id,
-                      "verification": verification, "source_type": source_type}, p,
-                     agree=("verification", "source_type"))
+            rows.add(
+                "knowledge",
+                (p.interview_id, actor_id, item_id),
+                {
+                    "interview_id": p.interview_id,
+                    "actor_id": actor_id,
+                    "item_id": item_id,
+                    "verification": verification,
+                    "source_type": source_type,
+                },
+                p,
+                agree=("verification", "source_type"),
+            )
 
 
 def _links(rows: _Rows, p: _Passage, by_place, what: str) -> list[tuple[str, str]] | None:
     """The (source, target) pairs a passage's direction and actor codes give, or None (reported)."""
-    direction = rows.single(p, "direction", "direction (Passes on to, Receives from, Between others)",
-                            required=False)
+    direction = rows.single(
+        p, "direction", "direction (Passes on to, Receives from, Between others)", required=False
+    )
     if len(p.roles.get("direction", [])) > 1:
         return None
     # Names coded inside the passage (an actor code, with Sender or not); a passage of its own
     # inside it (knowledge with its actor, another flow) names no end of this link.
-    inner = [q for q in by_place[(p.interview_id, p.coder)]
-             if q is not p and q.start >= p.start and q.end <= p.end and set(q.roles) <= {"actor", "sender"}]
+    inner = [
+        q
+        for q in by_place[(p.interview_id, p.coder)]
+        if q is not p and q.start >= p.start and q.end <= p.end and set(q.roles) <= {"actor", "sender"}
+    ]
     named = list(p.roles.get("actor", []))
     senders = []
     for q in inner:
@@ -371,22 +457,33 @@ def _links(rows: _Rows, p: _Passage, by_place, what: str) -> list[tuple[str, str
         if not ids:
             rows.report(p, f"a {what} code with no actor and no direction")
         elif len(ids) >= 2:
-            rows.report(p, f"two actors and no direction: code Passes on to, Receives from, or Between others "
-                           f"with the sender's name coded Sender")
+            rows.report(
+                p,
+                "two actors and no direction: code Passes on to, Receives from, or Between others "
+                "with the sender's name coded Sender",
+            )
         else:
             rows.report(p, f"an actor but no direction for the {what}: code Passes on to or Receives from")
         return None
     if direction in ("out", "in"):
         if not others:
-            rows.report(p, f"a {what} code ({'Passes on to' if direction == 'out' else 'Receives from'}) with no "
-                           "actor: code the actor at the other end on the same passage")
+            rows.report(
+                p,
+                f"a {what} code ({'Passes on to' if direction == 'out' else 'Receives from'}) with no "
+                "actor: code the actor at the other end on the same passage",
+            )
             return None
         return [(respondent, a) if direction == "out" else (a, respondent) for a in others]
     sender_ids = [rows.actors[g]["actor_id"] for g in senders]
     receivers = [a for a in ids if a not in sender_ids]
     if len(sender_ids) != 1 or not receivers:
-        why = ("no actor's name is coded Sender inside it" if not sender_ids else
-               f"{len(sender_ids)} actors are coded Sender" if len(sender_ids) > 1 else "it names no receiver")
+        why = (
+            "no actor's name is coded Sender inside it"
+            if not sender_ids
+            else f"{len(sender_ids)} actors are coded Sender"
+            if len(sender_ids) > 1
+            else "it names no receiver"
+        )
         rows.report(p, f"Between others with {len(ids)} actor(s), but {why}: the direction is not known")
         return None
     return [(sender_ids[0], r) for r in receivers]
@@ -404,11 +501,25 @@ def _flows(rows: _Rows, p: _Passage, by_place, item_countries) -> None:
             if item_id is None:
                 continue
             key = (p.interview_id, p.start, p.end, source, target, channel, frequency, item_id)
-            flow_id = rows.tables["flows"][key]["flow_id"] if key in rows.tables["flows"] else \
-                f"F{len(rows.tables['flows']) + 1:05d}"
-            rows.add("flows", key, {"flow_id": flow_id, "interview_id": p.interview_id, "source_actor": source,
-                                    "target_actor": target, "channel": channel, "frequency": frequency,
-                                    "item_id": item_id}, p)
+            flow_id = (
+                rows.tables["flows"][key]["flow_id"]
+                if key in rows.tables["flows"]
+                else f"F{len(rows.tables['flows']) + 1:05d}"
+            )
+            rows.add(
+                "flows",
+                key,
+                {
+                    "flow_id": flow_id,
+                    "interview_id": p.interview_id,
+                    "source_actor": source,
+                    "target_actor": target,
+                    "channel": channel,
+                    "frequency": frequency,
+                    "item_id": item_id,
+                },
+                p,
+            )
 
 
 def _barriers(rows: _Rows, p: _Passage, by_place) -> None:
@@ -418,8 +529,11 @@ def _barriers(rows: _Rows, p: _Passage, by_place) -> None:
         return
     severity = severities[0] if severities else rows.rules.barrier_severity
     if severity is None:
-        rows.report(p, "a barrier with no severity: code Barrier severity (Minor, Serious, Blocking) on the "
-                       "passage, or set 'barrier_severity:' in the mapping file")
+        rows.report(
+            p,
+            "a barrier with no severity: code Barrier severity (Minor, Serious, Blocking) on the "
+            "passage, or set 'barrier_severity:' in the mapping file",
+        )
         return
     links: list[tuple[str, str]] | None = [("", "")]
     if p.roles.get("actor") or p.roles.get("direction"):
@@ -428,9 +542,19 @@ def _barriers(rows: _Rows, p: _Passage, by_place) -> None:
             links = [("", "")]
     for barrier in p.roles["barrier"]:
         for source, target in links:
-            rows.add("barriers", (p.interview_id, barrier, source, target),
-                     {"interview_id": p.interview_id, "barrier": barrier, "source_actor": source,
-                      "target_actor": target, "severity": severity}, p, agree=("severity",))
+            rows.add(
+                "barriers",
+                (p.interview_id, barrier, source, target),
+                {
+                    "interview_id": p.interview_id,
+                    "barrier": barrier,
+                    "source_actor": source,
+                    "target_actor": target,
+                    "severity": severity,
+                },
+                p,
+                agree=("severity",),
+            )
 
 
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[ ,]\d{3})*(?![\w.,]\d)")
@@ -455,13 +579,28 @@ def _case_count(rows: _Rows, p: _Passage) -> None:
     counts = [int(re.sub(r"[ ,]", "", m)) for m, y in zip(found, is_year) if not y]  # "2,000" is a count
     interview = rows.interviews[p.interview_id]
     if len(counts) != 1 or len(years) > 1:
-        rows.report(p, "a case count needs exactly one number that is not a year, and at most one year, in the "
-                       f"passage; it holds {len(counts)} number(s) and {len(years)} year(s)")
+        rows.report(
+            p,
+            "a case count needs exactly one number that is not a year, and at most one year, in the "
+            f"passage; it holds {len(counts)} number(s) and {len(years)} year(s)",
+        )
         return
     source = holders[0] if holders else rows.respondent(p)
     actor = next((a for a in rows.actors.values() if a["actor_id"] == source), None)
     country = (actor or {}).get("country") or interview["country"]
     year = years[0] if years else int(str(interview["date"])[:4])
-    rows.add("case_counts", (country, year, tier, child_group, source),
-             {"country": country, "year": year, "tier": tier, "child_group": child_group, "count": counts[0],
-              "basis": basis, "source_actor": source}, p, agree=("count", "basis"))
+    rows.add(
+        "case_counts",
+        (country, year, tier, child_group, source),
+        {
+            "country": country,
+            "year": year,
+            "tier": tier,
+            "child_group": child_group,
+            "count": counts[0],
+            "basis": basis,
+            "source_actor": source,
+        },
+        p,
+        agree=("count", "basis"),
+    )

@@ -47,8 +47,17 @@ from xml.etree import ElementTree as ET
 from ...codebook import VOCABULARIES
 from .project import FIELDS, NAMESPACE, workbench_guid
 
-__all__ = ["ACTOR_ATTRIBUTES", "ITEM_ATTRIBUTES", "SEVERITIES", "Role", "frame_tree", "parse_attributes",
-           "role_of", "write_codebook", "write_starter"]
+__all__ = [
+    "ACTOR_ATTRIBUTES",
+    "ITEM_ATTRIBUTES",
+    "SEVERITIES",
+    "Role",
+    "frame_tree",
+    "parse_attributes",
+    "role_of",
+    "write_codebook",
+    "write_starter",
+]
 
 CODEBOOK_NAMESPACE = "urn:QDA-XML:codebook:1.0"
 ACTORS, INFORMATION, VERIFICATION, SOURCE_TYPE = "Actors", "Information", "Verification", "Source type"
@@ -57,10 +66,19 @@ FLOW, BARRIERS, SEVERITY, CASE_COUNTS = "Flow", "Barriers", "Barrier severity", 
 FRAME_MARKERS = (ACTORS, INFORMATION, FLOW)
 # Flow codes: what each says about the direction of the flow coded on the passage.
 DIRECTIONS = {
-    "passes on to": ("out", "The interviewee's organisation passes information to the actor(s) coded on the passage."),
-    "receives from": ("in", "The interviewee's organisation receives information from the actor coded on the passage."),
-    "between others": ("between", "Two other actors: code the sender's name inside the passage with Sender and the "
-                                  "sender's actor code; the other actor coded on the passage receives."),
+    "passes on to": (
+        "out",
+        "The interviewee's organisation passes information to the actor(s) coded on the passage.",
+    ),
+    "receives from": (
+        "in",
+        "The interviewee's organisation receives information from the actor coded on the passage.",
+    ),
+    "between others": (
+        "between",
+        "Two other actors: code the sender's name inside the passage with Sender and the "
+        "sender's actor code; the other actor coded on the passage receives.",
+    ),
 }
 SENDER = "sender"
 # barriers.severity (schema: 1 minor, 2 serious, 3 blocking)
@@ -68,8 +86,12 @@ SEVERITIES = {"minor": 1, "serious": 2, "blocking": 3}
 ACTOR_ATTRIBUTES = ("id", "name", "country", "sector", "level", "kind")
 ITEM_ATTRIBUTES = ("id", "label", "country", "theme")
 # Top-level frame groups holding one vocabulary of the codebook.
-_VOCABULARY_GROUPS = {"verification": "verification", "source type": "source_type", "barriers": "barrier",
-                      "barrier severity": "severity"}
+_VOCABULARY_GROUPS = {
+    "verification": "verification",
+    "source type": "source_type",
+    "barriers": "barrier",
+    "barrier severity": "severity",
+}
 
 
 @dataclass(frozen=True)
@@ -89,7 +111,9 @@ class Role:
     child_group: str = ""
 
     def __repr__(self) -> str:
-        extra = "".join(f", {k}={getattr(self, k)!r}" for k in ("info_type", "child_group") if getattr(self, k))
+        extra = "".join(
+            f", {k}={getattr(self, k)!r}" for k in ("info_type", "child_group") if getattr(self, k)
+        )
         return f"Role(kind={self.kind!r}, value={self.value!r}{extra})"
 
 
@@ -134,8 +158,11 @@ def role_of(path: list[str]) -> Role | None:
             return Role("group", info_type=info_type, child_group=child_group)
         return Role("item", path[3], info_type, child_group)
     if top in _VOCABULARY_GROUPS:
-        return Role("group") if depth == 1 else Role(_VOCABULARY_GROUPS[top],
-                                                     _need(_VOCABULARY_GROUPS[top], path[1], path))
+        return (
+            Role("group")
+            if depth == 1
+            else Role(_VOCABULARY_GROUPS[top], _need(_VOCABULARY_GROUPS[top], path[1], path))
+        )
     if top == _fold(FLOW):
         if depth == 1:
             return Role("group")
@@ -146,8 +173,10 @@ def role_of(path: list[str]) -> Role | None:
             return Role("sender")
         if second in ("channel", "frequency"):
             return Role("group") if depth == 2 else Role(second, _need(second, path[2], path))
-        raise FrameError(f"{'/'.join(path)}: not a code of the frame's Flow group (Passes on to, Receives from, "
-                         "Between others, Sender, Channel/..., Frequency/...)")
+        raise FrameError(
+            f"{'/'.join(path)}: not a code of the frame's Flow group (Passes on to, Receives from, "
+            "Between others, Sender, Channel/..., Frequency/...)"
+        )
     if top == _fold(CASE_COUNTS):
         if depth == 1:
             return Role("group")
@@ -160,10 +189,15 @@ def role_of(path: list[str]) -> Role | None:
 def _need(category: str, name: str, path: list[str]) -> str:
     code = vocabulary_code(category, name)
     if code is None:
-        choices = (", ".join(SEVERITIES) if category == "severity"
-                   else ", ".join(label for _, label, _ in VOCABULARIES[category]))
-        raise FrameError(f"{'/'.join(path)}: {name!r} is not a {category.replace('_', ' ')} of the codebook "
-                         f"({choices}); rename the code, or map it under 'frame:' in the mapping file")
+        choices = (
+            ", ".join(SEVERITIES)
+            if category == "severity"
+            else ", ".join(label for _, label, _ in VOCABULARIES[category])
+        )
+        raise FrameError(
+            f"{'/'.join(path)}: {name!r} is not a {category.replace('_', ' ')} of the codebook "
+            f"({choices}); rename the code, or map it under 'frame:' in the mapping file"
+        )
     return code
 
 
@@ -186,12 +220,14 @@ def parse_attributes(description: str) -> dict[str, str]:
 
 # --- the frame as codes: the codebook file and the starter project ---------------------------
 
+
 def _labels(category: str) -> list[tuple[str, str]]:
     return [(label, description) for _, label, description in VOCABULARIES[category]]
 
 
 def frame_tree() -> list[dict]:
     """The frame's codes as nested dicts (name, description, codable, children), in order."""
+
     def code(name, description="", children=(), codable=True):
         return {"name": name, "description": description, "codable": codable, "children": list(children)}
 
@@ -201,36 +237,75 @@ def frame_tree() -> list[dict]:
     def vocabulary(category):
         return [code(label, description) for label, description in _labels(category)]
 
-    info = [group(label, description, [group(cg_label, cg_description, []) for cg_label, cg_description
-                                       in _labels("child_group")])
-            for label, description in _labels("info_type")]
+    info = [
+        group(
+            label,
+            description,
+            [group(cg_label, cg_description, []) for cg_label, cg_description in _labels("child_group")],
+        )
+        for label, description in _labels("info_type")
+    ]
     return [
-        group(ACTORS, "One code per organisation, service, network or co-ordination body (never a person). "
-                      "Its description holds lines 'country: DK', 'sector: police', 'level: national', "
-                      "'kind: organisation' (kind: organisation, professional_network, national_coordinator, "
-                      "contact_point). Folders of actors pass their lines to the codes in them.", []),
-        group(INFORMATION, "Information type / child group / one code per piece of information, with a line "
-                           "'theme: ...' in its description (sexual_exploitation, asylum_migration, "
-                           "labour_begging_crime).", info),
-        group(VERIFICATION, "Apply to the passage of an information code: how well it is verified.",
-              vocabulary("verification")),
-        group(SOURCE_TYPE, "Apply to the passage of an information code: where the actor has it from.",
-              vocabulary("source_type")),
-        group(FLOW, "Who passes information to whom: one direction code, the actor code(s), a channel and a "
-                    "frequency on the same passage.",
-              [code(name.capitalize(), description) for name, (_, description) in DIRECTIONS.items()]
-              + [code(SENDER.capitalize(), "In a passage coded Between others: code the sender's name with this "
-                                           "and the sender's actor code.")]
-              + [group("Channel", "How the information is passed.", vocabulary("channel")),
-                 group("Frequency", "How often.", vocabulary("frequency"))]),
-        group(BARRIERS, "What blocks information; actor codes and a direction code on the same passage name "
-                        "the link it blocks.", vocabulary("barrier")),
-        group(SEVERITY, "Apply to a barrier's passage.",
-              [code(name.capitalize(), f"Severity {n}.") for name, n in SEVERITIES.items()]),
-        group(CASE_COUNTS, "A passage reporting a number of children: a tier code, a child group, a verification "
-                           "code (the basis); the number is the passage's only number that is not a year.",
-              vocabulary("tier") + [group("Child group", "The group of children counted.",
-                                          vocabulary("child_group"))]),
+        group(
+            ACTORS,
+            "One code per organisation, service, network or co-ordination body (never a person). "
+            "Its description holds lines 'country: DK', 'sector: police', 'level: national', "
+            "'kind: organisation' (kind: organisation, professional_network, national_coordinator, "
+            "contact_point). Folders of actors pass their lines to the codes in them.",
+            [],
+        ),
+        group(
+            INFORMATION,
+            "Information type / child group / one code per piece of information, with a line "
+            "'theme: ...' in its description (sexual_exploitation, asylum_migration, "
+            "labour_begging_crime).",
+            info,
+        ),
+        group(
+            VERIFICATION,
+            "Apply to the passage of an information code: how well it is verified.",
+            vocabulary("verification"),
+        ),
+        group(
+            SOURCE_TYPE,
+            "Apply to the passage of an information code: where the actor has it from.",
+            vocabulary("source_type"),
+        ),
+        group(
+            FLOW,
+            "Who passes information to whom: one direction code, the actor code(s), a channel and a "
+            "frequency on the same passage.",
+            [code(name.capitalize(), description) for name, (_, description) in DIRECTIONS.items()]
+            + [
+                code(
+                    SENDER.capitalize(),
+                    "In a passage coded Between others: code the sender's name with this "
+                    "and the sender's actor code.",
+                )
+            ]
+            + [
+                group("Channel", "How the information is passed.", vocabulary("channel")),
+                group("Frequency", "How often.", vocabulary("frequency")),
+            ],
+        ),
+        group(
+            BARRIERS,
+            "What blocks information; actor codes and a direction code on the same passage name "
+            "the link it blocks.",
+            vocabulary("barrier"),
+        ),
+        group(
+            SEVERITY,
+            "Apply to a barrier's passage.",
+            [code(name.capitalize(), f"Severity {n}.") for name, n in SEVERITIES.items()],
+        ),
+        group(
+            CASE_COUNTS,
+            "A passage reporting a number of children: a tier code, a child group, a verification "
+            "code (the basis); the number is the passage's only number that is not a year.",
+            vocabulary("tier")
+            + [group("Child group", "The group of children counted.", vocabulary("child_group"))],
+        ),
     ]
 
 
@@ -239,15 +314,24 @@ def _code_elements(parent: ET.Element, codes: list[dict], path: tuple[str, ...] 
     while stack:
         parent_el, c, above = stack.pop()
         here = (*above, c["name"])
-        element = ET.SubElement(parent_el, "Code", {"guid": workbench_guid("frame", *here), "name": c["name"],
-                                                    "isCodable": "true" if c["codable"] else "false"})
+        element = ET.SubElement(
+            parent_el,
+            "Code",
+            {
+                "guid": workbench_guid("frame", *here),
+                "name": c["name"],
+                "isCodable": "true" if c["codable"] else "false",
+            },
+        )
         if c["description"]:
             ET.SubElement(element, "Description").text = c["description"]
         stack.extend((element, child, here) for child in reversed(c["children"]))
 
 
 def _xml(root: ET.Element) -> bytes:
-    return ('<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode")).encode("utf-8")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode")).encode(
+        "utf-8"
+    )
 
 
 def write_codebook(path: str | Path) -> Path:
@@ -277,14 +361,23 @@ def write_starter(path: str | Path) -> Path:
     '.qdpx'
     """
     path = Path(path)
-    root = ET.Element("Project", {"xmlns": NAMESPACE, "name": "IMPT coding frame (starter project)",
-                                  "origin": "IMPT Workbench"})
+    root = ET.Element(
+        "Project",
+        {"xmlns": NAMESPACE, "name": "IMPT coding frame (starter project)", "origin": "IMPT Workbench"},
+    )
     book = ET.SubElement(root, "CodeBook")
     _code_elements(ET.SubElement(book, "Codes"), frame_tree())
     variables = ET.SubElement(root, "Variables")
     for name in FIELDS:
-        ET.SubElement(variables, "Variable", {"guid": workbench_guid("variable", name), "name": name,
-                                              "typeOfVariable": "Date" if name == "date" else "Text"})
+        ET.SubElement(
+            variables,
+            "Variable",
+            {
+                "guid": workbench_guid("variable", name),
+                "name": name,
+                "typeOfVariable": "Date" if name == "date" else "Text",
+            },
+        )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.qde", _xml(root))

@@ -24,8 +24,17 @@ from .project import FIELDS, QdpxError
 
 __all__ = ["Mapping", "read_mapping"]
 
-_MAPPING_KEYS = {"variables", "values", "defaults", "sources", "codes", "categories", "barrier_severity", "frame",
-                 "actors"}
+_MAPPING_KEYS = {
+    "variables",
+    "values",
+    "defaults",
+    "sources",
+    "codes",
+    "categories",
+    "barrier_severity",
+    "frame",
+    "actors",
+}
 _ACTOR_KEYS = ("id", "country", "sector", "level", "kind")
 MAX_MAPPING_BYTES = 1_000_000  # a mapping file is a few KB
 
@@ -41,8 +50,10 @@ class Mapping:
     codes: dict = field(default_factory=dict)
     categories: dict = field(default_factory=dict)
     barrier_severity: int | None = None
-    frame: dict = field(default_factory=dict)   # tool code -> path of the coding frame ("Flow/Passes on to")
-    actors: dict = field(default_factory=dict)  # actor code (name or id) -> {country, sector, level, kind, id}
+    frame: dict = field(default_factory=dict)  # tool code -> path of the coding frame ("Flow/Passes on to")
+    actors: dict = field(
+        default_factory=dict
+    )  # actor code (name or id) -> {country, sector, level, kind, id}
 
 
 def read_mapping(mapping: str | Path | dict | None) -> Mapping:
@@ -70,42 +81,61 @@ def read_mapping(mapping: str | Path | dict | None) -> Mapping:
         import yaml
 
         try:
-            mapping = json.loads(text) if path.suffix.lower() == ".json" else (
-                yaml.load(text, Loader=_loader()) or {})
+            mapping = (
+                json.loads(text)
+                if path.suffix.lower() == ".json"
+                else (yaml.load(text, Loader=_loader()) or {})
+            )
         except (json.JSONDecodeError, yaml.YAMLError) as err:
-            raise QdpxError(f"{where}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {err}") from None
+            raise QdpxError(
+                f"{where}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {err}"
+            ) from None
         except RecursionError:
             raise QdpxError(f"{where}: nested too deeply to read: not a mapping file") from None
     if not isinstance(mapping, dict):
         raise QdpxError(f"{where}: must be a mapping of sections ({', '.join(sorted(_MAPPING_KEYS))})")
     unknown = sorted(set(mapping) - _MAPPING_KEYS)
     if unknown:
-        raise QdpxError(f"{where}: unknown section(s) {', '.join(map(repr, unknown))}; "
-                        f"the sections are {', '.join(sorted(_MAPPING_KEYS))}")
+        raise QdpxError(
+            f"{where}: unknown section(s) {', '.join(map(repr, unknown))}; "
+            f"the sections are {', '.join(sorted(_MAPPING_KEYS))}"
+        )
     sections = {}
     for key in ("variables", "defaults", "codes", "categories", "frame"):
         sections[key] = _flat(mapping.get(key), f"{where}, section {key}")
-    sections["values"] = {k: {_text(a): _text(b) for a, b in _flat_dict(v, f"{where}, values: {k}").items()}
-                          for k, v in _flat_dict(mapping.get("values"), f"{where}, section values").items()}
-    sections["sources"] = {_text(k): _flat(v, f"{where}, sources: {k}")
-                           for k, v in _flat_dict(mapping.get("sources"), f"{where}, section sources").items()}
+    sections["values"] = {
+        k: {_text(a): _text(b) for a, b in _flat_dict(v, f"{where}, values: {k}").items()}
+        for k, v in _flat_dict(mapping.get("values"), f"{where}, section values").items()
+    }
+    sections["sources"] = {
+        _text(k): _flat(v, f"{where}, sources: {k}")
+        for k, v in _flat_dict(mapping.get("sources"), f"{where}, section sources").items()
+    }
     for key in ("variables", "values"):
         bad = set(sections[key]) - set(FIELDS)
         if bad:
             raise QdpxError(f"{where}, section {key}: {', '.join(sorted(bad))} not among {', '.join(FIELDS)}")
-    for key, given in [("defaults", sections["defaults"])] + [(f"sources: {k}", v) for k, v in sections["sources"].items()]:
+    for key, given in [("defaults", sections["defaults"])] + [
+        (f"sources: {k}", v) for k, v in sections["sources"].items()
+    ]:
         bad = set(given) - set(FIELDS) - ({"coder"} if key == "defaults" else set())
         if bad:
             raise QdpxError(f"{where}, section {key}: {', '.join(sorted(bad))} not among {', '.join(FIELDS)}")
-    sections["actors"] = {_text(k): _flat(v, f"{where}, actors: {k}")
-                          for k, v in _flat_dict(mapping.get("actors"), f"{where}, section actors").items()}
+    sections["actors"] = {
+        _text(k): _flat(v, f"{where}, actors: {k}")
+        for k, v in _flat_dict(mapping.get("actors"), f"{where}, section actors").items()
+    }
     for name, given in sections["actors"].items():
         bad = set(given) - set(_ACTOR_KEYS)
         if bad:
-            raise QdpxError(f"{where}, actors: {name}: {', '.join(sorted(bad))} not among {', '.join(_ACTOR_KEYS)}")
+            raise QdpxError(
+                f"{where}, actors: {name}: {', '.join(sorted(bad))} not among {', '.join(_ACTOR_KEYS)}"
+            )
     severity = mapping.get("barrier_severity")
     if severity is not None and (isinstance(severity, bool) or severity not in (1, 2, 3)):
-        raise QdpxError(f"{where}: barrier_severity must be 1 (minor), 2 (serious) or 3 (blocking), not {severity!r}")
+        raise QdpxError(
+            f"{where}: barrier_severity must be 1 (minor), 2 (serious) or 3 (blocking), not {severity!r}"
+        )
     return Mapping(barrier_severity=severity, **sections)
 
 
@@ -118,8 +148,10 @@ def _loader():
         def compose_node(self, parent, index):
             if self.check_event(yaml.AliasEvent):
                 event = self.peek_event()
-                raise yaml.YAMLError(f"line {event.start_mark.line + 1}: aliases (*name) are not allowed in a "
-                                     "mapping file; write the value out")
+                raise yaml.YAMLError(
+                    f"line {event.start_mark.line + 1}: aliases (*name) are not allowed in a "
+                    "mapping file; write the value out"
+                )
             return super().compose_node(parent, index)
 
     return NoAliasLoader

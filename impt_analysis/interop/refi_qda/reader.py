@@ -36,8 +36,13 @@ __all__ = ["read_qdpx"]
 log = logging.getLogger(__name__)
 
 
-def read_qdpx(path: str | Path, mapping: str | Path | dict | None = None, *,
-              max_bytes: int | None = None, max_entries: int | None = None) -> Study:
+def read_qdpx(
+    path: str | Path,
+    mapping: str | Path | dict | None = None,
+    *,
+    max_bytes: int | None = None,
+    max_entries: int | None = None,
+) -> Study:
     """Read a REFI-QDA project (``.qdpx``) as a validated study.
 
     Parameters
@@ -77,23 +82,29 @@ def read_qdpx(path: str | Path, mapping: str | Path | dict | None = None, *,
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     rules = read_mapping(mapping)
-    archive = Archive(path, MAX_UNCOMPRESSED_BYTES if max_bytes is None else max_bytes,
-                      MAX_ENTRIES if max_entries is None else max_entries)
+    archive = Archive(
+        path,
+        MAX_UNCOMPRESSED_BYTES if max_bytes is None else max_bytes,
+        MAX_ENTRIES if max_entries is None else max_entries,
+    )
     with archive.zip:
         root = parse_project(archive)
         summary = ImportSummary(file=path.name)
         codebook, code_of, groups, paths, frame = codebook_of(root, rules, summary, path.name)
         sources = read_sources(root, archive, summary)
     known, actor_problems = frame_actors(frame, path.name)
-    frame_rows = list({a["actor_id"]: a for a in reversed(known.values())}.values())[::-1]  # one id: one actor
+    frame_rows = list({a["actor_id"]: a for a in reversed(known.values())}.values())[
+        ::-1
+    ]  # one id: one actor
     interviews, actors = interviews_and_actors(root, sources, rules, path.name, frame_rows)
     codings = codings_of(root, sources, code_of, groups, paths, users_of(root), rules, summary)
     summary.unused = unused_elements(root)
     summary.n_sources = len(sources)
     summary.n_imported = len(codings)
     if summary.n_imported + summary.n_skipped != summary.n_codings:  # every coding accounted for
-        raise AssertionError(f"{summary.n_codings} codings found, {summary.n_imported} imported, "
-                             f"{summary.n_skipped} skipped")
+        raise AssertionError(
+            f"{summary.n_codings} codings found, {summary.n_imported} imported, {summary.n_skipped} skipped"
+        )
     tables = {"codebook": codebook, "interviews": interviews}
     if frame.used:
         derived = derive_rows(codings, frame, interviews, known, actor_problems, rules, summary)
@@ -102,9 +113,11 @@ def read_qdpx(path: str | Path, mapping: str | Path | dict | None = None, *,
         actors = frame_rows + actors
         summary.duplicates = likely_duplicates(frame_rows)
     else:
-        summary.notes.append("the project does not use the coding frame (no Actors, Information or Flow code at the "
-                             "top, no 'frame:' in the mapping): actors, items, knowledge and flows are not derived "
-                             "from its codings; see docs/coding-frame.md")
+        summary.notes.append(
+            "the project does not use the coding frame (no Actors, Information or Flow code at the "
+            "top, no 'frame:' in the mapping): actors, items, knowledge and flows are not derived "
+            "from its codings; see docs/coding-frame.md"
+        )
         tables["barriers"] = barriers_of(codings, codebook, rules, summary)
     tables["actors"] = actors
     tables["codings"] = [{k: v for k, v in c.items() if k != "_tool"} for c in codings]
@@ -123,8 +136,12 @@ def unused_elements(root: ET.Element) -> dict[str, int]:
     >>> unused_elements(ET.fromstring("<Project><Links><Link/><Link/></Links><Notes/></Project>"))
     {'links': 2, 'graphs': 0, 'sets': 0, 'notes': 0}
     """
-    return {"links": len(root.findall("Links/Link")), "graphs": len(root.findall("Graphs/Graph")),
-            "sets": len(root.findall("Sets/Set")), "notes": len(root.findall("Notes/Note"))}
+    return {
+        "links": len(root.findall("Links/Link")),
+        "graphs": len(root.findall("Graphs/Graph")),
+        "sets": len(root.findall("Sets/Set")),
+        "notes": len(root.findall("Notes/Note")),
+    }
 
 
 def _meta(root: ET.Element, path: Path, summary: ImportSummary) -> dict:
@@ -134,9 +151,14 @@ def _meta(root: ET.Element, path: Path, summary: ImportSummary) -> dict:
         "name": package_name(name, "imported-study"),
         "title": name,
         "description": f"Imported from the REFI-QDA project {path.name}"
-                       + (f" (exported by {root.get('origin')})" if root.get("origin") else "") + ".",
+        + (f" (exported by {root.get('origin')})" if root.get("origin") else "")
+        + ".",
         "impt:synthetic": "(impt:synthetic)" in description,
-        "impt:source": {"format": "REFI-QDA project 1.0", "file": path.name, "origin": root.get("origin", "")},
+        "impt:source": {
+            "format": "REFI-QDA project 1.0",
+            "file": path.name,
+            "origin": root.get("origin", ""),
+        },
         "impt:import_summary": summary.to_dict(),
     }
     return meta

@@ -55,7 +55,7 @@ def utf16_positions(text: str) -> dict[int, int]:
 
     Examples
     --------
-    >>> utf16_positions("a\U0001F600b")
+    >>> utf16_positions("a\U0001f600b")
     {0: 0, 1: 1, 3: 2, 4: 3}
     """
     positions, unit = {}, 0
@@ -100,9 +100,11 @@ def read_sources(root: ET.Element, archive: Archive, summary: ImportSummary) -> 
             converted.append(name)
         sources.append(source)
     if converted:
-        summary.notes.append(f"the project was written by {root.get('origin')}, which counts positions in UTF-16 code "
-                             f"units: the positions of {len(converted)} source(s) with characters beyond the Basic "
-                             f"Multilingual Plane (emoji) were converted to code points ({', '.join(converted[:5])})")
+        summary.notes.append(
+            f"the project was written by {root.get('origin')}, which counts positions in UTF-16 code "
+            f"units: the positions of {len(converted)} source(s) with characters beyond the Basic "
+            f"Multilingual Plane (emoji) were converted to code points ({', '.join(converted[:5])})"
+        )
     return sources
 
 
@@ -118,8 +120,10 @@ def _pdf_text(element: ET.Element, archive: Archive, summary: ImportSummary, nam
     if representation is not None:
         return _source_text(representation, archive, summary, name)
     parts = [t.text or "" for t in element.findall("PDFSelection/Representation/PlainTextContent")]
-    summary.notes.append(f"source {name!r} is a PDF without a text representation: its text is rebuilt from the "
-                         f"{len(parts)} selection(s) that carry their text, and positions count in that text")
+    summary.notes.append(
+        f"source {name!r} is a PDF without a text representation: its text is rebuilt from the "
+        f"{len(parts)} selection(s) that carry their text, and positions count in that text"
+    )
     return "\n\n".join(dict.fromkeys(parts))
 
 
@@ -162,10 +166,13 @@ def _source_text(element: ET.Element, archive: Archive, summary: ImportSummary, 
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise QdpxError(f"{archive.label}: the plain text of source {name!r} ({path}) is not UTF-8: {err}") from None
+        raise QdpxError(
+            f"{archive.label}: the plain text of source {name!r} ({path}) is not UTF-8: {err}"
+        ) from None
     if not text.strip():
         twin = f" (only {rich.split('://')[-1]})" if rich else ""
-        summary.notes.append(f"source {name!r}: its plain text is empty{twin}: "
-                             "its codings are imported without excerpts")
+        summary.notes.append(
+            f"source {name!r}: its plain text is empty{twin}: its codings are imported without excerpts"
+        )
         return None
     return text

@@ -79,30 +79,42 @@ class ImportSummary:
         return cls(**{k: v for k, v in data.items() if k != "n_skipped"})
 
     def __str__(self) -> str:
-        lines = [f"{self.file}: {self.n_imported} of {self.n_codings} codings imported, "
-                 f"{self.n_codes} codes, {self.n_sources} sources"]
+        lines = [
+            f"{self.file}: {self.n_imported} of {self.n_codings} codings imported, "
+            f"{self.n_codes} codes, {self.n_sources} sources"
+        ]
         lines += [f"  skipped {n}: {reason}" for reason, n in self.reasons().items()]
         if self.derived:
-            lines.append("  derived from the coding frame: " + ", ".join(f"{n} {t}" for t, n in self.derived.items()))
+            lines.append(
+                "  derived from the coding frame: " + ", ".join(f"{n} {t}" for t, n in self.derived.items())
+            )
         lines += [f"  not imported: {n} {kind}" for kind, n in self.unused.items() if n]
         lines += [f"  note: {note}" for note in self.notes]
         if self.unrowable:
             lines.append(f"  {len(self.unrowable)} coded passage(s) could not become rows:")
-            lines += [f"    {u['interview']} {u['start']}-{u['end']} ({u['coder']}): {u['reason']}"
-                      for u in self.unrowable[:20]]
+            lines += [
+                f"    {u['interview']} {u['start']}-{u['end']} ({u['coder']}): {u['reason']}"
+                for u in self.unrowable[:20]
+            ]
             if len(self.unrowable) > 20:
                 lines.append(f"    ... and {len(self.unrowable) - 20} more (ImportSummary.unrowable_frame())")
         if self.duplicates:
-            lines.append(f"  {len(self.duplicates)} pair(s) of actor codes look like one organisation "
-                         "(merge them under 'codes:' or 'actors:' in the mapping file):")
-            lines += [f"    {d['actors'][0]} ({d['names'][0]}) and {d['actors'][1]} ({d['names'][1]}): "
-                      f"{d['country'] or 'no country'}, {d['sector']}, {d['level']}" for d in self.duplicates]
+            lines.append(
+                f"  {len(self.duplicates)} pair(s) of actor codes look like one organisation "
+                "(merge them under 'codes:' or 'actors:' in the mapping file):"
+            )
+            lines += [
+                f"    {d['actors'][0]} ({d['names'][0]}) and {d['actors'][1]} ({d['names'][1]}): "
+                f"{d['country'] or 'no country'}, {d['sector']}, {d['level']}"
+                for d in self.duplicates
+            ]
         return "\n".join(lines)
 
     def unrowable_frame(self) -> pd.DataFrame:
         """The passages that could not become rows: interview, coder, start, end, segments, codes, reason."""
-        return pd.DataFrame(self.unrowable, columns=["interview", "coder", "start", "end", "segments", "codes",
-                                                     "reason"])
+        return pd.DataFrame(
+            self.unrowable, columns=["interview", "coder", "start", "end", "segments", "codes", "reason"]
+        )
 
 
 def import_summary(study: Study) -> ImportSummary:
@@ -164,15 +176,24 @@ def evidence(study: Study, table: str) -> pd.DataFrame:
 
     frame = getattr(study, table)
     if study.public or "evidence" not in frame.columns:
-        raise ValueError(f"evidence: {table} of study {study.name!r} has no evidence column (a public export, "
-                         "or a study not imported with the coding frame)")
+        raise ValueError(
+            f"evidence: {table} of study {study.name!r} has no evidence column (a public export, "
+            "or a study not imported with the coding frame)"
+        )
     codings = study.codings.drop_duplicates("segment_id").set_index("segment_id")
     out = []
     for index, value in frame["evidence"].items():
         for segment in str(value or "").split(EVIDENCE_SEPARATOR):
             if segment and segment in codings.index:
                 c = codings.loc[segment]
-                out.append({"row": index, "segment_id": segment, "interview_id": c["interview_id"],
-                            "start": int(c["start"]), "end": int(c["end"]),
-                            "excerpt": c["excerpt"] if "excerpt" in codings.columns else ""})
+                out.append(
+                    {
+                        "row": index,
+                        "segment_id": segment,
+                        "interview_id": c["interview_id"],
+                        "start": int(c["start"]),
+                        "end": int(c["end"]),
+                        "excerpt": c["excerpt"] if "excerpt" in codings.columns else "",
+                    }
+                )
     return pd.DataFrame(out, columns=["row", "segment_id", "interview_id", "start", "end", "excerpt"])

@@ -36,8 +36,9 @@ __all__ = ["write_qdpx"]
 log = logging.getLogger(__name__)
 
 
-def write_qdpx(study: Study, path: str | Path, texts: dict[str, str] | None = None, *,
-               positions: str = "code_points") -> Path:
+def write_qdpx(
+    study: Study, path: str | Path, texts: dict[str, str] | None = None, *, positions: str = "code_points"
+) -> Path:
     """Export a study as a REFI-QDA project, so that coding can continue in a tool.
 
     The codebook's thematic codes (categories ``code`` and ``code_category``) are written as
@@ -70,9 +71,12 @@ def write_qdpx(study: Study, path: str | Path, texts: dict[str, str] | None = No
     path = Path(path)
     if positions not in ("code_points", "utf16"):
         raise ValueError(f"positions must be 'code_points' or 'utf16', not {positions!r}")
-    origin = "IMPT Workbench" + (" (positions in UTF-16 code units, for NVivo)" if positions == "utf16" else "")
-    root = ET.Element("Project", {"xmlns": NAMESPACE, "name": study.meta.get("title") or study.name,
-                                  "origin": origin})
+    origin = "IMPT Workbench" + (
+        " (positions in UTF-16 code units, for NVivo)" if positions == "utf16" else ""
+    )
+    root = ET.Element(
+        "Project", {"xmlns": NAMESPACE, "name": study.meta.get("title") or study.name, "origin": origin}
+    )
     coders = sorted(set(study.codings["coder"].astype(str)))
     if coders:
         users = ET.SubElement(root, "Users")
@@ -107,12 +111,16 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def _check_xml_text(root: ET.Element) -> None:
     """Refuse, before anything is written, a value that XML cannot carry (it would not read back)."""
     for element in root.iter():
-        for where, value in [("text", element.text)] + [(f"attribute {k}", v) for k, v in element.attrib.items()]:
+        for where, value in [("text", element.text)] + [
+            (f"attribute {k}", v) for k, v in element.attrib.items()
+        ]:
             found = _NOT_XML.search(value) if isinstance(value, str) else None
             if found:
                 name = element.get("name") or element.tag
-                raise QdpxError(f"<{element.tag}> {name!r}, {where}: holds the character U+{ord(found.group()):04X}, "
-                                "which a REFI-QDA project (XML) cannot carry; remove it from the study")
+                raise QdpxError(
+                    f"<{element.tag}> {name!r}, {where}: holds the character U+{ord(found.group()):04X}, "
+                    "which a REFI-QDA project (XML) cannot carry; remove it from the study"
+                )
 
 
 def _write_codebook(book: ET.Element, study: Study) -> dict[str, str]:
@@ -132,30 +140,46 @@ def _write_codebook(book: ET.Element, study: Study) -> dict[str, str]:
         parent_el, row = stack.pop()
         if row.code in elements:
             continue
-        element = _code_element(parent_el, row.category, row.code, row.label, row.description,
-                                row.category == "code")
+        element = _code_element(
+            parent_el, row.category, row.code, row.label, row.description, row.category == "code"
+        )
         elements[row.code] = element
         code_guid[row.code] = element.get("guid")
         stack.extend((element, child) for child in reversed(children[row.code]))
     lost = sorted(names - set(elements))
     if lost:  # a cycle of parents (load_study refuses one): never drop codes silently
-        raise QdpxError(f"the codebook's parents form a cycle through {', '.join(map(repr, lost[:5]))}: "
-                        "no code can be written above them; fix their parent in codebook.csv")
+        raise QdpxError(
+            f"the codebook's parents form a cycle through {', '.join(map(repr, lost[:5]))}: "
+            "no code can be written above them; fix their parent in codebook.csv"
+        )
     others = cb[~cb["category"].isin(["code", CODE_CATEGORY]) & cb["code"].isin(used - set(code_guid))]
     for category, rows in others.groupby("category", sort=False):
-        group = ET.SubElement(codes_el, "Code", {"guid": workbench_guid("vocabulary", category),
-                                                 "name": category, "isCodable": "false"})
+        group = ET.SubElement(
+            codes_el,
+            "Code",
+            {"guid": workbench_guid("vocabulary", category), "name": category, "isCodable": "false"},
+        )
         ET.SubElement(group, "Description").text = f"IMPT vocabulary {category!r}"
         for row in rows.itertuples():
             if row.code not in code_guid:
-                code_guid[row.code] = _code_element(group, category, row.code, row.label, row.description,
-                                                    True).get("guid")
+                code_guid[row.code] = _code_element(
+                    group, category, row.code, row.label, row.description, True
+                ).get("guid")
     return code_guid
 
 
-def _code_element(parent: ET.Element, category: str, code: str, label, description, codable: bool) -> ET.Element:
-    element = ET.SubElement(parent, "Code", {"guid": workbench_guid("code", category, code), "name": code,
-                                             "isCodable": "true" if codable else "false"})
+def _code_element(
+    parent: ET.Element, category: str, code: str, label, description, codable: bool
+) -> ET.Element:
+    element = ET.SubElement(
+        parent,
+        "Code",
+        {
+            "guid": workbench_guid("code", category, code),
+            "name": code,
+            "isCodable": "true" if codable else "false",
+        },
+    )
     text = str(label or code) + (f"\n\n{description}" if isinstance(description, str) and description else "")
     ET.SubElement(element, "Description").text = text
     return element
@@ -167,12 +191,20 @@ def _write_cases(root: ET.Element, study: Study) -> None:
         return
     variables = ET.SubElement(root, "Variables")
     for name in FIELDS:
-        ET.SubElement(variables, "Variable", {"guid": workbench_guid("variable", name), "name": name,
-                                              "typeOfVariable": "Date" if name == "date" else "Text"})
+        ET.SubElement(
+            variables,
+            "Variable",
+            {
+                "guid": workbench_guid("variable", name),
+                "name": name,
+                "typeOfVariable": "Date" if name == "date" else "Text",
+            },
+        )
     cases = ET.SubElement(root, "Cases")
     for row in interviews.itertuples():
-        case = ET.SubElement(cases, "Case", {"guid": workbench_guid("case", row.interview_id),
-                                             "name": row.interview_id})
+        case = ET.SubElement(
+            cases, "Case", {"guid": workbench_guid("case", row.interview_id), "name": row.interview_id}
+        )
         for name in FIELDS:
             value = getattr(row, name)
             if value is None or pd.isna(value):
@@ -180,12 +212,14 @@ def _write_cases(root: ET.Element, study: Study) -> None:
             vv = ET.SubElement(case, "VariableValue")
             ET.SubElement(vv, "VariableRef", {"targetGUID": workbench_guid("variable", name)})
             ET.SubElement(vv, "DateValue" if name == "date" else "TextValue").text = (
-                value.strftime("%Y-%m-%d") if name == "date" else str(value))
+                value.strftime("%Y-%m-%d") if name == "date" else str(value)
+            )
         ET.SubElement(case, "SourceRef", {"targetGUID": workbench_guid("source", row.interview_id)})
 
 
-def _write_sources(root: ET.Element, study: Study, code_guid: dict[str, str], texts: dict[str, str],
-                   utf16: bool = False) -> dict[str, str]:
+def _write_sources(
+    root: ET.Element, study: Study, code_guid: dict[str, str], texts: dict[str, str], utf16: bool = False
+) -> dict[str, str]:
     """Write one TextSource per interview; return the plain texts by file name."""
     if study.interviews.empty:
         return {}
@@ -196,21 +230,38 @@ def _write_sources(root: ET.Element, study: Study, code_guid: dict[str, str], te
     for interview_id in study.interviews["interview_id"]:
         group = by_interview.get(interview_id, codings.iloc[0:0])
         text = texts.get(interview_id)
-        text = _rebuilt_text(interview_id, group) if text is None else _checked_text(interview_id, text, group)
+        text = (
+            _rebuilt_text(interview_id, group) if text is None else _checked_text(interview_id, text, group)
+        )
         guid = workbench_guid("source", interview_id)
-        source = ET.SubElement(sources, "TextSource", {"guid": guid, "name": interview_id,
-                                                       "plainTextPath": f"internal://{guid}.txt"})
+        source = ET.SubElement(
+            sources,
+            "TextSource",
+            {"guid": guid, "name": interview_id, "plainTextPath": f"internal://{guid}.txt"},
+        )
         files[f"{guid}.txt"] = text
         unit = _utf16_offsets(text) if utf16 else None
         for (segment, start, end), rows in group.groupby(["segment_id", "start", "end"], sort=False):
             written = (unit[start], unit[end]) if unit is not None else (start, end)
-            selection = ET.SubElement(source, "PlainTextSelection", {
-                "guid": workbench_guid("segment", interview_id, str(segment), str(start), str(end)),
-                "name": str(segment), "startPosition": str(written[0]), "endPosition": str(written[1])})
+            selection = ET.SubElement(
+                source,
+                "PlainTextSelection",
+                {
+                    "guid": workbench_guid("segment", interview_id, str(segment), str(start), str(end)),
+                    "name": str(segment),
+                    "startPosition": str(written[0]),
+                    "endPosition": str(written[1]),
+                },
+            )
             for row in rows.itertuples():
-                coding = ET.SubElement(selection, "Coding", {
-                    "guid": workbench_guid("coding", interview_id, str(segment), row.code, row.coder),
-                    "creatingUser": workbench_guid("user", row.coder)})
+                coding = ET.SubElement(
+                    selection,
+                    "Coding",
+                    {
+                        "guid": workbench_guid("coding", interview_id, str(segment), row.code, row.coder),
+                        "creatingUser": workbench_guid("user", row.coder),
+                    },
+                )
                 ET.SubElement(coding, "CodeRef", {"targetGUID": code_guid[row.code]})
     return files
 
@@ -238,19 +289,25 @@ def _rebuilt_text(interview_id: str, group: pd.DataFrame) -> str:
     placed = [None] * length
     for row in _excerpts(group):
         if len(row.excerpt) != row.end - row.start:
-            raise ValueError(f"codings of interview {interview_id}, segment {row.segment_id}: the excerpt has "
-                             f"{len(row.excerpt)} code points, but runs from {row.start} to {row.end}")
+            raise ValueError(
+                f"codings of interview {interview_id}, segment {row.segment_id}: the excerpt has "
+                f"{len(row.excerpt)} code points, but runs from {row.start} to {row.end}"
+            )
         for i, char in enumerate(row.excerpt, start=row.start):
             if placed[i] is not None and chars[i] != char:
-                raise ValueError(f"codings of interview {interview_id}: segments {placed[i]} and {row.segment_id} "
-                                 f"overlap with different text at position {i}; pass the full texts")
+                raise ValueError(
+                    f"codings of interview {interview_id}: segments {placed[i]} and {row.segment_id} "
+                    f"overlap with different text at position {i}; pass the full texts"
+                )
             chars[i], placed[i] = char, row.segment_id
     return "".join(chars)
 
 
 def _checked_text(interview_id: str, text: str, group: pd.DataFrame) -> str:
     for row in _excerpts(group):
-        if text[row.start:row.end] != row.excerpt:
-            raise ValueError(f"interview {interview_id}, segment {row.segment_id}: the text given does not hold "
-                             f"the excerpt at {row.start}-{row.end}")
+        if text[row.start : row.end] != row.excerpt:
+            raise ValueError(
+                f"interview {interview_id}, segment {row.segment_id}: the text given does not hold "
+                f"the excerpt at {row.start}-{row.end}"
+            )
     return text

@@ -29,8 +29,19 @@ from .aspects import draw_three_aspects
 from .barriers import draw_barriers
 from .flows import draw_flows
 from .knowledge import draw_who_knows_what
-from .waves import draw_change
 from .style import COORDINATION_KINDS, KIND_MARKERS, LEVELS, OKABE_ITO, SECTOR_GROUPS, sector_colour
+from .waves import draw_change
 
-__all__ = ["draw_flows", "draw_who_knows_what", "draw_three_aspects", "draw_barriers", "draw_change",
-           "OKABE_ITO", "SECTOR_GROUPS", "sector_colour", "LEVELS", "KIND_MARKERS", "COORDINATION_KINDS"]
+__all__ = [
+    "draw_flows",
+    "draw_who_knows_what",
+    "draw_three_aspects",
+    "draw_barriers",
+    "draw_change",
+    "OKABE_ITO",
+    "SECTOR_GROUPS",
+    "sector_colour",
+    "LEVELS",
+    "KIND_MARKERS",
+    "COORDINATION_KINDS",
+]

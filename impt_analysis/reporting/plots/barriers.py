@@ -20,14 +20,19 @@ from matplotlib.figure import Figure
 
 from ...barriers import barrier_table, rows_in_country
 from ...study import Study
-from .style import (MUTED, OKABE_ITO, counted, country_name, finish, new_figure, plural,
-                    synthetic_note)
+from .style import MUTED, OKABE_ITO, counted, country_name, finish, new_figure, plural, synthetic_note
 
 __all__ = ["draw_barriers"]
 
 
-def draw_barriers(study: Study, country: str | None = None, by: str | None = None, *, public: bool = False,
-                  suppress_below: int = 5) -> Figure:
+def draw_barriers(
+    study: Study,
+    country: str | None = None,
+    by: str | None = None,
+    *,
+    public: bool = False,
+    suppress_below: int = 5,
+) -> Figure:
     """What blocks information: the share of interviews naming each barrier, as horizontal bars.
 
     Parameters
@@ -93,15 +98,27 @@ def draw_barriers(study: Study, country: str | None = None, by: str | None = Non
         if public:
             for y, (barrier, mark) in enumerate(zip(order, part["mark"].fillna(""))):
                 if mark:
-                    ax.text(0.01, y, mark, transform=ax.get_yaxis_transform(), va="center", fontsize=7 if by else 8,
-                            color=MUTED, style="italic", gid=f"hidden:{group}:{barrier}")
+                    ax.text(
+                        0.01,
+                        y,
+                        mark,
+                        transform=ax.get_yaxis_transform(),
+                        va="center",
+                        fontsize=7 if by else 8,
+                        color=MUTED,
+                        style="italic",
+                        gid=f"hidden:{group}:{barrier}",
+                    )
         else:
             for y, (s, m) in enumerate(zip(share, part["interviews"].fillna(0).astype(int))):
                 if m:
                     ax.text(s + 1.5, y, f"{m}", va="center", fontsize=7 if by else 8, color=MUTED)
         if by is not None:
-            ax.set_title(f"{names.get(group, group)} ({counted(n, 'interview', public, suppress_below)})",
-                         fontsize=9, loc="left")
+            ax.set_title(
+                f"{names.get(group, group)} ({counted(n, 'interview', public, suppress_below)})",
+                fontsize=9,
+                loc="left",
+            )
         ax.set_xlim(0, top)
         ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter())
         ax.tick_params(labelsize=8 if by is None else 7, length=2)
@@ -109,33 +126,50 @@ def draw_barriers(study: Study, country: str | None = None, by: str | None = Non
         ax.set_axisbelow(True)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-    for ax in axes.flat[len(groups):]:
+    for ax in axes.flat[len(groups) :]:
         ax.set_visible(False)
     axes[0, 0].set_yticks(np.arange(len(order)))
     axes[0, 0].set_yticklabels([labels[b] for b in order])
     for ax in axes[:, 1:].flat:
         ax.tick_params(labelleft=False)
-    for k, ax in enumerate(axes.flat[:len(groups)]):
+    for k, ax in enumerate(axes.flat[: len(groups)]):
         ax.xaxis.set_tick_params(labelbottom=True)
         if k + ncols >= len(groups):  # nothing below it
             ax.set_xlabel("share of interviews naming the barrier", fontsize=8)
     if not order:
-        axes[0, 0].text(0.5, 0.5, "no barrier named", transform=axes[0, 0].transAxes, ha="center", color=MUTED)
+        axes[0, 0].text(
+            0.5, 0.5, "no barrier named", transform=axes[0, 0].transAxes, ha="center", color=MUTED
+        )
 
     where = country_name(country)
-    grouping = {None: "", "country": ", by country", "sector": ", by the interviewee's sector",
-                "level": ", by the interviewee's level"}[by]
+    grouping = {
+        None: "",
+        "country": ", by country",
+        "sector": ", by the interviewee's sector",
+        "level": ", by the interviewee's level",
+    }[by]
     if public:
-        subtitle = (f"{counted(n_all, 'interview', public, suppress_below)} in {where}"
-                    f" · bar: share of the {'group' + chr(39) + 's ' if by else ''}interviews naming the barrier; "
-                    f"public: no bar for a barrier named in fewer than {suppress_below} interviews "
-                    f"(<{suppress_below}) or hidden to protect one (suppressed)")
-        return finish(fig, f"Barriers to information management named in {where}{grouping}",
-                      subtitle + synthetic_note(study))
-    subtitle = (f"{plural(n_all, 'interview')} in {where}, {plural(mentions, 'mention')} of a barrier"
-                f" · bar: share of the {'group' + chr(39) + 's ' if by else ''}interviews naming the barrier, "
-                f"number of interviews at its end; an interview counts once however many links it attaches a barrier to")
-    return finish(fig, f"Barriers to information management named in {where}{grouping}", subtitle + synthetic_note(study))
+        subtitle = (
+            f"{counted(n_all, 'interview', public, suppress_below)} in {where}"
+            f" · bar: share of the {'group' + chr(39) + 's ' if by else ''}interviews naming the barrier; "
+            f"public: no bar for a barrier named in fewer than {suppress_below} interviews "
+            f"(<{suppress_below}) or hidden to protect one (suppressed)"
+        )
+        return finish(
+            fig,
+            f"Barriers to information management named in {where}{grouping}",
+            subtitle + synthetic_note(study),
+        )
+    subtitle = (
+        f"{plural(n_all, 'interview')} in {where}, {plural(mentions, 'mention')} of a barrier"
+        f" · bar: share of the {'group' + chr(39) + 's ' if by else ''}interviews naming the barrier, "
+        f"number of interviews at its end; an interview counts once however many links it attaches a barrier to"
+    )
+    return finish(
+        fig,
+        f"Barriers to information management named in {where}{grouping}",
+        subtitle + synthetic_note(study),
+    )
 
 
 def _hide_small(table, suppress_below: int):
@@ -147,12 +181,17 @@ def _hide_small(table, suppress_below: int):
     import pandas as pd
 
     interviews = pd.to_numeric(table["interviews"], errors="coerce").astype(float)
-    reason = (table["suppression"].fillna("").astype(str) if "suppression" in table.columns
-              else pd.Series("", index=table.index))
+    reason = (
+        table["suppression"].fillna("").astype(str)
+        if "suppression" in table.columns
+        else pd.Series("", index=table.index)
+    )
     empty = interviews.isna().to_numpy(dtype=bool)
     small = interviews.between(1, suppress_below - 1).to_numpy(dtype=bool)
     primary = small | (empty & reason.eq("primary").to_numpy(dtype=bool))
-    secondary = ~primary & ((empty & reason.ne("").to_numpy(dtype=bool)) | reason.eq("secondary").to_numpy(dtype=bool))
+    secondary = ~primary & (
+        (empty & reason.ne("").to_numpy(dtype=bool)) | reason.eq("secondary").to_numpy(dtype=bool)
+    )
     mark = pd.Series("", index=table.index, dtype=object)
     mark[primary] = f"<{suppress_below}"
     mark[secondary] = "suppressed"

@@ -22,9 +22,30 @@ from matplotlib.patches import FancyArrowPatch, Patch
 
 from ...graph import flow_graph
 from ...study import Study
-from .style import (COORDINATION_KINDS, HIGHLIGHT, INK, KIND_LABELS, KIND_MARKERS, LEVELS, MUTED, OTHER_SECTOR,
-                    SECTOR_GROUPS, WIDTH, counted, country_name, finish, interviews_of, new_figure, plural, public_note,
-                    sector_colour, sector_group, short_name, synthetic_note, wrap)
+from .style import (
+    COORDINATION_KINDS,
+    HIGHLIGHT,
+    INK,
+    KIND_LABELS,
+    KIND_MARKERS,
+    LEVELS,
+    MUTED,
+    OTHER_SECTOR,
+    SECTOR_GROUPS,
+    WIDTH,
+    counted,
+    country_name,
+    finish,
+    interviews_of,
+    new_figure,
+    plural,
+    public_note,
+    sector_colour,
+    sector_group,
+    short_name,
+    synthetic_note,
+    wrap,
+)
 
 __all__ = ["draw_flows"]
 
@@ -41,14 +62,26 @@ def _row_of(G, country: str | None) -> dict:
 def _layer_order(G, layers: dict[str, list], country: str | None) -> dict[str, list]:
     """Order each layer: by country for the region; else national by sector, the others by barycentre."""
     if country is None:
-        return {lv: sorted(nodes, key=lambda n: (str(G.nodes[n].get("country") or "~"),
-                                                 sector_group(G.nodes[n].get("sector"))[0], str(n)))
-                for lv, nodes in layers.items()}
+        return {
+            lv: sorted(
+                nodes,
+                key=lambda n: (
+                    str(G.nodes[n].get("country") or "~"),
+                    sector_group(G.nodes[n].get("sector"))[0],
+                    str(n),
+                ),
+            )
+            for lv, nodes in layers.items()
+        }
 
     def key(n):
         d = G.nodes[n]
-        return (d.get("country") != country, str(d.get("country") or "~"), sector_group(d.get("sector"))[0],
-                str(d.get("name")))
+        return (
+            d.get("country") != country,
+            str(d.get("country") or "~"),
+            sector_group(d.get("sector"))[0],
+            str(d.get("name")),
+        )
 
     ordered = {lv: sorted(nodes, key=key) for lv, nodes in layers.items()}
 
@@ -85,9 +118,14 @@ def _layout(G, country: str | None, width: float, gap: float):
 
     def spread(nodes, left, span, y, level):
         """Nodes evenly over [left, left + span]; national coordination actors lifted, over the middle of it."""
-        lifted = [n for n in nodes if G.nodes[n].get("kind") in COORDINATION_KINDS] if level == "national" else []
+        lifted = (
+            [n for n in nodes if G.nodes[n].get("kind") in COORDINATION_KINDS] if level == "national" else []
+        )
         rest = [n for n in nodes if n not in lifted]
-        for group, lo, width, dy in ((rest, left, span, 0.0), (lifted, left + 0.2 * span, 0.6 * span, 0.45 * gap)):
+        for group, lo, width, dy in (
+            (rest, left, span, 0.0),
+            (lifted, left + 0.2 * span, 0.6 * span, 0.45 * gap),
+        ):
             for i, n in enumerate(group):
                 pos[n] = (lo + (i + 0.5) * width / len(group), y + dy)
                 spacing[n] = (span if group is lifted else width) / len(group)
@@ -96,17 +134,34 @@ def _layout(G, country: str | None, width: float, gap: float):
         if country is None and y_level != "international":
             block = width / max(1, len(countries))
             for k, c in enumerate(countries):
-                spread([n for n in layers[y_level] if G.nodes[n].get("country") == c], k * block, block, r * gap,
-                       y_level)
+                spread(
+                    [n for n in layers[y_level] if G.nodes[n].get("country") == c],
+                    k * block,
+                    block,
+                    r * gap,
+                    y_level,
+                )
         else:
             spread(layers[y_level], 0.0, width, r * gap, y_level)
     return pos, spacing, rows
 
 
 def _edge_patch(p, q, rad, style, lw, colour, shrink, gid, alpha=0.8, zorder=2):
-    return FancyArrowPatch(p, q, arrowstyle="-|>", mutation_scale=9 + 2 * lw, connectionstyle=f"arc3,rad={rad:.3f}",
-                           linestyle=style, linewidth=lw, color=colour, alpha=alpha, shrinkA=shrink,
-                           shrinkB=shrink, zorder=zorder, gid=gid)
+    return FancyArrowPatch(
+        p,
+        q,
+        arrowstyle="-|>",
+        mutation_scale=9 + 2 * lw,
+        connectionstyle=f"arc3,rad={rad:.3f}",
+        linestyle=style,
+        linewidth=lw,
+        color=colour,
+        alpha=alpha,
+        shrinkA=shrink,
+        shrinkB=shrink,
+        zorder=zorder,
+        gid=gid,
+    )
 
 
 def _rad(p, q, reverse_exists: bool) -> float:
@@ -141,13 +196,31 @@ def _label_nodes(ax, G, pos, spacing, country):
             if foreign:
                 text = f"{d.get('country') or 'Intl.'}: {text}"
             drop = 0.2 + (0.4 if stagger and i % 2 else 0.0)
-            ax.text(pos[n][0], pos[n][1] - drop, wrap(text, chars), ha="center", va="top", fontsize=7,
-                    color=MUTED if foreign else INK, linespacing=1.05, zorder=4, gid=f"label:{n}",
-                    bbox={"boxstyle": "round,pad=0.08", "fc": "white", "ec": "none", "alpha": 0.8})
+            ax.text(
+                pos[n][0],
+                pos[n][1] - drop,
+                wrap(text, chars),
+                ha="center",
+                va="top",
+                fontsize=7,
+                color=MUTED if foreign else INK,
+                linespacing=1.05,
+                zorder=4,
+                gid=f"label:{n}",
+                bbox={"boxstyle": "round,pad=0.08", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
 
 
-def draw_flows(study: Study, country: str | None, highlight=None, *, highlight_label: str = "highlighted link",
-               labels: bool | None = None, public: bool = False, suppress_below: int = 5) -> Figure:
+def draw_flows(
+    study: Study,
+    country: str | None,
+    highlight=None,
+    *,
+    highlight_label: str = "highlighted link",
+    labels: bool | None = None,
+    public: bool = False,
+    suppress_below: int = 5,
+) -> Figure:
     """Who tells whom in a country: the flow graph drawn by level, coloured by sector.
 
     Actors are placed in four rows, local at the bottom, then regional, national and, on top,
@@ -203,8 +276,10 @@ def draw_flows(study: Study, country: str | None, highlight=None, *, highlight_l
     for pair in highlight:
         missing = [a for a in pair if a not in G]
         if len(pair) != 2 or missing:
-            raise ValueError(f"highlight {pair!r}: {', '.join(map(repr, missing)) or 'not a pair'} "
-                             f"is not an actor of the flow figure of {country or 'the region'}")
+            raise ValueError(
+                f"highlight {pair!r}: {', '.join(map(repr, missing)) or 'not a pair'} "
+                f"is not an actor of the flow figure of {country or 'the region'}"
+            )
     labels = country is not None if labels is None else labels
     gap = 1.95 if labels else 1.2
     pos, spacing, rows = _layout(G, country, WIDTH - 1.7, gap)
@@ -214,8 +289,9 @@ def draw_flows(study: Study, country: str | None, highlight=None, *, highlight_l
     size = 230 if labels else 36
     radius = np.sqrt(size) / 2 + 2  # points, so arrows stop at the marker's edge
 
-    abroad = country is not None and any(d.get("country") != country and d.get("level") != "international"
-                                         for _, d in G.nodes(data=True))
+    abroad = country is not None and any(
+        d.get("country") != country and d.get("level") != "international" for _, d in G.nodes(data=True)
+    )
     for r, level in enumerate(rows):
         if r % 2 == 0:
             ax.axhspan(r * gap - gap / 2, r * gap + gap / 2, color="#F2F2F2", zorder=0, lw=0)
@@ -229,18 +305,49 @@ def draw_flows(study: Study, country: str | None, highlight=None, *, highlight_l
         lw = 1.2 if public else 0.8 + 0.55 * (min(int(d.get("n_flows", 1)), 4) - 1)
         style = "-" if d.get("regular") else "--"
         rad = _rad(pos[u], pos[v], G.has_edge(v, u))
-        ax.add_patch(_edge_patch(pos[u], pos[v], rad, style, lw, "#3A3A3A", radius, f"edge:{u}->{v}",
-                                 alpha=0.75 if labels else 0.5))
+        ax.add_patch(
+            _edge_patch(
+                pos[u],
+                pos[v],
+                rad,
+                style,
+                lw,
+                "#3A3A3A",
+                radius,
+                f"edge:{u}->{v}",
+                alpha=0.75 if labels else 0.5,
+            )
+        )
     for u, v in highlight:
         rad = _rad(pos[u], pos[v], True) * (-1 if G.has_edge(u, v) else 1)
-        ax.add_patch(_edge_patch(pos[u], pos[v], rad, (0, (3, 1.6)), 2.6, HIGHLIGHT, radius,
-                                 f"highlight:{u}->{v}", alpha=0.95, zorder=2.5))
+        ax.add_patch(
+            _edge_patch(
+                pos[u],
+                pos[v],
+                rad,
+                (0, (3, 1.6)),
+                2.6,
+                HIGHLIGHT,
+                radius,
+                f"highlight:{u}->{v}",
+                alpha=0.95,
+                zorder=2.5,
+            )
+        )
     for n, d in G.nodes(data=True):
         kind = d.get("kind")
         coord = kind in COORDINATION_KINDS
-        ax.scatter([pos[n][0]], [pos[n][1]], s=size * (1.3 if coord else 1), marker=KIND_MARKERS.get(kind, "o"),
-                   c=[sector_colour(d.get("sector"))], edgecolors="black", linewidths=2.2 if coord else 0.7,
-                   zorder=3, gid=f"node:{n}")
+        ax.scatter(
+            [pos[n][0]],
+            [pos[n][1]],
+            s=size * (1.3 if coord else 1),
+            marker=KIND_MARKERS.get(kind, "o"),
+            c=[sector_colour(d.get("sector"))],
+            edgecolors="black",
+            linewidths=2.2 if coord else 0.7,
+            zorder=3,
+            gid=f"node:{n}",
+        )
     if labels:
         _label_nodes(ax, G, pos, spacing, country)
     if country is None:
@@ -256,13 +363,18 @@ def draw_flows(study: Study, country: str | None, highlight=None, *, highlight_l
     regular = sum(bool(d.get("regular")) for *_, d in G.edges(data=True))
     loops = sum(1 for u, v in G.edges() if u == v)
     n_interviews = len(interviews_of(study, country))
-    subtitle = (f"{counted(n_interviews, 'interview', public, suppress_below)} · "
-                f"{counted(n_flows, 'reported flow', public, suppress_below)} "
-                f"between {plural(G.number_of_nodes(), 'actor')}, drawn as {plural(G.number_of_edges(), 'link')}"
-                + ("" if public else f": {regular} regular, {G.number_of_edges() - regular} ad hoc only"))
+    subtitle = (
+        f"{counted(n_interviews, 'interview', public, suppress_below)} · "
+        f"{counted(n_flows, 'reported flow', public, suppress_below)} "
+        f"between {plural(G.number_of_nodes(), 'actor')}, drawn as {plural(G.number_of_edges(), 'link')}"
+        + ("" if public else f": {regular} regular, {G.number_of_edges() - regular} ad hoc only")
+    )
     if loops:
-        subtitle += (" (flows within one actor not drawn)" if public
-                     else f" ({plural(loops, 'flow')} within one actor not drawn)")
+        subtitle += (
+            " (flows within one actor not drawn)"
+            if public
+            else f" ({plural(loops, 'flow')} within one actor not drawn)"
+        )
     if country is not None:
         subtitle += f" · actors outside {country} shown when linked to it"
     title = f"Who tells whom: information flows in {country_name(country)}"
@@ -275,8 +387,16 @@ def _country_blocks(ax, G, pos, rows, gap, width):
     block = width / max(1, len(countries))
     top = (len(rows) - 1.5) * gap if "international" in rows else (len(rows) - 0.5) * gap
     for k, c in enumerate(countries):
-        ax.text((k + 0.5) * block, -gap / 2 + 0.05, c, ha="center", va="bottom", fontsize=9, fontweight="bold",
-                color=MUTED)
+        ax.text(
+            (k + 0.5) * block,
+            -gap / 2 + 0.05,
+            c,
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            fontweight="bold",
+            color=MUTED,
+        )
         if k:
             ax.plot([k * block, k * block], [-gap / 2, top], color="#CCCCCC", lw=0.8, zorder=0.5)
 
@@ -284,20 +404,46 @@ def _country_blocks(ax, G, pos, rows, gap, width):
 def _flow_legend(ax, G, highlight, highlight_label, public=False):
     groups = sorted({sector_group(d.get("sector")) for _, d in G.nodes(data=True)})
     colour_of = {label: colour for label, colour, _ in SECTOR_GROUPS} | {OTHER_SECTOR[0]: OTHER_SECTOR[1]}
-    sectors = [Patch(facecolor=colour_of[label], edgecolor="black", linewidth=0.6, label=label) for _, label in groups]
+    sectors = [
+        Patch(facecolor=colour_of[label], edgecolor="black", linewidth=0.6, label=label)
+        for _, label in groups
+    ]
     kinds = [k for k in KIND_MARKERS if any(d.get("kind") == k for _, d in G.nodes(data=True))]
-    shapes = [Line2D([], [], marker=KIND_MARKERS[k], linestyle="none", markersize=8, markerfacecolor="white",
-                     markeredgecolor="black", markeredgewidth=2.0 if k in COORDINATION_KINDS else 0.8,
-                     label=KIND_LABELS.get(k, k)) for k in kinds]
-    lines = [Line2D([], [], color="#3A3A3A", lw=1.2, label="regular flow"),
-             Line2D([], [], color="#3A3A3A", lw=1.2, linestyle="--", label="ad hoc flows only"),
-             Line2D([], [], color="#3A3A3A", lw=2.5, label="thicker: more flows")][:2 if public else 3]
+    shapes = [
+        Line2D(
+            [],
+            [],
+            marker=KIND_MARKERS[k],
+            linestyle="none",
+            markersize=8,
+            markerfacecolor="white",
+            markeredgecolor="black",
+            markeredgewidth=2.0 if k in COORDINATION_KINDS else 0.8,
+            label=KIND_LABELS.get(k, k),
+        )
+        for k in kinds
+    ]
+    lines = [
+        Line2D([], [], color="#3A3A3A", lw=1.2, label="regular flow"),
+        Line2D([], [], color="#3A3A3A", lw=1.2, linestyle="--", label="ad hoc flows only"),
+        Line2D([], [], color="#3A3A3A", lw=2.5, label="thicker: more flows"),
+    ][: 2 if public else 3]
     if highlight:
         lines.append(Line2D([], [], color=HIGHLIGHT, lw=2.6, linestyle=(0, (3, 1.6)), label=highlight_label))
-    common = {"frameon": False, "fontsize": 8, "title_fontsize": 8.5, "alignment": "left", "handlelength": 2.2,
-              "loc": "upper left", "borderaxespad": 0.0, "columnspacing": 1.0, "labelspacing": 0.35}
-    for handles, title, x, ncol in ((sectors, "Sector", 0.0, 2), (shapes, "Kind of actor", 0.56, 1),
-                                    (lines, "Link", 0.79, 1)):
+    common = {
+        "frameon": False,
+        "fontsize": 8,
+        "title_fontsize": 8.5,
+        "alignment": "left",
+        "handlelength": 2.2,
+        "loc": "upper left",
+        "borderaxespad": 0.0,
+        "columnspacing": 1.0,
+        "labelspacing": 0.35,
+    }
+    for handles, title, x, ncol in (
+        (sectors, "Sector", 0.0, 2),
+        (shapes, "Kind of actor", 0.56, 1),
+        (lines, "Link", 0.79, 1),
+    ):
         ax.add_artist(ax.legend(handles=handles, title=title, bbox_to_anchor=(x, 1.0), ncol=ncol, **common))
-
-

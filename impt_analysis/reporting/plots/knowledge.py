@@ -21,15 +21,30 @@ from matplotlib.patches import Patch
 
 from ...graph import VERIFICATION_ORDER, who_knows_what
 from ...study import Study
-from .style import (COORDINATION_KINDS, LEVELS, MUTED, VERIFICATION_COLOURS,
-                    counted, country_name, finish, interviews_of, new_figure, plural, public_note, sector_group,
-                    short_name,
-                    synthetic_note, wrap)
+from .style import (
+    COORDINATION_KINDS,
+    LEVELS,
+    MUTED,
+    VERIFICATION_COLOURS,
+    counted,
+    country_name,
+    finish,
+    interviews_of,
+    new_figure,
+    plural,
+    public_note,
+    sector_group,
+    short_name,
+    synthetic_note,
+    wrap,
+)
 
 __all__ = ["draw_who_knows_what"]
 
 
-def draw_who_knows_what(study: Study, country: str, *, public: bool = False, suppress_below: int = 5) -> Figure:
+def draw_who_knows_what(
+    study: Study, country: str, *, public: bool = False, suppress_below: int = 5
+) -> Figure:
     """Who knows what in a country: actors x items, coloured by the strongest verification reported.
 
     A cell is dark blue when an interview reported the actor to know the item from official
@@ -62,37 +77,71 @@ def draw_who_knows_what(study: Study, country: str, *, public: bool = False, sup
     'Who knows what in Finland'
     """
     if country is None:
-        raise ValueError("draw_who_knows_what needs a country: the region has too many actors and items for one figure")
+        raise ValueError(
+            "draw_who_knows_what needs a country: the region has too many actors and items for one figure"
+        )
     wkw = who_knows_what(study, country)
     actors = study.actors.set_index("actor_id").loc[wkw.index]
     items = study.items.set_index("item_id").loc[list(wkw.columns)]
     home = actors["country"].astype(object) == country
     keep = home | wkw.notna().any(axis=1)
     level_rank = {lv: i for i, lv in enumerate(reversed(LEVELS))}
-    rows = sorted(actors.index[keep], key=lambda a: (level_rank.get(actors.at[a, "level"], len(LEVELS)),
-                                                     sector_group(actors.at[a, "sector"])[0], actors.at[a, "name"]))
+    rows = sorted(
+        actors.index[keep],
+        key=lambda a: (
+            level_rank.get(actors.at[a, "level"], len(LEVELS)),
+            sector_group(actors.at[a, "sector"])[0],
+            actors.at[a, "name"],
+        ),
+    )
     types = list(study.codebook.loc[study.codebook["category"] == "info_type", "code"])
-    cols = sorted(items.index, key=lambda i: (types.index(items.at[i, "info_type"]) if items.at[i, "info_type"] in types
-                                              else len(types), str(items.at[i, "label"])))
-    codes = np.array([[VERIFICATION_ORDER.index(v) if isinstance(v, str) else -1 for v in wkw.loc[r, cols]]
-                      for r in rows], dtype=int).reshape(len(rows), len(cols))
+    cols = sorted(
+        items.index,
+        key=lambda i: (
+            types.index(items.at[i, "info_type"]) if items.at[i, "info_type"] in types else len(types),
+            str(items.at[i, "label"]),
+        ),
+    )
+    codes = np.array(
+        [[VERIFICATION_ORDER.index(v) if isinstance(v, str) else -1 for v in wkw.loc[r, cols]] for r in rows],
+        dtype=int,
+    ).reshape(len(rows), len(cols))
 
     height = 0.27 * len(rows) + 4.6
     fig = new_figure(height)
     ax = fig.add_subplot()
     cmap = mpl.colors.ListedColormap([VERIFICATION_COLOURS[v] for v in VERIFICATION_ORDER])
     masked = np.ma.masked_less(codes, 0)
-    ax.pcolormesh(np.arange(len(cols) + 1), np.arange(len(rows) + 1), masked, cmap=cmap, vmin=-0.5,
-                  vmax=len(VERIFICATION_ORDER) - 0.5, edgecolors="white", linewidth=1.5, gid="cells")
+    ax.pcolormesh(
+        np.arange(len(cols) + 1),
+        np.arange(len(rows) + 1),
+        masked,
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=len(VERIFICATION_ORDER) - 0.5,
+        edgecolors="white",
+        linewidth=1.5,
+        gid="cells",
+    )
     ax.set_facecolor("#FAFAFA")
     ax.set_xlim(0, len(cols))
     ax.set_ylim(len(rows), 0)
     ax.set_yticks(np.arange(len(rows)) + 0.5)
-    ax.set_yticklabels([("" if home[a] else f"{actors.at[a, 'country'] or 'Intl.'}: ")
-                        + wrap(short_name(actors.at[a, "name"]), 52, lines=1) for a in rows], fontsize=8)
+    ax.set_yticklabels(
+        [
+            ("" if home[a] else f"{actors.at[a, 'country'] or 'Intl.'}: ")
+            + wrap(short_name(actors.at[a, "name"]), 52, lines=1)
+            for a in rows
+        ],
+        fontsize=8,
+    )
     ax.set_xticks(np.arange(len(cols)) + 0.5)
-    ax.set_xticklabels([wrap(str(items.at[i, "label"]), 34, lines=3) for i in cols], fontsize=7.5, rotation=90,
-                       linespacing=1.0)
+    ax.set_xticklabels(
+        [wrap(str(items.at[i, "label"]), 34, lines=3) for i in cols],
+        fontsize=7.5,
+        rotation=90,
+        linespacing=1.0,
+    )
     ax.tick_params(length=0)
     for tick, a in zip(ax.get_yticklabels(), rows):
         if actors.at[a, "kind"] in COORDINATION_KINDS:
@@ -103,30 +152,53 @@ def draw_who_knows_what(study: Study, country: str, *, public: bool = False, sup
     type_label = study.labels("info_type")
     verification_label = study.labels("verification")
     short = {"trend": "Trends", "emerging_issue": "Emerging issues", "incident": "Incidents"}
-    _group_rules(ax, [items.at[i, "info_type"] for i in cols], axis="x",
-                 labels=lambda t: short.get(t) or type_label.get(t, str(t)))
+    _group_rules(
+        ax,
+        [items.at[i, "info_type"] for i in cols],
+        axis="x",
+        labels=lambda t: short.get(t) or type_label.get(t, str(t)),
+    )
 
-    handles = [Patch(facecolor=VERIFICATION_COLOURS[v], label=verification_label.get(v, v))
-               for v in reversed(VERIFICATION_ORDER)]
+    handles = [
+        Patch(facecolor=VERIFICATION_COLOURS[v], label=verification_label.get(v, v))
+        for v in reversed(VERIFICATION_ORDER)
+    ]
     handles.append(Patch(facecolor="#FAFAFA", edgecolor="#CCCCCC", label="not reported"))
     if any(actors.at[a, "kind"] in COORDINATION_KINDS for a in rows):
         handles.append(Patch(facecolor="none", edgecolor="none", label="bold: co-ordination actor"))
-    ax.legend(handles=handles, title="Strongest verification", loc="upper left", bbox_to_anchor=(1.07, 1.0),
-              frameon=False, fontsize=8, title_fontsize=8.5, alignment="left")
+    ax.legend(
+        handles=handles,
+        title="Strongest verification",
+        loc="upper left",
+        bbox_to_anchor=(1.07, 1.0),
+        frameon=False,
+        fontsize=8,
+        title_fontsize=8.5,
+        alignment="left",
+    )
 
-    knowledge = study.knowledge[study.knowledge["item_id"].isin(cols) & study.knowledge["actor_id"].isin(rows)]
+    knowledge = study.knowledge[
+        study.knowledge["item_id"].isin(cols) & study.knowledge["actor_id"].isin(rows)
+    ]
     mix = knowledge["verification"].astype(str).value_counts()
     shown = (lambda n: f"<{suppress_below}" if 0 < n < suppress_below else str(n)) if public else str
-    mix_text = ", ".join(f"{shown(int(mix.get(v, 0)))} {verification_label.get(v, v).lower()}"
-                         for v in reversed(VERIFICATION_ORDER))
+    mix_text = ", ".join(
+        f"{shown(int(mix.get(v, 0)))} {verification_label.get(v, v).lower()}"
+        for v in reversed(VERIFICATION_ORDER)
+    )
     left_out = int((~keep).sum())
-    subtitle = (f"{counted(len(interviews_of(study, country)), 'interview', public, suppress_below)} · "
-                f"{counted(len(knowledge), 'report', public, suppress_below)} of an actor knowing an item ({mix_text}); "
-                f"each cell the strongest verification reported · {len(rows)} actors, {len(cols)} items")
+    subtitle = (
+        f"{counted(len(interviews_of(study, country)), 'interview', public, suppress_below)} · "
+        f"{counted(len(knowledge), 'report', public, suppress_below)} of an actor knowing an item ({mix_text}); "
+        f"each cell the strongest verification reported · {len(rows)} actors, {len(cols)} items"
+    )
     if left_out:
         subtitle += f" ({plural(left_out, 'outside actor')} with no knowledge of these items not shown)"
-    return finish(fig, f"Who knows what in {country_name(country)}",
-                  subtitle + public_note(public, suppress_below) + synthetic_note(study))
+    return finish(
+        fig,
+        f"Who knows what in {country_name(country)}",
+        subtitle + public_note(public, suppress_below) + synthetic_note(study),
+    )
 
 
 def _group_rules(ax, groups: list, axis: str, labels) -> None:
@@ -139,13 +211,29 @@ def _group_rules(ax, groups: list, axis: str, labels) -> None:
         if axis == "y":
             if i < len(groups):
                 ax.axhline(i, color="#777777", lw=1.0)
-            ax.text(1.01, mid, labels(groups[start]), transform=ax.get_yaxis_transform(), ha="left", va="center",
-                    fontsize=8.5, fontweight="bold", color=MUTED)
+            ax.text(
+                1.01,
+                mid,
+                labels(groups[start]),
+                transform=ax.get_yaxis_transform(),
+                ha="left",
+                va="center",
+                fontsize=8.5,
+                fontweight="bold",
+                color=MUTED,
+            )
         else:
             if i < len(groups):
                 ax.axvline(i, color="#777777", lw=1.0)
-            ax.text(mid, 1.01, labels(groups[start]), transform=ax.get_xaxis_transform(), ha="center", va="bottom",
-                    fontsize=8.5, fontweight="bold", color=MUTED)
+            ax.text(
+                mid,
+                1.01,
+                labels(groups[start]),
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="bottom",
+                fontsize=8.5,
+                fontweight="bold",
+                color=MUTED,
+            )
         start = i
-
-

@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 import textwrap
 
-import pandas as pd
 import matplotlib
+import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -34,8 +34,14 @@ __all__ = ["OKABE_ITO", "SECTOR_GROUPS", "LEVELS", "KIND_MARKERS", "COORDINATION
 
 #: The Okabe-Ito palette (Okabe & Ito 2008, "Color Universal Design"), black replaced by grey.
 OKABE_ITO = {
-    "blue": "#0072B2", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
-    "vermillion": "#D55E00", "yellow": "#F0E442", "reddish_purple": "#CC79A7", "grey": "#999999",
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "vermillion": "#D55E00",
+    "yellow": "#F0E442",
+    "reddish_purple": "#CC79A7",
+    "grey": "#999999",
 }
 
 #: Groups of sectors sharing a colour: (legend label, colour, sectors).
@@ -44,8 +50,11 @@ SECTOR_GROUPS = (
     ("Child protection and social services", OKABE_ITO["orange"], ("child_protection", "social_services")),
     ("Asylum and migration", OKABE_ITO["sky_blue"], ("asylum_migration",)),
     ("Health and education", OKABE_ITO["bluish_green"], ("health", "education")),
-    ("NGOs, faith, labour, business", OKABE_ITO["vermillion"],
-     ("ngo", "faith_based", "labour_organisation", "business")),
+    (
+        "NGOs, faith, labour, business",
+        OKABE_ITO["vermillion"],
+        ("ngo", "faith_based", "labour_organisation", "business"),
+    ),
     ("Government", OKABE_ITO["yellow"], ("government",)),
     ("Research and media", OKABE_ITO["reddish_purple"], ("research", "media")),
     ("International organisations", OKABE_ITO["grey"], ("igo",)),
@@ -56,15 +65,27 @@ OTHER_SECTOR = ("Other sectors", "#FFFFFF")
 LEVELS = ("local", "regional", "national", "international")
 
 #: Marker per actor kind; coordination actors also get a thick black outline.
-KIND_MARKERS = {"organisation": "o", "professional_network": "s", "national_coordinator": "D",
-                "contact_point": "p"}
+KIND_MARKERS = {
+    "organisation": "o",
+    "professional_network": "s",
+    "national_coordinator": "D",
+    "contact_point": "p",
+}
 COORDINATION_KINDS = ("national_coordinator", "contact_point")
-KIND_LABELS = {"organisation": "Organisation", "professional_network": "Professional network",
-                "national_coordinator": "National co-ordination", "contact_point": "National Contact Point"}
+KIND_LABELS = {
+    "organisation": "Organisation",
+    "professional_network": "Professional network",
+    "national_coordinator": "National co-ordination",
+    "contact_point": "National Contact Point",
+}
 
 # Verdict fills (Paul Tol's high-contrast blue, light blue, pale grey) with their text colour.
-VERDICT_STYLE = {"X": ("#004488", "white"), "(X)": ("#99BBDD", "black"), "-": ("#EEEEEE", "black"),
-                 "not known": ("#FFFFFF", "#555555")}  # no flows coded: no finding, drawn blank
+VERDICT_STYLE = {
+    "X": ("#004488", "white"),
+    "(X)": ("#99BBDD", "black"),
+    "-": ("#EEEEEE", "black"),
+    "not known": ("#FFFFFF", "#555555"),
+}  # no flows coded: no finding, drawn blank
 # Verification fills, weakest first (ColorBrewer Blues, a single-hue sequential scale).
 VERIFICATION_COLOURS = {"anecdotal": "#C6DBEF", "maybe": "#6BAED6", "official": "#08519C"}
 HIGHLIGHT = "#EE3377"  # Paul Tol's magenta: used for no node colour
@@ -143,8 +164,16 @@ def short_name(name: str) -> str:
 
 
 def wrap(text: str, width: int, lines: int = 3) -> str:
-    return "\n".join(textwrap.wrap(text, width=width, max_lines=lines, placeholder="…", break_on_hyphens=False,
-                                   break_long_words=False))
+    return "\n".join(
+        textwrap.wrap(
+            text,
+            width=width,
+            max_lines=lines,
+            placeholder="…",
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+    )
 
 
 def new_figure(height: float, width: float = WIDTH) -> Figure:
@@ -160,11 +189,28 @@ def finish(fig: Figure, title: str, subtitle: str, bottom: float = 0.0) -> Figur
     wrapped = wrap(subtitle, 135, lines=3)
     extra = 0.25 * title.count("\n")
     band = 0.62 + extra + 0.17 * wrapped.count("\n")
-    fig.text(0.012, 1 - 0.12 / height, title, ha="left", va="top", fontsize=14, fontweight="bold",
-             color=INK, linespacing=1.15, gid="title")
-    fig.text(0.012, 1 - (0.42 + extra) / height, wrapped, ha="left", va="top", fontsize=9, color=MUTED,
-             linespacing=1.3, gid="subtitle")
+    fig.text(
+        0.012,
+        1 - 0.12 / height,
+        title,
+        ha="left",
+        va="top",
+        fontsize=14,
+        fontweight="bold",
+        color=INK,
+        linespacing=1.15,
+        gid="title",
+    )
+    fig.text(
+        0.012,
+        1 - (0.42 + extra) / height,
+        wrapped,
+        ha="left",
+        va="top",
+        fontsize=9,
+        color=MUTED,
+        linespacing=1.3,
+        gid="subtitle",
+    )
     fig.tight_layout(rect=(0.0, bottom / height, 1.0, 1 - (band + 0.08) / height), pad=0.6)
     return fig
-
-

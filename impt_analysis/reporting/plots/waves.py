@@ -52,22 +52,40 @@ def draw_change(change: pd.DataFrame, before: Study | None = None, after: Study 
     needed = [f"{name}_{when}" for name, *_ in _PANELS for when in ("before", "after")]
     missing = [c for c in needed if c not in change.columns]
     if missing:
-        raise ValueError(f"draw_change: expected the frame compare_studies returns; missing {', '.join(missing)}")
+        raise ValueError(
+            f"draw_change: expected the frame compare_studies returns; missing {', '.join(missing)}"
+        )
     countries = list(change.index)
     fig = new_figure(1.6 + 0.42 * len(countries))
     axes = fig.subplots(1, len(_PANELS), sharey=True)
     for ax, (name, title, unit, higher_is_better) in zip(axes, _PANELS):
         for y, country in enumerate(countries):
-            old, new = float(change.loc[country, f"{name}_before"]), float(change.loc[country, f"{name}_after"])
+            old, new = (
+                float(change.loc[country, f"{name}_before"]),
+                float(change.loc[country, f"{name}_after"]),
+            )
             if np.isnan(old) or np.isnan(new):
-                ax.text(0.02, y, "not known", transform=ax.get_yaxis_transform(), va="center", fontsize=8,
-                        color=MUTED, style="italic", gid=f"unknown:{name}:{country}")
+                ax.text(
+                    0.02,
+                    y,
+                    "not known",
+                    transform=ax.get_yaxis_transform(),
+                    va="center",
+                    fontsize=8,
+                    color=MUTED,
+                    style="italic",
+                    gid=f"unknown:{name}:{country}",
+                )
                 continue
             better = (new > old) if higher_is_better else (new < old)
             colour = MUTED if new == old else OKABE_ITO["bluish_green"] if better else OKABE_ITO["vermillion"]
             if new != old:
-                ax.annotate("", xy=(new, y), xytext=(old, y),
-                            arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.8, "shrinkA": 4, "shrinkB": 4})
+                ax.annotate(
+                    "",
+                    xy=(new, y),
+                    xytext=(old, y),
+                    arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.8, "shrinkA": 4, "shrinkB": 4},
+                )
             ax.plot([old], [y], "o", mfc="white", mec=colour, ms=7, zorder=3)
             ax.plot([new], [y], "o", color=colour, ms=7, zorder=3)
         ax.set_title(title, fontsize=9.5, color=INK, loc="left")
@@ -79,14 +97,18 @@ def draw_change(change: pd.DataFrame, before: Study | None = None, after: Study 
         ax.tick_params(labelsize=9)
     labels = []
     for country in countries:
-        moved = [a.replace("_", " ") + f" {change.loc[country, f'{a}_before']}→{change.loc[country, f'{a}_after']}"
-                 for a in ("coordination", "networks", "local_input")
-                 if f"{a}_change" in change.columns and change.loc[country, f"{a}_change"] != "same"]
+        moved = [
+            a.replace("_", " ") + f" {change.loc[country, f'{a}_before']}→{change.loc[country, f'{a}_after']}"
+            for a in ("coordination", "networks", "local_input")
+            if f"{a}_change" in change.columns and change.loc[country, f"{a}_change"] != "same"
+        ]
         labels.append(country + ("\n" + "; ".join(moved) if moved else ""))
     axes[0].set_yticks(range(len(countries)), labels, fontsize=8.5)
     axes[0].invert_yaxis()
     basis = "hollow: earlier wave, filled: later wave; green improved, vermillion worse"
     if before is not None and after is not None:
-        basis = (f"{plural(len(before.interviews), 'interview')} in the earlier wave, "
-                 f"{plural(len(after.interviews), 'interview')} in the later; " + basis + synthetic_note(after))
+        basis = (
+            f"{plural(len(before.interviews), 'interview')} in the earlier wave, "
+            f"{plural(len(after.interviews), 'interview')} in the later; " + basis + synthetic_note(after)
+        )
     return finish(fig, "What changed between the two waves", basis)
