@@ -26,6 +26,9 @@ __all__ = [
     "THEMATIC_CODES",
     "SECOND_HAND_SOURCES",
     "ASSESSMENT_DOMAINS",
+    "ASSESSMENT_LEVELS",
+    "ASSESSMENT_CATEGORIES",
+    "assessment_statement",
     "default_codebook",
     "label_map",
 ]
@@ -254,11 +257,13 @@ SECOND_HAND_SOURCES = ("media", "anecdote")
 
 #: The life domains of the assessment tool professionals use with young people, from the 2007
 #: slides "Prevention of trafficking: national ownership and mainstreaming" (seed 003, "Example
-#: of a tool"): code, the slide's label, and its three levels in the slide's order (1: the
-#: first column, things going well; 3: the last, the young person at risk). The slide prints
-#: nine rows though the tool is described with ten domains; the tenth is not known ("eat
-#: healthily" corrects the slide's "cat healthily"). Kept as
-#: data for an aggregated assessments table (not yet part of the data package).
+#: of a tool"): code, the slide's label, and its three statements in the slide's order (the
+#: first column, things going well; the second, struggling; the last, the young person at risk).
+#: Issue 13 speaks of ten domains; the slide, the only source, prints nine rows and names no
+#: tenth, so none is invented: a study whose tool has another domain adds it to its
+#: codebook.csv (category ``assessment_domain``). "Eat healthily" corrects the slide's "cat
+#: healthily"; "My Education/Training" is written in sentence case like the other labels.
+#: The codebook rows of :data:`ASSESSMENT_CATEGORIES` are made from it.
 ASSESSMENT_DOMAINS = (
     (
         "education_training",
@@ -343,6 +348,57 @@ ASSESSMENT_DOMAINS = (
     ),
 )
 
+#: The three levels of every domain, in the tool's column order (code, label, description).
+ASSESSMENT_LEVELS = (
+    (
+        "going_well",
+        "Going well",
+        "The tool's first column (e.g. 'I attend a course/school that I enjoy/is ok').",
+    ),
+    (
+        "struggling",
+        "Struggling",
+        "The tool's second column (e.g. 'I struggle to manage on the money that I get').",
+    ),
+    ("at_risk", "At risk", "The tool's third column (e.g. 'I run away for long periods of time ...')."),
+)
+
+#: Codebook categories of the optional assessments table (``assessments.csv``): rows of
+#: :func:`default_codebook`, but not required of a study's codebook (a study without the table
+#: need not list them; one with it must, like any category its values use).
+ASSESSMENT_CATEGORIES: dict[str, list[tuple[str, str, str]]] = {
+    "assessment_domain": [
+        (
+            code,
+            label,
+            "Life domain of the 2007 assessment tool; its levels: "
+            + "; ".join(
+                f"{lv_label.lower()}: '{text}'" for (_, lv_label, _), text in zip(ASSESSMENT_LEVELS, levels)
+            ),
+        )
+        for code, label, levels in ASSESSMENT_DOMAINS
+    ],
+    "assessment_level": list(ASSESSMENT_LEVELS),
+}
+
+
+def assessment_statement(domain: str, level: str) -> str:
+    """The tool's own words for a domain at a level ("" for a domain the slide does not print).
+
+    Examples
+    --------
+    >>> assessment_statement("running_away", "at_risk")[:30]
+    'I run away for long periods of'
+    >>> assessment_statement("a_tenth_domain", "at_risk")
+    ''
+    """
+    levels = [code for code, _, _ in ASSESSMENT_LEVELS]
+    for code, _, statements in ASSESSMENT_DOMAINS:
+        if code == domain and level in levels:
+            return statements[levels.index(level)]
+    return ""
+
+
 # Thematic codes for coded segments (category "code"): the study's questions, nested under
 # parents. Barrier, child-group and verification codes may also be applied to segments.
 THEMATIC_CODES: list[tuple[str, str, str, str]] = [
@@ -397,7 +453,7 @@ def default_codebook() -> pd.DataFrame:
     """
     rows = [
         {"code": code, "category": category, "label": label, "description": description, "parent": ""}
-        for category, values in VOCABULARIES.items()
+        for category, values in (VOCABULARIES | ASSESSMENT_CATEGORIES).items()
         for code, label, description in values
     ]
     rows += [

@@ -28,6 +28,7 @@ __all__ = [
     "ROW_TABLES",
     "ITEM_SUPPORT",
     "SUPPRESSION",
+    "SUPPRESSED_COUNTS",
     "EVIDENCE_SEPARATOR",
     "tables_for",
     "package_name",
@@ -97,6 +98,9 @@ class Table:
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = field(default_factory=tuple)
+    #: An optional table may be absent from a package (then it is empty); listed in the
+    #: descriptor, its file must be there. Written only when it has rows.
+    optional: bool = False
 
     @property
     def path(self) -> str:
@@ -293,8 +297,34 @@ TABLES: dict[str, Table] = {
             primary_key=("country", "year", "tier", "child_group", "source_actor"),
             foreign_keys=(ForeignKey("source_actor", "actors", "actor_id"),),
         ),
+        Table(
+            "assessments",
+            "Optional. Young people assessed with the 2007 tool (life domains, three levels each), counted per "
+            "domain and level: an aggregate, never a row per young person.",
+            (
+                Field("country", description="ISO 3166-1 alpha-2 code.", pattern="^[A-Z]{2}$"),
+                Field("year", type="integer", minimum=1990, maximum=2100, description="The year assessed."),
+                Field("domain", category="assessment_domain", description="The life domain of the tool."),
+                Field("level", category="assessment_level", description="Going well, struggling or at risk."),
+                Field(
+                    "count",
+                    type="integer",
+                    minimum=0,
+                    maximum=MAX_COUNT,
+                    description="Number of young people assessed at this level in this domain.",
+                ),
+                Field("basis", category="basis", description="What the figure is based on."),
+                Field("source_actor", description="The actor the figure comes from."),
+            ),
+            primary_key=("country", "year", "domain", "level", "source_actor"),
+            foreign_keys=(ForeignKey("source_actor", "actors", "actor_id"),),
+            optional=True,
+        ),
     ]
 }
+
+# Tables of counts of children that a public export suppresses (a ``suppression`` column beside ``count``).
+SUPPRESSED_COUNTS = ("case_counts", "assessments")
 
 # Order in which tables are loaded and written: referenced tables first.
 TABLE_ORDER = tuple(TABLES)
@@ -402,11 +432,11 @@ def _public_table(table: Table) -> Table:
                 description=f.description[:-1] + ", generalised to a broader group where needed "
                 "for k-anonymity (see the codebook).",
             )
-        elif (table.name, f.name) == ("case_counts", "count"):
+        elif table.name in SUPPRESSED_COUNTS and f.name == "count":
             f = replace(
                 f,
                 required=False,
-                description="Number of children; empty where suppressed (a small "
+                description=f.description[:-1] + "; empty where suppressed (a small "
                 "count, or a cell hidden so that a small count cannot be worked out from totals).",
             )
             fields += [f, SUPPRESSION]

@@ -81,6 +81,14 @@ class Study:
     meta: dict = field(default_factory=dict)
     path: Path | None = None
     barrier_counts: pd.DataFrame | None = None
+    #: The optional aggregated assessments (``assessments.csv``); empty when the study has none.
+    assessments: pd.DataFrame | None = None
+
+    def __post_init__(self):
+        for name, table in tables_for(self.meta).items():  # an optional table left out is empty
+            if table.optional and getattr(self, name) is None:
+                empty = pd.DataFrame({f.name: pd.Series(dtype=str) for f in table.fields})
+                setattr(self, name, _typed(empty, table, self.codebook))
 
     @property
     def countries(self) -> list[str]:
@@ -313,6 +321,8 @@ def load_study(path: str | Path | None = None) -> Study:
     tables = tables_for(meta)
     raw: dict[str, pd.DataFrame] = {}
     for name in TABLE_ORDER:
+        if tables[name].optional and name not in resources and not (folder / tables[name].path).is_file():
+            continue  # an optional table the package does not have: empty
         frame, found = read_table(folder / tables[name].path, tables[name])
         problems += found
         if meta.get("impt:public"):
@@ -523,7 +533,7 @@ def _validated(
         problems += _check_barrier_counts(barrier_counts, _without_code(allowed), countries)
     if problems:
         raise StudyValidationError(problems, source)
-    tables = {name: _typed(raw[name], schema[name], codebook) for name in TABLE_ORDER}
+    tables = {name: _typed(raw[name], schema[name], codebook) for name in TABLE_ORDER if name in raw}
     counts = None if barrier_counts is None else _typed_barrier_counts(barrier_counts, codebook)
     return Study(**tables, meta=meta, barrier_counts=counts)
 
@@ -680,6 +690,8 @@ def write_study(study: Study, path: str | Path, meta: dict | None = None) -> Pat
     tables = tables_for(meta)
     frames = {}
     for name, frame in study.tables().items():
+        if tables[name].optional and frame.empty:
+            continue  # an optional table without rows is left out of the package
         frame = frame.copy()
         for col in frame.columns:
             if pd.api.types.is_datetime64_any_dtype(frame[col]):
