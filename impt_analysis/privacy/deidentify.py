@@ -26,7 +26,8 @@ out one official. :func:`deidentify` turns a study into the tables of a public e
 - a country none of whose interviews is published leaves no trace (its actors, items, case
   counts and the rows that point at them are left out), and an actor that no published row
   refers to (e.g. only some respondent's organisation) is not published;
-- case counts of 1 to ``suppress_below - 1`` children are suppressed, with secondary
+- case counts (and assessments, where a study has them) of 1 to ``suppress_below - 1``
+  children are suppressed, with secondary
   suppression (:func:`~impt_analysis.privacy.suppression.suppress_small_cells`), and a table of
   barrier counts per country is added, suppressed the same way; a ``suppression`` column says
   why a count is empty (primary or secondary).
@@ -128,6 +129,7 @@ IDENTIFIERS: dict[tuple[str, str], str] = {
     ("codings", "segment_id"): "segment",
     ("codings", "coder"): "coder",
     ("case_counts", "source_actor"): "actor",
+    ("assessments", "source_actor"): "actor",
 }
 PREFIX = {
     "actor": "A",
@@ -144,12 +146,18 @@ _ACTOR_COLUMNS = {
     "flows": ("source_actor", "target_actor"),
     "barriers": ("source_actor", "target_actor"),
     "case_counts": ("source_actor",),
+    "assessments": ("source_actor",),
 }
 _ITEM_COLUMNS = {"knowledge": ("item_id",), "flows": ("item_id",)}
 
 # The two-way table of case counts whose totals may be published: a country's total per tier
 # (rows) and the region's total per child group (columns), within each year.
 CASE_COUNT_MARGINS = {"rows": ["country", "year", "tier"], "columns": ["year", "tier", "child_group"]}
+# Likewise for assessments: a country's young people assessed in a domain (rows), and the region's
+# per level of the domain (columns), within each year.
+ASSESSMENT_MARGINS = {"rows": ["country", "year", "domain"], "columns": ["year", "domain", "level"]}
+# The tables of counts of children suppressed the same way, with the totals that may be published.
+COUNT_MARGINS = {"case_counts": CASE_COUNT_MARGINS, "assessments": ASSESSMENT_MARGINS}
 BARRIER_COUNTS = Table(
     "barrier_counts",
     "Number of published interviews naming each barrier, per country; empty where suppressed.",
@@ -177,6 +185,7 @@ _SORT = {
     "barriers": ["interview_group", "barrier", "source_actor", "target_actor", "severity"],
     "codings": ["interview_group", "segment_id", "code", "coder"],
     "case_counts": ["country", "year", "tier", "child_group", "source_actor"],
+    "assessments": ["country", "year", "domain", "level", "source_actor"],
 }
 # Plausible values of a package's version (anything else is free text and is not copied).
 _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,31}$")
@@ -489,12 +498,14 @@ def deidentify(
         frame[column] = [generated_text(name, row, labels) for row in frame.to_dict("records")]
     record["generated_columns"] = {"actors.name": len(tables["actors"]), "items.label": len(tables["items"])}
 
-    counts = _suppress(
-        tables["case_counts"], suppress_below, "case_counts.csv", value="count", **CASE_COUNT_MARGINS
-    )
-    tables["case_counts"] = counts.table.assign(suppression=counts.status.to_numpy())
+    suppressed = {}  # the tables of counts of children: case counts, and assessments where the study has them
+    for name, margins in COUNT_MARGINS.items():
+        if name != "case_counts" and tables[name].empty:
+            continue
+        suppressed[name] = _suppress(tables[name], suppress_below, f"{name}.csv", value="count", **margins)
+        tables[name] = suppressed[name].table.assign(suppression=suppressed[name].status.to_numpy())
     for name, table, result in (
-        ("case_counts.csv", tables["case_counts"], counts),
+        *((f"{n}.csv", tables[n], result) for n, result in suppressed.items()),
         ("barrier_counts.csv", barrier_counts, barrier_supp),
     ):
         if len(table) and result.suppressed.all():
@@ -517,11 +528,11 @@ def deidentify(
     tables["codebook"] = codebook
     public = study_from_tables(tables, _public_meta(study, record, tables, keep_title, licences))
     record["suppressed_cells"] = {
-        "case_counts": _cell_record(counts, len(public.case_counts)),
+        **{name: _cell_record(result, len(getattr(public, name))) for name, result in suppressed.items()},
         "barrier_counts": _cell_record(barrier_supp, len(barrier_counts)),
     }
     rules = {
-        "case_counts": _rule("count", CASE_COUNT_MARGINS, counts),
+        **{name: _rule("count", COUNT_MARGINS[name], result) for name, result in suppressed.items()},
         "barrier_counts": _rule("interviews", {"rows": ["country"], "columns": ["barrier"]}, barrier_supp),
     }
     record["withheld_totals"] = {name: len(rule["withheld"]) for name, rule in rules.items()}
@@ -595,14 +606,16 @@ def _withhold(tables: dict[str, pd.DataFrame], published: list[str]) -> dict[str
         return country.notna() & (country != "") & ~country.isin(published)
 
     out: dict[str, int] = {}
-    cc = tables["case_counts"]
-    gone_cc = withheld(cc)
-    tables["case_counts"] = cc[~gone_cc].copy()
+    rows_removed = {}
+    optional = [name for name in COUNT_MARGINS if name != "case_counts" and tables[name].empty]
+    for name in COUNT_MARGINS:  # counts of children from a withheld country
+        gone = withheld(tables[name])
+        tables[name] = tables[name][~gone].copy()
+        rows_removed[name] = int(gone.sum())
     gone_actors = set(tables["actors"].loc[withheld(tables["actors"]), "actor_id"].astype(str))
     gone_items = set(tables["items"].loc[withheld(tables["items"]), "item_id"].astype(str))
-    rows_removed = {"case_counts": int(gone_cc.sum())}
     links_emptied = 0
-    for name in ("knowledge", "flows", "barriers", "case_counts"):
+    for name in ("knowledge", "flows", "barriers", *COUNT_MARGINS):
         frame = tables[name]
         hits = {
             col: frame[col].astype("string").isin(gone_actors | gone_items).fillna(False)
@@ -623,6 +636,8 @@ def _withhold(tables: dict[str, pd.DataFrame], published: list[str]) -> dict[str
                 drop |= hit
         tables[name] = frame[~drop].copy()
         rows_removed[name] = rows_removed.get(name, 0) + int(drop.sum())
+    for name in optional:  # a table the study does not have is not recorded
+        rows_removed.pop(name, None)
     out["rows_removed_pointing_at_withheld_countries"] = rows_removed
     out["links_emptied_pointing_at_withheld_countries"] = links_emptied
     used_actors = set()
