@@ -21,18 +21,19 @@ import dataclasses
 import networkx as nx
 import pandas as pd
 
+from .codebook import REGULAR, check_value, verification_order
 from .coordination import country_aspects
-from .graph import VERIFICATION_ORDER, flow_graph
-from .reach import followed_graph, reaching_actors, side_information
-from .rules import AspectRules, coordination_actors, home_actors, rules_or_default
+from .graph import flow_graph
+from .reach import feeding_actors, side_information
+from .rules import AspectRules, home_actors, judged_graph, rules_or_default
 from .study import Study, interview_column
 
 __all__ = ["recommend_channels", "channel_candidates", "with_channels"]
 
 
 def channel_candidates(study: Study, country: str, rules: AspectRules | None = None) -> list[tuple[str, str]]:
-    """The default candidate channels: from each of the country's actors that does not reach
-    co-ordination to each actor that is, or reaches, a coordination actor of the country.
+    """The default candidate channels: from each of the country's actors that does not feed
+    co-ordination to each actor that does (:func:`~impt_analysis.reach.feeding_actors`, by ``rules``).
 
     Examples
     --------
@@ -43,9 +44,7 @@ def channel_candidates(study: Study, country: str, rules: AspectRules | None = N
     """
     rules = rules_or_default(rules)
     G = flow_graph(study, country)
-    reaching = reaching_actors(
-        followed_graph(G, rules.reach_regular_only), coordination_actors(G, country, rules)
-    )
+    reaching = feeding_actors(judged_graph(G, rules), country, rules)
     home = home_actors(G, country)
     return [(s, t) for s in home if s not in reaching for t in home if t in reaching]
 
@@ -54,14 +53,33 @@ def with_channels(
     study: Study,
     channels: list[tuple[str, str]],
     channel: str = "professional_network",
-    frequency: str = "regular",
+    frequency: str = REGULAR,
 ) -> Study:
     """A copy of the study with new flows added (one per channel), for "what if" analyses.
-
     The new flows have ids ``NEW1``, ``NEW2``, ... and the interview of the source actor's
     country (the first one; in a public export its group), since a proposed channel was
     reported in no interview.
+
+    Raises
+    ------
+    ValueError
+        If ``channel`` or ``frequency`` is not a code of the study's codebook (naming the value
+        and the valid codes: never turned into a missing value), or a channel names an actor
+        that is not in ``actors.csv``.
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> with_channels(load_study(), [("DK-A003", "DK-A001")], frequency="weekly")
+    Traceback (most recent call last):
+    ...
+    ValueError: with_channels: frequency 'weekly' is not in the codebook (valid: regular, ad_hoc)
     """
+    check_value(study.codebook, "channel", channel, "with_channels: channel")
+    check_value(study.codebook, "frequency", frequency, "with_channels: frequency")
+    unknown = sorted({a for pair in channels for a in pair} - set(study.actors["actor_id"]))
+    if unknown:
+        raise ValueError(f"with_channels: actors not in actors.csv: {', '.join(map(str, unknown))}")
     if not channels:
         return study
     key = interview_column(study.flows)  # a public export's flows name a group of interviews
@@ -162,21 +180,20 @@ def recommend_channels(
         raise ValueError(
             f"recommend_channels: candidate actors not in {country}'s flow graph: {sorted(set(unknown))}"
         )
-    targets = coordination_actors(G, country, rules)
     local = set(home_actors(G, country, levels=rules.local_levels))
     holders = _side_item_holders(study, country, rules)
-    rank = {v: i for i, v in enumerate(VERIFICATION_ORDER)}  # anecdotal 0 < maybe 1 < official 2
+    rank = {v: i for i, v in enumerate(verification_order(study.codebook))}  # weakest 0
 
     chosen, rows = [], []
-    H = followed_graph(G, rules.reach_regular_only)
-    reaching = reaching_actors(H, targets)
+    H = judged_graph(G, rules)
+    reaching = feeding_actors(H, country, rules)
     total_local = total_items = 0
     for step in range(1, k + 1):
         best, best_key = None, None
         for source, target in candidates:
             if (source, target) in chosen or target not in reaching:
                 continue  # a channel to an actor cut off from co-ordination brings no one in
-            new = ({source} | nx.ancestors(H, source)) - reaching
+            new = feeding_actors(_with_tie(H, source, target), country, rules) - reaching
             items = [i for i, (who, _) in holders.items() if who & new]
             verification = sorted((rank[holders[i][1]] for i in items), reverse=True)
             key = (len(new & local), len(items), verification)
@@ -186,7 +203,7 @@ def recommend_channels(
             break
         source, target, new, items = best
         chosen.append((source, target))
-        H.add_edge(source, target)
+        H = _with_tie(H, source, target)
         reaching |= new
         for i in items:
             holders.pop(i)
@@ -232,3 +249,23 @@ def _side_item_holders(study: Study, country: str, rules: AspectRules) -> dict[s
     """Side-information items: item -> (its holders, its strongest verification)."""
     side = side_information(study, country, rules)
     return {row.item_id: (set(row.holders), str(row.verification)) for row in side.itertuples()}
+
+
+def _with_tie(G: nx.DiGraph, source: str, target: str) -> nx.DiGraph:
+    """G with a proposed channel: a regular tie carrying information in general (a flow naming
+    no item, as :func:`with_channels` adds), reported by one more informant than the tie had."""
+    H = G.copy()
+    old = G.edges[source, target] if G.has_edge(source, target) else {}
+    items = dict(old.get("items") or {}) | {"": REGULAR}
+    H.add_edge(
+        source,
+        target,
+        **{
+            **old,
+            "regular": True,
+            "frequency": REGULAR,
+            "items": items,
+            "n_interviews": old.get("n_interviews", 0) + 1,
+        },
+    )
+    return H

@@ -31,7 +31,15 @@ __all__ = [
     "assessment_statement",
     "default_codebook",
     "label_map",
+    "REGULAR",
+    "category_rows",
+    "codes",
+    "verification_order",
+    "check_value",
 ]
+
+#: The ``frequency`` code of an established, recurring flow: the report's "feeding".
+REGULAR = "regular"
 
 # category -> [(code, label, description)]
 VOCABULARIES: dict[str, list[tuple[str, str, str]]] = {
@@ -475,3 +483,71 @@ def label_map(codebook: pd.DataFrame) -> dict[tuple[str, str], str]:
         (str(c), str(code)): str(label)
         for c, code, label in codebook[["category", "code", "label"]].itertuples(index=False)
     }
+
+
+def category_rows(codebook: pd.DataFrame, category: str) -> pd.DataFrame:
+    """The codebook's rows of one category, in the category's order (see :func:`codes`).
+
+    Examples
+    --------
+    >>> category_rows(default_codebook(), "frequency")["code"].tolist()
+    ['regular', 'ad_hoc']
+    """
+    rows = codebook.loc[codebook["category"].astype(str) == category]
+    if "rank" in rows.columns:
+        rank = pd.to_numeric(rows["rank"].astype(object).replace("", None), errors="raise")
+        rows = rows.iloc[rank.reset_index(drop=True).sort_values(kind="stable", na_position="last").index]
+    return rows
+
+
+def codes(codebook: pd.DataFrame, category: str) -> list[str]:
+    """The codes of one category in the category's order: by the codebook's optional ``rank``
+    column (1 first; codes without a rank follow the ranked ones), else in the codebook's row order.
+
+    For ``verification`` the order runs from the strongest level to the weakest, as the report
+    lists them (official, maybe, anecdotal); a study that adds a level places it with ``rank``.
+
+    Examples
+    --------
+    >>> cb = default_codebook()
+    >>> codes(cb, "verification")
+    ['official', 'maybe', 'anecdotal']
+    >>> extra = pd.DataFrame([{"code": "rumour", "category": "verification", "label": "Rumour"}])
+    >>> cb = pd.concat([extra, cb], ignore_index=True).assign(rank="")
+    >>> cb.loc[cb["category"] == "verification", "rank"] = ["4", "1", "2", "3"]
+    >>> codes(cb, "verification")
+    ['official', 'maybe', 'anecdotal', 'rumour']
+    """
+    return list(dict.fromkeys(category_rows(codebook, category)["code"].astype(str)))
+
+
+def verification_order(codebook: pd.DataFrame) -> tuple[str, ...]:
+    """The codebook's verification levels, weakest first (the order of an ordered categorical,
+    so that ``frame >= "maybe"`` works).
+
+    Examples
+    --------
+    >>> verification_order(default_codebook())
+    ('anecdotal', 'maybe', 'official')
+    """
+    return tuple(reversed(codes(codebook, "verification")))
+
+
+def check_value(codebook: pd.DataFrame, category: str, value, what: str | None = None) -> str:
+    """``value`` as a code of ``category``, or a ValueError naming it and the valid codes (never coerced).
+
+    Examples
+    --------
+    >>> check_value(default_codebook(), "frequency", "regular")
+    'regular'
+    >>> check_value(default_codebook(), "frequency", "weekly")
+    Traceback (most recent call last):
+    ...
+    ValueError: frequency 'weekly' is not in the codebook (valid: regular, ad_hoc)
+    """
+    valid = codes(codebook, category)
+    if not isinstance(value, str) or value not in valid:
+        raise ValueError(
+            f"{what or category} {value!r} is not in the codebook (valid: {', '.join(valid) or 'none'})"
+        )
+    return value

@@ -31,6 +31,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .codebook import default_codebook, verification_order
 from .study import Study, interview_column
 
 __all__ = [
@@ -44,8 +45,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Weakest first: the order of the ordered categorical that :func:`who_knows_what` returns.
-VERIFICATION_ORDER = ("anecdotal", "maybe", "official")
+# The default codebook's verification levels, weakest first. A study's own order is
+# ``codebook.verification_order(study.codebook)`` (its ``rank`` column), which :func:`who_knows_what` uses.
+VERIFICATION_ORDER = verification_order(default_codebook())
 ACTOR_ATTRIBUTES = ("name", "country", "sector", "level", "kind")
 ITEM_ATTRIBUTES = ("label", "info_type", "child_group", "theme")
 
@@ -296,7 +298,7 @@ def who_knows_what(study: Study, country: str | None = None) -> pd.DataFrame:
     ('actor_id', 'category')
     """
     actors, items, _, knowledge = _country_parts(study, country)
-    dtype = pd.CategoricalDtype(list(VERIFICATION_ORDER), ordered=True)
+    dtype = pd.CategoricalDtype(list(verification_order(study.codebook)), ordered=True)
     row_of = pd.Series(np.arange(len(actors)), index=actors["actor_id"].to_numpy())
     col_of = pd.Series(np.arange(len(items)), index=items["item_id"].to_numpy())
     codes = np.full((len(actors), len(items)), -1, dtype=np.int8)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from .graph import VERIFICATION_ORDER, build_graph, flow_graph
+from .codebook import verification_order
+from .graph import build_graph, flow_graph
 from .rules import AspectRules, coordination_actors, home_actors, judged_graph, rules_or_default
 from .study import Study, interview_column
 
@@ -292,7 +293,8 @@ def side_information(study: Study, country: str, rules: AspectRules | None = Non
     if known.empty:
         return pd.DataFrame(columns=columns)
     known["reaches"] = known["actor_id"].isin(reaching)
-    known["rank"] = known["verification"].map({v: i for i, v in enumerate(VERIFICATION_ORDER)})
+    order = verification_order(study.codebook)
+    known["rank"] = known["verification"].map({v: i for i, v in enumerate(order)})
     rows = []
     for item, group in known.groupby("item_id", sort=False):
         if group["reaches"].any():
@@ -308,7 +310,7 @@ def side_information(study: Study, country: str, rules: AspectRules | None = Non
                 "holders": holders,
                 "sectors": sorted({G.nodes[a]["sector"] for a in holders}),
                 "levels": sorted({G.nodes[a]["level"] for a in holders}),
-                "verification": VERIFICATION_ORDER[int(group["rank"].max())],
+                "verification": order[int(group["rank"].max())],
                 "n_interviews": _interviews_reporting(study, item, group, key),
             }
         )

@@ -122,6 +122,15 @@ TABLES: dict[str, Table] = {
                 Field("label", description="A short human-readable label."),
                 Field("description", description="What the value means in the study.", required=False),
                 Field("parent", description="The enclosing code (thematic codes only).", required=False),
+                Field(
+                    "rank",
+                    type="integer",
+                    required=False,
+                    minimum=0,
+                    maximum=MAX_COUNT,
+                    description="The code's place in its category's order, 1 first (verification: "
+                    "strongest first); empty: the codebook's row order.",
+                ),
             ),
             primary_key=("code", "category"),
         ),

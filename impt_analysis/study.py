@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from .codebook import CONTROLLED_CATEGORIES, default_codebook, label_map
+from .codebook import codes as category_codes
 from .interop.package_docs import write_package_docs
 from .schema import TABLE_ORDER, TABLES, package_descriptor, tables_for
 from .validation import Problem, StudyValidationError, check_keys, check_table, read_table
@@ -616,8 +617,7 @@ def _typed(frame: pd.DataFrame, table, codebook: pd.DataFrame) -> pd.DataFrame:
         elif f.type == "date":
             out[f.name] = pd.to_datetime(s.where(s != ""), format="%Y-%m-%d")
         elif f.category:
-            codes = list(dict.fromkeys(codebook.loc[codebook["category"] == f.category, "code"]))
-            out[f.name] = pd.Categorical(s.where(s != ""), categories=codes)
+            out[f.name] = pd.Categorical(s.where(s != ""), categories=category_codes(codebook, f.category))
         elif not f.required:
             out[f.name] = s.where(s != "", None)
     return out.reset_index(drop=True)
