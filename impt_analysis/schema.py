@@ -30,6 +30,8 @@ __all__ = [
     "SUPPRESSION",
     "SUPPRESSED_COUNTS",
     "EVIDENCE_SEPARATOR",
+    "COUNTRY_PATTERN",
+    "BARRIER_COUNTS",
     "tables_for",
     "package_name",
     "table_schema",
@@ -45,7 +47,9 @@ SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 class Field:
     """A column: its Table Schema type, whether it is required, and its vocabulary.
 
-    ``category`` names the codebook category whose codes are the allowed values;
+    ``category`` names the codebook category whose codes are the allowed values; ``pattern``
+    is a regular expression a filled value must match as a whole (``pattern_message`` says, in
+    a user's words, what it means);
     ``free_text`` marks columns that never go into a public export, and so does ``withheld``:
     a column that is not free text but points at the passages of an interview (``evidence``),
     which a public export neither publishes nor describes.
@@ -61,6 +65,7 @@ class Field:
     maximum: int | None = None
     pattern: str | None = None
     withheld: bool = False
+    pattern_message: str = ""
 
 
 # The largest integers a study holds (hostile input: a count of 2**63 must be refused, not wrap):
@@ -68,6 +73,36 @@ class Field:
 # count of children, interviews or rows.
 MAX_POSITION = 10_000_000
 MAX_COUNT = 10_000_000
+
+
+def _country_pattern() -> str:
+    """A regular expression matching exactly the ISO 3166-1 alpha-2 codes (from pycountry).
+
+    One letter class per first letter, so that the descriptor says what the validator checks:
+    ``"UK"`` (the United Kingdom is ``GB``) matches ``[A-Z]{2}`` but is no country code.
+    """
+    import pycountry
+
+    second: dict[str, list[str]] = {}
+    for code in sorted(c.alpha_2 for c in pycountry.countries):
+        second.setdefault(code[0], []).append(code[1])
+    return "^(" + "|".join(f"{a}[{''.join(b)}]" for a, b in second.items()) + ")$"
+
+
+#: The ISO 3166-1 alpha-2 country codes, as the pattern of every ``country`` column.
+COUNTRY_PATTERN = _country_pattern()
+_COUNTRY_MESSAGE = "not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. DK; the UK is GB)"
+
+
+def _country(description: str, required: bool = True) -> Field:
+    return Field(
+        "country",
+        description=description,
+        required=required,
+        pattern=COUNTRY_PATTERN,
+        pattern_message=_COUNTRY_MESSAGE,
+    )
+
 
 # The passages a derived row comes from (see :mod:`impt_analysis.interop.refi_qda.derive`): the
 # segment ids of codings.csv, separated by EVIDENCE_SEPARATOR. Never in a public export.
@@ -142,12 +177,7 @@ TABLES: dict[str, Table] = {
                 Field(
                     "name", description="A role description of the organisation or service.", free_text=True
                 ),
-                Field(
-                    "country",
-                    description="ISO 3166-1 alpha-2 code; empty for international actors.",
-                    required=False,
-                    pattern="^[A-Z]{2}$",
-                ),
+                _country("ISO 3166-1 alpha-2 code; empty for international actors.", required=False),
                 Field("sector", category="sector", description="The sector the actor belongs to."),
                 Field("level", category="level", description="Local, regional, national or international."),
                 Field(
@@ -163,7 +193,7 @@ TABLES: dict[str, Table] = {
             "One row per interview; actor_id is the organisation the respondent speaks for.",
             (
                 Field("interview_id", description="Identifier of the interview."),
-                Field("country", description="ISO 3166-1 alpha-2 code of the country.", pattern="^[A-Z]{2}$"),
+                _country("ISO 3166-1 alpha-2 code of the country."),
                 Field("date", type="date", description="Date of the interview (YYYY-MM-DD)."),
                 Field("sector", category="sector", description="Sector of the respondent's organisation."),
                 Field("level", category="level", description="Level of the respondent's organisation."),
@@ -183,11 +213,7 @@ TABLES: dict[str, Table] = {
             "Pieces of information about children at risk.",
             (
                 Field("item_id", description="Identifier of the item."),
-                Field(
-                    "country",
-                    description="ISO 3166-1 alpha-2 code of the country it concerns.",
-                    pattern="^[A-Z]{2}$",
-                ),
+                _country("ISO 3166-1 alpha-2 code of the country it concerns."),
                 Field("label", description="What the information says, in a few words.", free_text=True),
                 Field("info_type", category="info_type", description="Trend, emerging issue or incident."),
                 Field("child_group", category="child_group", description="The group of children concerned."),
@@ -288,7 +314,7 @@ TABLES: dict[str, Table] = {
             "case_counts",
             "The numbers of children the report asks countries to disseminate, with their basis.",
             (
-                Field("country", description="ISO 3166-1 alpha-2 code.", pattern="^[A-Z]{2}$"),
+                _country("ISO 3166-1 alpha-2 code."),
                 Field("year", type="integer", minimum=1990, maximum=2100, description="The year counted."),
                 Field(
                     "tier",
@@ -311,7 +337,7 @@ TABLES: dict[str, Table] = {
             "Optional. Young people assessed with the 2007 tool (life domains, three levels each), counted per "
             "domain and level: an aggregate, never a row per young person.",
             (
-                Field("country", description="ISO 3166-1 alpha-2 code.", pattern="^[A-Z]{2}$"),
+                _country("ISO 3166-1 alpha-2 code."),
                 Field("year", type="integer", minimum=1990, maximum=2100, description="The year assessed."),
                 Field("domain", category="assessment_domain", description="The life domain of the tool."),
                 Field("level", category="assessment_level", description="Going well, struggling or at risk."),
@@ -380,9 +406,31 @@ SUPPRESSION = Field(
     "suppression",
     required=False,
     pattern="^(primary|secondary)$",
+    pattern_message="must be empty, 'primary' or 'secondary'",
     description="Empty where the count is shown; primary: a count from 1 to suppress_below - 1 (shown as "
     '"<5" for suppress_below 5); secondary: hidden so that a primary count cannot be worked out '
     'from totals (shown as "suppressed").',
+)
+
+# The aggregate a public export publishes beside its tables (``barrier_counts.csv``): published
+# interviews naming each barrier, per country, with the reason a count is suppressed.
+BARRIER_COUNTS = Table(
+    "barrier_counts",
+    "Number of published interviews naming each barrier, per country; empty where suppressed.",
+    (
+        _country("ISO 3166-1 alpha-2 code."),
+        Field("barrier", category="barrier", description="The barrier (see the codebook)."),
+        Field(
+            "interviews",
+            type="integer",
+            required=False,
+            minimum=0,
+            description="Interviews naming the barrier; empty where suppressed (a small count, or a cell hidden "
+            "so that a small count cannot be worked out from the country's or the barrier's total).",
+        ),
+        SUPPRESSION,
+    ),
+    primary_key=("country", "barrier"),
 )
 
 

@@ -14,6 +14,7 @@ Examples
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,15 @@ import pandas as pd
 
 from .schema import MAX_COUNT, TABLES, Field, Table
 
-__all__ = ["MAX_FIELD_CHARS", "Problem", "StudyValidationError", "read_table", "check_table", "check_keys"]
+__all__ = [
+    "MAX_FIELD_CHARS",
+    "Problem",
+    "StudyValidationError",
+    "read_table",
+    "check_table",
+    "check_keys",
+    "did_you_mean",
+]
 
 _ISO_CACHE: set[str] = set()
 _INTEGER = r"0|-?[1-9][0-9]*"
@@ -186,8 +195,53 @@ def read_table(path: Path, table: Table) -> tuple[pd.DataFrame | None, list[Prob
     return frame, problems
 
 
+#: How many distinct wrong values of one column get a "did you mean" (the rest, hostile input
+#: most likely, are listed without one: the search stays bounded).
+MAX_SUGGESTIONS = 20
+#: The largest vocabulary or key column searched for a near value.
+MAX_SUGGESTION_CHOICES = 10_000
+
+
+def did_you_mean(value: str, choices) -> str:
+    """``": did you mean 'x'?"`` for the valid value nearest to ``value`` (difflib), or ``""``.
+
+    Examples
+    --------
+    >>> did_you_mean("child_protecton", ["police", "child_protection", "ngo"])
+    ": did you mean 'child_protection'?"
+    >>> did_you_mean("weekly", ["regular", "ad_hoc"])
+    ''
+    """
+    if not isinstance(value, str) or not value:
+        return ""
+    near = difflib.get_close_matches(value, sorted(str(c) for c in choices), n=1)
+    return f": did you mean {near[0]!r}?" if near else ""
+
+
+class _Suggester:
+    """A message with the nearest valid value, for the first :data:`MAX_SUGGESTIONS` distinct values."""
+
+    def __init__(self, message: str, choices):
+        self.message = message
+        self.choices = sorted(str(c) for c in choices) if len(choices) <= MAX_SUGGESTION_CHOICES else []
+        self.said: dict[str, str] = {}
+
+    def __call__(self, value: str) -> str:
+        if value not in self.said:
+            if len(self.said) >= MAX_SUGGESTIONS or not self.choices:
+                return self.message
+            self.said[value] = self.message + did_you_mean(value, self.choices)
+        return self.said[value]
+
+
 def check_table(frame: pd.DataFrame, table: Table, allowed: dict[str, set[str]]) -> list[Problem]:
-    """Cell-level checks of one table: required values, types, ranges, patterns, vocabularies."""
+    """Cell-level checks of one table: every constraint its fields declare.
+
+    Required values, types (integer, date), minimum and maximum, patterns (``Field.pattern``,
+    matched as a whole) and vocabularies (``Field.category``: the codes of the codebook) -- the
+    constraints :func:`~impt_analysis.schema.table_schema` writes into ``datapackage.json``.
+    A value that is not a code is told the nearest code, if one is near.
+    """
     problems: list[Problem] = []
     rows = frame.attrs.get("rows") or list(range(2, len(frame) + 2))
     for f in table.fields:
@@ -197,7 +251,8 @@ def check_table(frame: pd.DataFrame, table: Table, allowed: dict[str, set[str]])
         empty = s.eq("")
         for msg, bad in _field_failures(f, s, empty, allowed):
             for i in bad.to_numpy().nonzero()[0]:
-                problems.append(Problem(table.path, rows[i], f.name, s.iat[i], msg))
+                text = msg(s.iat[i]) if callable(msg) else msg
+                problems.append(Problem(table.path, rows[i], f.name, s.iat[i], text))
     if "start" in frame.columns and "end" in frame.columns:
         start = pd.to_numeric(frame["start"], errors="coerce")
         end = pd.to_numeric(frame["end"], errors="coerce")
@@ -311,17 +366,19 @@ def _field_failures(f: Field, s: pd.Series, empty: pd.Series, allowed: dict[str,
         parsed = pd.to_datetime(s.where(filled & ok), format="%Y-%m-%d", errors="coerce")
         yield "not a date in the form YYYY-MM-DD", filled & (~ok | parsed.isna())
     if f.category:
+        codes = allowed.get(f.category, set())
         yield (
-            f"not a code of category {f.category!r} in the codebook",
-            filled & ~s.isin(allowed.get(f.category, set())),
+            _Suggester(f"not a code of category {f.category!r} in the codebook", codes),
+            filled & ~s.isin(codes),
         )
     if f.name == "code" and "__code__" in allowed:
-        yield "not a code of the codebook", filled & ~s.isin(allowed["__code__"])
-    if f.name == "country":
         yield (
-            "not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. DK)",
-            filled & ~s.isin(iso_countries()),
+            _Suggester("not a code of the codebook", allowed["__code__"]),
+            filled & ~s.isin(allowed["__code__"]),
         )
+    if f.pattern:
+        matches = s.str.fullmatch(f.pattern).fillna(False).astype(bool)
+        yield f.pattern_message or f"does not match the pattern {f.pattern}", filled & ~matches
 
 
 def _whole(text: str) -> int | float:
@@ -368,17 +425,12 @@ def check_keys(frames: dict[str, pd.DataFrame], tables: dict | None = None) -> l
             if fk.fields not in frame.columns or target is None or fk.reference not in target.columns:
                 continue
             s = frame[fk.fields]
-            bad = s.ne("") & ~s.isin(set(target[fk.reference]))
+            keys = set(target[fk.reference])
+            bad = s.ne("") & ~s.isin(keys)
+            if bad.any():
+                message = _Suggester(f"no such {fk.reference} in {fk.resource}.csv", keys)
             for i in bad.to_numpy().nonzero()[0]:
-                problems.append(
-                    Problem(
-                        table.path,
-                        rows[i],
-                        fk.fields,
-                        s.iat[i],
-                        f"no such {fk.reference} in {fk.resource}.csv",
-                    )
-                )
+                problems.append(Problem(table.path, rows[i], fk.fields, s.iat[i], message(s.iat[i])))
     problems += check_evidence(frames, tables)
     problems += check_respondents(frames, tables)
     return problems

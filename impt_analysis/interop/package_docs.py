@@ -382,7 +382,9 @@ def _allowed(c: dict, category: str | None) -> str:
         parts.append(f"at least {c['minimum']}")
     elif "maximum" in c:
         parts.append(f"at most {c['maximum']}")
-    if c.get("pattern") == "^[A-Z]{2}$":
+    from ..schema import COUNTRY_PATTERN
+
+    if c.get("pattern") in ("^[A-Z]{2}$", COUNTRY_PATTERN):  # the first in packages written before 2026-12
         parts.append("ISO 3166-1 alpha-2 country code")
     elif c.get("pattern"):
         parts.append(f"matches `{c['pattern']}`")
