@@ -281,6 +281,13 @@ LABEL_COLUMNS = frozenset(
         "derived",
         "published",
         "agrees",
+        # assessments (impt_analysis.assessments): the tool's domain, level and words, and the figure's basis
+        "domain",
+        "domain_label",
+        "level_label",
+        "statement",
+        "basis",
+        "basis_label",
     }
 )
 #: Whole-number columns that are not counts of people, interviews or cases (never suppressed).
