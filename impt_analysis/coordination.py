@@ -26,7 +26,7 @@ import pandas as pd
 
 from .graph import flow_graph
 from .reach import reach_table
-from .reference import ASPECTS, reference_table
+from .reference import ABSENT, ASPECTS, PARTLY, PRESENT, reference_table
 from .rules import AspectRules, coordination_actors, home_actors, judged_graph, rules_or_default
 from .study import Study
 
@@ -91,14 +91,14 @@ def _coordination(G: nx.DiGraph, country: str, rules: AspectRules) -> tuple[str,
             f" ({detail})" if detail else ""
         )
         if n >= rules.min_sectors:
-            return "X", f"X: {sentence}; at least {rules.min_sectors} needed."
-        return "(X)", f"(X): {sentence}; fewer than the {rules.min_sectors} needed."
+            return PRESENT, f"{PRESENT}: {sentence}; at least {rules.min_sectors} needed."
+        return PARTLY, f"{PARTLY}: {sentence}; fewer than the {rules.min_sectors} needed."
     if others:
         return (
-            "(X)",
-            f"(X): no national co-ordinator; coordination rests with {', '.join(_who(G, a) for a in others)}.",
+            PARTLY,
+            f"{PARTLY}: no national co-ordinator; coordination rests with {', '.join(_who(G, a) for a in others)}.",
         )
-    return "-", "-: no national co-ordinator or contact point among the country's actors."
+    return ABSENT, f"{ABSENT}: no national co-ordinator or contact point among the country's actors."
 
 
 def _consultations(G: nx.DiGraph, network: str, targets: list[str], rules: AspectRules) -> list[tuple]:
@@ -116,7 +116,7 @@ def _consultations(G: nx.DiGraph, network: str, targets: list[str], rules: Aspec
 def _networks(G: nx.DiGraph, country: str, rules: AspectRules) -> tuple[str, str]:
     networks = home_actors(G, country, kinds=rules.network_kinds)
     if not networks:
-        return "-", "-: no professional network among the country's actors."
+        return ABSENT, f"{ABSENT}: no professional network among the country's actors."
     targets = coordination_actors(G, country, rules)
     if not targets:
         v = rules.network_without_contact
@@ -146,8 +146,8 @@ def _networks(G: nx.DiGraph, country: str, rules: AspectRules) -> tuple[str, str
             else f"{_who(G, n)} never in contact with coordination"
         )
     if direct:
-        return "X", f"X: {'; '.join(direct)}."
-    verdict = "(X)" if contact else rules.network_without_contact
+        return PRESENT, f"{PRESENT}: {'; '.join(direct)}."
+    verdict = PARTLY if contact else rules.network_without_contact
     return verdict, f"{verdict}: {'; '.join(findings)}."
 
 
@@ -175,10 +175,10 @@ def local_input_counts(table: pd.DataFrame, rules: AspectRules) -> tuple[int, in
 
 def _local_input(G: nx.DiGraph, country: str, rules: AspectRules) -> tuple[str, str]:
     if not coordination_actors(G, country, rules):
-        return "-", "-: there is no coordination actor to feed."
+        return ABSENT, f"{ABSENT}: there is no coordination actor to feed."
     table = reach_table(G, country, rules)
     if table.empty:
-        return "-", f"-: the country has no actors at the {' or '.join(rules.local_levels)} level."
+        return ABSENT, f"{ABSENT}: the country has no actors at the {' or '.join(rules.local_levels)} level."
     yes = table.loc[table["reaches"], "actor_id"].tolist()
     no = table.loc[~table["reaches"], "actor_id"].tolist()
     levels = " and ".join(rules.local_levels)
@@ -189,10 +189,10 @@ def _local_input(G: nx.DiGraph, country: str, rules: AspectRules) -> tuple[str, 
         + (f"not reaching: {_listed(no)})" if no else ")")
     )
     if len(yes) >= rules.local_share_x * len(table):
-        return "X", f"X: {sentence}, at least {rules.local_share_x:.0%}{lists}."
+        return PRESENT, f"{PRESENT}: {sentence}, at least {rules.local_share_x:.0%}{lists}."
     if len(yes) >= rules.local_min_reaching:
-        return "(X)", f"(X): {sentence}, fewer than {rules.local_share_x:.0%}{lists}."
-    return "-", f"-: {sentence}{lists}."
+        return PARTLY, f"{PARTLY}: {sentence}, fewer than {rules.local_share_x:.0%}{lists}."
+    return ABSENT, f"{ABSENT}: {sentence}{lists}."
 
 
 def country_aspects(G: nx.DiGraph, country: str, rules: AspectRules | None = None) -> dict[str, str]:

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["reference_table", "reference_path", "VERDICTS", "ASPECTS"]
+__all__ = ["reference_table", "reference_path", "VERDICTS", "PRESENT", "PARTLY", "ABSENT", "ASPECTS"]
 
 ASPECTS = ("coordination", "networks", "local_input")
-VERDICTS = ("X", "(X)", "-")
+#: The report's three verdicts on an aspect: present, partly or weak, absent.
+PRESENT, PARTLY, ABSENT = "X", "(X)", "-"
+VERDICTS = (PRESENT, PARTLY, ABSENT)
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 

@@ -19,17 +19,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .codebook import VOCABULARIES
+from .codebook import codes
 from .coordination import three_aspects
 from .graph import flow_graph
 from .reach import feeding_actors
+from .reference import PARTLY, PRESENT
 from .rules import AspectRules, coordination_actors, home_actors, judged_graph, rules_or_default
 from .study import Study, interview_column
 from .triangulation import triangulate
 
 __all__ = ["cross_border_flows", "cross_border_matrix", "scorecard", "interview_table", "RECOMMENDATIONS"]
 
-TIERS = tuple(code for code, _, _ in VOCABULARIES["tier"])
 
 #: The scorecard's columns and the recommendation of the 2010 report each one checks.
 RECOMMENDATIONS = {
@@ -142,8 +142,8 @@ def scorecard(
     -------
     pandas.DataFrame
         Indexed by country. Boolean columns, one per recommendation (see
-        :data:`RECOMMENDATIONS`): ``coordination_exists`` (an actor of kind
-        national_coordinator), ``four_tiers`` (case counts in all four tiers),
+        :data:`RECOMMENDATIONS`): ``coordination_exists`` (an actor of a
+        ``rules.coordinator_kinds`` kind), ``four_tiers`` (case counts in every tier of the codebook),
         ``basis_stated`` (there are case counts and every one states its basis and its
         source), ``local_reaches_national`` (the three-aspect local input is X or (X); False when it
         is "not known"), ``ngos_feed_in`` (an NGO of the country feeds co-ordination by the
@@ -171,6 +171,7 @@ def scorecard(
     aspects = three_aspects(study, rules)
     tri = triangulate(study)
     tri = tri[tri["status"].ne("unreported").fillna(True).to_numpy(dtype=bool)]
+    tiers_of_study = codes(study.codebook, "tier")
     rows = []
     for country in study.countries:
         G = flow_graph(study, country)
@@ -178,7 +179,7 @@ def scorecard(
         reaching = feeding_actors(judged_graph(G, rules), country, rules)
         home = {n: G.nodes[n] for n in home_actors(G, country)}
         counts = study.case_counts[study.case_counts["country"] == country]
-        tiers = sorted(set(counts["tier"].astype(str)) & set(TIERS), key=TIERS.index)
+        tiers = [t for t in tiers_of_study if t in set(counts["tier"].astype(str))]
         items = tri[tri["country"] == country]
         share = float((items["status"] == "triangulated").fillna(False).mean()) if len(items) else 0.0
         # Items whose status is unknown (a selection of a public export): the share lies
@@ -194,12 +195,12 @@ def scorecard(
         rows.append(
             {
                 "country": country,
-                "coordination_exists": any(d.get("kind") == "national_coordinator" for d in home.values()),
-                "four_tiers": len(tiers) == len(TIERS),
+                "coordination_exists": any(d.get("kind") in rules.coordinator_kinds for d in home.values()),
+                "four_tiers": len(tiers) == len(tiers_of_study),
                 "basis_stated": bool(len(counts))
                 and bool(counts["basis"].notna().all() & counts["source_actor"].notna().all()),
                 # "not known" (no flows coded) is no evidence of open lines: only X or (X) is.
-                "local_reaches_national": aspects.loc[country, "local_input"] in ("X", "(X)"),
+                "local_reaches_national": aspects.loc[country, "local_input"] in (PRESENT, PARTLY),
                 "ngos_feed_in": any(d.get("sector") == "ngo" and n in reaching for n, d in home.items()),
                 "triangulated": triangulated,
                 "research_contact": any(

@@ -17,6 +17,8 @@ from dataclasses import dataclass, fields
 
 import networkx as nx
 
+from .reference import ABSENT, PARTLY
+
 __all__ = ["AspectRules", "rules_or_default", "home_actors", "coordination_actors", "judged_graph"]
 
 
@@ -96,7 +98,7 @@ class AspectRules:
     reach_regular_only: bool = True
     coordination_home_senders_only: bool = True
     network_either_direction: bool = True
-    network_without_contact: str = "-"
+    network_without_contact: str = ABSENT
     reach_within_country: bool = True
     reach_carries_item: bool = True
     reach_via_passing_ncp: bool = True
@@ -120,7 +122,7 @@ class AspectRules:
             reach_regular_only=False,
             coordination_home_senders_only=False,
             network_either_direction=False,
-            network_without_contact="(X)",
+            network_without_contact=PARTLY,
             reach_within_country=False,
             reach_carries_item=False,
             reach_via_passing_ncp=False,
@@ -138,7 +140,7 @@ class AspectRules:
             raise ValueError(f"AspectRules.min_sectors must be a positive integer, got {self.min_sectors!r}")
         if not 0 < self.local_share_x <= 1:
             raise ValueError(f"AspectRules.local_share_x must be in (0, 1], got {self.local_share_x!r}")
-        if self.network_without_contact not in ("-", "(X)"):
+        if self.network_without_contact not in (ABSENT, PARTLY):
             raise ValueError(
                 f"AspectRules.network_without_contact must be '-' or '(X)', got {self.network_without_contact!r}"
             )

@@ -254,11 +254,11 @@ def _tie_changes(before: Study, after: Study, country: str, rules) -> list[dict]
 
 
 def _known(study: Study, country: str) -> dict:
-    from .graph import VERIFICATION_ORDER
+    from .codebook import verification_order
 
     items = set(study.items.loc[study.items["country"].astype(object) == country, "item_id"])
     k = study.knowledge[study.knowledge["item_id"].isin(items)]
-    rank = {v: i for i, v in enumerate(VERIFICATION_ORDER)}
+    rank = {v: i for i, v in enumerate(verification_order(study.codebook))}
     out: dict = {}
     for actor, item, verification in zip(k["actor_id"], k["item_id"], k["verification"].astype(object)):
         best = out.get((actor, item))
