@@ -1,0 +1,380 @@
+"""The optional assessments table (issue 13, the fourth tier): codebook, loading, labels, public export.
+
+Every study here is built by hand; the expected numbers are worked out in the comments.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from impt_analysis import load_study, study_from_tables, write_study
+from impt_analysis.assessments import assessment_basis, assessment_table
+from impt_analysis.codebook import ASSESSMENT_DOMAINS, ASSESSMENT_LEVELS, default_codebook
+from impt_analysis.privacy.deidentify import deidentify, pseudonym
+from impt_analysis.privacy.publish import export_public
+from impt_analysis.privacy.suppression import hidden_cell_bounds
+from impt_analysis.reporting.notebook import public_table
+from impt_analysis.schema import MAX_COUNT
+from impt_analysis.validation import StudyValidationError
+
+KEY = b"a key of sixteen bytes or more"
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "003_e3950a258919be1b.txt"
+LEVELS = ("going_well", "struggling", "at_risk")
+
+
+def _actor(actor_id, country, sector):
+    return {
+        "actor_id": actor_id,
+        "name": f"{sector} in {country}",
+        "country": country,
+        "sector": sector,
+        "level": "local",
+        "kind": "organisation",
+    }
+
+
+def _interviews(country, actor, sector, n):
+    return [
+        {
+            "interview_id": f"{country}-I{i}",
+            "country": country,
+            "date": f"2010-03-0{i + 1}",
+            "sector": sector,
+            "level": "local",
+            "actor_id": actor,
+        }
+        for i in range(n)
+    ]
+
+
+def _rows(country, actor, domain, counts, basis="official", year=2009):
+    return [
+        {
+            "country": country,
+            "year": year,
+            "domain": domain,
+            "level": level,
+            "count": n,
+            "basis": basis,
+            "source_actor": actor,
+        }
+        for level, n in zip(LEVELS, counts)
+    ]
+
+
+# DK and SE: five interviews each (publishable at k=5); EE: two (never publishable at k=5).
+# Running away: DK 20 / 8 / 3, SE 12 / 7 / 9; peers: DK 15 / 10 / 6, SE 9 / 11 / 8; EE 6 / 6 / 6.
+ASSESSED = (
+    _rows("DK", "DK-SS", "running_away", (20, 8, 3))
+    + _rows("DK", "DK-SS", "peers", (15, 10, 6))
+    + _rows("SE", "SE-NGO", "running_away", (12, 7, 9))
+    + _rows("SE", "SE-NGO", "peers", (9, 11, 8), basis="maybe")
+    + _rows("EE", "EE-PO", "peers", (6, 6, 6))
+)
+
+
+def small_study(assessments=ASSESSED, codebook=None) -> dict:
+    tables = {
+        "actors": [
+            _actor("DK-SS", "DK", "social_services"),
+            _actor("SE-NGO", "SE", "ngo"),
+            _actor("EE-PO", "EE", "police"),
+        ],
+        "interviews": _interviews("DK", "DK-SS", "social_services", 5)
+        + _interviews("SE", "SE-NGO", "ngo", 5)
+        + _interviews("EE", "EE-PO", "police", 2),
+        "case_counts": [
+            {
+                "country": "DK",
+                "year": 2009,
+                "tier": "identified",
+                "child_group": "unaccompanied_minors",
+                "count": 10,
+                "basis": "official",
+                "source_actor": "DK-SS",
+            }
+        ],
+    }
+    if assessments is not None:
+        tables["assessments"] = assessments
+    if codebook is not None:
+        tables["codebook"] = codebook
+    return tables
+
+
+# --- the codebook: the tool of the 2007 slides ----------------------------------------------------------
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason="the seed documents are not next to the repository")
+def test_domains_are_the_slides_rows_word_for_word():
+    """The slide's table: one tab-separated line per domain, its label then three statements."""
+    text = SEED.read_text(encoding="utf-8")
+    table = text.split("Example of a tool", 1)[1].split("National Contact Points", 1)[0]
+    rows = [line.split("\t") for line in table.splitlines() if line.count("\t") == 3]
+    assert len(rows) == 9 == len(ASSESSMENT_DOMAINS)  # the slide prints nine; none is invented
+    for (label, *statements), (_, ours, levels) in zip(rows, ASSESSMENT_DOMAINS):
+        assert ours.casefold() == label.strip().casefold()
+        slide = [s.strip().replace("I cat healthily", "I eat healthily") for s in statements]
+        assert list(levels) == slide
+
+
+def test_domains_and_levels_are_codebook_rows_with_labels():
+    cb = default_codebook()
+    domains = cb[cb["category"] == "assessment_domain"]
+    assert domains["code"].tolist() == [code for code, _, _ in ASSESSMENT_DOMAINS]
+    assert domains.set_index("code").loc["running_away", "label"] == "Running away"
+    assert (
+        "at risk: 'I run away for long periods"
+        in domains.set_index("code").loc["running_away", "description"]
+    )
+    levels = cb[cb["category"] == "assessment_level"]
+    assert levels["code"].tolist() == list(LEVELS) == [c for c, _, _ in ASSESSMENT_LEVELS]
+
+
+# --- loading and validation ------------------------------------------------------------------------------
+
+
+def test_a_study_without_the_table_has_none_and_writes_none(tmp_path):
+    study = study_from_tables(small_study(assessments=None))
+    assert study.assessments.empty and list(study.assessments.columns) == [
+        "country",
+        "year",
+        "domain",
+        "level",
+        "count",
+        "basis",
+        "source_actor",
+    ]
+    folder = write_study(study, tmp_path / "s")
+    assert not (folder / "assessments.csv").exists()
+    names = [r["name"] for r in json.loads((folder / "datapackage.json").read_text())["resources"]]
+    assert "assessments" not in names
+    back = load_study(folder)
+    assert back.assessments.empty
+    assert assessment_table(back, "DK").empty
+
+
+def test_written_and_read_back_exactly(tmp_path):
+    study = study_from_tables(small_study())
+    folder = write_study(study, tmp_path / "s")
+    assert (folder / "assessments.csv").read_text().splitlines()[:2] == [
+        "country,year,domain,level,count,basis,source_actor",
+        "DK,2009,running_away,going_well,20,official,DK-SS",
+    ]
+    resource = next(
+        r
+        for r in json.loads((folder / "datapackage.json").read_text())["resources"]
+        if r["name"] == "assessments"
+    )
+    assert resource["schema"]["primaryKey"] == ["country", "year", "domain", "level", "source_actor"]
+    back = load_study(folder)
+    pd.testing.assert_frame_equal(back.assessments, study.assessments)
+    assert back.assessments["count"].tolist()[:3] == [20, 8, 3]
+
+
+@pytest.mark.parametrize(
+    "change, column, message",
+    [
+        ({"domain": "sleep"}, "domain", "not a code of category 'assessment_domain'"),
+        ({"level": "3"}, "level", "not a code of category 'assessment_level'"),
+        ({"count": -1}, "count", "must be at least 0"),
+        ({"count": "2.5"}, "count", "not a whole number"),
+        ({"count": MAX_COUNT + 1}, "count", f"must be at most {MAX_COUNT}"),
+        ({"count": ""}, "count", "a value is required"),
+        ({"source_actor": "XX-1"}, "source_actor", "no such actor_id in actors.csv"),
+        ({"basis": "rumour"}, "basis", "not a code of category 'basis'"),
+        ({"country": "UK"}, "country", "ISO 3166-1"),
+    ],
+)
+def test_a_bad_value_is_named_by_file_row_and_column(change, column, message):
+    rows = [dict(r) for r in ASSESSED]
+    rows[2].update(change)  # the third record: row 4 of assessments.csv
+    with pytest.raises(StudyValidationError) as err:
+        study_from_tables(small_study(rows))
+    found = [p for p in err.value.problems if p.file == "assessments.csv"]
+    assert [(p.row, p.column) for p in found] == [(4, column)], err.value.report()
+    assert message in found[0].message
+
+
+def test_one_figure_per_country_year_domain_level_and_source():
+    rows = ASSESSED + [dict(ASSESSED[0], count=21, basis="maybe")]  # same key, another basis and count
+    with pytest.raises(StudyValidationError, match="duplicate key: the same as row 2"):
+        study_from_tables(small_study(rows))
+    # the same cell from a second source is a second figure
+    other = dict(ASSESSED[0], source_actor="SE-NGO")
+    assert len(study_from_tables(small_study(ASSESSED + [other])).assessments) == len(ASSESSED) + 1
+
+
+def test_a_listed_table_must_be_there(tmp_path):
+    folder = write_study(study_from_tables(small_study()), tmp_path / "s")
+    (folder / "assessments.csv").unlink()
+    with pytest.raises(StudyValidationError, match="assessments.csv: file is missing"):
+        load_study(folder)
+
+
+def test_the_codebook_decides_the_domains():
+    """A codebook without the assessment categories refuses assessments; one may add a tenth domain."""
+    cb = default_codebook()
+    without = cb[~cb["category"].str.startswith("assessment_")]
+    with pytest.raises(StudyValidationError, match="not a code of category 'assessment_domain'"):
+        study_from_tables(small_study(codebook=without))
+    assert study_from_tables(small_study(assessments=None, codebook=without)).assessments.empty
+    tenth = pd.DataFrame(
+        [
+            {
+                "code": "leisure",
+                "category": "assessment_domain",
+                "label": "My free time",
+                "description": "",
+                "parent": "",
+            }
+        ]
+    )
+    study = study_from_tables(
+        small_study(_rows("DK", "DK-SS", "leisure", (4, 4, 4)), codebook=pd.concat([cb, tenth]))
+    )
+    table = assessment_table(study, "DK")
+    assert table["domain_label"].unique().tolist() == ["My free time"]
+    assert table["statement"].tolist() == ["", "", ""]  # the slide prints no words for it
+
+
+# --- the tidy table and its basis ------------------------------------------------------------------------
+
+
+def test_assessment_table_has_labels_words_and_sources():
+    table = assessment_table(study_from_tables(small_study()), "DK")
+    # codebook order: peers (6th domain) before running away (8th), levels in the tool's order
+    assert table[["domain", "level", "count"]].astype(str).values.tolist() == [
+        ["peers", "going_well", "15"],
+        ["peers", "struggling", "10"],
+        ["peers", "at_risk", "6"],
+        ["running_away", "going_well", "20"],
+        ["running_away", "struggling", "8"],
+        ["running_away", "at_risk", "3"],
+    ]
+    last = table.iloc[-1]
+    assert (last["domain_label"], last["level_label"], last["basis_label"]) == (
+        "Running away",
+        "At risk",
+        "Official data",
+    )
+    assert last["statement"].startswith("I run away for long periods of time")
+    assert last["source_name"] == "social_services in DK"
+    assert "suppression" not in table  # a confidential study suppresses nothing
+    with pytest.raises(ValueError, match="no country 'NO'"):
+        assessment_table(study_from_tables(small_study()), "NO")
+
+
+def test_assessment_basis_per_domain():
+    """SE, peers: three figures, all 'maybe', 9 + 11 + 8 = 28 young people, one source."""
+    b = assessment_basis(study_from_tables(small_study()), "SE").set_index("domain")
+    assert b.loc["peers", ["n_figures", "count", "official", "maybe", "n_sources"]].tolist() == [
+        3,
+        28,
+        0,
+        3,
+        1,
+    ]
+    assert b.loc["running_away", ["count", "official", "share_official"]].tolist() == [28, 3, 1.0]
+    assert b.loc["peers", "domain_label"] == "My peers"
+
+
+# --- the public export -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    source = write_study(study_from_tables(small_study()), tmp_path_factory.mktemp("s") / "study")
+    truth = load_study(source)
+    out = export_public(truth, tmp_path_factory.mktemp("p") / "public", key=KEY, licence="CC0-1.0")
+    return truth, out, load_study(out.path)
+
+
+def test_a_count_of_three_is_published_as_less_than_five(exported):
+    _, out, public = exported
+    assert out.check.passed, out.check
+    table = assessment_table(public, "DK").set_index(["domain", "level"])
+    three = table.loc[("running_away", "at_risk")]
+    assert pd.isna(three["count"]) and three["suppression"] == "primary"
+    page = public_table(assessment_table(public, "DK")).set_index(["domain", "level"])
+    assert page.loc[("running_away", "at_risk"), "count"] == "<5"
+    assert page.loc[("running_away", "at_risk"), "domain_label"] == "Running away"  # labels stay
+    assert page.loc[("running_away", "struggling"), "count"] == "suppressed"
+    assert page.loc[("peers", "at_risk"), "count"] == "6"
+    raw = pd.read_csv(out.path / "assessments.csv", dtype=str, keep_default_na=False)
+    assert "3" not in set(raw["count"])
+    assert set(raw["source_actor"]) == {pseudonym("DK-SS", "actor", KEY), pseudonym("SE-NGO", "actor", KEY)}
+
+
+def test_the_hidden_cells_are_the_cheapest_cycle(exported):
+    """Running away, 2009: rows DK (31) and SE (28), columns going well 32, struggling 15, at risk 12.
+
+    DK's at-risk 3 follows from DK's total (31 - 20 - 8) unless a second DK cell is hidden, and
+    then from the column totals unless SE's cells in both columns are hidden too. The cheapest
+    cycle through DK at risk is DK struggling 8, SE struggling 7, SE at risk 9 (24, against 41
+    through the going-well column). Peers has no small count: nothing is hidden.
+    """
+    _, out, public = exported
+    rows = public.assessments.astype({"domain": str, "level": str})
+    hidden = rows.loc[rows["suppression"].fillna("") != "", ["country", "domain", "level", "suppression"]]
+    assert sorted(map(tuple, hidden.values.tolist())) == [
+        ("DK", "running_away", "at_risk", "primary"),
+        ("DK", "running_away", "struggling", "secondary"),
+        ("SE", "running_away", "at_risk", "secondary"),
+        ("SE", "running_away", "struggling", "secondary"),
+    ]
+    assert out.record["suppressed_cells"]["assessments"] == {
+        "cells": 12,
+        "suppressed": 4,
+        "primary": 1,
+        "secondary": 3,
+    }
+
+
+def test_an_attacker_recovers_nothing_from_the_totals(exported):
+    """The attacker knows every shown cell, every line total and the marks.
+
+    With a = DK at risk: DK struggling = 11 - a, SE struggling = 15 - (11 - a) = 4 + a, SE at risk
+    = 12 - a. a = 1 .. 4 (primary) keeps DK struggling 7 .. 10 and SE struggling 5 .. 8 (secondary:
+    0 or at least 5) and SE at risk 8 .. 11: every a from 1 to 4 fits, so the 3 is not given away.
+    """
+    truth, out, public = exported
+    published = pd.read_csv(out.path / "assessments.csv", dtype=str, keep_default_na=False)
+    real = truth.assessments.assign(
+        source_actor=truth.assessments["source_actor"].map(lambda a: pseudonym(a, "actor", KEY))
+    )
+    keys = ["country", "year", "domain", "level", "source_actor"]
+    values = published[keys].merge(real.astype({k: str for k in keys}), on=keys, how="left")["count"]
+    rule = json.loads((out.path / "datapackage.json").read_text())["resources"]
+    rule = next(r for r in rule if r["name"] == "assessments")["impt:suppression"]
+    assert (rule["rows"], rule["columns"]) == (["country", "year", "domain"], ["year", "domain", "level"])
+    bounds = hidden_cell_bounds(
+        published,
+        published["suppression"],
+        value="count",
+        values=values.astype(float),
+        rows=rule["rows"],
+        columns=rule["columns"],
+        withheld=rule["withheld"],
+    )
+    assert len(bounds) == 4 and not bounds["disclosed"].any()
+    primary = bounds[bounds["status"] == "primary"].iloc[0]
+    assert (primary["min"], primary["max"]) == (1, 4)
+
+
+def test_a_country_with_no_published_interview_leaves_no_assessment(exported):
+    """EE has two interviews, fewer than k=5: its assessments and its police actor are not published."""
+    _, out, public = exported
+    assert "EE" not in set(public.assessments["country"])
+    assert "EE" not in set(public.actors["country"].dropna())
+    assert "EE" not in (out.path / "assessments.csv").read_text()
+
+
+def test_a_study_without_assessments_publishes_none(tmp_path):
+    d = deidentify(study_from_tables(small_study(assessments=None)), key=KEY)
+    assert d.study.assessments.empty and "assessments" not in d.record["suppressed_cells"]
+    assert "assessments" not in d.suppression
