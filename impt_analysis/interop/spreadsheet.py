@@ -21,6 +21,7 @@ import json
 import logging
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -30,11 +31,34 @@ from ..schema import TABLE_ORDER, TABLES, package_name
 from ..study import Study, study_from_tables
 from ..validation import Problem, StudyValidationError
 
-__all__ = ["README_SHEET", "read_workbook", "write_template"]
+__all__ = ["README_SHEET", "STUDY_SHEET", "STUDY_FIELDS", "SheetProblem", "read_workbook", "write_template"]
 
 log = logging.getLogger(__name__)
 
 README_SHEET = "Read me"
+STUDY_SHEET = "Study"  # visible: the study's title, authors, licence, wave and description
+#: The fields of the Study sheet, in its order: (field, the most characters, what to write).
+STUDY_FIELDS = (
+    ("title", 200, "The study's title, as pages and the citation show it. Example: Coding round 2, Tallinn"),
+    (
+        "name",
+        100,
+        "Optional: a short identifier (lower-case letters, digits, '.', '_', '-'); empty: made from the title",
+    ),
+    (
+        "authors",
+        2000,
+        "Who made the study: one author or team per line (or separated by ';'). Roles, never a respondent",
+    ),
+    ("licence", 64, "An SPDX licence identifier, e.g. CC-BY-4.0 or CC0-1.0 (see https://spdx.org/licenses/)"),
+    ("version", 40, "Optional: the version of the data, e.g. 1.0.0"),
+    (
+        "wave",
+        10,
+        "Optional: the wave of fieldwork, a whole number from 1 (1 = the first round of interviews)",
+    ),
+    ("description", 5000, "What the study is: who was interviewed, where and when, and how it was coded"),
+)
 LISTS_SHEET = "lists"  # hidden: the vocabularies the drop-down lists draw on
 PACKAGE_SHEET = "package"  # hidden: the package's properties (datapackage.json without resources)
 ALL_CODES = "(any code)"
@@ -44,6 +68,35 @@ UNSET_PROPERTIES = ("impt:public", "impt:synthetic")
 #: The most a workbook may unpack to (its sheets and strings together), checked before openpyxl reads it.
 MAX_WORKBOOK_BYTES = 128 << 20
 EMPTY_ROWS = 500  # rows below the data that get drop-down lists
+
+
+@dataclass(frozen=True)
+class SheetProblem(Problem):
+    """A problem as a workbook user finds it: the sheet and the cell (``sheet actors, cell C7``).
+
+    ``row`` keeps the row as Excel numbers it (for the count of problems of one kind);
+    ``cell`` is the cell's reference, when the problem is in one cell.
+
+    Examples
+    --------
+    >>> str(SheetProblem("sheet flows", 6, "frequency", "weekly", "not a code", cell="F6"))
+    "sheet flows, cell F6, column frequency: 'weekly': not a code"
+    >>> str(SheetProblem("sheet actors", 1, "kind", None, "required column is missing"))
+    'sheet actors, row 1, column kind: required column is missing'
+    """
+
+    cell: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.cell:
+            where.append(f"cell {self.cell}")
+        elif self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        value = "" if self.value is None else f"{self.value!r}: "
+        return f"{', '.join(where)}: {value}{self.message}"
 
 
 def write_template(path: str | Path, study: Study | None = None, empty_rows: int = EMPTY_ROWS) -> Path:
@@ -73,16 +126,19 @@ def write_template(path: str | Path, study: Study | None = None, empty_rows: int
     readme = wb.active
     readme.title = README_SHEET
     _write_readme(readme, study)
+    meta = study.meta if study is not None else {}
+    _write_study_sheet(wb.create_sheet(STUDY_SHEET), meta)
     lists_sheet = wb.create_sheet(LISTS_SHEET)
     lists = _write_lists(lists_sheet, codebook)
     for name in TABLE_ORDER:
         frame = tables.get(name)
-        _write_table(wb.create_sheet(name), name, frame, lists, empty_rows)
+        _write_table(wb.create_sheet(name), name, frame, lists, empty_rows, own_columns=study is not None)
     package = wb.create_sheet(PACKAGE_SHEET)
-    package["A1"] = "The study's package properties (datapackage.json without its resources). Do not edit."
-    properties = {
-        k: v for k, v in (study.meta if study is not None else {}).items() if k not in UNSET_PROPERTIES
-    }
+    package["A1"] = (
+        "The study's other package properties (datapackage.json without its resources and without what "
+        "the Study sheet says). Do not edit."
+    )
+    properties = {k: v for k, v in meta.items() if k not in UNSET_PROPERTIES and k not in _STUDY_OWNS}
     package["A2"] = json.dumps(properties, ensure_ascii=False)
     for hidden in (lists_sheet, package):
         hidden.sheet_state = "hidden"
@@ -108,6 +164,53 @@ def _as_text(wb) -> None:
                     cell.data_type = "s"
 
 
+#: The package properties the Study sheet states (the hidden package sheet keeps the others).
+_STUDY_OWNS = ("title", "name", "version", "wave", "description")
+_STUDY_HEADER = ("field", "value", "what to write")
+
+
+def _authors(meta: dict) -> list[str]:
+    """The package's contributors as the names the Study sheet lists, one per author."""
+    names = []
+    for c in meta.get("contributors") or []:
+        if isinstance(c, dict):
+            person = " ".join(str(c[k]) for k in ("givenName", "familyName") if c.get(k))
+            names.append(str(c.get("title") or person or c.get("organization") or ""))
+    return names
+
+
+def _licences(meta: dict) -> list[str]:
+    return [str(lic.get("name")) for lic in meta.get("licenses") or [] if isinstance(lic, dict)]
+
+
+def _study_values(meta: dict) -> dict[str, str]:
+    """What each field of the Study sheet shows for a package's properties."""
+    values = {key: str(meta[key]) if meta.get(key) is not None else "" for key in _STUDY_OWNS}
+    values["authors"] = "\n".join(_authors(meta))
+    values["licence"] = "; ".join(_licences(meta))
+    return values
+
+
+def _write_study_sheet(ws, meta: dict) -> None:
+    """The visible Study sheet: one field per row, its value, and a note on what to write."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    ws.append(list(_STUDY_HEADER))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    values = _study_values(meta)
+    for field, _, note in STUDY_FIELDS:
+        ws.append([field, excel_text(values[field]) or None, note])
+    for row in ws.iter_rows(min_row=2, min_col=2, max_col=2):
+        for cell in row:
+            cell.number_format = "@"  # text: "1.0" stays "1.0", a date stays as typed
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("ABC", (14, 60, 90)):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "B2"
+
+
 def _write_readme(ws, study: Study | None) -> None:
     from openpyxl.styles import Font
 
@@ -117,6 +220,10 @@ def _write_readme(ws, study: Study | None) -> None:
     lines += [
         ("IMPT Workbench: coding template",),
         ("",),
+        (
+            "First the Study sheet: the study's title, authors, licence, wave and description, one per row "
+            "(they become the package's description, its pages' title and its citation).",
+        ),
         ("One sheet per table of the study data package. Keep the header row; type one record per row.",),
         (
             "Drop-down lists offer the codebook's values and the identifiers other sheets define "
@@ -129,8 +236,8 @@ def _write_readme(ws, study: Study | None) -> None:
         ),
         ("New thematic codes: add rows to the codebook sheet with the category 'code'.",),
         (
-            "Import: impt import-xlsx coding.xlsx --out my-study   (every problem is listed with sheet, row and "
-            "column)",
+            "Import: impt import-xlsx coding.xlsx --out my-study   (every problem is listed with its sheet and "
+            "cell)",
         ),
         ("",),
         ("sheet", "column", "required", "type", "values", "meaning"),
@@ -173,7 +280,11 @@ def _write_lists(ws, codebook: pd.DataFrame) -> dict[str, str]:
     return ranges
 
 
-def _write_table(ws, name: str, frame: pd.DataFrame | None, lists: dict[str, str], empty_rows: int) -> None:
+def _write_table(
+    ws, name: str, frame: pd.DataFrame | None, lists: dict[str, str], empty_rows: int, own_columns: bool
+) -> None:
+    """A table's sheet: every field of the schema (``own_columns``: the study's columns, in the
+    schema's order, an optional field the study lacks left out), its rows, drop-down lists."""
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -181,6 +292,8 @@ def _write_table(ws, name: str, frame: pd.DataFrame | None, lists: dict[str, str
 
     table = TABLES[name]
     columns = [f.name for f in table.fields]
+    if frame is not None and own_columns:
+        columns = [c for c in columns if c in frame.columns or table.field(c).required]
     if frame is not None:
         columns += [c for c in frame.columns if c not in columns]
     ws.append(columns)
@@ -196,7 +309,7 @@ def _write_table(ws, name: str, frame: pd.DataFrame | None, lists: dict[str, str
         ws.column_dimensions[get_column_letter(i)].width = 40 if f is not None and f.free_text else 18
     n = 0 if frame is None else len(frame)
     if frame is not None:
-        for record in frame[columns].itertuples(index=False):
+        for record in frame.reindex(columns=columns).itertuples(index=False):
             ws.append([_cell(v) for v in record])
     last = n + 1 + empty_rows
     date_columns = [
@@ -331,7 +444,7 @@ def read_workbook(path: str | Path, meta: dict | None = None) -> Study:
     try:
         problems: list[Problem] = []
         for sheet in wb.sheetnames:
-            if sheet not in TABLES and sheet not in (README_SHEET, LISTS_SHEET, PACKAGE_SHEET):
+            if sheet not in TABLES and sheet not in (README_SHEET, STUDY_SHEET, LISTS_SHEET, PACKAGE_SHEET):
                 problems.append(
                     Problem(
                         f"sheet {sheet}",
@@ -353,18 +466,22 @@ def read_workbook(path: str | Path, meta: dict | None = None) -> Study:
             problems += found
             tables[name], rows[name] = frame, numbers
         package = _read_package(wb, problems)
+        stated = _read_study_sheet(wb[STUDY_SHEET], problems) if STUDY_SHEET in wb.sheetnames else None
     finally:
         wb.close()
-    meta = dict(
-        meta
-        if meta is not None
-        else package
-        or {
-            "name": package_name(path.stem),
-            "title": path.stem,
-            "description": f"Entered in the coding template {path.name}.",
-        }
-    )
+    if meta is not None:
+        meta = dict(meta)
+    elif stated is not None:
+        meta = _study_meta(stated, package or {}, path)
+    else:  # a workbook written before the Study sheet: the hidden package sheet alone
+        meta = dict(
+            package
+            or {
+                "name": package_name(path.stem),
+                "title": path.stem,
+                "description": f"Entered in the coding template {path.name}.",
+            }
+        )
     try:
         study = study_from_tables(tables, meta)
     except StudyValidationError as err:
@@ -373,6 +490,181 @@ def read_workbook(path: str | Path, meta: dict | None = None) -> Study:
     if problems:
         raise StudyValidationError(problems, path.name)
     return study
+
+
+def _read_study_sheet(ws, problems: list[Problem]) -> dict[str, str]:
+    """The fields the Study sheet states (field -> text, "" for an empty value), each checked.
+
+    A field is text of bounded length (:data:`STUDY_FIELDS`); ``wave`` a whole number from 1;
+    ``licence`` SPDX identifiers; ``name`` a package name. A row naming ``impt:public`` or
+    ``impt:synthetic`` (or any field the sheet does not have) is a problem, never a property.
+    """
+    from openpyxl.utils import get_column_letter
+
+    from ..interop.package_docs import licence_entry
+
+    sheet = f"sheet {STUDY_SHEET}"
+    limits = {field: most for field, most, _ in STUDY_FIELDS}
+    stated: dict[str, str] = {}
+    for number, row in enumerate(ws.iter_rows(), start=1):
+        raw = _values(row, sheet, number, problems)
+        cells = [_text(v) for v in raw]
+        field, value = (cells + ["", ""])[:2]
+        if number == 1:
+            if [c.strip().casefold() for c in cells[:2]] != list(_STUDY_HEADER[:2]):
+                problems.append(
+                    SheetProblem(sheet, 1, None, None, "the header row must read: field, value", cell="A1")
+                )
+            continue
+        field = field.strip()
+        for i, extra in enumerate(cells[3:], start=4):
+            if extra:
+                problems.append(
+                    SheetProblem(
+                        sheet,
+                        number,
+                        None,
+                        extra,
+                        "a value beside the note: type it in column B",
+                        cell=f"{get_column_letter(i)}{number}",
+                    )
+                )
+        if not field:
+            if value:
+                problems.append(
+                    SheetProblem(
+                        sheet, number, None, value, "a value without a field in column A", cell=f"B{number}"
+                    )
+                )
+            continue
+        where = dict(cell=f"B{number}")
+        if field in UNSET_PROPERTIES:
+            problems.append(
+                SheetProblem(
+                    sheet,
+                    number,
+                    field,
+                    None,
+                    "a workbook cannot say whether a study is public or synthetic: delete the row "
+                    "(a public export is made by impt export-public)",
+                    cell=f"A{number}",
+                )
+            )
+            continue
+        if field not in limits:
+            problems.append(
+                SheetProblem(
+                    sheet,
+                    number,
+                    None,
+                    field,
+                    f"not a field of the Study sheet: use one of {', '.join(limits)}",
+                    cell=f"A{number}",
+                )
+            )
+            continue
+        if field in stated:
+            problems.append(
+                SheetProblem(sheet, number, field, None, "field appears twice", cell=f"A{number}")
+            )
+            continue
+        stated[field] = value.strip()
+        value = stated[field]
+        cell_value = raw[1] if len(raw) > 1 else None
+        if field != "wave" and cell_value is not None and not isinstance(cell_value, str):
+            problems.append(
+                SheetProblem(
+                    sheet,
+                    number,
+                    field,
+                    value,
+                    "must be text: type it with a leading apostrophe (Excel took it for a number or a date)",
+                    **where,
+                )
+            )
+        elif len(value) > limits[field]:
+            problems.append(
+                SheetProblem(
+                    sheet,
+                    number,
+                    field,
+                    None,
+                    f"is {len(value):,} characters long, more than the {limits[field]:,} a {field} may hold",
+                    **where,
+                )
+            )
+        elif field == "wave" and value and not (value.isdigit() and int(value) >= 1):
+            problems.append(
+                SheetProblem(sheet, number, field, value, "not a whole number from 1 (the wave)", **where)
+            )
+        elif field == "name" and value and package_name(value, default="") != value:
+            problems.append(
+                SheetProblem(
+                    sheet,
+                    number,
+                    field,
+                    value,
+                    f"not a package name (lower-case letters, digits, '.', '_', '-'): for example "
+                    f"{package_name(value)!r}, or leave it empty",
+                    **where,
+                )
+            )
+        elif field == "licence":
+            for identifier in _split(value, ";"):
+                try:
+                    licence_entry(identifier)
+                except ValueError as err:
+                    problems.append(SheetProblem(sheet, number, field, None, str(err), **where))
+        elif field == "authors" and any(len(a) > 200 for a in _split(value, "\n;")):
+            problems.append(
+                SheetProblem(
+                    sheet, number, field, None, "an author's name is longer than 200 characters", **where
+                )
+            )
+    return stated
+
+
+def _split(text: str, separators: str) -> list[str]:
+    """The non-empty parts of ``text`` between any of ``separators``, stripped."""
+    return [part.strip() for part in re.split(f"[{re.escape(separators)}]", text) if part.strip()]
+
+
+def _study_meta(stated: dict[str, str], package: dict, path: Path) -> dict:
+    """The package's properties: the hidden sheet's, with what the Study sheet states over them.
+
+    The Study sheet decides its fields (an empty field removes the property); authors and
+    licences the sheet shows unchanged keep the hidden sheet's structure (roles, URLs).
+    """
+    from ..interop.package_docs import licence_entry
+
+    meta = {k: v for k, v in package.items() if k not in _STUDY_OWNS}
+    for key in ("title", "name", "version", "description"):
+        if stated.get(key):
+            meta[key] = stated[key]
+    if stated.get("wave", "").isdigit():
+        meta["wave"] = int(stated["wave"])
+    if "authors" in stated:
+        authors = _split(stated["authors"], "\n;")
+        if authors != _authors(package):
+            meta.pop("contributors", None)
+            if authors:
+                meta["contributors"] = [{"title": a, "roles": ["author"]} for a in authors]
+    if "licence" in stated:
+        licences = _split(stated["licence"], ";")
+        if [x.casefold() for x in licences] != [x.casefold() for x in _licences(package)]:
+            meta.pop("licenses", None)
+            try:
+                entries = [licence_entry(x) for x in licences]
+            except ValueError:  # already a problem of the Study sheet
+                entries = []
+            if entries:
+                meta["licenses"] = entries
+    meta.setdefault("title", path.stem)
+    meta.setdefault("name", package_name(meta["title"], default=package_name(path.stem)))
+    meta.setdefault("description", f"Entered in the coding template {path.name}.")
+    # the Study sheet's order first, as a reader of datapackage.json expects
+    order = ["name", "title", "description", "version", "wave", "contributors", "licenses"]
+    return {**{k: meta[k] for k in order if k in meta}, **meta}
 
 
 def _check_size(path: Path) -> None:
@@ -403,8 +695,8 @@ def _read_sheet(ws, name: str) -> tuple[pd.DataFrame, tuple[list[int], list[str]
     for i, col in enumerate(header, start=1):
         if col in seen:
             problems.append(
-                Problem(
-                    sheet, 1, col, None, f"column appears twice in the header (cell {get_column_letter(i)}1)"
+                SheetProblem(
+                    sheet, 1, col, None, "column appears twice in the header", cell=f"{get_column_letter(i)}1"
                 )
             )
         seen.add(col)
@@ -419,12 +711,13 @@ def _read_sheet(ws, name: str) -> tuple[pd.DataFrame, tuple[list[int], list[str]
         for i, value in enumerate(cells, start=1):
             if value and (i > len(header) or header[i - 1] == ""):
                 problems.append(
-                    Problem(
+                    SheetProblem(
                         sheet,
                         number,
                         None,
                         value,
-                        f"value in cell {get_column_letter(i)}{number}, a column without a header",
+                        "a value in a column without a header",
+                        cell=f"{get_column_letter(i)}{number}",
                     )
                 )
         records.append((cells + [""] * len(header))[: len(header)])
@@ -447,13 +740,14 @@ def _values(row, sheet: str, number: int, problems: list[Problem]) -> list:
     for i, cell in enumerate(row, start=1):
         if getattr(cell, "data_type", None) == "f":
             problems.append(
-                Problem(
+                SheetProblem(
                     sheet,
                     number,
                     None,
                     None,
-                    f"cell {get_column_letter(i)}{number} holds a formula ({str(cell.value)[:40]}); "
+                    f"the cell holds a formula ({str(cell.value)[:40]}); "
                     "type its value instead (or a leading apostrophe to keep the text)",
+                    cell=f"{get_column_letter(i)}{number}",
                 )
             )
             values.append(None)
@@ -516,18 +810,41 @@ def _read_package(wb, problems: list[Problem]) -> dict | None:
     return meta or None
 
 
+_CSV_ROW = re.compile(r"\((\w+)\.csv, row (\d+)\)")
+_CSV_NAME = re.compile(r"\b(\w+)\.csv\b")
+
+
 def _on_sheet(problem: Problem, rows: dict[str, tuple[list[int], list[str]]]) -> Problem:
-    """A loader problem, with the sheet for the file and the row as Excel numbers it."""
+    """A loader problem as a workbook user finds it: the sheet and cell for the file, row and column.
+
+    The loader numbers rows as a CSV file does (header = 1, no blank rows); a workbook keeps
+    Excel's numbers (a blank row is skipped, not renumbered). Another file's row named in the
+    message ("(actors.csv, row 5)") is translated the same way; the package's properties
+    (datapackage.json) are the Study sheet's.
+    """
     from openpyxl.utils import get_column_letter
 
+    def excel_row(name: str, row: int | None) -> int | None:
+        numbers = rows.get(name, ([], []))[0]
+        return numbers[row - 2] if row is not None and 2 <= row < len(numbers) + 2 else row
+
+    def in_message(text: str) -> str:
+        text = _CSV_ROW.sub(
+            lambda m: f"(sheet {m[1]}, row {excel_row(m[1], int(m[2]))})" if m[1] in TABLES else m[0],
+            text,
+        )
+        return _CSV_NAME.sub(lambda m: f"sheet {m[1]}" if m[1] in TABLES else m[0], text)
+
+    if problem.file == "datapackage.json":
+        return SheetProblem(f"sheet {STUDY_SHEET}", None, problem.column, problem.value, problem.message)
     name = problem.file.removesuffix(".csv")
     if name not in TABLES:
         return problem
-    numbers, header = rows.get(name, ([], []))
-    row = problem.row
-    if row is not None and 2 <= row < len(numbers) + 2:
-        row = numbers[row - 2]
-    message = problem.message
+    header = rows.get(name, ([], []))[1]
+    row = excel_row(name, problem.row)
+    cell = None
     if row is not None and problem.column in header:
-        message += f" (cell {get_column_letter(header.index(problem.column) + 1)}{row})"
-    return Problem(f"sheet {name}", row, problem.column, problem.value, message)
+        cell = f"{get_column_letter(header.index(problem.column) + 1)}{row}"
+    return SheetProblem(
+        f"sheet {name}", row, problem.column, problem.value, in_message(problem.message), cell=cell
+    )

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from impt_analysis import StudyValidationError, load_study
 from impt_analysis.cli import main
-from impt_analysis.interop.spreadsheet import README_SHEET, read_workbook, write_template
+from impt_analysis.interop.spreadsheet import (
+    README_SHEET,
+    STUDY_SHEET,
+    UNSET_PROPERTIES,
+    read_workbook,
+    write_template,
+)
 from impt_analysis.schema import TABLE_ORDER, TABLES
-
-openpyxl = pytest.importorskip("openpyxl")
 
 
 def run(*args):
@@ -30,7 +36,7 @@ def test_template_has_a_sheet_per_table_headers_and_a_read_me(tmp_path):
     path = write_template(tmp_path / "coding.xlsx")
     wb = openpyxl.load_workbook(path)
     visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
-    assert visible == [README_SHEET, *TABLE_ORDER]
+    assert visible == [README_SHEET, STUDY_SHEET, *TABLE_ORDER]
     for name in TABLE_ORDER:
         assert [c.value for c in wb[name][1]] == [f.name for f in TABLES[name].fields]
     readme = [row[0] for row in wb[README_SHEET].iter_rows(values_only=True)]
@@ -61,8 +67,6 @@ def test_round_trip_of_the_demo_study(tmp_path, demo):
     for name, frame in demo.tables().items():
         pd.testing.assert_frame_equal(study.tables()[name], frame, obj=name)
     # A workbook cannot mark a study synthetic or public (issue 16): every other property comes back.
-    from impt_analysis.interop.spreadsheet import UNSET_PROPERTIES
-
     assert not study.synthetic and study.meta == {
         k: v for k, v in demo.meta.items() if k not in UNSET_PROPERTIES
     }
@@ -98,14 +102,11 @@ def test_a_broken_cell_is_named_by_sheet_row_and_column(tmp_path, demo):
     wb.save(path)
     found = problems_of(path)
     assert (
-        "sheet flows, row 6, column frequency: 'weekly': not a code of category 'frequency' in the codebook "
-        "(cell F6)" in found
-    )
-    assert (
-        "sheet interviews, row 4, column date: '2010-13-01': not a date in the form YYYY-MM-DD (cell C4)"
+        "sheet flows, cell F6, column frequency: 'weekly': not a code of category 'frequency' in the codebook"
         in found
     )
-    assert "sheet barriers, row 2, column severity: '2.5': not a whole number (cell E2)" in found
+    assert "sheet interviews, cell C4, column date: '2010-13-01': not a date in the form YYYY-MM-DD" in found
+    assert "sheet barriers, cell E2, column severity: '2.5': not a whole number" in found
     assert len(found) == 3
 
 
@@ -120,7 +121,7 @@ def test_headers_and_sheets_are_checked(tmp_path):
     wb.save(path)
     found = problems_of(path)
     assert "sheet actors, row 1, column kind: required column is missing from the header row" in found
-    assert "sheet actors, row 2: 'DK': value in cell C2, a column without a header" in found
+    assert "sheet actors, cell C2: 'DK': a value in a column without a header" in found
     assert "sheet case_counts: sheet is missing from the workbook" in found
     assert any(p.startswith("sheet Scratch: not a table of the study") for p in found)
 
@@ -152,7 +153,8 @@ def test_cli_import_of_a_broken_workbook_exits_1_and_writes_nothing(tmp_path):
     result = run("import-xlsx", path, "--out", out)
     assert result.exit_code == 1
     assert (
-        "sheet actors, row 2, column sector: 'polizei'" in result.output and "Traceback" not in result.output
+        "sheet actors, cell D2, column sector: 'polizei'" in result.output
+        and "Traceback" not in result.output
     )
     assert not out.exists()
 
@@ -211,3 +213,163 @@ def test_validate_checks_excerpt_length_against_the_positions(tmp_path):
     (folder / "codings.csv").write_bytes(codings.replace(b"\r\n", b"\n"))  # what an editor does
     result = run("validate", folder)
     assert "the excerpt has 19 code points, but end - start is 20" in result.output  # a warning
+
+
+# The Study sheet: the study's title, authors, licence, wave and description, as a person types them.
+
+
+def study_cells(ws) -> dict[str, tuple[int, object]]:
+    """field -> (row, value) of the Study sheet."""
+    return {row[0].value: (row[0].row, row[1].value) for row in ws.iter_rows(min_row=2)}
+
+
+def fill_study(path, **values):
+    wb = openpyxl.load_workbook(path)
+    cells = study_cells(wb[STUDY_SHEET])
+    for field, value in values.items():
+        wb[STUDY_SHEET].cell(row=cells[field][0], column=2, value=value)
+    wb.save(path)
+
+
+def test_the_study_sheet_lists_one_field_per_row_with_a_note(tmp_path, demo):
+    wb = openpyxl.load_workbook(write_template(tmp_path / "demo.xlsx", demo))
+    ws = wb[STUDY_SHEET]
+    assert ws.sheet_state == "visible"
+    assert [c.value for c in ws[1]] == ["field", "value", "what to write"]
+    assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == [
+        "title",
+        "name",
+        "authors",
+        "licence",
+        "version",
+        "wave",
+        "description",
+    ]
+    assert all(r[2] for r in ws.iter_rows(min_row=2, values_only=True))  # every field has its note
+    cells = {field: value for field, (_, value) in study_cells(ws).items()}
+    # The demo's datapackage.json, as the sheet shows it (its wave is the generator's, not a property).
+    assert cells["title"] == "BSR IMPT synthetic demonstration study"
+    assert cells["name"] == "bsr-impt-demo"
+    assert cells["authors"] == "IMPT Workbench contributors"
+    assert cells["licence"] == "CC-BY-4.0"
+    assert cells["version"] == "1.0.0"
+    assert cells["wave"] is None
+    # The hidden sheet keeps only what the Study sheet does not say: one fact in one place.
+    hidden = json.loads(wb["package"]["A2"].value)
+    assert not {"title", "name", "version", "wave", "description"} & set(hidden)
+    assert hidden["keywords"][0] == "synthetic" and "impt:synthetic" not in hidden
+
+
+def test_a_filled_study_sheet_becomes_the_package_metadata(tmp_path):
+    path = write_template(tmp_path / "filled.xlsx")
+    fill_study(
+        path,
+        title="Coding round 2, Tallinn",
+        authors="Ana Tamm\nChild protection unit; Coder B",
+        licence="cc-by-4.0",
+        version="1.0",
+        wave="2",
+        description="Twelve interviews with Estonian services, coded by two coders.",
+    )
+    study = read_workbook(path)
+    assert study.meta == {
+        "name": "coding-round-2-tallinn",  # made from the title
+        "title": "Coding round 2, Tallinn",
+        "description": "Twelve interviews with Estonian services, coded by two coders.",
+        "version": "1.0",
+        "wave": 2,
+        "contributors": [
+            {"title": "Ana Tamm", "roles": ["author"]},
+            {"title": "Child protection unit", "roles": ["author"]},
+            {"title": "Coder B", "roles": ["author"]},
+        ],
+        "licenses": [
+            {
+                "name": "CC-BY-4.0",
+                "path": "https://creativecommons.org/licenses/by/4.0/",
+                "title": "Creative Commons Attribution 4.0",
+            }
+        ],
+    }
+    # The imported package names its authors and version (not "anonymous", not "version ").
+    out = tmp_path / "study"
+    assert run("import-xlsx", path, "--out", out).exit_code == 0
+    citation = (out / "CITATION.cff").read_text(encoding="utf-8")
+    assert "name: Ana Tamm" in citation and "anonymous" not in citation
+    back = load_study(out)
+    assert (back.name, back.version, back.meta["title"], back.meta["wave"]) == (
+        "coding-round-2-tallinn",
+        "1.0",
+        "Coding round 2, Tallinn",
+        2,
+    )
+
+
+def test_an_empty_study_sheet_names_the_study_after_the_file(tmp_path):
+    study = read_workbook(write_template(tmp_path / "round-3.xlsx"))
+    assert study.meta == {
+        "name": "round-3",
+        "title": "round-3",
+        "description": "Entered in the coding template round-3.xlsx.",
+    }
+
+
+def test_the_study_sheet_is_checked_like_any_input(tmp_path):
+    path = write_template(tmp_path / "coding.xlsx")
+    fill_study(path, title="T" * 201, licence="my own licence", version=1.5, wave="second", name="Round 2")
+    wb = openpyxl.load_workbook(path)
+    wb[STUDY_SHEET].append(["impt:public", "true"])  # row 9
+    wb[STUDY_SHEET].append(["funder", "someone"])  # row 10
+    wb[STUDY_SHEET].append(["title", "Again"])  # row 11
+    wb.save(path)
+    found = problems_of(path)
+    assert found == [
+        "sheet Study, cell B2, column title: is 201 characters long, more than the 200 a title may hold",
+        "sheet Study, cell B3, column name: 'Round 2': not a package name (lower-case letters, digits, '.', "
+        "'_', '-'): for example 'round-2', or leave it empty",
+        "sheet Study, cell B5, column licence: 'my own licence' is not an SPDX licence identifier: give one "
+        "such as CC-BY-4.0, CC0-1.0 or ODbL-1.0 (see https://spdx.org/licenses/)",
+        "sheet Study, cell B6, column version: '1.5': must be text: type it with a leading apostrophe (Excel "
+        "took it for a number or a date)",
+        "sheet Study, cell B7, column wave: 'second': not a whole number from 1 (the wave)",
+        "sheet Study, cell A9, column impt:public: a workbook cannot say whether a study is public or "
+        "synthetic: delete the row (a public export is made by impt export-public)",
+        "sheet Study, cell A10: 'funder': not a field of the Study sheet: use one of title, name, authors, "
+        "licence, version, wave, description",
+        "sheet Study, cell A11, column title: field appears twice",
+    ]
+
+
+def test_an_old_workbook_with_only_the_hidden_package_sheet_still_reads(tmp_path):
+    path = write_template(tmp_path / "old.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.remove(wb[STUDY_SHEET])
+    wb["package"]["A2"] = json.dumps({"name": "old-study", "title": "Old study", "version": "0.9"})
+    wb.save(path)
+    assert read_workbook(path).meta == {"name": "old-study", "title": "Old study", "version": "0.9"}
+
+
+def test_a_missing_reference_names_the_sheets_and_cells(tmp_path):
+    path = write_template(tmp_path / "coding.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["actors"].append(
+        ["DK-A1", "Municipal social services", "DK", "social_services", "local", "organisation"]
+    )
+    rows = {2: ["DK-I1", "DK", "2010-05-03", "social_services", "local", "DK-A1"]}
+    rows[4] = [
+        "DK-I2",
+        "DK",
+        "2010-05-04",
+        "social_services",
+        "local",
+        "DK-A9",
+    ]  # row 3 blank: loader's row 3
+    for number, values in rows.items():
+        for column, value in enumerate(values, start=1):
+            wb["interviews"].cell(row=number, column=column, value=value)
+    wb.save(path)
+    found = problems_of(path)
+    assert len(found) == 1
+    assert found[0].startswith(
+        "sheet interviews, cell F4, column actor_id: 'DK-A9': no such actor_id in sheet actors"
+    )
