@@ -41,7 +41,15 @@ __all__ = [
 #: The interview attributes a barrier table can be grouped by.
 GROUPINGS = ("country", "sector", "level")
 
-_TABLE_COLUMNS = ["barrier", "label", "interviews", "n_interviews", "share", "mentions", "mean_severity"]
+_TABLE_COLUMNS = [
+    "barrier",
+    "label",
+    "interviews",
+    "interviews_in_group",
+    "share",
+    "mentions",
+    "mean_severity",
+]
 #: Said (as ``attrs["note"]``) beside a public export's barrier table.
 PUBLIC_NOTE = (
     "Public export: interviews naming a barrier are the published barrier_counts.csv (missing where "
@@ -69,16 +77,20 @@ def barrier_table(study: Study, by: str | None = "country", country: str | None 
         One row per group and barrier, for every group with interviews and every barrier
         named anywhere in the study (0 where a group does not name it), groups in order and
         barriers in the codebook's order: the ``by`` column, ``barrier``, ``label``,
-        ``interviews`` (interviews naming it), ``n_interviews`` (interviews of the group),
+        ``interviews`` (the interviews naming it, as in a public export's ``barrier_counts.csv``),
+        ``interviews_in_group`` (all the interviews of the group, named it or not: the denominator),
         ``share`` (their ratio), ``mentions`` (barrier rows: an interview may attach the same
         barrier to several links) and ``mean_severity`` (1 minor to 3 blocking; missing where
-        it is not named). No barrier named: no row (the same columns).
+        it is not named). No barrier named: no row (the same columns). One name, one meaning:
+        ``interviews`` always counts interviews that name the barrier, ``interviews_in_group``
+        the group's size (it was ``n_interviews`` before, a name that elsewhere, in
+        :func:`~impt_analysis.graph.flow_graph` and ``items``, counts interviews reporting something).
 
         In a public export (``study.public``) ``interviews`` comes from the export's barrier
         counts per country (``study.barrier_counts``): a nullable integer, missing where
         suppressed, with ``suppression`` beside it ("" shown, "primary" a small count,
         "secondary" hidden to protect one; for the whole study, a total with any hidden
-        part is missing and "secondary"). ``share`` is missing with it; ``n_interviews``
+        part is missing and "secondary"). ``share`` is missing with it; ``interviews_in_group``
         counts the published interviews; ``mentions`` and ``mean_severity`` are missing (the
         export's barrier rows name groups of interviews, each distinct row once). The note
         is in ``attrs["note"]``.
@@ -121,14 +133,14 @@ def barrier_table(study: Study, by: str | None = "country", country: str | None 
     grid = pd.MultiIndex.from_product([list(sizes.index), barriers], names=[by or "_all", "barrier"])
     out = counted.reindex(grid if by else grid.droplevel(0)).reset_index()
     if by:
-        out = out.merge(sizes.rename("n_interviews"), left_on=by, right_index=True, how="left")
+        out = out.merge(sizes.rename("interviews_in_group"), left_on=by, right_index=True, how="left")
         if isinstance(interviews[by].dtype, pd.CategoricalDtype):
             out[by] = pd.Categorical(out[by], categories=interviews[by].cat.categories)
     else:
-        out["n_interviews"] = int(sizes.iloc[0])
+        out["interviews_in_group"] = int(sizes.iloc[0])
     out[["interviews", "mentions"]] = out[["interviews", "mentions"]].fillna(0).astype("int64")
-    out["n_interviews"] = out["n_interviews"].astype("int64")
-    out["share"] = out["interviews"] / out["n_interviews"].where(out["n_interviews"] > 0)
+    out["interviews_in_group"] = out["interviews_in_group"].astype("int64")
+    out["share"] = out["interviews"] / out["interviews_in_group"].where(out["interviews_in_group"] > 0)
     out["barrier"] = pd.Categorical(out["barrier"], categories=study.barriers["barrier"].cat.categories)
     out["label"] = out["barrier"].astype(str).map(study.labels("barrier"))
     return out[[*keys, *_TABLE_COLUMNS]]
@@ -144,7 +156,7 @@ def _empty_table(
         "barrier": barrier,
         "label": pd.Series([], dtype=object),
         "interviews": pd.array([], dtype="Int64" if public else "int64"),
-        "n_interviews": pd.array([], dtype="int64"),
+        "interviews_in_group": pd.array([], dtype="int64"),
         "share": pd.Series([], dtype=float),
         "mentions": pd.array([], dtype="Int64" if public else "int64"),
         "mean_severity": pd.Series([], dtype=float),
@@ -200,18 +212,18 @@ def _public_barrier_table(
                 f"barrier_table: barrier_counts.csv has no row for country {first['country']!r} and "
                 f"barrier {first['barrier']!r}"
             )
-        out["n_interviews"] = out["country"].map(sizes).astype("int64")
+        out["interviews_in_group"] = out["country"].map(sizes).astype("int64")
     else:
         # Over several countries the total is known only when no count in it is hidden.
         per = counts[counts["barrier"].isin(barriers)].groupby("barrier")
         out = pd.DataFrame({"barrier": barriers})
         out["interviews"] = out["barrier"].map(per["interviews"].sum()).astype("Int64")
         out["suppression"] = out["barrier"].map(per["suppression"].agg(_combined_reason))
-        out["n_interviews"] = int(sizes.sum()) if len(sizes) else 0
-        out["n_interviews"] = out["n_interviews"].astype("int64")
+        out["interviews_in_group"] = int(sizes.sum()) if len(sizes) else 0
+        out["interviews_in_group"] = out["interviews_in_group"].astype("int64")
     out["interviews"] = out["interviews"].astype("Int64").mask(out["suppression"] != "")
     out["share"] = (
-        out["interviews"].astype("Float64") / out["n_interviews"].where(out["n_interviews"] > 0)
+        out["interviews"].astype("Float64") / out["interviews_in_group"].where(out["interviews_in_group"] > 0)
     ).astype(float)
     out["mentions"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out["mean_severity"] = float("nan")
@@ -259,7 +271,7 @@ def barrier_crosstab(
     wide = long.pivot_table(
         index="label", columns=by, values=value, observed=True, sort=False, aggfunc="first", dropna=False
     )
-    sizes = long.drop_duplicates(by).set_index(by)["n_interviews"]
+    sizes = long.drop_duplicates(by).set_index(by)["interviews_in_group"]
     wide.loc["interviews"] = sizes.reindex(wide.columns)
     if value == "interviews":
         wide = wide.astype("Int64" if study.public else "int64")

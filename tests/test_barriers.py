@@ -95,7 +95,7 @@ def test_barrier_table_by_country(study):
         "barrier",
         "label",
         "interviews",
-        "n_interviews",
+        "interviews_in_group",
         "share",
         "mentions",
         "mean_severity",
@@ -105,7 +105,7 @@ def test_barrier_table_by_country(study):
     ]
     dk = table[table["country"] == "DK"].set_index("barrier")
     assert dk["interviews"].tolist() == [2, 2, 1, 1, 0]
-    assert dk["n_interviews"].tolist() == [3] * 5
+    assert dk["interviews_in_group"].tolist() == [3] * 5
     assert dk["share"].tolist() == pytest.approx([2 / 3, 2 / 3, 1 / 3, 1 / 3, 0])
     assert dk["mentions"].tolist() == [3, 2, 1, 1, 0]
     assert dk["mean_severity"].iloc[:4].tolist() == pytest.approx([5 / 3, 2.5, 2, 1])
@@ -121,7 +121,7 @@ def test_barrier_table_by_level_and_sector(study):
     assert [str(x) for x in level["level"].unique()] == ["local", "national"]
     local = level[level["level"] == "local"].set_index("barrier")
     national = level[level["level"] == "national"].set_index("barrier")
-    assert local["n_interviews"].iat[0] == 2 and national["n_interviews"].iat[0] == 2
+    assert local["interviews_in_group"].iat[0] == 2 and national["interviews_in_group"].iat[0] == 2
     assert local["interviews"].tolist() == [2, 1, 1, 0, 0]
     assert national["interviews"].tolist() == [0, 1, 0, 1, 1]
     assert national["share"].tolist() == pytest.approx([0, 0.5, 0, 0.5, 0.5])
@@ -134,7 +134,7 @@ def test_barrier_table_by_level_and_sector(study):
 def test_barrier_table_for_the_whole_study(study):
     table = barrier_table(study, by=None).set_index("barrier")
     assert table["interviews"].tolist() == [2, 2, 1, 1, 1]
-    assert (table["n_interviews"] == 4).all()
+    assert (table["interviews_in_group"] == 4).all()
     with pytest.raises(ValueError, match="by must be one of"):
         barrier_table(study, by="actor")
 
@@ -211,7 +211,7 @@ def test_demo(demo):
 def test_barrier_table_of_one_country(study):
     """EE's single interview names only lack of training: one row, share 1."""
     table = barrier_table(study, by="level", country="EE")
-    assert table[["level", "barrier", "interviews", "n_interviews", "share"]].values.tolist() == [
+    assert table[["level", "barrier", "interviews", "interviews_in_group", "share"]].values.tolist() == [
         ["national", "lack_of_training", 1, 1, 1.0]
     ]
 

@@ -485,7 +485,7 @@ def test_barrier_table_by_country_uses_the_published_counts(small):
         "barrier",
         "label",
         "interviews",
-        "n_interviews",
+        "interviews_in_group",
         "share",
         "mentions",
         "mean_severity",
@@ -507,7 +507,7 @@ def test_barrier_table_by_country_uses_the_published_counts(small):
         None,
     ]
     assert got["suppression"].tolist() == ["secondary", "", "primary", "", "", "secondary"]
-    assert got["n_interviews"].tolist() == [4, 4, 4, 2, 2, 2]
+    assert got["interviews_in_group"].tolist() == [4, 4, 4, 2, 2, 2]
     assert got["share"].isna().tolist() == [True, False, True, False, False, True]
     assert got.loc[("DK", "no_feedback_to_reporters"), "share"] == 0.5
     # The full study's counts where shown: the same.
@@ -524,7 +524,9 @@ def test_barrier_table_over_the_whole_study_hides_a_total_with_a_hidden_part(sma
     whole = (
         impt.barrier_table(p, by=None).assign(barrier=lambda t: t["barrier"].astype(str)).set_index("barrier")
     )
-    assert whole.loc["no_feedback_to_reporters", ["interviews", "n_interviews", "suppression"]].tolist() == [
+    assert whole.loc[
+        "no_feedback_to_reporters", ["interviews", "interviews_in_group", "suppression"]
+    ].tolist() == [
         4,
         6,
         "",
@@ -601,7 +603,7 @@ def test_barrier_functions_on_a_study_without_barrier_rows(build):
         "barrier",
         "label",
         "interviews",
-        "n_interviews",
+        "interviews_in_group",
         "share",
         "mentions",
         "mean_severity",

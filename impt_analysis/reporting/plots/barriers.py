@@ -94,7 +94,11 @@ def draw_barriers(
         bars = ax.barh(np.arange(len(order)), share, height=0.7, color=OKABE_ITO["blue"])
         for bar, barrier in zip(bars, order):
             bar.set_gid(f"bar:{group}:{barrier}")
-        n = int(part["n_interviews"].max()) if len(part) and part["n_interviews"].notna().any() else 0
+        n = (
+            int(part["interviews_in_group"].max())
+            if len(part) and part["interviews_in_group"].notna().any()
+            else 0
+        )
         if public:
             for y, (barrier, mark) in enumerate(zip(order, part["mark"].fillna(""))):
                 if mark:
