@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .basis import basis
 from .codebook import assessment_statement
 from .study import Study
 
@@ -110,32 +109,49 @@ def assessment_table(study: Study, country: str | None = None) -> pd.DataFrame:
 
 
 def assessment_basis(study: Study, country: str | None = None) -> pd.DataFrame:
-    """What the assessments of each domain rest on: figures, young people, verification mix, sources.
+    """What the assessments of each domain rest on: the young people assessed, the bases, the sources.
 
-    :func:`~impt_analysis.basis.basis` of the assessment figures per country, year and domain:
-    ``n_figures``, ``count`` (the young people assessed in the domain, summed over levels and
-    sources; missing when a figure is suppressed, since a sum without it would understate), the
-    figures per basis (``official``, ``maybe``, ``anecdotal``) and their shares, and
-    ``n_sources`` (distinct source actors). Two sources assessing the same young people are
-    both counted: read a domain with several sources with care.
+    One row per country, year and domain: ``count``, the young people assessed in the domain
+    (summed over its levels and sources; missing when a figure is suppressed, since a sum
+    without it would understate, and a public page must not give the hidden part back),
+    ``bases`` (the basis labels of its figures, in the codebook's order: official
+    data, "maybe"-information, anecdotal) and ``sources`` (the source actors' names, ``"; "``
+    between them). Two sources assessing the same young people are both counted: read a domain
+    with several sources with care.
 
     Examples
     --------
     >>> from impt_analysis import study_from_tables
-    >>> actors = [{"actor_id": a, "name": "Social services", "country": "DK",
+    >>> actors = [{"actor_id": a, "name": f"Social services {a}", "country": "DK",
     ...            "sector": "social_services", "level": "local", "kind": "organisation"} for a in "AB"]
     >>> rows = [{"country": "DK", "year": 2009, "domain": "peers", "level": lv, "count": n,
     ...          "basis": b, "source_actor": a}
-    ...         for lv, n, b, a in [("going_well", 7, "official", "A"), ("at_risk", 5, "maybe", "B")]]
+    ...         for lv, n, b, a in [("going_well", 7, "maybe", "A"), ("at_risk", 5, "official", "B")]]
     >>> b = assessment_basis(study_from_tables({"actors": actors, "assessments": rows}))
-    >>> b[["domain", "n_figures", "count", "official", "maybe", "n_sources"]].values.tolist()
-    [['peers', 2, 12, 1, 1, 2]]
+    >>> b[["domain", "count", "bases", "sources"]].values.tolist()
+    [['peers', 12, 'Official data, Maybe-information', 'Social services A; Social services B']]
     """
     rows = assessment_table(study, country)
     keys = ["country", "year", "domain"]
-    out = basis(rows[[*keys, "level", "count", "basis", "source_actor"]], by=keys)
+    # no count of figures: a public page would hide it as a small count, and the row's basis with it
+    columns = [*keys, "domain_label", "count", "bases", "sources"]
     if rows.empty:
-        return out
-    labels = study.labels("assessment_domain")
-    out.insert(3, "domain_label", out["domain"].astype(str).map(labels))
+        return pd.DataFrame(columns=columns)
+    order = {code: i for i, code in enumerate(study.labels("basis"))}
+    out = []
+    for key, group in rows.groupby(keys, observed=True, sort=False):
+        labels = group.drop_duplicates("basis").sort_values("basis", key=lambda s: s.astype(str).map(order))
+        out.append(
+            {
+                **dict(zip(keys, key)),
+                "domain_label": group["domain_label"].iat[0],
+                "count": group["count"].sum() if group["count"].notna().all() else pd.NA,
+                "bases": ", ".join(labels["basis_label"].astype(str)),
+                "sources": "; ".join(
+                    sorted(set(group["source_name"].fillna(group["source_actor"]).astype(str)))
+                ),
+            }
+        )
+    out = pd.DataFrame(out, columns=columns)
+    out["count"] = out["count"].astype("Int64")
     return out

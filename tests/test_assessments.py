@@ -272,15 +272,25 @@ def test_assessment_table_has_labels_words_and_sources():
 def test_assessment_basis_per_domain():
     """SE, peers: three figures, all 'maybe', 9 + 11 + 8 = 28 young people, one source."""
     b = assessment_basis(study_from_tables(small_study()), "SE").set_index("domain")
-    assert b.loc["peers", ["n_figures", "count", "official", "maybe", "n_sources"]].tolist() == [
-        3,
+    assert b.loc["peers", ["domain_label", "count", "bases", "sources"]].tolist() == [
+        "My peers",
         28,
-        0,
-        3,
-        1,
+        "Maybe-information",
+        "ngo in SE",
     ]
-    assert b.loc["running_away", ["count", "official", "share_official"]].tolist() == [28, 3, 1.0]
-    assert b.loc["peers", "domain_label"] == "My peers"
+    assert b.loc["running_away", ["count", "bases"]].tolist() == [28, "Official data"]
+    assert assessment_basis(study_from_tables(small_study(assessments=None))).empty
+
+
+def test_public_basis_gives_no_hidden_part_back(exported):
+    """DK running away holds a hidden 3: its sum is not published (31 less the shown 20 would give 11,
+    the hidden part); peers holds none, so its total 31 is the sum of what is shown anyway."""
+    _, _, public = exported
+    b = assessment_basis(public, "DK").set_index("domain")
+    assert pd.isna(b.loc["running_away", "count"]) and b.loc["peers", "count"] == 31
+    page = public_table(assessment_basis(public, "DK")).set_index("domain")
+    assert page.loc["running_away", "bases"] == "Official data"
+    assert page.loc["peers", "count"] == "31"
 
 
 # --- the public export -----------------------------------------------------------------------------------
@@ -378,3 +388,52 @@ def test_a_study_without_assessments_publishes_none(tmp_path):
     d = deidentify(study_from_tables(small_study(assessments=None)), key=KEY)
     assert d.study.assessments.empty and "assessments" not in d.record["suppressed_cells"]
     assert "assessments" not in d.suppression
+
+
+# --- the country page ------------------------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _run_country_page(tmp_path, data, public, country="DK"):
+    import nbformat
+    import papermill
+
+    out = tmp_path / f"{country}-{public}.ipynb"
+    papermill.execute_notebook(
+        str(REPO / "notebooks" / "country_mapping.ipynb"),
+        str(out),
+        parameters={"country": country, "data": data, "include_excerpts": False, "public": public},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(REPO / "notebooks"),
+    )
+    book = nbformat.read(out, as_version=4)
+    cell = next(
+        c for c in book.cells if c.cell_type == "code" and "assessment_table(study, country)" in c.source
+    )
+    heading = book.cells[book.cells.index(cell) - 1]
+    text = "\n".join(json.dumps(o.get("data", {})) + o.get("text", "") for o in cell.outputs)
+    return heading, text
+
+
+def test_country_page_without_assessments_says_so_in_one_sentence(tmp_path):
+    heading, text = _run_country_page(tmp_path, None, False)
+    assert "in contexts that may lead to them becoming victims" in heading.source
+    assert "No assessments with the 2007 tool were recorded for DK in this study." in text
+    assert "<table" not in text
+
+
+def test_public_country_page_shows_assessments_with_small_counts_hidden(tmp_path):
+    """The demo with DK assessments added (running away 20 / 8 / 3 from a DK actor), published."""
+    demo = load_study()  # its codebook is the default one, which holds the assessment categories
+    actor = demo.actors.loc[demo.actors["country"] == "DK", "actor_id"].iat[0]
+    rows = _rows("DK", actor, "running_away", (20, 8, 3)) + _rows("DK", actor, "peers", (15, 10, 6))
+    tables = {name: frame for name, frame in demo.tables().items() if name != "assessments"}
+    study = study_from_tables({**tables, "codebook": default_codebook(), "assessments": rows}, demo.meta)
+    source = load_study(write_study(study, tmp_path / "study"))
+    out = export_public(source, tmp_path / "public", key=KEY)
+    assert out.check.passed, out.check
+    _, text = _run_country_page(tmp_path, str(out.path), True)
+    assert "Running away" in text and "&lt;5" in text and "suppressed" in text
+    assert "No assessments" not in text
