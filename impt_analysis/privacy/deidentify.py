@@ -762,7 +762,7 @@ def _public_codebook(codebook: pd.DataFrame) -> pd.DataFrame:
             f"codebook.csv already has the {clash['category'].iat[0]} code {clash['code'].iat[0]!r}, "
             "which a public export uses for generalised values: rename it"
         )
-    return pd.concat([codebook[columns], added[columns]], ignore_index=True)
+    return pd.concat([codebook[columns], added.reindex(columns=columns)], ignore_index=True)
 
 
 def _public_frame_codes(codebook: pd.DataFrame, tables: dict[str, pd.DataFrame], key: bytes):

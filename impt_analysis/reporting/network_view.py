@@ -58,7 +58,7 @@ from .plots.style import (
     HIGHLIGHT,
     KIND_LABELS,
     KIND_MARKERS,
-    SECTOR_GROUPS,
+    SECTOR_COLOUR_GROUPS,
     WIDTH,
     country_name,
     sector_colour,
@@ -316,8 +316,8 @@ def network_data(
         "title": f"Who tells whom: information flows in {country_name(country)}",
         "nodes": net.nodes,
         "edges": net.edges,
-        "sectors": [label for label, _, _ in SECTOR_GROUPS if label in present]
-        + sorted(present - {label for label, _, _ in SECTOR_GROUPS}),
+        "sectors": [label for label, _, _ in SECTOR_COLOUR_GROUPS if label in present]
+        + sorted(present - {label for label, _, _ in SECTOR_COLOUR_GROUPS}),
         "rows": [
             [levels.get(r, r.capitalize()), round((top - i * 1.95) * _PX, 1)] for i, r in enumerate(rows)
         ],

@@ -8,7 +8,7 @@ pyplot, so nothing is shown or kept open behind the caller's back: in Jupyter it
 the value of a cell; elsewhere call ``fig.savefig("flows.png", dpi=150)``.
 
 Colours are colour-blind safe. Sectors are coloured by the eight colours of Okabe and Ito
-(2008), one per group of related sectors (:data:`SECTOR_GROUPS`): sixteen sectors cannot all
+(2008), one per group of related sectors (:data:`SECTOR_COLOUR_GROUPS`): sixteen sectors cannot all
 get colours that every reader tells apart, and the node labels name the organisation.
 Coordination actors and professional networks are told apart by shape as well as colour;
 regular flows are solid lines, ad hoc flows dashed.
@@ -29,7 +29,7 @@ from .aspects import draw_three_aspects
 from .barriers import draw_barriers
 from .flows import draw_flows
 from .knowledge import draw_who_knows_what
-from .style import COORDINATION_KINDS, KIND_MARKERS, LEVELS, OKABE_ITO, SECTOR_GROUPS, sector_colour
+from .style import KIND_MARKERS, LEVELS, OKABE_ITO, SECTOR_COLOUR_GROUPS, figure_look, sector_colour
 from .waves import draw_change
 
 __all__ = [
@@ -39,9 +39,9 @@ __all__ = [
     "draw_barriers",
     "draw_change",
     "OKABE_ITO",
-    "SECTOR_GROUPS",
+    "SECTOR_COLOUR_GROUPS",
     "sector_colour",
     "LEVELS",
     "KIND_MARKERS",
-    "COORDINATION_KINDS",
+    "figure_look",
 ]

@@ -23,25 +23,21 @@ from matplotlib.patches import FancyArrowPatch, Patch
 from ...graph import flow_graph
 from ...study import Study
 from .style import (
-    COORDINATION_KINDS,
     HIGHLIGHT,
     INK,
-    KIND_LABELS,
-    KIND_MARKERS,
     LEVELS,
     MUTED,
-    OTHER_SECTOR,
-    SECTOR_GROUPS,
     WIDTH,
+    FigureLook,
+    codebook_look,
     counted,
     country_name,
+    figure_look,
     finish,
     interviews_of,
     new_figure,
     plural,
     public_note,
-    sector_colour,
-    sector_group,
     short_name,
     synthetic_note,
     wrap,
@@ -59,7 +55,7 @@ def _row_of(G, country: str | None) -> dict:
     return rows
 
 
-def _layer_order(G, layers: dict[str, list], country: str | None) -> dict[str, list]:
+def _layer_order(G, layers: dict[str, list], country: str | None, look: FigureLook) -> dict[str, list]:
     """Order each layer: by country for the region; else national by sector, the others by barycentre."""
     if country is None:
         return {
@@ -67,7 +63,7 @@ def _layer_order(G, layers: dict[str, list], country: str | None) -> dict[str, l
                 nodes,
                 key=lambda n: (
                     str(G.nodes[n].get("country") or "~"),
-                    sector_group(G.nodes[n].get("sector"))[0],
+                    look.sector_group(G.nodes[n].get("sector"))[0],
                     str(n),
                 ),
             )
@@ -79,7 +75,7 @@ def _layer_order(G, layers: dict[str, list], country: str | None) -> dict[str, l
         return (
             d.get("country") != country,
             str(d.get("country") or "~"),
-            sector_group(d.get("sector"))[0],
+            look.sector_group(d.get("sector"))[0],
             str(d.get("name")),
         )
 
@@ -101,17 +97,18 @@ def _layer_order(G, layers: dict[str, list], country: str | None) -> dict[str, l
     return ordered
 
 
-def _layout(G, country: str | None, width: float, gap: float):
+def _layout(G, country: str | None, width: float, gap: float, look: FigureLook | None = None):
     """Positions (in inches) of every actor: one row per level, local at the bottom.
 
     Coordination actors are lifted a little above the rest of the national row, so that the
     flows into them from national actors are short diagonals rather than arcs along the row.
     In the region figure each country gets a block of the width, the same in every row.
     """
+    look = codebook_look(None) if look is None else look
     row_of = _row_of(G, country)
     levels = list(LEVELS) + sorted(set(row_of.values()) - set(LEVELS))
     layers = {lv: [n for n in G if row_of[n] == lv] for lv in levels}
-    layers = _layer_order(G, {lv: nodes for lv, nodes in layers.items() if nodes}, country)
+    layers = _layer_order(G, {lv: nodes for lv, nodes in layers.items() if nodes}, country, look)
     rows = [lv for lv in levels if lv in layers]
     countries = sorted({str(d["country"]) for _, d in G.nodes(data=True) if d.get("country")})
     pos, spacing = {}, {}
@@ -119,7 +116,9 @@ def _layout(G, country: str | None, width: float, gap: float):
     def spread(nodes, left, span, y, level):
         """Nodes evenly over [left, left + span]; national coordination actors lifted, over the middle of it."""
         lifted = (
-            [n for n in nodes if G.nodes[n].get("kind") in COORDINATION_KINDS] if level == "national" else []
+            [n for n in nodes if G.nodes[n].get("kind") in look.coordination_kinds]
+            if level == "national"
+            else []
         )
         rest = [n for n in nodes if n not in lifted]
         for group, lo, width, dy in (
@@ -220,6 +219,7 @@ def draw_flows(
     labels: bool | None = None,
     public: bool = False,
     suppress_below: int = 5,
+    rules=None,
 ) -> Figure:
     """Who tells whom in a country: the flow graph drawn by level, coloured by sector.
 
@@ -227,10 +227,11 @@ def draw_flows(
     the international bodies and the actors of other countries; the coordination actors sit a
     little above the rest of the national row. An arrow stands for a pair of actors with at
     least one reported flow: solid when any of the flows is regular, dashed when all are ad
-    hoc, thicker for more flows. Node colour is the sector's group (:data:`SECTOR_GROUPS`);
-    the shape says the kind of actor (diamond: national co-ordination, pentagon: National
-    Contact Point, square: professional network), and coordination actors have a thick
-    black outline.
+    hoc, thicker for more flows. Node colour is the sector's group (:data:`SECTOR_COLOUR_GROUPS`;
+    a sector the codebook adds gets its own); the shape says the kind of actor (diamond:
+    national co-ordination, pentagon: National Contact Point, square: professional network,
+    another shape for a kind the codebook adds, named by its label), and the coordination
+    actors of ``rules`` have a thick black outline.
 
     Parameters
     ----------
@@ -252,6 +253,8 @@ def draw_flows(
         (the number of flows on a link is not drawn).
     suppress_below : int
         The public threshold.
+    rules : AspectRules, optional
+        Whose actors are coordination actors (``coordination_kinds``), as in the analyses.
 
     Returns
     -------
@@ -272,6 +275,7 @@ def draw_flows(
     'Who tells whom: information flows in Denmark'
     """
     G = flow_graph(study, country)
+    look = figure_look(study, rules)
     highlight = [tuple(pair) for pair in (highlight or [])]
     for pair in highlight:
         missing = [a for a in pair if a not in G]
@@ -282,7 +286,7 @@ def draw_flows(
             )
     labels = country is not None if labels is None else labels
     gap = 1.95 if labels else 1.2
-    pos, spacing, rows = _layout(G, country, WIDTH - 1.7, gap)
+    pos, spacing, rows = _layout(G, country, WIDTH - 1.7, gap, look)
     graph_h, legend_h = (len(rows) - 1) * gap + gap / 2 + (0.75 if labels else 0.3), 1.25
     fig = new_figure(graph_h + legend_h + 0.9)
     ax, key = fig.subplots(2, 1, gridspec_kw={"height_ratios": [graph_h, legend_h]})
@@ -336,13 +340,13 @@ def draw_flows(
         )
     for n, d in G.nodes(data=True):
         kind = d.get("kind")
-        coord = kind in COORDINATION_KINDS
+        coord = kind in look.coordination_kinds
         ax.scatter(
             [pos[n][0]],
             [pos[n][1]],
             s=size * (1.3 if coord else 1),
-            marker=KIND_MARKERS.get(kind, "o"),
-            c=[sector_colour(d.get("sector"))],
+            marker=look.kind_markers.get(kind, "o"),
+            c=[look.sector_colour(d.get("sector"))],
             edgecolors="black",
             linewidths=2.2 if coord else 0.7,
             zorder=3,
@@ -357,7 +361,7 @@ def draw_flows(
     ax.set_ylim(-gap / 2 - (0.45 if labels else 0.0), (len(rows) - 1) * gap + 0.3)
     ax.axis("off")
     key.axis("off")
-    _flow_legend(key, G, highlight, highlight_label, public)
+    _flow_legend(key, G, highlight, highlight_label, look, public)
 
     n_flows = sum(int(d.get("n_flows", 1)) for *_, d in G.edges(data=True))
     regular = sum(bool(d.get("regular")) for *_, d in G.edges(data=True))
@@ -401,25 +405,25 @@ def _country_blocks(ax, G, pos, rows, gap, width):
             ax.plot([k * block, k * block], [-gap / 2, top], color="#CCCCCC", lw=0.8, zorder=0.5)
 
 
-def _flow_legend(ax, G, highlight, highlight_label, public=False):
-    groups = sorted({sector_group(d.get("sector")) for _, d in G.nodes(data=True)})
-    colour_of = {label: colour for label, colour, _ in SECTOR_GROUPS} | {OTHER_SECTOR[0]: OTHER_SECTOR[1]}
+def _flow_legend(ax, G, highlight, highlight_label, look: FigureLook, public=False):
+    groups = sorted({look.sector_group(d.get("sector")) for _, d in G.nodes(data=True)})
+    colour_of = look.group_colours()
     sectors = [
         Patch(facecolor=colour_of[label], edgecolor="black", linewidth=0.6, label=label)
         for _, label in groups
     ]
-    kinds = [k for k in KIND_MARKERS if any(d.get("kind") == k for _, d in G.nodes(data=True))]
+    kinds = [k for k in look.kind_markers if any(d.get("kind") == k for _, d in G.nodes(data=True))]
     shapes = [
         Line2D(
             [],
             [],
-            marker=KIND_MARKERS[k],
+            marker=look.kind_markers[k],
             linestyle="none",
             markersize=8,
             markerfacecolor="white",
             markeredgecolor="black",
-            markeredgewidth=2.0 if k in COORDINATION_KINDS else 0.8,
-            label=KIND_LABELS.get(k, k),
+            markeredgewidth=2.0 if k in look.coordination_kinds else 0.8,
+            label=look.kind_labels.get(k, k),
         )
         for k in kinds
     ]

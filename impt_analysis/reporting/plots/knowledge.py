@@ -19,21 +19,20 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ...graph import VERIFICATION_ORDER, who_knows_what
+from ...codebook import codes as codebook_codes
+from ...graph import who_knows_what
 from ...study import Study
 from .style import (
-    COORDINATION_KINDS,
     LEVELS,
     MUTED,
-    VERIFICATION_COLOURS,
     counted,
     country_name,
+    figure_look,
     finish,
     interviews_of,
     new_figure,
     plural,
     public_note,
-    sector_group,
     short_name,
     synthetic_note,
     wrap,
@@ -43,7 +42,7 @@ __all__ = ["draw_who_knows_what"]
 
 
 def draw_who_knows_what(
-    study: Study, country: str, *, public: bool = False, suppress_below: int = 5
+    study: Study, country: str, *, public: bool = False, suppress_below: int = 5, rules=None
 ) -> Figure:
     """Who knows what in a country: actors x items, coloured by the strongest verification reported.
 
@@ -64,6 +63,8 @@ def draw_who_knows_what(
         1 to ``suppress_below - 1`` as "<5" (and says so).
     suppress_below : int
         The public threshold.
+    rules : AspectRules, optional
+        Whose actors are coordination actors (drawn in bold): ``coordination_kinds``.
 
     Returns
     -------
@@ -81,6 +82,8 @@ def draw_who_knows_what(
             "draw_who_knows_what needs a country: the region has too many actors and items for one figure"
         )
     wkw = who_knows_what(study, country)
+    look = figure_look(study, rules)
+    order = list(look.verification)
     actors = study.actors.set_index("actor_id").loc[wkw.index]
     items = study.items.set_index("item_id").loc[list(wkw.columns)]
     home = actors["country"].astype(object) == country
@@ -90,11 +93,11 @@ def draw_who_knows_what(
         actors.index[keep],
         key=lambda a: (
             level_rank.get(actors.at[a, "level"], len(LEVELS)),
-            sector_group(actors.at[a, "sector"])[0],
+            look.sector_group(actors.at[a, "sector"])[0],
             actors.at[a, "name"],
         ),
     )
-    types = list(study.codebook.loc[study.codebook["category"] == "info_type", "code"])
+    types = codebook_codes(study.codebook, "info_type")
     cols = sorted(
         items.index,
         key=lambda i: (
@@ -103,14 +106,14 @@ def draw_who_knows_what(
         ),
     )
     codes = np.array(
-        [[VERIFICATION_ORDER.index(v) if isinstance(v, str) else -1 for v in wkw.loc[r, cols]] for r in rows],
+        [[order.index(v) if isinstance(v, str) else -1 for v in wkw.loc[r, cols]] for r in rows],
         dtype=int,
     ).reshape(len(rows), len(cols))
 
     height = 0.27 * len(rows) + 4.6
     fig = new_figure(height)
     ax = fig.add_subplot()
-    cmap = mpl.colors.ListedColormap([VERIFICATION_COLOURS[v] for v in VERIFICATION_ORDER])
+    cmap = mpl.colors.ListedColormap([look.verification_colours[v] for v in order])
     masked = np.ma.masked_less(codes, 0)
     ax.pcolormesh(
         np.arange(len(cols) + 1),
@@ -118,7 +121,7 @@ def draw_who_knows_what(
         masked,
         cmap=cmap,
         vmin=-0.5,
-        vmax=len(VERIFICATION_ORDER) - 0.5,
+        vmax=len(order) - 0.5,
         edgecolors="white",
         linewidth=1.5,
         gid="cells",
@@ -144,13 +147,13 @@ def draw_who_knows_what(
     )
     ax.tick_params(length=0)
     for tick, a in zip(ax.get_yticklabels(), rows):
-        if actors.at[a, "kind"] in COORDINATION_KINDS:
+        if actors.at[a, "kind"] in look.coordination_kinds:
             tick.set_fontweight("bold")
     for side in ax.spines.values():
         side.set_visible(False)
     _group_rules(ax, [actors.at[a, "level"] for a in rows], axis="y", labels=lambda lv: str(lv).capitalize())
     type_label = study.labels("info_type")
-    verification_label = study.labels("verification")
+    verification_label = look.verification_labels
     short = {"trend": "Trends", "emerging_issue": "Emerging issues", "incident": "Incidents"}
     _group_rules(
         ax,
@@ -160,11 +163,11 @@ def draw_who_knows_what(
     )
 
     handles = [
-        Patch(facecolor=VERIFICATION_COLOURS[v], label=verification_label.get(v, v))
-        for v in reversed(VERIFICATION_ORDER)
+        Patch(facecolor=look.verification_colours[v], label=verification_label.get(v, v))
+        for v in reversed(order)
     ]
     handles.append(Patch(facecolor="#FAFAFA", edgecolor="#CCCCCC", label="not reported"))
-    if any(actors.at[a, "kind"] in COORDINATION_KINDS for a in rows):
+    if any(actors.at[a, "kind"] in look.coordination_kinds for a in rows):
         handles.append(Patch(facecolor="none", edgecolor="none", label="bold: co-ordination actor"))
     ax.legend(
         handles=handles,
@@ -183,8 +186,7 @@ def draw_who_knows_what(
     mix = knowledge["verification"].astype(str).value_counts()
     shown = (lambda n: f"<{suppress_below}" if 0 < n < suppress_below else str(n)) if public else str
     mix_text = ", ".join(
-        f"{shown(int(mix.get(v, 0)))} {verification_label.get(v, v).lower()}"
-        for v in reversed(VERIFICATION_ORDER)
+        f"{shown(int(mix.get(v, 0)))} {verification_label.get(v, v).lower()}" for v in reversed(order)
     )
     left_out = int((~keep).sum())
     subtitle = (

@@ -1,10 +1,15 @@
 """The house style of the report figures: palette, marker shapes, and the title band.
 
 Sectors are coloured by the eight colours of Okabe and Ito (2008), one per group of related
-sectors (:data:`SECTOR_GROUPS`): sixteen sectors cannot all get colours that every reader
+sectors (:data:`SECTOR_COLOUR_GROUPS`): sixteen sectors cannot all get colours that every reader
 tells apart, and the figures name the organisations. Ordered values (verification, verdicts)
 use single-hue blue scales that also read in greyscale. Every figure is 10 inches wide, with
 a title and a subtitle stating its basis in a band at the top (:func:`finish`).
+
+The vocabularies come from the study's codebook and the coordination kinds from the rules
+(:func:`figure_look`): a sector the colour groups do not list gets a group of its own, named by
+its codebook label and coloured from :data:`EXTRA_COLOURS`; an actor kind the markers do not
+list gets a marker of its own; verification levels are shaded in the codebook's order.
 
 Examples
 --------
@@ -17,12 +22,16 @@ from __future__ import annotations
 
 import re
 import textwrap
+from dataclasses import dataclass
 
 import matplotlib
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ...codebook import codes, default_codebook, label_map, verification_order
+from ...reference import ABSENT, PARTLY, PRESENT
+from ...rules import AspectRules, rules_or_default
 from ...study import Study
 
 # Labels, names and titles are study text (untrusted): "$\\undefinedmacro$" in an item label must be
@@ -30,7 +39,16 @@ from ...study import Study
 matplotlib.rcParams["text.parse_math"] = False
 matplotlib.rcParams["text.usetex"] = False
 
-__all__ = ["OKABE_ITO", "SECTOR_GROUPS", "LEVELS", "KIND_MARKERS", "COORDINATION_KINDS", "sector_colour"]
+__all__ = [
+    "OKABE_ITO",
+    "SECTOR_COLOUR_GROUPS",
+    "EXTRA_COLOURS",
+    "LEVELS",
+    "KIND_MARKERS",
+    "sector_colour",
+    "FigureLook",
+    "figure_look",
+]
 
 #: The Okabe-Ito palette (Okabe & Ito 2008, "Color Universal Design"), black replaced by grey.
 OKABE_ITO = {
@@ -44,8 +62,9 @@ OKABE_ITO = {
     "grey": "#999999",
 }
 
-#: Groups of sectors sharing a colour: (legend label, colour, sectors).
-SECTOR_GROUPS = (
+#: Groups of sectors sharing a colour in the figures: (legend label, colour, sectors). (Not the
+#: anonymity hierarchy of :data:`impt_analysis.privacy.deidentify.SECTOR_GROUPS`.)
+SECTOR_COLOUR_GROUPS = (
     ("Police and justice", OKABE_ITO["blue"], ("police", "prosecution", "judiciary")),
     ("Child protection and social services", OKABE_ITO["orange"], ("child_protection", "social_services")),
     ("Asylum and migration", OKABE_ITO["sky_blue"], ("asylum_migration",)),
@@ -60,6 +79,8 @@ SECTOR_GROUPS = (
     ("International organisations", OKABE_ITO["grey"], ("igo",)),
 )
 OTHER_SECTOR = ("Other sectors", "#FFFFFF")
+#: Colours of the sectors a study's codebook adds (Paul Tol's muted scheme, none in Okabe-Ito), in turn.
+EXTRA_COLOURS = ("#332288", "#44AA99", "#882255", "#999933", "#AA4499", "#88CCEE", "#117733", "#DDCC77")
 
 #: Levels from the bottom layer of a flow figure to the top.
 LEVELS = ("local", "regional", "national", "international")
@@ -71,19 +92,18 @@ KIND_MARKERS = {
     "national_coordinator": "D",
     "contact_point": "p",
 }
-COORDINATION_KINDS = ("national_coordinator", "contact_point")
-KIND_LABELS = {
-    "organisation": "Organisation",
-    "professional_network": "Professional network",
-    "national_coordinator": "National co-ordination",
-    "contact_point": "National Contact Point",
-}
+# The defaults, for code with no study or rules at hand: derived from the default rules and
+# codebook, never a copy of them (a figure of a study uses :func:`figure_look`).
+COORDINATION_KINDS = AspectRules().coordination_kinds
+KIND_LABELS = {code: label for (c, code), label in label_map(default_codebook()).items() if c == "kind"}
+#: Markers of the kinds a study's codebook adds, in turn.
+EXTRA_MARKERS = ("^", "v", "h", "*", "P", "X", "<", ">")
 
 # Verdict fills (Paul Tol's high-contrast blue, light blue, pale grey) with their text colour.
 VERDICT_STYLE = {
-    "X": ("#004488", "white"),
-    "(X)": ("#99BBDD", "black"),
-    "-": ("#EEEEEE", "black"),
+    PRESENT: ("#004488", "white"),
+    PARTLY: ("#99BBDD", "black"),
+    ABSENT: ("#EEEEEE", "black"),
     "not known": ("#FFFFFF", "#555555"),
 }  # no flows coded: no finding, drawn blank
 # Verification fills, weakest first (ColorBrewer Blues, a single-hue sequential scale).
@@ -101,17 +121,109 @@ def sector_colour(sector) -> str:
     >>> sector_colour("police")
     '#0072B2'
     """
-    for _, colour, sectors in SECTOR_GROUPS:
+    for _, colour, sectors in SECTOR_COLOUR_GROUPS:
         if sector in sectors:
             return colour
     return OTHER_SECTOR[1]
 
 
 def sector_group(sector) -> tuple[int, str]:
-    for i, (label, _, sectors) in enumerate(SECTOR_GROUPS):
+    """(place in the legend, legend label) of a sector's default colour group (no study at hand)."""
+    for i, (label, _, sectors) in enumerate(SECTOR_COLOUR_GROUPS):
         if sector in sectors:
             return i, label
-    return len(SECTOR_GROUPS), OTHER_SECTOR[0]
+    return len(SECTOR_COLOUR_GROUPS), OTHER_SECTOR[0]
+
+
+@dataclass(frozen=True)
+class FigureLook:
+    """How a figure draws a study's vocabularies: built by :func:`figure_look` from its codebook and rules.
+
+    Attributes
+    ----------
+    groups : dict
+        Sector -> (place in the legend, legend label, colour).
+    kind_markers, kind_labels : dict
+        Actor kind -> matplotlib marker, and -> the codebook's label.
+    coordination_kinds : tuple of str
+        The kinds drawn with a thick outline: ``rules.coordination_kinds``.
+    verification : tuple of str
+        The verification levels, weakest first (the codebook's order).
+    verification_colours, verification_labels : dict
+        Level -> fill, and -> the codebook's label.
+    """
+
+    groups: dict
+    kind_markers: dict
+    kind_labels: dict
+    coordination_kinds: tuple
+    verification: tuple
+    verification_colours: dict
+    verification_labels: dict
+
+    def sector_group(self, sector) -> tuple[int, str]:
+        """(place in the legend, legend label) of a sector's colour group."""
+        place, label, _ = self.groups.get(sector, (len(self.groups) + 99, OTHER_SECTOR[0], OTHER_SECTOR[1]))
+        return place, label
+
+    def sector_colour(self, sector) -> str:
+        return self.groups.get(sector, (0, "", OTHER_SECTOR[1]))[2]
+
+    def group_colours(self) -> dict[str, str]:
+        """Legend label -> colour."""
+        return {label: colour for _, label, colour in self.groups.values()} | {
+            OTHER_SECTOR[0]: OTHER_SECTOR[1]
+        }
+
+
+def figure_look(study: Study, rules: AspectRules | None = None) -> FigureLook:
+    """The figure look of a study: its codebook's sectors, kinds and verification levels, the rules' coordination kinds.
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> look = figure_look(load_study())
+    >>> look.sector_colour("police"), look.kind_markers["contact_point"], look.verification[0]
+    ('#0072B2', 'p', 'anecdotal')
+    """
+    return codebook_look(study.codebook, rules)
+
+
+def codebook_look(codebook, rules: AspectRules | None = None) -> FigureLook:
+    """:func:`figure_look` from a codebook (the default codebook and rules when none is at hand)."""
+    rules = rules_or_default(rules)
+    cb = default_codebook() if codebook is None else codebook
+    labels = label_map(cb)
+    groups: dict = {}
+    for i, (label, colour, sectors) in enumerate(SECTOR_COLOUR_GROUPS):
+        groups.update({sector: (i, label, colour) for sector in sectors})
+    sector_labels = {code: label for (c, code), label in labels.items() if c == "sector"}
+    extra = [s for s in codes(cb, "sector") if s not in groups]
+    for j, sector in enumerate(extra):
+        colour = EXTRA_COLOURS[j % len(EXTRA_COLOURS)]
+        groups[sector] = (len(SECTOR_COLOUR_GROUPS) + j, sector_labels.get(sector, sector), colour)
+    kinds = codes(cb, "kind")
+    markers = {k: m for k, m in KIND_MARKERS.items()}
+    for j, kind in enumerate(k for k in kinds if k not in KIND_MARKERS):
+        markers[kind] = EXTRA_MARKERS[j % len(EXTRA_MARKERS)]
+    order = verification_order(cb)
+    if set(order) <= set(VERIFICATION_COLOURS) and list(order) == [
+        v for v in VERIFICATION_COLOURS if v in order
+    ]:
+        colours = {v: VERIFICATION_COLOURS[v] for v in order}
+    else:  # shades of the same single-hue scale, lightest for the weakest
+        blues = matplotlib.colormaps["Blues"]
+        n = max(1, len(order) - 1)
+        colours = {v: matplotlib.colors.to_hex(blues(0.25 + 0.65 * i / n)) for i, v in enumerate(order)}
+    return FigureLook(
+        groups=groups,
+        kind_markers=markers,
+        kind_labels={code: label for (c, code), label in labels.items() if c == "kind"},
+        coordination_kinds=tuple(rules.coordination_kinds),
+        verification=order,
+        verification_colours=colours,
+        verification_labels={code: label for (c, code), label in labels.items() if c == "verification"},
+    )
 
 
 def country_name(code: str | None) -> str:
