@@ -28,7 +28,8 @@ only ever narrows. Step by step:
 5. **Flows**, **barriers** and **codings** are those reported in the interviews of step 3; a flow
    about a particular item is kept only when that item is selected (flows about no particular
    item stay), and with a ``search`` word only the codings whose excerpt contains it.
-6. **Case counts** are those of the ``country`` and ``child_group``. The **actors** and the
+6. **Case counts** are those of the ``country`` and ``child_group`` (assessments, of the
+   ``country``). The **actors** and the
    **codebook** are kept whole: they are the frame of reference the flows point into.
 
 The result is referentially whole: every row it keeps points only to rows it keeps.
@@ -298,6 +299,7 @@ def select(study: Study, selection: Selection) -> Study:
         "barriers": study.barriers[study.barriers[key].isin(chosen)],
         "codings": codings[in_interviews],
         "case_counts": cc[_is(cc["country"], s.country) & _is(cc["child_group"], s.child_group)],
+        "assessments": study.assessments[_is(study.assessments["country"], s.country)],  # of the country
     }
     tables = {name: frame.reset_index(drop=True) for name, frame in tables.items()}
     meta = {**study.meta, "impt:selection": asdict(selection)}

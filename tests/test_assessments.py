@@ -437,3 +437,12 @@ def test_public_country_page_shows_assessments_with_small_counts_hidden(tmp_path
     _, text = _run_country_page(tmp_path, str(out.path), True)
     assert "Running away" in text and "&lt;5" in text and "suppressed" in text
     assert "No assessments" not in text
+
+
+def test_a_selection_keeps_the_assessments_of_its_country():
+    from impt_analysis.selection import Selection, select
+
+    study = study_from_tables(small_study())
+    assert set(select(study, Selection(country="DK")).assessments["country"]) == {"DK"}
+    assert len(select(study, Selection(country="DK")).assessments) == 6  # two domains, three levels
+    assert len(select(study, Selection()).assessments) == len(ASSESSED)
