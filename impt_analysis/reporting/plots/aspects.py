@@ -18,7 +18,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from ...reference import ASPECTS, reference_table
+from ...coordination import NOT_KNOWN
+from ...reference import ABSENT, ASPECTS, PARTLY, PRESENT, reference_table
 from ...study import Study
 from .style import (
     INK,
@@ -187,9 +188,9 @@ def draw_three_aspects(
     ax.set_xlim(-3.3, width + 0.45)
     ax.set_ylim(len(countries) + 0.1, -1.2)
     ax.axis("off")
-    shown = [("X", "present"), ("(X)", "partly or weak"), ("-", "absent")]
-    if (frame[list(ASPECTS)] == "not known").any().any():
-        shown.append(("not known", "no flows coded"))
+    shown = [(PRESENT, "present"), (PARTLY, "partly or weak"), (ABSENT, "absent")]
+    if (frame[list(ASPECTS)] == NOT_KNOWN).any().any():
+        shown.append((NOT_KNOWN, "no flows coded"))
     handles = [
         Patch(facecolor=VERDICT_STYLE.get(v, ("white",))[0], edgecolor="#999999", label=f"{v}  {meaning}")
         for v, meaning in shown

@@ -30,6 +30,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ...codebook import codes, default_codebook, label_map, verification_order
+from ...coordination import NOT_KNOWN
 from ...reference import ABSENT, PARTLY, PRESENT
 from ...rules import AspectRules, rules_or_default
 from ...study import Study
@@ -104,7 +105,7 @@ VERDICT_STYLE = {
     PRESENT: ("#004488", "white"),
     PARTLY: ("#99BBDD", "black"),
     ABSENT: ("#EEEEEE", "black"),
-    "not known": ("#FFFFFF", "#555555"),
+    NOT_KNOWN: ("#FFFFFF", "#555555"),
 }  # no flows coded: no finding, drawn blank
 # Verification fills, weakest first (ColorBrewer Blues, a single-hue sequential scale).
 VERIFICATION_COLOURS = {"anecdotal": "#C6DBEF", "maybe": "#6BAED6", "official": "#08519C"}

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ...reference import ASPECTS
 from ...study import Study
 from .style import INK, MUTED, OKABE_ITO, finish, new_figure, plural, synthetic_note
 
@@ -99,7 +100,7 @@ def draw_change(change: pd.DataFrame, before: Study | None = None, after: Study 
     for country in countries:
         moved = [
             a.replace("_", " ") + f" {change.loc[country, f'{a}_before']}→{change.loc[country, f'{a}_after']}"
-            for a in ("coordination", "networks", "local_input")
+            for a in ASPECTS
             if f"{a}_change" in change.columns and change.loc[country, f"{a}_change"] != "same"
         ]
         labels.append(country + ("\n" + "; ".join(moved) if moved else ""))
