@@ -446,3 +446,17 @@ def test_a_selection_keeps_the_assessments_of_its_country():
     assert set(select(study, Selection(country="DK")).assessments["country"]) == {"DK"}
     assert len(select(study, Selection(country="DK")).assessments) == 6  # two domains, three levels
     assert len(select(study, Selection()).assessments) == len(ASSESSED)
+
+
+def test_disclosure_statement_counts_the_assessment_cells(exported):
+    _, out, _ = exported
+    text = (out.path / "DISCLOSURE.md").read_text(encoding="utf-8")
+    assert "| assessment cells suppressed" in text and "| 4 of 12 (1 primary, 3 secondary) |" in text
+    assert "assessment cells" not in disclosure_without_assessments()
+
+
+def disclosure_without_assessments():
+    from impt_analysis.privacy.publish import disclosure_statement
+
+    d = deidentify(study_from_tables(small_study(assessments=None)), key=KEY)
+    return disclosure_statement(d.record, d.study)

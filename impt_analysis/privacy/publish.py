@@ -358,6 +358,15 @@ def disclosure_statement(record: dict, public: Study | None = None) -> str:
         f"| barrier-count cells suppressed | {cells['barrier_counts']['suppressed']} of "
         f"{cells['barrier_counts']['cells']} ({cells['barrier_counts']['primary']} primary, "
         f"{cells['barrier_counts']['secondary']} secondary) |",
+        *(
+            [
+                f"| assessment cells suppressed (`assessments.csv`: young people per domain and level; the "
+                f"totals of a country per domain and of the region per level) | {a['suppressed']} of "
+                f"{a['cells']} ({a['primary']} primary, {a['secondary']} secondary) |"
+            ]
+            if (a := cells.get("assessments"))
+            else []
+        ),
         "",
         f'A number of suppressed interviews from 1 to {below - 1} is shown as "<{below}", and the study\'s total '
         "is then not stated, so that it cannot be worked out by subtraction. Countries none of whose interviews "
