@@ -460,3 +460,35 @@ def disclosure_without_assessments():
 
     d = deidentify(study_from_tables(small_study(assessments=None)), key=KEY)
     return disclosure_statement(d.record, d.study)
+
+
+def test_the_disclosure_check_reads_assessments_as_an_attacker(exported, tmp_path):
+    """Publishing DK's struggling 8 again (as the export's first draft might) gives the 3 back: 31 - 20 - 8."""
+    import shutil
+
+    from impt_analysis.privacy.disclosure import check_disclosure
+
+    truth, out, _ = exported
+    assert check_disclosure(out.path, study=truth, key=KEY).passed
+    folder = shutil.copytree(out.path, tmp_path / "tampered")
+    table = pd.read_csv(folder / "assessments.csv", dtype=str, keep_default_na=False)
+    dk_struggling = (
+        (table["country"] == "DK") & (table["domain"] == "running_away") & (table["level"] == "struggling")
+    )
+    table.loc[dk_struggling, ["count", "suppression"]] = ["8", ""]
+    table.to_csv(folder / "assessments.csv", index=False, lineterminator="\n")
+    check = check_disclosure(folder, study=truth, key=KEY)
+    assert not check.passed
+    row = (
+        int(
+            (
+                (table["country"] == "DK")
+                & (table["level"] == "at_risk")
+                & (table["domain"] == "running_away")
+            ).idxmax()
+        )
+        + 2
+    )
+    assert any(
+        f"assessments.csv, row {row}: the suppressed count follows from the totals" in p for p in check.other
+    ), check.other

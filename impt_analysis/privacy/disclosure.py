@@ -394,11 +394,14 @@ def _suppression_findings(
     return found
 
 
+_ASSESSMENT_CELL = ["country", "year", "domain", "level"]
+
+
 def _true_values(name, table: pd.DataFrame, public: Study, truth: Study, key: bytes) -> pd.Series | None:
     """The true counts of a published suppressed table's rows, or None if they cannot be matched."""
-    if name == "case_counts":
-        cc = truth.case_counts
-        keys = ["country", "year", "tier", "child_group"]
+    if name in ("case_counts", "assessments"):
+        cc = getattr(truth, name)
+        keys = ["country", "year", "tier", "child_group"] if name == "case_counts" else _ASSESSMENT_CELL
         real = (
             cc[keys]
             .astype(str)
