@@ -24,7 +24,8 @@ import pandas as pd
 from .codebook import CONTROLLED_CATEGORIES, default_codebook, label_map
 from .codebook import codes as category_codes
 from .interop.package_docs import write_package_docs
-from .schema import TABLE_ORDER, TABLES, package_descriptor, tables_for
+from .paths import file_in
+from .schema import BARRIER_COUNTS, TABLE_ORDER, TABLES, package_descriptor, tables_for
 from .validation import Problem, StudyValidationError, check_keys, check_table, read_table
 
 __all__ = [
@@ -54,7 +55,7 @@ def demo_path() -> Path:
     raise FileNotFoundError("the demonstration study is not installed with impt_analysis")
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Study:
     """A loaded study: one DataFrame per table, plus the package metadata.
 
@@ -68,6 +69,19 @@ class Study:
     ``barrier_counts.csv`` (``country``, ``barrier``, ``interviews`` [``<NA>`` where
     suppressed], ``suppression`` ["", "primary" or "secondary"]); it is None for a
     confidential study.
+
+    Two studies are equal (``==``) when their metadata and every table are equal: the same
+    columns in the same order, the same dtypes (categories included) and the same values row
+    by row; where a study was loaded from (``path``) does not count. The ``repr`` is one line:
+    title, countries and the rows of each table.
+
+    Examples
+    --------
+    >>> study = load_study()
+    >>> study == load_study(), study == study_from_tables({})
+    (True, False)
+    >>> repr(study)[:60]
+    "Study('IMPT Workbench demonstration study (SYNTHETIC)', count"
     """
 
     codebook: pd.DataFrame
@@ -90,6 +104,30 @@ class Study:
             if table.optional and getattr(self, name) is None:
                 empty = pd.DataFrame({f.name: pd.Series(dtype=str) for f in table.fields})
                 setattr(self, name, _typed(empty, table, self.codebook))
+
+    __hash__ = None  # mutable tables: a study is no dictionary key
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Study):
+            return NotImplemented
+        return self.equals(other)
+
+    def equals(self, other: Study) -> bool:
+        """True if ``other`` holds the same metadata and tables (see the class docstring)."""
+        if self.meta != other.meta:
+            return False
+        mine, theirs = self.barrier_counts, other.barrier_counts
+        if (mine is None) != (theirs is None) or (mine is not None and not _same_frame(mine, theirs)):
+            return False
+        return all(_same_frame(a, b) for a, b in zip(self.tables().values(), other.tables().values()))
+
+    def __repr__(self) -> str:
+        rows = ", ".join(f"{name}={len(frame)}" for name, frame in self.tables().items())
+        if self.barrier_counts is not None:
+            rows += f", barrier_counts={len(self.barrier_counts)}"
+        public = ", public" if self.public else ""
+        title = self.meta.get("title", self.name)
+        return f"Study({title!r}, countries={self.countries}{public}, rows: {rows})"
 
     @property
     def countries(self) -> list[str]:
@@ -142,6 +180,11 @@ class Study:
         return "\n".join(lines)
 
 
+def _same_frame(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """Same columns (in order), dtypes and values; missing values equal where both are missing."""
+    return list(a.columns) == list(b.columns) and a.dtypes.equals(b.dtypes) and a.equals(b)
+
+
 def interview_column(rows: pd.DataFrame) -> str:
     """The column by which rows of knowledge, flows, barriers or codings name their interview.
 
@@ -161,14 +204,17 @@ def interview_column(rows: pd.DataFrame) -> str:
     )
 
 
-def _read_meta(folder: Path) -> tuple[dict, list[Problem], list[str]]:
-    """The descriptor's package properties, the problems reading it, and the names of its resources."""
+def _read_meta(folder: Path) -> tuple[dict, list[Problem], dict[str, dict] | None]:
+    """The descriptor's package properties, the problems reading it, and its resources by name.
+
+    The resources are None where the descriptor could not be read (its problems say why).
+    """
     descriptor = folder / "datapackage.json"
     if not descriptor.is_file():
         missing = Problem(
             "datapackage.json", None, None, None, f"file is missing from the study folder {folder}"
         )
-        return {}, [missing], []
+        return {}, [missing], None
     if descriptor.stat().st_size > MAX_DESCRIPTOR_BYTES:
         return (
             {},
@@ -181,7 +227,7 @@ def _read_meta(folder: Path) -> tuple[dict, list[Problem], list[str]]:
                     f"the descriptor is larger than {MAX_DESCRIPTOR_BYTES:,} bytes: not a study's descriptor",
                 )
             ],
-            [],
+            None,
         )
     try:
         meta = json.loads(descriptor.read_text(encoding="utf-8-sig"))
@@ -197,7 +243,7 @@ def _read_meta(folder: Path) -> tuple[dict, list[Problem], list[str]]:
                     f"not valid UTF-8 JSON: {err}",
                 )
             ],
-            [],
+            None,
         )
     except RecursionError:
         return (
@@ -211,20 +257,77 @@ def _read_meta(folder: Path) -> tuple[dict, list[Problem], list[str]]:
                     "the JSON is nested too deeply to read: not a study's descriptor",
                 )
             ],
-            [],
+            None,
         )
     if not isinstance(meta, dict):
-        return {}, [Problem("datapackage.json", None, None, None, "the descriptor must be a JSON object")], []
+        return (
+            {},
+            [Problem("datapackage.json", None, None, None, "the descriptor must be a JSON object")],
+            None,
+        )
     problems = meta_problems(meta, "datapackage.json")
     if problems:
-        return {}, problems, []
+        return {}, problems, None
     resources = meta.pop("resources", None)
-    names = (
-        [r["name"] for r in resources if isinstance(r, dict) and isinstance(r.get("name"), str)]
-        if isinstance(resources, list)
-        else []
-    )
-    return meta, [], names
+    if not isinstance(resources, list):
+        return meta, [_descriptor_problem("resources", None, "must be a list of the package's tables")], {}
+    named = {}
+    for r in resources:
+        if isinstance(r, dict) and isinstance(r.get("name"), str):
+            named.setdefault(r["name"], r)
+    return meta, [], named
+
+
+def _descriptor_problem(column: str, value, message: str) -> Problem:
+    return Problem("datapackage.json", None, column, None if value is None else str(value), message)
+
+
+def resource_file(
+    folder: Path, name: str, resources: dict[str, dict] | None
+) -> tuple[Path | None, list[Problem]]:
+    """The file of resource ``name`` as the descriptor gives it, checked to stay inside ``folder``.
+
+    ``resources`` are the descriptor's resources by name (None: the descriptor could not be read,
+    and the table's usual ``<name>.csv`` is taken). The path is a relative POSIX path: each of its
+    parts goes through :func:`~impt_analysis.paths.file_in`, so ``..``, an absolute path, a URL, a
+    backslash or a symbolic link out of the folder is refused.
+
+    Examples
+    --------
+    >>> resource_file(Path("s"), "flows", {"flows": {"name": "flows", "path": "data/flows.csv"}})
+    (PosixPath('s/data/flows.csv'), [])
+    >>> print(resource_file(Path("s"), "flows", {"flows": {"path": "../flows.csv"}})[1][0])
+    datapackage.json, column resources.flows.path: '../flows.csv': must be a relative path inside the study folder (no '..', no leading '/', no URL, no backslash)
+    >>> print(resource_file(Path("s"), "flows", {})[1][0])
+    datapackage.json, column resources: 'flows': the descriptor lists no resource 'flows' (flows.csv)
+    """
+    default = f"{name}.csv"
+    if resources is None:
+        return folder / default, []
+    if name not in resources:
+        return None, [
+            _descriptor_problem("resources", name, f"the descriptor lists no resource {name!r} ({default})")
+        ]
+    where = f"resources.{name}.path"
+    path = resources[name].get("path")
+    if not isinstance(path, str):
+        kind = "missing" if path is None else f"a {type(path).__name__}"
+        return None, [
+            _descriptor_problem(where, None, f"must be the table's file (one relative path), not {kind}")
+        ]
+    target = Path(folder)
+    try:
+        for part in path.split("/"):
+            target = file_in(target, part)
+    except ValueError:
+        return None, [
+            _descriptor_problem(
+                where,
+                path,
+                "must be a relative path inside the study folder (no '..', no leading '/', no URL, no backslash)",
+            )
+        ]
+    return target, []
 
 
 #: The largest ``datapackage.json`` read (a study's is a few KB).
@@ -321,10 +424,18 @@ def load_study(path: str | Path | None = None) -> Study:
     meta, problems, resources = _read_meta(folder)
     tables = tables_for(meta)
     raw: dict[str, pd.DataFrame] = {}
+    listed = resources or {}
     for name in TABLE_ORDER:
-        if tables[name].optional and name not in resources and not (folder / tables[name].path).is_file():
+        if tables[name].optional and name not in listed and not (folder / tables[name].path).is_file():
             continue  # an optional table the package does not have: empty
-        frame, found = read_table(folder / tables[name].path, tables[name])
+        if tables[name].optional and name not in listed:
+            file, found = folder / tables[name].path, []  # an optional table beside, unlisted: read
+        else:
+            file, found = resource_file(folder, name, resources)
+        problems += found
+        if file is None:
+            continue
+        frame, found = read_table(file, tables[name])
         problems += found
         if meta.get("impt:public"):
             frame = _unescape_public(frame, tables[name])
@@ -332,11 +443,15 @@ def load_study(path: str | Path | None = None) -> Study:
             raw[name] = frame
     counts = None
     counts_file = folder / f"{BARRIER_COUNTS_RESOURCE}.csv"
-    if meta.get("impt:public") and (BARRIER_COUNTS_RESOURCE in resources or counts_file.is_file()):
+    if meta.get("impt:public") and (BARRIER_COUNTS_RESOURCE in listed or counts_file.is_file()):
         # The aggregate of a public export: listed in the descriptor, it must be there and valid.
-        counts, found = read_table(counts_file, _barrier_counts_table())
-        problems += found
-        counts = _unescape_public(counts, _barrier_counts_table())
+        if BARRIER_COUNTS_RESOURCE in listed:
+            counts_file, found = resource_file(folder, BARRIER_COUNTS_RESOURCE, resources)
+            problems += found
+        if counts_file is not None:
+            counts, found = read_table(counts_file, _barrier_counts_table())
+            problems += found
+            counts = _unescape_public(counts, _barrier_counts_table())
     study = _validated(raw, meta, problems, str(folder), counts)
     study.path = folder
     return study
@@ -428,7 +543,6 @@ def _barrier_counts_table():
     """The table definition of ``barrier_counts.csv``, with its ``suppression`` column."""
     from dataclasses import replace
 
-    from .privacy.deidentify import BARRIER_COUNTS  # imported here: deidentify builds on this module
     from .schema import Field
 
     fields = [f for f in BARRIER_COUNTS.fields if f.name != "suppression"]

@@ -59,7 +59,7 @@ import pandas as pd
 
 from ..codebook import label_map
 from ..interop.package_docs import licence_entry
-from ..schema import PUBLIC_TABLES, ROW_TABLES, SUPPRESSION, TABLE_ORDER, Field, Table
+from ..schema import BARRIER_COUNTS, PUBLIC_TABLES, ROW_TABLES, TABLE_ORDER
 from ..study import Study, study_from_tables
 from .suppression import suppress_small_cells
 
@@ -158,24 +158,6 @@ CASE_COUNT_MARGINS = {"rows": ["country", "year", "tier"], "columns": ["year", "
 ASSESSMENT_MARGINS = {"rows": ["country", "year", "domain"], "columns": ["year", "domain", "level"]}
 # The tables of counts of children suppressed the same way, with the totals that may be published.
 COUNT_MARGINS = {"case_counts": CASE_COUNT_MARGINS, "assessments": ASSESSMENT_MARGINS}
-BARRIER_COUNTS = Table(
-    "barrier_counts",
-    "Number of published interviews naming each barrier, per country; empty where suppressed.",
-    (
-        Field("country", description="ISO 3166-1 alpha-2 code.", pattern="^[A-Z]{2}$"),
-        Field("barrier", category="barrier", description="The barrier (see the codebook)."),
-        Field(
-            "interviews",
-            type="integer",
-            required=False,
-            minimum=0,
-            description="Interviews naming the barrier; empty where suppressed (a small count, or a cell hidden "
-            "so that a small count cannot be worked out from the country's or the barrier's total).",
-        ),
-        SUPPRESSION,
-    ),
-    primary_key=("country", "barrier"),
-)
 _SORT = {
     "actors": ["country", "actor_id"],
     "interviews": ["country", "interview_id"],
