@@ -9,9 +9,11 @@ names the sheet, the row as Excel numbers it, and the column; nothing is dropped
 
 Examples
 --------
+>>> import tempfile, pathlib
 >>> from impt_analysis.interop.spreadsheet import write_template, read_workbook
->>> write_template("coding.xlsx")                     # doctest: +SKIP
->>> study = read_workbook("coding.xlsx")              # doctest: +SKIP
+>>> path = write_template(pathlib.Path(tempfile.mkdtemp()) / "round-2.xlsx", empty_rows=5)
+>>> read_workbook(path).meta["title"]                 # the Study sheet left empty: the file's name
+'round-2'
 """
 
 from __future__ import annotations
@@ -114,8 +116,9 @@ def write_template(path: str | Path, study: Study | None = None, empty_rows: int
 
     Examples
     --------
-    >>> write_template("/tmp/coding.xlsx")            # doctest: +SKIP
-    PosixPath('/tmp/coding.xlsx')
+    >>> import tempfile, pathlib
+    >>> write_template(pathlib.Path(tempfile.mkdtemp()) / "coding.xlsx", empty_rows=5).name
+    'coding.xlsx'
     """
     from openpyxl import Workbook
 
@@ -426,7 +429,11 @@ def read_workbook(path: str | Path, meta: dict | None = None) -> Study:
 
     Examples
     --------
-    >>> study = read_workbook("coding.xlsx")          # doctest: +SKIP
+    >>> import tempfile, pathlib
+    >>> from impt_analysis import load_study
+    >>> path = write_template(pathlib.Path(tempfile.mkdtemp()) / "demo.xlsx", load_study(), empty_rows=5)
+    >>> len(read_workbook(path).interviews)
+    60
     """
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException

@@ -16,8 +16,9 @@ the export and its checksum. The site folder must be empty, or is cleared first 
 
 Examples
 --------
->>> from impt_analysis.reporting.report import plan  # doctest: +SKIP
->>> [job.name for job in plan(load_study(), ["DK"])]  # doctest: +SKIP
+>>> from impt_analysis import load_study
+>>> from impt_analysis.reporting.report import plan
+>>> [job.name for job in plan(load_study(), ["DK"])]
 ['country_mapping_DK', 'barrier_analysis_DK', 'barrier_analysis_ALL', 'regional_overview']
 """
 
