@@ -99,11 +99,12 @@ Where each part lives
 
 Examples
 --------
->>> from impt_analysis.interop.refi_qda import read_qdpx, import_summary
->>> study = read_qdpx("demo.qdpx", mapping={"defaults": {"country": "DK",
-...     "date": "2010-06-01", "sector": "government", "level": "national"}})  # doctest: +SKIP
->>> print(import_summary(study))                                   # doctest: +SKIP
-demo.qdpx: 205 of 205 codings imported, 262 codes, 2 sources
+>>> import tempfile, pathlib
+>>> from impt_analysis import load_study
+>>> from impt_analysis.interop.refi_qda import read_qdpx, import_summary, write_coded_qdpx
+>>> path = write_coded_qdpx(load_study(), pathlib.Path(tempfile.mkdtemp()) / "demo.qdpx")
+>>> print(str(import_summary(read_qdpx(path))).splitlines()[0])  # doctest: +ELLIPSIS
+demo.qdpx: ... codings imported, ... codes, 60 sources
 """
 
 from __future__ import annotations

@@ -9,9 +9,11 @@ is written.
 
 Examples
 --------
->>> from pathlib import Path
->>> archive = Archive(Path("project.qdpx"), MAX_UNCOMPRESSED_BYTES, MAX_ENTRIES)  # doctest: +SKIP
->>> parse_project(archive).tag                                                    # doctest: +SKIP
+>>> import tempfile, pathlib
+>>> from impt_analysis import load_study
+>>> from impt_analysis.interop.refi_qda import write_qdpx
+>>> path = write_qdpx(load_study(), pathlib.Path(tempfile.mkdtemp()) / "project.qdpx")
+>>> parse_project(Archive(path, MAX_UNCOMPRESSED_BYTES, MAX_ENTRIES)).tag
 'Project'
 """
 

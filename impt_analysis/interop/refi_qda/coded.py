@@ -11,8 +11,9 @@ there), and for testing the import; the synthetic demonstration study stays labe
 
 Examples
 --------
+>>> import tempfile, pathlib
 >>> from impt_analysis import load_study
->>> write_coded_qdpx(load_study(), "/tmp/demo-coded.qdpx").name    # doctest: +SKIP
+>>> write_coded_qdpx(load_study(), pathlib.Path(tempfile.mkdtemp()) / "demo-coded.qdpx").name
 'demo-coded.qdpx'
 """
 

@@ -14,8 +14,6 @@ Examples
 >>> from xml.etree import ElementTree as ET
 >>> users_of(ET.fromstring('<Project><Users><User guid="{AB-01}" name="coder_a"/></Users></Project>'))
 {'ab-01': 'coder_a'}
->>> codings = codings_of(root, sources, code_of, groups, paths, users, rules, summary)  # doctest: +SKIP
->>> barriers = barriers_of(codings, codebook, rules, summary)                   # doctest: +SKIP
 """
 
 from __future__ import annotations

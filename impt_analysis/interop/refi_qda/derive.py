@@ -28,11 +28,9 @@ with no actor, two actors and no direction, an actor code without sector or leve
 knowledge passage without verification) is listed in ``ImportSummary.unrowable`` with its
 interview, positions, segment ids, codes and the reason: nothing is dropped silently.
 
-Examples
---------
->>> tables = derive_rows(codings, frame, interviews, actors, rules, summary)   # doctest: +SKIP
->>> sorted(tables)                                                            # doctest: +SKIP
-['actors', 'barriers', 'case_counts', 'flows', 'items', 'knowledge']
+:func:`derive_rows` returns the tables actors, barriers, case_counts, flows, items and
+knowledge; it is run by :func:`~impt_analysis.interop.refi_qda.read_qdpx` (whose example
+runs it on the demo's coded project).
 """
 
 from __future__ import annotations

@@ -11,7 +11,13 @@ validates the tables as :func:`~impt_analysis.study.load_study` would.
 
 Examples
 --------
->>> study = read_qdpx("project.qdpx", mapping="mapping.yaml")   # doctest: +SKIP
+>>> import tempfile, pathlib
+>>> from impt_analysis import load_study
+>>> from impt_analysis.interop.refi_qda import write_coded_qdpx
+>>> demo = load_study()
+>>> study = read_qdpx(write_coded_qdpx(demo, pathlib.Path(tempfile.mkdtemp()) / "project.qdpx"))
+>>> len(study.interviews) == len(demo.interviews), len(study.flows) == len(demo.flows)
+(True, True)
 """
 
 from __future__ import annotations
@@ -75,8 +81,13 @@ def read_qdpx(
 
     Examples
     --------
-    >>> study = read_qdpx("project.qdpx", mapping="mapping.yaml")   # doctest: +SKIP
-    >>> study.codings.groupby("coder").size()                        # doctest: +SKIP
+    >>> import tempfile, pathlib
+    >>> from impt_analysis import load_study
+    >>> from impt_analysis.interop.refi_qda import write_qdpx
+    >>> demo = load_study()
+    >>> study = read_qdpx(write_qdpx(demo, pathlib.Path(tempfile.mkdtemp()) / "project.qdpx"))
+    >>> sorted(study.codings["coder"].unique()) == sorted(demo.codings["coder"].unique())
+    True
     """
     path = Path(path)
     if not path.is_file():

@@ -8,12 +8,8 @@ UTF-16 code units (an emoji is two): for a project whose ``origin`` names NVivo,
 positions of a source whose text holds such characters are converted to code points, and
 the summary says so. Where the text is looked
 for is set out in :mod:`impt_analysis.interop.refi_qda`.
-
-Examples
---------
->>> sources = read_sources(root, archive, summary)     # doctest: +SKIP
->>> [s.interview_id for s in sources]                  # doctest: +SKIP
-['Interview DK 1', 'Interview EE 1']
+:func:`read_sources` is run by :func:`~impt_analysis.interop.refi_qda.read_qdpx`: one source
+per interview, named as the tool names it (e.g. ``Interview DK 1``).
 """
 
 from __future__ import annotations

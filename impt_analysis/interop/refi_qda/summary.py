@@ -125,7 +125,11 @@ def import_summary(study: Study) -> ImportSummary:
 
     Examples
     --------
-    >>> import_summary(read_qdpx("demo.qdpx", mapping="mapping.yaml")).n_skipped  # doctest: +SKIP
+    >>> import tempfile, pathlib
+    >>> from impt_analysis import load_study
+    >>> from impt_analysis.interop.refi_qda import read_qdpx, write_qdpx
+    >>> path = write_qdpx(load_study(), pathlib.Path(tempfile.mkdtemp()) / "demo.qdpx")
+    >>> import_summary(read_qdpx(path)).n_skipped
     0
     """
     data = study.meta.get("impt:import_summary")
@@ -142,7 +146,12 @@ def unrowable_passages(study: Study) -> pd.DataFrame:
 
     Examples
     --------
-    >>> unrowable_passages(read_qdpx("coded.qdpx"))[["interview", "reason"]]   # doctest: +SKIP
+    >>> import tempfile, pathlib
+    >>> from impt_analysis import load_study
+    >>> from impt_analysis.interop.refi_qda import read_qdpx, write_coded_qdpx
+    >>> path = write_coded_qdpx(load_study(), pathlib.Path(tempfile.mkdtemp()) / "coded.qdpx")
+    >>> len(unrowable_passages(read_qdpx(path)))  # the demo's every coded passage becomes rows
+    0
     """
     frame = import_summary(study).unrowable_frame()
     texts = {}
@@ -170,7 +179,12 @@ def evidence(study: Study, table: str) -> pd.DataFrame:
 
     Examples
     --------
-    >>> evidence(read_qdpx("coded.qdpx"), "flows").head(1)              # doctest: +SKIP
+    >>> import tempfile, pathlib
+    >>> from impt_analysis import load_study
+    >>> from impt_analysis.interop.refi_qda import read_qdpx, write_coded_qdpx
+    >>> path = write_coded_qdpx(load_study(), pathlib.Path(tempfile.mkdtemp()) / "coded.qdpx")
+    >>> list(evidence(read_qdpx(path), "flows").columns)
+    ['row', 'segment_id', 'interview_id', 'start', 'end', 'excerpt']
     """
     from ...schema import EVIDENCE_SEPARATOR
 

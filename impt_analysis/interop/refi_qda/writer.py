@@ -10,9 +10,10 @@ comes back. The archive holds the excerpts: it is as confidential as the study.
 
 Examples
 --------
+>>> import tempfile, pathlib
 >>> from impt_analysis import load_study
->>> write_qdpx(load_study(), "/tmp/demo.qdpx")                    # doctest: +SKIP
-PosixPath('/tmp/demo.qdpx')
+>>> write_qdpx(load_study(), pathlib.Path(tempfile.mkdtemp()) / "demo.qdpx").name
+'demo.qdpx'
 """
 
 from __future__ import annotations
@@ -66,7 +67,11 @@ def write_qdpx(
 
     Examples
     --------
-    >>> write_qdpx(load_study(), "/tmp/demo.qdpx")                    # doctest: +SKIP
+    >>> import tempfile, pathlib
+    >>> from impt_analysis import load_study
+    >>> path = write_qdpx(load_study(), pathlib.Path(tempfile.mkdtemp()) / "demo.qdpx", positions="utf16")
+    >>> path.suffix
+    '.qdpx'
     """
     path = Path(path)
     if positions not in ("code_points", "utf16"):
