@@ -257,24 +257,38 @@ def main(debug: bool = False):
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--all", "show_all", is_flag=True, help="List every problem, not the first few of each kind.")
-def validate(path: Path | None, show_all: bool):
+@click.option(
+    "--strict", is_flag=True, help="Also validate with frictionless (the reference validator; slower)."
+)
+def validate(path: Path | None, show_all: bool, strict: bool):
     """Validate a study data package and print a summary.
 
     PATH is the study folder (holding datapackage.json); without it, the bundled synthetic
     demonstration study. Every problem is reported with its file, row and column (the first
     five of each kind, then how many more and where; --all lists them all); the exit code is
-    1 if there is any.
+    1 if there is any. With --strict, frictionless validates the package too, against its
+    datapackage.json, and its problems are listed the same way (exit code 1 if either finds one).
 
     \b
     Example:
       impt validate data/demo
+      impt validate --strict data/demo
     """
-    from .study import load_study
+    from .study import demo_path, load_study
+    from .validation import frictionless_problems
 
+    failed = []
+    if strict and (path is None or (Path(path) / "datapackage.json").is_file() or Path(path).is_file()):
+        found = frictionless_problems(demo_path() if path is None else path)
+        if found:
+            failed.append(StudyValidationError(found, "frictionless"))
     try:
         study = load_study(path)
     except StudyValidationError as err:
+        failed.insert(0, err)
+    for err in failed:
         click.echo(err.report(None) if show_all else str(err), err=True)
+    if failed:
         sys.exit(1)
     click.echo(study.summary())
     from .validation import study_warnings

@@ -80,8 +80,8 @@ class Study:
     >>> study = load_study()
     >>> study == load_study(), study == study_from_tables({})
     (True, False)
-    >>> repr(study)[:60]
-    "Study('IMPT Workbench demonstration study (SYNTHETIC)', count"
+    >>> repr(study)[:75]
+    "Study('BSR IMPT synthetic demonstration study', countries=['DE', 'DK', 'EE'"
     """
 
     codebook: pd.DataFrame

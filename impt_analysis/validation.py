@@ -529,3 +529,53 @@ def check_evidence(frames: dict[str, pd.DataFrame], tables: dict | None = None) 
                     )
                 )
     return problems
+
+
+def frictionless_problems(folder: str | Path) -> list[Problem]:
+    """Validate a study package with frictionless (the reference Table Schema validator).
+
+    Its errors become :class:`Problem` records like the fast validator's: the resource's file,
+    the row as a spreadsheet counts it (header = 1; frictionless counts the same way), the
+    column, the cell and frictionless's own note. An error of the descriptor names
+    ``datapackage.json``. Slower than :func:`~impt_analysis.study.load_study` (seconds, not a
+    fraction of one), so ``impt validate --strict`` runs it on request.
+
+    Examples
+    --------
+    >>> from impt_analysis.study import demo_path
+    >>> frictionless_problems(demo_path())
+    []
+    """
+    import frictionless
+
+    folder = Path(folder)
+    if folder.name == "datapackage.json":
+        folder = folder.parent
+    try:
+        report = frictionless.validate(str(folder / "datapackage.json"))
+    except frictionless.FrictionlessException as err:  # a descriptor it cannot even open
+        return [Problem("datapackage.json", None, None, None, f"frictionless cannot read it: {err}")]
+    problems = [Problem("datapackage.json", None, None, None, _note(e)) for e in report.errors]
+    for task in report.tasks:
+        file = task.place or f"{task.name}.csv"
+        if isinstance(file, str) and file.startswith(str(folder)):
+            file = Path(file).relative_to(folder).as_posix()
+        for e in task.errors:
+            cell = getattr(e, "cell", None)
+            problems.append(
+                Problem(
+                    str(file),
+                    getattr(e, "row_number", None),
+                    getattr(e, "field_name", None),
+                    None if cell is None else str(cell),
+                    _note(e),
+                )
+            )
+    return problems
+
+
+def _note(error) -> str:
+    """A frictionless error as one sentence: its title and note (its full message without a note)."""
+    note = getattr(error, "note", "") or ""
+    title = getattr(error, "title", "") or getattr(error, "type", "")
+    return f"{title}: {note}" if note else str(getattr(error, "message", error))
