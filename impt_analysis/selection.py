@@ -65,6 +65,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
+from .codebook import codes as codebook_codes
 from .graph import VERIFICATION_ORDER
 from .study import Study, interview_column
 
@@ -413,7 +414,8 @@ def matching_items(view: Study) -> pd.DataFrame:
         out["interviews"] = out["item_id"].map(reporting).fillna(0).astype(int)
     mix = pd.crosstab(k["item_id"], k["verification"].astype(object)) if len(k) else pd.DataFrame()
     strongest = pd.Series("", index=out.index, dtype=object)
-    for level in reversed(VERIFICATION_LEVELS):
+    levels = codebook_codes(view.codebook, "verification")  # strongest first, the codebook's order
+    for level in reversed(levels):
         n = (
             out["item_id"].map(mix[level]).fillna(0).astype(int)
             if level in mix
@@ -421,7 +423,7 @@ def matching_items(view: Study) -> pd.DataFrame:
         )
         out[level] = n
         strongest = strongest.where(n == 0, level)
-    out = out[[c for c in out.columns if c not in VERIFICATION_LEVELS] + list(VERIFICATION_LEVELS)]
+    out = out[[c for c in out.columns if c not in levels] + levels]
     out["strongest"] = strongest
     return out.reset_index(drop=True)
 

@@ -335,3 +335,14 @@ def test_the_other_figures_draw(study):
         plots.draw_change(compare_studies(study, study), study, study),
     ):
         assert fig.texts[0].get_text()
+
+
+def test_matching_items_count_the_new_level(study):
+    from impt_analysis.selection import Selection, matching_items, select
+
+    t = matching_items(select(study, Selection(country="DK")))
+    assert list(t.columns[-5:]) == ["official", "corroborated", "maybe", "anecdotal", "strongest"]
+    assert t[["item_id", "corroborated", "maybe", "anecdotal", "strongest"]].values.tolist() == [
+        ["T1", 1, 1, 0, "corroborated"],
+        ["T2", 1, 0, 1, "corroborated"],
+    ]
