@@ -150,7 +150,9 @@ def recommend_channels(
         ``source_name``, ``target_actor``, ``target_name``, ``new_actors`` (ids of every actor
         that newly reaches co-ordination), ``new_local_actors`` (how many of them are local or
         regional), ``new_items`` (ids of the side-information items that newly reach it),
-        ``cumulative_local`` and ``cumulative_items`` (the gains so far), and the three-aspect
+        ``cumulative_local`` and ``cumulative_items`` (the gains so far), ``ties`` (how many
+        candidates, this one included, would each have brought the same gain at this step: 1 when
+        the choice is clear; among tied ones the earlier candidate is taken), and the three-aspect
         verdicts once this and the earlier channels exist: ``coordination``, ``networks``,
         ``local_input``.
 
@@ -189,7 +191,7 @@ def recommend_channels(
     reaching = feeding_actors(H, country, rules)
     total_local = total_items = 0
     for step in range(1, k + 1):
-        best, best_key = None, None
+        best, best_key, ties = None, None, 0
         for source, target in candidates:
             if (source, target) in chosen or target not in reaching:
                 continue  # a channel to an actor cut off from co-ordination brings no one in
@@ -198,7 +200,9 @@ def recommend_channels(
             verification = sorted((rank[holders[i][1]] for i in items), reverse=True)
             key = (len(new & local), len(items), verification)
             if key[:2] > (0, 0) and (best_key is None or key > best_key):
-                best, best_key = (source, target, new, items), key
+                best, best_key, ties = (source, target, new, items), key, 1
+            elif key == best_key:
+                ties += 1
         if best is None:
             break
         source, target, new, items = best
@@ -222,6 +226,7 @@ def recommend_channels(
                 "new_items": items,
                 "cumulative_local": total_local,
                 "cumulative_items": total_items,
+                "ties": ties,
                 "coordination": verdicts["coordination"],
                 "networks": verdicts["networks"],
                 "local_input": verdicts["local_input"],
@@ -238,6 +243,7 @@ def recommend_channels(
         "new_items",
         "cumulative_local",
         "cumulative_items",
+        "ties",
         "coordination",
         "networks",
         "local_input",
