@@ -4,7 +4,8 @@ One run executes, through papermill's Python API, the country mapping notebook f
 country, the barrier analysis for each country and for the whole region ("ALL"), and the
 regional overview; keeps the executed notebooks; converts each to HTML without code; and
 writes ``index.html`` linking them all. Runs go in parallel, each worker reusing one kernel
-(emptied before every notebook); a notebook that fails does not stop the others. Every page carries a provenance footer, and a banner when the data are the
+(emptied and set back to its first state before every notebook; each notebook keeps its own
+kernel log); a notebook that fails does not stop the others. Every page carries a provenance footer, and a banner when the data are the
 synthetic demonstration study.
 
 A public site (``public=True``) is built from the public export only: the run first writes
@@ -245,15 +246,107 @@ def banner_html(prov: dict) -> str:
 
 
 _WORKER_KERNEL = None  # the kernel a worker process reuses from one notebook to the next
+_KERNEL_LOG = None  # the file the reused kernel writes its stdout and stderr to (sliced per notebook)
+
+# Run in the reused kernel before every notebook: empty the namespace, then put back every piece of
+# state a page can set (pandas options, warning filters, the logging level, IPython's display
+# formatters, matplotlib's rcParams, the report helpers' display mode), as they were when the kernel
+# was new; print whether the kernel is now as it was, so that the worker can start a fresh one if not.
+_RESET = r"""
+%reset -f
+def __impt_reset():
+    import logging
+    import sys
+    import types
+    import warnings
+
+    import matplotlib
+    import pandas as pd
+
+    ip = get_ipython()
+    formatters = ip.display_formatter.formatters
+    saved = sys.modules.get("_impt_pristine")
+    if saved is None:  # a new kernel: remember how it is
+        saved = types.ModuleType("_impt_pristine")
+        saved.filters = list(warnings.filters)
+        saved.level = logging.getLogger().level
+        saved.printers = {m: (dict(f.type_printers), dict(f.deferred_printers)) for m, f in formatters.items()}
+        saved.rc = {k: v for k, v in matplotlib.rcParams.items() if k != "backend"}
+        sys.modules["_impt_pristine"] = saved
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pd.reset_option("all")
+        matplotlib.rcParams.update(saved.rc)
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+    warnings.resetwarnings()
+    warnings.filters.extend(saved.filters)
+    logging.getLogger().setLevel(saved.level)
+    for mime, f in formatters.items():
+        types_, deferred = saved.printers.get(mime, ({}, {}))
+        f.type_printers.clear()
+        f.type_printers.update(types_)
+        f.deferred_printers.clear()
+        f.deferred_printers.update(deferred)
+    helper = sys.modules.get("impt_analysis.reporting.notebook")
+    if helper is not None:
+        helper._PUBLIC, helper._BELOW = False, 5
+    registered = pd._config.config._registered_options
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        changed = [k for k, o in registered.items() if pd.get_option(k) != o.defval]
+    if warnings.filters != saved.filters:
+        changed.append("warning filters")
+    if {m: (f.type_printers, f.deferred_printers) for m, f in formatters.items()} != saved.printers:
+        changed.append("display formatters")
+    if {k: v for k, v in matplotlib.rcParams.items() if k != "backend"} != saved.rc:
+        changed.append("matplotlib rcParams")
+    print("impt-state:", "clean" if not changed else "changed " + ", ".join(changed))
+__impt_reset()
+del __impt_reset
+"""
+
+# Run after a notebook: whatever the kernel buffered for its stdout and stderr reaches the log file.
+_FLUSH = "import sys as __s; __s.__stdout__.flush(); __s.__stderr__.flush(); del __s"
+
+
+def _kernel_log_file():
+    """This worker's file for its reused kernel's stdout and stderr (a nameless temporary file)."""
+    global _KERNEL_LOG
+    if _KERNEL_LOG is None:
+        _KERNEL_LOG = tempfile.TemporaryFile()
+    return _KERNEL_LOG
+
+
+def _execute(km, code: str) -> str:
+    """Run ``code`` in the kernel; its printed text."""
+    client = km.blocking_client()
+    client.start_channels()
+    printed: list[str] = []
+    try:
+        client.wait_for_ready(timeout=60)
+        client.execute_interactive(
+            code,
+            timeout=60,
+            store_history=False,
+            output_hook=lambda msg: printed.append(msg["content"].get("text", "")),
+        )
+    finally:
+        client.stop_channels()
+    return "".join(printed)
 
 
 def _warm_kernel(cwd: str):
-    """This worker's kernel, started on first use and emptied (``%reset -f``) before each notebook.
+    """This worker's kernel, started on first use and brought back to its first state before each notebook.
 
     Starting a kernel and importing pandas, networkx and matplotlib into it takes seconds;
-    the worker pays that once, not once per notebook. Each notebook starts from an empty
-    namespace and runs its own imports and set-up, so it sees no variable of the one before.
-    The kernel is shut down when the worker exits.
+    the worker pays that once, not once per notebook. Before each notebook the namespace is
+    emptied (``%reset -f``) and every setting a page can change (pandas options, warning
+    filters, the logging level, display formatters, matplotlib's rcParams) is put back as it
+    was in the new kernel; if anything still differs, the kernel is replaced by a new one. So a
+    notebook sees no variable and no setting of the one before. The kernel writes its stdout
+    and stderr to one file of the worker, which :func:`_run_job` slices into each notebook's own
+    log. The kernel is shut down when the worker exits.
     """
     global _WORKER_KERNEL
     from multiprocessing.util import Finalize
@@ -261,20 +354,19 @@ def _warm_kernel(cwd: str):
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    km = _WORKER_KERNEL
-    if km is None or not run_sync(km.is_alive)():
-        km = AsyncKernelManager(kernel_name="python3")
-        run_sync(km.start_kernel)(cwd=cwd)
-        Finalize(km, run_sync(km.shutdown_kernel), kwargs={"now": True}, exitpriority=10)
-        _WORKER_KERNEL = km
-    client = km.blocking_client()
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=60)
-        client.execute_interactive("%reset -f", timeout=60, store_history=False)
-    finally:
-        client.stop_channels()
-    return km
+    while True:
+        km, fresh = _WORKER_KERNEL, False
+        if km is None or not run_sync(km.is_alive)():
+            km, fresh = AsyncKernelManager(kernel_name="python3"), True
+            log = _kernel_log_file()
+            run_sync(km.start_kernel)(cwd=cwd, stdout=log, stderr=log)
+            Finalize(km, run_sync(km.shutdown_kernel), kwargs={"now": True}, exitpriority=10)
+            _WORKER_KERNEL = km
+        state = _execute(km, _RESET)
+        if fresh or "impt-state: clean" in state:
+            return km
+        run_sync(km.shutdown_kernel)(now=True)  # a setting that could not be put back: a new kernel
+        _WORKER_KERNEL = None
 
 
 def _run_job(job: Job, out: str, prov: dict, notebooks: str, reuse_kernel: bool = True) -> JobResult:
@@ -282,25 +374,21 @@ def _run_job(job: Job, out: str, prov: dict, notebooks: str, reuse_kernel: bool 
     import time
 
     import nbformat
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
     started = time.perf_counter()
     executed = Path(out) / "notebooks" / f"{job.name}.ipynb"
-    _kernel_log_to(Path(out) / "notebooks" / f"{job.name}.log")
+    log_path = Path(out) / "notebooks" / f"{job.name}.log"
+    _kernel_log_to(log_path)
     try:
-        engine = {"km": _warm_kernel(notebooks)} if reuse_kernel else {}
-        papermill.execute_notebook(
-            str(Path(notebooks) / f"{job.notebook}.ipynb"),
-            str(executed),
-            parameters=job.parameters,
-            kernel_name="python3",
-            progress_bar=False,
-            cwd=notebooks,
-            log_output=False,
-            request_save_on_cell_execute=False,
-            **engine,
-        )
+        km = _warm_kernel(notebooks) if reuse_kernel else None
+        engine = {"km": km} if km is not None else {}
+        start = os.fstat(_kernel_log_file().fileno()).st_size if km is not None else 0
+        try:
+            _execute_notebook(job, executed, notebooks, engine)
+        finally:
+            if km is not None:
+                _copy_kernel_log(km, start)
     except PapermillExecutionError as err:
         return JobResult(
             job,
@@ -331,6 +419,41 @@ def _run_job(job: Job, out: str, prov: dict, notebooks: str, reuse_kernel: bool 
     page = Path(out) / f"{job.name}.html"
     page.write_text(body, encoding="utf-8")
     return JobResult(job, True, html=str(page), executed=str(executed), seconds=time.perf_counter() - started)
+
+
+def _execute_notebook(job: Job, executed: Path, notebooks: str, engine: dict) -> None:
+    import papermill
+
+    papermill.execute_notebook(
+        str(Path(notebooks) / f"{job.notebook}.ipynb"),
+        str(executed),
+        parameters=job.parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=notebooks,
+        log_output=False,
+        request_save_on_cell_execute=False,
+        **engine,
+    )
+
+
+def _copy_kernel_log(km, start: int) -> None:
+    """Append what the reused kernel wrote since ``start`` to this notebook's log (this worker's stderr)."""
+    from jupyter_core.utils import run_sync
+
+    try:
+        if run_sync(km.is_alive)():
+            _execute(km, _FLUSH)
+    except Exception:  # a kernel that died: what it wrote is in the file already
+        pass
+    log = _kernel_log_file()
+    end = os.fstat(log.fileno()).st_size
+    while start < end:
+        chunk = os.pread(log.fileno(), min(1 << 20, end - start), start)
+        if not chunk:
+            break
+        os.write(2, chunk)
+        start += len(chunk)
 
 
 def _kernel_log_to(path: Path) -> None:

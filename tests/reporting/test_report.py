@@ -183,3 +183,49 @@ def test_a_reused_kernel_starts_each_notebook_empty(tmp_path):
 
     run_sync(km.shutdown_kernel)(now=True)
     report._WORKER_KERNEL = None
+
+
+def _notebook(path: Path, *sources: str) -> None:
+    import nbformat
+
+    book = nbformat.v4.new_notebook()
+    book.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(book, path)
+
+
+def test_a_reused_kernel_gives_each_notebook_its_own_log_and_default_settings(tmp_path, monkeypatch):
+    """One worker runs two notebooks in one kernel: the first sets a pandas option, a warning filter and
+    a formatter, and writes to the kernel's stderr; the second's log holds none of it and it sees the
+    defaults."""
+    from impt_analysis import load_study
+    from impt_analysis.reporting import report
+
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    _notebook(
+        notebooks / "first.ipynb",
+        "import os, subprocess, warnings\nimport pandas as pd\n"
+        "pd.set_option('display.max_rows', 3)\nwarnings.filterwarnings('error')\n"
+        "get_ipython().display_formatter.formatters['text/html'].for_type(pd.DataFrame, lambda f: 'X')\n"
+        "subprocess.run(['sh', '-c', 'echo FIRST-NOTEBOOK-WAS-HERE >&2'])",
+    )
+    _notebook(
+        notebooks / "second.ipynb",
+        "import subprocess, warnings\nimport pandas as pd\n"
+        "subprocess.run(['sh', '-c', 'echo SECOND-NOTEBOOK-WAS-HERE >&2'])\n"
+        "assert pd.get_option('display.max_rows') == 60, pd.get_option('display.max_rows')\n"
+        "warnings.warn('only a warning')\n"
+        "assert pd.DataFrame not in get_ipython().display_formatter.formatters['text/html'].type_printers",
+    )
+    out = tmp_path / "site"
+    (out / "notebooks").mkdir(parents=True)
+    monkeypatch.setattr(report, "notebooks_path", lambda: notebooks)
+    prov = report.provenance(load_study(), {})
+    jobs = [report.Job("first", "first", "First", {}), report.Job("second", "second", "Second", {})]
+    results = report._run_all(jobs, out, prov, 1, False)  # one worker: the second reuses the first's kernel
+    assert [r.ok for r in results] == [True, True], [r.error for r in results]
+    first = (out / "notebooks" / "first.log").read_text(encoding="utf-8")
+    second = (out / "notebooks" / "second.log").read_text(encoding="utf-8")
+    assert "FIRST-NOTEBOOK-WAS-HERE" in first and "SECOND-NOTEBOOK-WAS-HERE" not in first
+    assert "SECOND-NOTEBOOK-WAS-HERE" in second and "FIRST-NOTEBOOK-WAS-HERE" not in second
