@@ -435,6 +435,7 @@ def test_public_country_page_shows_assessments_with_small_counts_hidden(tmp_path
     out = export_public(source, tmp_path / "public", key=KEY)
     assert out.check.passed, out.check
     _, text = _run_country_page(tmp_path, str(out.path), True)
+    print(text)
     assert "Running away" in text and "&lt;5" in text and "suppressed" in text
     assert "No assessments" not in text
 
@@ -492,3 +493,42 @@ def test_the_disclosure_check_reads_assessments_as_an_attacker(exported, tmp_pat
     assert any(
         f"assessments.csv, row {row}: the suppressed count follows from the totals" in p for p in check.other
     ), check.other
+
+
+def test_one_cohort_a_domain_total_is_never_the_protection(tmp_path):
+    """Only DK assessed: running away 20 / 8 / 3, peers 15 / 10 / 6, the same 31 young people.
+
+    Withholding DK's running-away total (the suppression's own way out when no cycle can be
+    closed) protects nothing: peers, shown in full, says 31, and 31 - 20 - 8 = 3. So the export
+    hides 20 and 8 too, withholds the region's running-away totals per level (with one country
+    they are the cells), and keeps the domain total as known: a + s + g = 31 with s, g secondary
+    (0 or at least 5) leaves a anywhere from 1 to 4.
+    """
+    rows = _rows("DK", "DK-SS", "running_away", (20, 8, 3)) + _rows("DK", "DK-SS", "peers", (15, 10, 6))
+    d = deidentify(study_from_tables(small_study(rows)), key=KEY)
+    public = d.study.assessments.astype({"domain": str, "level": str})
+    hidden = public.loc[public["suppression"].fillna("") != "", ["domain", "level", "suppression"]]
+    assert sorted(map(tuple, hidden.values.tolist())) == [
+        ("running_away", "at_risk", "primary"),
+        ("running_away", "going_well", "secondary"),
+        ("running_away", "struggling", "secondary"),
+    ]
+    rule = d.suppression["assessments"]
+    assert not [w for w in rule["withheld"] if w["line"] == "row"]  # every domain total stays known
+    truth = study_from_tables(small_study(rows)).assessments
+    bounds = hidden_cell_bounds(
+        public.assign(count=public["count"].astype(float)),
+        public["suppression"].fillna(""),
+        value="count",
+        values=public[["domain", "level"]]
+        .merge(truth.astype({"domain": str, "level": str}), on=["domain", "level"], how="left")["count"]
+        .astype(float)
+        .to_numpy(),
+        rows=rule["rows"],
+        columns=rule["columns"],
+        withheld=rule["withheld"],
+    )
+    assert not bounds["disclosed"].any()
+    primary = bounds[bounds["status"] == "primary"].iloc[0]
+    assert (primary["min"], primary["max"]) == (1, 4)
+    assert pd.isna(assessment_basis(d.study, "DK").set_index("domain").loc["running_away", "count"])

@@ -53,7 +53,7 @@ import hmac
 import logging
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -61,7 +61,7 @@ from ..codebook import label_map
 from ..interop.package_docs import licence_entry
 from ..schema import BARRIER_COUNTS, PUBLIC_TABLES, ROW_TABLES, TABLE_ORDER
 from ..study import Study, study_from_tables
-from .suppression import suppress_small_cells
+from .suppression import hidden_cell_bounds, suppress_small_cells
 
 __all__ = [
     "Deidentified",
@@ -485,6 +485,8 @@ def deidentify(
         if name != "case_counts" and tables[name].empty:
             continue
         suppressed[name] = _suppress(tables[name], suppress_below, f"{name}.csv", value="count", **margins)
+        if name == "assessments":
+            suppressed[name] = _one_cohort(suppressed[name], tables[name], suppress_below)
         tables[name] = suppressed[name].table.assign(suppression=suppressed[name].status.to_numpy())
     for name, table, result in (
         *((f"{n}.csv", tables[n], result) for n, result in suppressed.items()),
@@ -859,6 +861,56 @@ def _suppress(table: pd.DataFrame, suppress_below: int, name: str, **how):
             f"{name} cannot be protected: a small count would follow from the totals whatever else "
             f"is hidden ({err}); give a lower --suppress-below (suppress_below)"
         ) from None
+
+
+def _one_cohort(result, table: pd.DataFrame, suppress_below: int):
+    """Assessments: a domain's total cannot be withheld, since the same young people are assessed in every domain.
+
+    :func:`suppress_small_cells` may protect a small count by withholding its line's total
+    (a country's young people assessed in a domain, when no cycle of cells can be closed, e.g.
+    for the only country assessed). But that total is, as a rule, every domain's total: another
+    domain shown in full gives it, and the small count with it. So every other non-zero count
+    of such a line is hidden too (secondary), the total is taken as known, the region's total of
+    each of the line's hidden cells (its domain and level) is withheld instead (with one country
+    it would be the cell itself), and the result is checked with the solver (:func:`~impt_analysis.privacy.suppression.hidden_cell_bounds`);
+    a table this cannot protect is refused.
+    """
+    rows = ASSESSMENT_MARGINS["rows"]
+    lines = [w for w in result.withheld if w.get("line") == "row" and w.get("reason") == "secondary"]
+    if not lines:
+        return result
+    status = result.status.copy()
+    counts = table["count"].astype("Int64")
+    withheld = [w for w in result.withheld if w not in lines]
+    columns = ASSESSMENT_MARGINS["columns"]
+    for line in lines:
+        on_line = pd.Series(True, index=table.index)
+        for col in rows:
+            on_line &= table[col].astype(str) == str(line[col])
+        status[on_line & status.eq("") & counts.ne(0)] = "secondary"
+        for cell in table.loc[on_line & status.ne(""), columns].to_dict("records"):
+            known = [{k: w.get(k) for k in columns} for w in withheld if w.get("line") == "column"]
+            if {k: cell[k] for k in columns} not in known:
+                withheld.append({"line": "column", **cell, "reason": "secondary"})
+    withheld = tuple(withheld)
+    bounds = hidden_cell_bounds(
+        table,
+        status,
+        value="count",
+        values=counts.astype(float),
+        rows=rows,
+        columns=ASSESSMENT_MARGINS["columns"],
+        suppress_below=suppress_below,
+        withheld=withheld,
+    )
+    if bounds["disclosed"].any():
+        raise ExportRefused(
+            "assessments.csv cannot be protected: a small count follows from the young people assessed in "
+            "another domain whatever else is hidden; give a lower --suppress-below (suppress_below)"
+        )
+    return replace(
+        result, table=table.assign(count=counts.mask(status.ne(""))), status=status, withheld=withheld
+    )
 
 
 def _cell_record(result, cells: int) -> dict:
