@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 import impt_analysis as impt
-from impt_analysis.codebook import default_codebook
+from impt_analysis.codebook import codes, default_codebook
 from impt_analysis.reporting import plots
 from impt_analysis.reporting.explore import Explorer
 from impt_analysis.selection import Selection, matching_excerpts, matching_interviews, matching_items, select
@@ -846,10 +846,92 @@ NO_PUBLIC_ANSWER = {
 }
 
 
+COUNTRIES = [
+    "DE",
+    "DK",
+    "EE",
+    "FI",
+    "LT",
+    "LV",
+    "NO",
+    "PL",
+    "SE",
+]  # the demo's nine, as the export keeps them
+
+
+def _dk(public) -> int:
+    """The published interviews of Denmark."""
+    return int((public.interviews["country"] == "DK").sum())
+
+
+def _only_dk(result, public):
+    assert set(result["country"].astype(str)) == {"DK"}
+
+
+def _no_excerpt(result, public):
+    assert result["excerpt"].fillna("").eq("").all()  # the export holds no excerpt
+
+
+def _same_study(result, public):
+    for aspect in ("coordination", "networks", "local_input"):  # a study compared with itself
+        assert result[f"{aspect}_before"].tolist() == result[f"{aspect}_after"].tolist()
+
+
+#: What each result must be, worked out from what the call means (not read off its output).
+EXPECTED = {
+    "interview_table": lambda r, p: r.loc["total", "total"] == _dk(p),
+    "aspect_table": lambda r, p: (
+        r["aspect"].tolist()
+        == ["National co-ordination", "Professional networks", "Local and regional input"]
+    ),
+    "three_aspects": lambda r, p: r.index.tolist() == COUNTRIES,
+    "compare_with_reference": lambda r, p: (
+        r[["coordination_published", "networks_published", "local_input_published"]]
+        .set_axis(["coordination", "networks", "local_input"], axis=1)
+        .sort_index()
+        .equals(impt.reference_table().sort_index())
+    ),
+    "basis_cases": lambda r, p: r["tier"].astype(str).tolist() == codes(p.codebook, "tier"),
+    "case_count_table": _only_dk,
+    "barrier_table": lambda r, p: set(r["interviews_in_group"]) == {_dk(p)},
+    "barrier_table_country": lambda r, p: (
+        r.drop_duplicates("country").set_index("country")["interviews_in_group"].to_dict()
+        == p.interviews["country"].value_counts().to_dict()
+    ),
+    "barrier_crosstab_country": lambda r, p: (
+        list(r.columns) == COUNTRIES
+        and r.loc["interviews"].to_dict() == p.interviews["country"].value_counts().to_dict()
+    ),
+    "blocked_links": lambda r, p: "interview_id" not in r.columns,
+    "barrier_excerpts": _no_excerpt,
+    "recommend_channels": lambda r, p: r["rank"].tolist() == [1, 2, 3],
+    "cross_border_flows": lambda r, p: (r["source_country"] != r["target_country"]).all(),
+    "cross_border_matrix": lambda r, p: list(r.columns) == [*COUNTRIES, "international"],
+    "scorecard": lambda r, p: r.index.tolist() == COUNTRIES,
+    "compare_studies": _same_study,
+    "matching_interviews": lambda r, p: (
+        len(r) == _dk(p) and r["interview_id"].str.fullmatch(r"I-[0-9a-f]{16}").all()
+    ),
+    "matching_items": _only_dk,
+    "matching_excerpts": _no_excerpt,
+    "explorer": lambda r, p: isinstance(r, Explorer),
+}
+
+
 @pytest.mark.parametrize("name", list(CALLS))
 def test_runs_on_the_public_export(public, name):
+    import matplotlib.figure
+
     result = CALLS[name](public)
-    assert result is not None
+    if name.startswith("draw_"):
+        assert isinstance(result, matplotlib.figure.Figure)
+    elif name != "explorer":
+        assert isinstance(result, pd.DataFrame)
+        # no table but the interviews' names an interview
+        assert "interview_id" not in result.columns or name == "matching_interviews"
+    check = EXPECTED.get(name)
+    if check is not None:
+        assert check(result, public) in (True, None)
     if isinstance(result, pd.DataFrame) and name not in (
         "barrier_excerpts",
         "matching_excerpts",
