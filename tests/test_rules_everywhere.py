@@ -179,3 +179,14 @@ def test_channels_follow_the_rules(study):
     ]
     assert channel_candidates(study, "DK", RULES) == []
     assert recommend_channels(study, "DK", rules=RULES).empty
+
+
+@pytest.mark.parametrize("rules", [None, RULES], ids=["default", "custom"])
+def test_the_network_view_marks_the_coordination_actors_of_the_rules(study, rules):
+    from impt_analysis.reporting.network_view import network_data
+
+    data = network_data(study, "DK", rules=rules)
+    marked = sorted(n["id"] for n in data["nodes"] if n["borderWidth"] == 3)
+    assert marked == sorted(coordination_actors(flow_graph(study, "DK"), "DK", rules))
+    reaching = sorted(a for a, way in data["reach"].items() if way["reaches"])
+    assert reaching == ([] if rules is None else ["H", "R", "S"])

@@ -346,3 +346,14 @@ def test_matching_items_count_the_new_level(study):
         ["T1", 1, 1, 0, "corroborated"],
         ["T2", 1, 0, 1, "corroborated"],
     ]
+
+
+def test_the_network_view_names_the_new_vocabulary(study):
+    from impt_analysis.reporting.network_view import network_data
+
+    nodes = {n["id"]: n for n in network_data(study, "DK")["nodes"]}
+    y = nodes["Y"]
+    assert (y["info"]["sector"], y["info"]["kind"], y["shape"]) == ("Youth work", "Youth hub", "triangle")
+    assert y["color"]["background"] == EXTRA_COLOURS[0]
+    assert y["group_label"] == "Youth work"
+    assert nodes["N"]["info"]["knows"] == [["Item T1", "Corroborated"]]

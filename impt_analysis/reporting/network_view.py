@@ -49,20 +49,16 @@ from importlib import resources
 import networkx as nx
 import pandas as pd
 
-from ..graph import VERIFICATION_ORDER, build_graph, flow_graph
+from ..graph import build_graph, flow_graph
 from ..schema import EVIDENCE_SEPARATOR
 from ..study import Study
 from .plots.flows import _layout
 from .plots.style import (
-    COORDINATION_KINDS,
     HIGHLIGHT,
-    KIND_LABELS,
-    KIND_MARKERS,
     SECTOR_COLOUR_GROUPS,
     WIDTH,
     country_name,
-    sector_colour,
-    sector_group,
+    figure_look,
     short_name,
 )
 
@@ -72,7 +68,16 @@ log = logging.getLogger(__name__)
 
 #: The vis-network shape of each marker of :data:`~impt_analysis.reporting.plots.style.KIND_MARKERS`
 #: (vis-network has no pentagon: a National Contact Point is a hexagon on screen).
-VIS_SHAPES = {"o": "dot", "s": "square", "D": "diamond", "p": "hexagon"}
+VIS_SHAPES = {
+    "o": "dot",
+    "s": "square",
+    "D": "diamond",
+    "p": "hexagon",
+    "^": "triangle",
+    "v": "triangleDown",
+    "h": "hexagon",
+    "*": "star",
+}
 _PX = 110  # pixels per inch of the static figure's layout
 
 
@@ -80,17 +85,17 @@ def _labels(study: Study, category: str) -> dict[str, str]:
     return study.labels(category)
 
 
-def _strongest(verifications) -> str:
-    ranked = [v for v in VERIFICATION_ORDER if v in set(verifications)]
+def _strongest(verifications, order) -> str:
+    ranked = [v for v in order if v in set(verifications)]
     return ranked[-1] if ranked else ""
 
 
-def _reach_ways(G: nx.DiGraph, country: str) -> dict[str, dict]:
+def _reach_ways(G: nx.DiGraph, country: str, rules=None) -> dict[str, dict]:
     """For each local or regional actor: the actors and links on its ways to co-ordination, and its gatekeepers."""
     from ..reach import feeding_graphs, feeding_targets, reach_table
     from ..rules import judged_graph, rules_or_default
 
-    rules = rules_or_default(None)
+    rules = rules_or_default(rules)
     table = reach_table(G, country, rules)
     J = judged_graph(G, rules)
     targets = feeding_targets(J, country, rules)
@@ -130,6 +135,7 @@ def network_data(
     public: bool | None = None,
     highlight=None,
     highlight_label: str = "highlighted link",
+    rules=None,
 ) -> dict:
     """The nodes, links and panels of a country's interactive network, as plain JSON-ready data.
 
@@ -153,6 +159,8 @@ def network_data(
     public : bool, optional
         A public page (default: ``study.public``): no passages, and no count of flows or
         interviews on a link (every link as wide as another, its flows listed once each).
+    rules : AspectRules, optional
+        The coordination actors (drawn larger), the ways of reach and the recommended channels.
 
     Returns
     -------
@@ -182,7 +190,8 @@ def network_data(
     G = flow_graph(study, country)
     highlight = {tuple(pair) for pair in (highlight or [])}
     B = build_graph(study, country)
-    pos, _, rows = _layout(G, country, WIDTH - 1.7, 1.95)
+    look = figure_look(study, rules)
+    pos, _, rows = _layout(G, country, WIDTH - 1.7, 1.95, look)
     top = (len(rows) - 1) * 1.95
     sectors, levels, kinds = _labels(study, "sector"), _labels(study, "level"), _labels(study, "kind")
     channels, frequencies = _labels(study, "channel"), _labels(study, "frequency")
@@ -211,9 +220,12 @@ def network_data(
             "country": country_name(d.get("country")) if d.get("country") else "International",
             "sector": sectors.get(d.get("sector"), d.get("sector") or "not known"),
             "level": levels.get(d.get("level"), d.get("level") or "not known"),
-            "kind": KIND_LABELS.get(kind, kinds.get(kind, kind or "not known")),
+            "kind": kinds.get(kind, kind or "not known"),
             "knows": [
-                [items.get(i, i), verifications.get(_strongest(v), _strongest(v))]
+                [
+                    items.get(i, i),
+                    verifications.get(_strongest(v, look.verification), _strongest(v, look.verification)),
+                ]
                 for i, v in sorted(known.items(), key=lambda kv: str(items.get(kv[0], kv[0])))
             ],
             "tells": [
@@ -243,7 +255,7 @@ def network_data(
         ]
         if foreign:
             hover.insert(1, info["country"])
-        coord = kind in COORDINATION_KINDS
+        coord = kind in look.coordination_kinds
         x, y = pos[n]
         net.add_node(
             n,
@@ -251,18 +263,18 @@ def network_data(
             x=round(x * _PX, 1),
             y=round((top - y) * _PX, 1),
             physics=False,
-            shape=VIS_SHAPES.get(KIND_MARKERS.get(kind, "o"), "dot"),
+            shape=VIS_SHAPES.get(look.kind_markers.get(kind, "o"), "dot"),
             size=13 if coord else 10,
             color={
-                "background": sector_colour(d.get("sector")),
+                "background": look.sector_colour(d.get("sector")),
                 "border": "#000000",
-                "highlight": {"background": sector_colour(d.get("sector")), "border": HIGHLIGHT},
+                "highlight": {"background": look.sector_colour(d.get("sector")), "border": HIGHLIGHT},
             },
             borderWidth=3 if coord else 1,
             font={"size": 12, "color": "#555555" if foreign else "#222222"},
             hover=hover,
             info=info,
-            group_label=sector_group(d.get("sector"))[1],
+            group_label=look.sector_group(d.get("sector"))[1],
             local=d.get("level") in ("local", "regional") and not foreign,
         )
     for u, v, e in G.edges(data=True):
@@ -311,7 +323,7 @@ def network_data(
             cross_border=bool(e.get("cross_border")),
             title_text=f"{names[u]} → {names[v]}",
         )
-    present = {sector_group(d.get("sector"))[1] for _, d in G.nodes(data=True)}
+    present = {look.sector_group(d.get("sector"))[1] for _, d in G.nodes(data=True)}
     data = {
         "title": f"Who tells whom: information flows in {country_name(country)}",
         "nodes": net.nodes,
@@ -321,14 +333,14 @@ def network_data(
         "rows": [
             [levels.get(r, r.capitalize()), round((top - i * 1.95) * _PX, 1)] for i, r in enumerate(rows)
         ],
-        "reach": _reach_ways(G, country) if G.number_of_edges() else {},
+        "reach": _reach_ways(G, country, rules) if G.number_of_edges() else {},
         "recommended": [],
         "public": public,
         "passages": bool(passages),
         "synthetic": bool(study.synthetic),
     }
     if recommended and G.number_of_edges():
-        data["recommended"] = _recommended(study, country, G, names)
+        data["recommended"] = _recommended(study, country, G, names, rules)
     return data
 
 
@@ -349,11 +361,11 @@ def _passages(study: Study) -> dict[str, list[str]]:
     return out
 
 
-def _recommended(study: Study, country: str, G: nx.DiGraph, names: dict) -> list[dict]:
+def _recommended(study: Study, country: str, G: nx.DiGraph, names: dict, rules=None) -> list[dict]:
     from ..channels import recommend_channels
 
     try:
-        table = recommend_channels(study, country)
+        table = recommend_channels(study, country, rules=rules)
     except ValueError as err:  # a country without co-ordination actors has nothing to recommend
         log.info("no recommended channels for %s: %s", country, err)
         return []
