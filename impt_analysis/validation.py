@@ -211,11 +211,16 @@ def did_you_mean(value: str, choices) -> str:
     ": did you mean 'child_protection'?"
     >>> did_you_mean("weekly", ["regular", "ad_hoc"])
     ''
+    >>> did_you_mean("dk", ["DK", "DE"])
+    ": did you mean 'DK'?"
     """
     if not isinstance(value, str) or not value:
         return ""
-    near = difflib.get_close_matches(value, sorted(str(c) for c in choices), n=1)
-    return f": did you mean {near[0]!r}?" if near else ""
+    folded: dict[str, str] = {}  # compared regardless of case ("dk-a003" is near "DK-A003")
+    for c in sorted(str(c) for c in choices):
+        folded.setdefault(c.casefold(), c)
+    near = difflib.get_close_matches(value.casefold(), list(folded), n=1)
+    return f": did you mean {folded[near[0]]!r}?" if near else ""
 
 
 class _Suggester:

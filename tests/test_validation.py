@@ -83,7 +83,11 @@ def test_value_not_in_codebook(demo_copy):
 
 def test_codebook_addition_is_accepted(demo_copy):
     """A study's own codebook may add values: they are then valid."""
-    rewrite(demo_copy / "codebook.csv", lambda rows: rows.append(["weekly", "frequency", "Weekly", "", ""]))
+
+    def add(rows):
+        rows.append(["weekly", "frequency", "Weekly"] + [""] * (len(rows[0]) - 3))
+
+    rewrite(demo_copy / "codebook.csv", add)
     set_cell(demo_copy / "flows.csv", 7, "frequency", "weekly")
     study = load_study(demo_copy)
     assert study.flows["frequency"].iat[5] == "weekly"
@@ -191,11 +195,18 @@ def test_bom_crlf_and_baltic_letters(demo_copy):
 
 
 def test_nothing_lost_rows_and_order(demo):
-    """Every record of every file is loaded, in file order."""
+    """Every record of every file is loaded, in file order (each table from its resource's path)."""
+    import json
+
     from impt_analysis.study import demo_path
 
+    descriptor = json.loads((demo_path() / "datapackage.json").read_text(encoding="utf-8"))
+    paths = {r["name"]: r["path"] for r in descriptor["resources"]}
     for name, frame in demo.tables().items():
-        with (demo_path() / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+        if name not in paths:  # an optional table the package does not have is empty
+            assert frame.empty, name
+            continue
+        with (demo_path() / paths[name]).open(encoding="utf-8", newline="") as fh:
             rows = list(csv.reader(fh))[1:]
         assert len(frame) == len(rows), name
         assert frame.iloc[:, 0].astype(str).tolist() == [r[0] for r in rows], name
@@ -224,3 +235,61 @@ def test_in_memory_tables_follow_the_same_rules_as_files():
         study_from_tables({"flows": [{"flow_id": "F1"}]})
     missing = {(p.file, p.row, p.column) for p in info.value.problems if "required column" in p.message}
     assert ("flows.csv", 1, "source_actor") in missing and ("flows.csv", 1, "interview_id") in missing
+
+
+# --- the nearest valid value ---------------------------------------------------------------------
+
+
+def test_a_misspelt_code_is_told_the_nearest_one(demo_copy):
+    set_cell(demo_copy / "actors.csv", 2, "sector", "child_protecton")
+    [p] = only(problems_of(demo_copy), "actors.csv")  # (and the interview of its respondent disagrees)
+    assert (p.file, p.row, p.column, p.value) == ("actors.csv", 2, "sector", "child_protecton")
+    assert p.message == "not a code of category 'sector' in the codebook: did you mean 'child_protection'?"
+    assert "'child_protecton': not a code of category 'sector' in the codebook: did you mean" in str(p)
+
+
+def test_a_value_near_no_code_gets_no_guess(demo_copy):
+    set_cell(demo_copy / "flows.csv", 7, "frequency", "weekly")
+    [p] = problems_of(demo_copy)
+    assert p.message == "not a code of category 'frequency' in the codebook"
+
+
+def test_a_dangling_key_is_told_the_nearest_key(demo_copy):
+    with (demo_copy / "flows.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    actor = rows[1][rows[0].index("source_actor")]  # e.g. DK-A003
+    set_cell(demo_copy / "flows.csv", 2, "source_actor", actor.lower())
+    [p] = [p for p in problems_of(demo_copy) if p.column == "source_actor"]
+    assert p.message == f"no such actor_id in actors.csv: did you mean {actor!r}?"  # case aside
+
+
+def test_suggestions_stop_after_twenty_distinct_values(demo_copy):
+    """A hostile file of many wrong values gets one message for the rest: the search stays bounded."""
+    from impt_analysis.validation import MAX_SUGGESTIONS
+
+    def typos(rows):
+        col = rows[0].index("frequency")
+        for i, r in enumerate(rows[1:]):
+            r[col] = f"regularr{i}"
+
+    rewrite(demo_copy / "flows.csv", typos)
+    found = [p for p in problems_of(demo_copy) if p.column == "frequency"]
+    guessed = [p for p in found if "did you mean" in p.message]
+    assert len(guessed) == MAX_SUGGESTIONS and len(found) > MAX_SUGGESTIONS
+    assert guessed[0].message.endswith("did you mean 'regular'?")
+
+
+def test_uk_is_refused_and_pointed_at_gb(demo_copy):
+    set_cell(demo_copy / "interviews.csv", 3, "country", "UK")
+    [p] = problems_of(demo_copy)
+    assert (p.row, p.column, p.value) == (3, "country", "UK")
+    assert "ISO 3166-1 alpha-2" in p.message and "the UK is GB" in p.message
+
+
+def test_the_descriptor_says_what_the_check_says(demo):
+    """The pattern written into datapackage.json for a country is the one the loader checks."""
+    from impt_analysis.schema import COUNTRY_PATTERN, TABLES, table_schema
+
+    for name in ("actors", "interviews", "items", "case_counts"):
+        [spec] = [f for f in table_schema(TABLES[name], demo.codebook)["fields"] if f["name"] == "country"]
+        assert spec["constraints"]["pattern"] == COUNTRY_PATTERN
