@@ -106,3 +106,48 @@ def test_default_candidates(study):
     pairs = channel_candidates(study, "DK")
     assert ("L3", "C") in pairs and ("L3", "P") in pairs and ("C", "L3") not in pairs
     assert len(pairs) == 6 * 2  # six cut-off actors to the two that reach (C itself and P)
+
+
+def test_who_already_feeds_co_ordination_is_decided_by_the_rules_of_reach(build):
+    """L reaches the co-ordinator C only through a Swedish office S: by the default rules
+    (paths within the country) L does not feed co-ordination, so a channel L -> C is proposed;
+    by the first reading (paths through foreign actors too) L already feeds, nothing is."""
+    from impt_analysis.rules import AspectRules
+
+    actors = [
+        actor("C", "national", "government", "national_coordinator"),
+        actor("L", "local"),
+        {**actor("S", "national", "police"), "country": "SE"},
+    ]
+    study = build(
+        actors, flows=[{"source_actor": "L", "target_actor": "S"}, {"source_actor": "S", "target_actor": "C"}]
+    )
+    assert channel_candidates(study, "DK") == [("L", "C")]
+    assert recommend_channels(study, "DK")[
+        ["source_actor", "target_actor", "new_actors"]
+    ].values.tolist() == [["L", "C", ["L"]]]
+    first = AspectRules.first_reading()
+    assert channel_candidates(study, "DK", first) == []
+    assert recommend_channels(study, "DK", rules=first).empty
+
+
+def test_with_channels_names_the_unknown_value_and_the_valid_ones(study):
+    from impt_analysis.channels import with_channels
+
+    with pytest.raises(ValueError) as err:
+        with_channels(study, [("L1", "C")], channel="telephone", frequency="weekly")
+    assert str(err.value) == (
+        "with_channels: channel 'telephone' is not in the codebook (valid: formal_report, case_referral, "
+        "meeting, professional_network, database, informal_contact, media)"
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"^with_channels: frequency 'weekly' is not in the codebook \(valid: regular, ad_hoc\)$",
+    ):
+        with_channels(study, [("L1", "C")], frequency="weekly")
+    with pytest.raises(ValueError, match="frequency None"):
+        with_channels(study, [("L1", "C")], frequency=None)
+    before = len(study.flows)
+    added = with_channels(study, [("L1", "C")], channel="meeting", frequency="ad_hoc")
+    assert len(added.flows) == before + 1
+    assert added.flows.iloc[-1][["channel", "frequency"]].astype(str).tolist() == ["meeting", "ad_hoc"]
