@@ -435,7 +435,6 @@ def test_public_country_page_shows_assessments_with_small_counts_hidden(tmp_path
     out = export_public(source, tmp_path / "public", key=KEY)
     assert out.check.passed, out.check
     _, text = _run_country_page(tmp_path, str(out.path), True)
-    print(text)
     assert "Running away" in text and "&lt;5" in text and "suppressed" in text
     assert "No assessments" not in text
 
