@@ -328,12 +328,11 @@ def demo_data(out: Path, n_interviews: int, seed: int | None, wave: int, force: 
     Example:
       impt demo-data --out /tmp/demo --interviews 600 --seed 7
     """
-    from .demo import DEMO_SEED, generate_study
-    from .study import write_study
+    from .demo import DEMO_SEED, generate_study, write_demo
 
     free_folder(out, force)
     study = generate_study(n_interviews=n_interviews, seed=DEMO_SEED if seed is None else seed, wave=wave)
-    write_folder(out, lambda folder: write_study(study, folder))
+    write_folder(out, lambda folder: write_demo(study, folder))
     click.echo(f"wrote a synthetic study of {len(study.interviews)} interviews to {out}")
 
 
