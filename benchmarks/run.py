@@ -11,7 +11,12 @@ each filter change from ``Explorer.set(...)`` to updated outputs, once with the 
 on screen and once with the Network tab (the first drawing of a selection's network, and a
 selection already drawn). The report suite runs ``impt report --jobs 2`` on the demo study
 against the same notebooks executed one by one with the ``papermill`` command line and
-converted with ``jupyter nbconvert``, in the same run. Each figure is printed beside the one of
+converted with ``jupyter nbconvert``, in the same run. The import of a project coded with the
+coding frame (``impt import-qdpx``) is timed at 600 interviews (``--qdpx-sizes``): the synthetic
+study is written as a coded ``.qdpx`` first (not timed), then a fresh process reads it
+(:func:`~impt_analysis.interop.refi_qda.read_qdpx`: codes, cases, passages and the network
+derived from them) and writes the study, with its peak memory (resident, and the peak of Python's
+own allocations measured by ``tracemalloc`` in a second run). Each figure is printed beside the one of
 the previous results file (``--previous``, default the newest other file in results/).
 """
 
@@ -88,6 +93,65 @@ print(json.dumps({"interviews": len(study.interviews), "build_s": build,
                   "network_first_median_s": statistics.median(first), "network_first_max_s": max(first),
                   "network_again_median_s": statistics.median(again)}))
 """
+
+
+QDPX_WRITE = r"""
+import sys
+from impt_analysis.demo import generate_study
+from impt_analysis.interop.refi_qda.coded import write_coded_qdpx
+study = generate_study(int(sys.argv[1]))
+coders = study.codings.groupby("interview_id")["coder"].nunique()
+write_coded_qdpx(study, sys.argv[2], double_coded=sorted(coders.index[coders > 1]))
+"""
+
+QDPX_IMPORT = r"""
+import json, resource, sys, time, tracemalloc
+from pathlib import Path
+import impt_analysis
+from impt_analysis.interop.refi_qda import read_qdpx
+from impt_analysis.study import write_study
+traced = sys.argv[3] == "traced"
+before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+if traced:
+    tracemalloc.start()
+t = time.perf_counter(); study = read_qdpx(Path(sys.argv[1])); read_s = time.perf_counter() - t
+t = time.perf_counter(); write_study(study, Path(sys.argv[2])); write_s = time.perf_counter() - t
+out = {"read_s": read_s, "write_s": write_s, "total_s": read_s + write_s,
+       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "before_mb": before_mb,
+       "interviews": len(study.interviews), "codings": len(study.codings), "flows": len(study.flows),
+       "knowledge": len(study.knowledge), "actors": len(study.actors)}
+if traced:
+    out["traced_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+print(json.dumps(out))
+"""
+
+
+def qdpx_import(sizes: list[int]) -> list[dict]:
+    """The import of a project coded with the frame: time and peak memory, in fresh processes."""
+    rows = []
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            project = Path(tmp) / "coded.qdpx"
+            subprocess.run([sys.executable, "-c", QDPX_WRITE, str(n), str(project)], check=True)
+            runs = {}
+            for mode in ("plain", "traced"):
+                proc = subprocess.run(
+                    [sys.executable, "-c", QDPX_IMPORT, str(project), str(Path(tmp) / mode), mode],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                runs[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
+            result = dict(runs["plain"], size=n, file_mb=project.stat().st_size / 2**20)
+            result["traced_peak_mb"] = runs["traced"]["traced_peak_mb"]
+        rows.append(result)
+        print(
+            f"  import-qdpx at {n:>5} interviews ({result['file_mb']:.1f} MB, {result['codings']} codings): "
+            f"{result['total_s']:.2f} s, peak {result['peak_mb']:.0f} MB resident, "
+            f"{result['traced_peak_mb']:.0f} MB traced",
+            flush=True,
+        )
+    return rows
 
 
 def explorer(sizes: list[int]) -> list[dict]:
@@ -208,6 +272,7 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-report", action="store_true", help="Skip the report-suite comparison.")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
     parser.add_argument("--explorer-sizes", type=int, nargs="+", default=[60, 600])
+    parser.add_argument("--qdpx-sizes", type=int, nargs="+", default=[600])
     parser.add_argument(
         "--previous",
         type=Path,
@@ -227,6 +292,7 @@ def main(argv=None) -> int:
         "pipeline": pipeline(args.sizes),
         "imports": import_check(),
         "explorer": explorer(args.explorer_sizes),
+        "qdpx_import": qdpx_import(args.qdpx_sizes),
     }
     by_size = {r["size"]: r["times"]["total"] for r in result["pipeline"]}
     if 600 in by_size and 6000 in by_size:
@@ -291,6 +357,15 @@ def print_table(result: dict, before: dict | None = None) -> None:
             f"{r['change_max_s']:.3f} s max{_was(was.get('change_median_s'), '.3f')} (target < 0.5 s); "
             f"built in {r['build_s']:.2f} s{_was(was.get('build_s'), '.2f')}; with the network on screen "
             f"{r['network_first_median_s']:.3f} s (first drawing), {r['network_again_median_s']:.3f} s (again)"
+        )
+    old_qdpx = {r["size"]: r for r in before.get("qdpx_import", [])}
+    for r in result.get("qdpx_import", []):
+        was = old_qdpx.get(r["size"], {})
+        print(
+            f"import-qdpx of a coded project of {r['size']} interviews ({r['file_mb']:.1f} MB, {r['codings']} "
+            f"codings): read {r['read_s']:.2f} s, written {r['write_s']:.2f} s, "
+            f"total {r['total_s']:.2f} s{_was(was.get('total_s'), '.2f')}; peak {r['peak_mb']:.0f} MB resident "
+            f"({r['before_mb']:.0f} MB before reading), {r['traced_peak_mb']:.0f} MB allocated by Python"
         )
     if "report" in result:
         r = result["report"]

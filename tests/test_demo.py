@@ -6,13 +6,14 @@ import filecmp
 
 import pytest
 
-from impt_analysis.demo import DEMO_SEED, generate_study
-from impt_analysis.study import demo_path, write_study
+from impt_analysis.demo import CODED_PROJECT, DEMO_SEED, generate_study, write_demo
+from impt_analysis.study import demo_path
 
 
 def test_committed_demo_equals_fresh_generation(tmp_path):
-    write_study(generate_study(60, seed=DEMO_SEED), tmp_path)
+    write_demo(generate_study(60, seed=DEMO_SEED), tmp_path)
     committed = sorted(p.name for p in demo_path().iterdir())
+    assert CODED_PROJECT in committed  # the coded project is compared byte for byte too
     assert sorted(p.name for p in tmp_path.iterdir()) == committed
     match, mismatch, errors = filecmp.cmpfiles(demo_path(), tmp_path, committed, shallow=False)
     assert mismatch == [] and errors == [], "regenerate with: impt demo-data --out data/demo"
@@ -40,10 +41,44 @@ def test_shape_of_the_demo(demo):
         "exploitative_situation",
         "at_risk_context",
     }
-    # two coders on about a fifth of the segments
-    coders = demo.codings.groupby("segment_id")["coder"].nunique()
-    assert 0.1 < (coders > 1).mean() < 0.3
+    # a second coder on a third of the interviews (two of each country's), on the whole of each
+    second = demo.codings.groupby("interview_id")["coder"].nunique() > 1
+    assert second.sum() == 18
+    assert (
+        demo.interviews[demo.interviews["interview_id"].isin(second.index[second])].groupby("country").size()
+        == 2
+    ).all()
     assert demo.meta["impt:synthetic"] is True and "SYNTHETIC" in demo.meta["description"]
+
+
+def test_second_coder_codes_whole_interviews_with_occasional_disagreement(demo):
+    """Every passage of a double-coded interview is coded by both; they disagree now and then."""
+    codings = demo.codings
+    double = set(codings.loc[codings["coder"] == "coder_2", "interview_id"])
+    first = codings[(codings["coder"] == "coder_1") & codings["interview_id"].isin(double)]
+    second = codings[codings["coder"] == "coder_2"]
+    # the second coder's selections lie inside the first coder's passages, never elsewhere
+    starts = set(zip(first["interview_id"], first["start"]))
+    assert all(key in starts for key in zip(second["interview_id"], second["start"]))
+    same = first.merge(second, on=["interview_id", "start", "end", "code"], how="left", indicator=True)
+    share_same = (same["_merge"] == "both").mean()
+    assert 0.8 < share_same < 1.0  # mostly the same code, not always
+    assert len(second) < len(first)  # a passage or two left uncoded
+    assert (second["end"] - second["start"] == second["excerpt"].str.len()).all()
+
+
+def test_coded_project_is_labelled_synthetic_and_small():
+    import zipfile
+
+    path = demo_path() / CODED_PROJECT
+    assert path.stat().st_size < 400_000
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        assert names[0] == "project.qde" and names[1:] == sorted(names[1:])
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        project = archive.read("project.qde").decode("utf-8")
+    assert 'name="BSR IMPT synthetic demonstration study"' in project
+    assert "SYNTHETIC DEMONSTRATION DATA" in project
 
 
 def test_cross_border_flows_between_contact_points(demo):

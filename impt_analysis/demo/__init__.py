@@ -20,18 +20,28 @@ Examples
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pandas as pd
 
 from ..codebook import default_codebook, label_map
 from ..study import Study, study_from_tables
-from .content import items_and_knowledge, make_barriers, make_case_counts, make_codings, make_interviews
+from .content import (
+    items_and_knowledge,
+    make_barriers,
+    make_case_counts,
+    make_codings,
+    make_interviews,
+    second_coder,
+)
 from .roles import WAVE2_CHANGES
 from .structure import Builder, assign_flows, country_actors, country_flows, international_actors, profiles
 
-__all__ = ["generate_study", "demo_metadata", "DEMO_SEED", "WAVE2_CHANGES"]
+__all__ = ["generate_study", "write_demo", "demo_metadata", "DEMO_SEED", "WAVE2_CHANGES", "CODED_PROJECT"]
 
 DEMO_SEED = 2010
+#: The file name of the demonstration study as a project coded with the coding frame.
+CODED_PROJECT = "demo.qdpx"
 
 
 def generate_study(n_interviews: int = 60, seed: int = DEMO_SEED, wave: int = 1) -> Study:
@@ -64,6 +74,7 @@ def generate_study(n_interviews: int = 60, seed: int = DEMO_SEED, wave: int = 1)
     if wave not in (1, 2):
         raise ValueError("wave must be 1 or 2")
     rng = random.Random(f"{seed}-{wave}")
+    coder_2 = random.Random(f"{seed}-{wave}-coder_2")  # its own stream: the rest does not depend on it
     b = Builder(rng, wave)
     by_country = profiles(wave)
     countries = list(by_country)
@@ -96,9 +107,56 @@ def generate_study(n_interviews: int = 60, seed: int = DEMO_SEED, wave: int = 1)
             barriers.setdefault(row["interview_id"], []).append(row["barrier"])
         coord = ids["coord"][0] if "coord" in ids else ids["ncp"][0]
         make_codings(b, interviews, barriers, names, labels, coord)
+        second_coder(b, coder_2, interviews)
         make_case_counts(b, country, p, ids, year - 1)
     assign_flows(b, interviews_by_country, known_by)
     return _to_study(b, codebook, n_interviews, seed, wave)
+
+
+def write_demo(study: Study, path: str | Path) -> Path:
+    """Write a demonstration study as a data package, with its coded project beside the tables.
+
+    The folder holds what :func:`~impt_analysis.study.write_study` writes and ``demo.qdpx``
+    (:data:`CODED_PROJECT`): synthetic interview texts coded with the coding frame
+    (:func:`~impt_analysis.interop.refi_qda.coded.write_coded_qdpx`), one passage per row of the
+    network tables, the interviews the second coder coded (``coder_2`` in ``codings.csv``)
+    coded by a second coder as well. ``impt import-qdpx`` on it gives the study's actors, items,
+    knowledge, flows, barriers and case counts back. The same study gives the same bytes.
+
+    Parameters
+    ----------
+    study : Study
+        A synthetic study (:func:`generate_study`).
+    path : str or Path
+        The folder to write.
+
+    Returns
+    -------
+    Path
+        The folder.
+
+    Raises
+    ------
+    ValueError
+        A study not labelled synthetic: the coded project is a demonstration only.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = write_demo(generate_study(9, seed=1), tempfile.mkdtemp())
+    >>> (folder / "demo.qdpx").exists()
+    True
+    """
+    from ..interop.refi_qda.coded import write_coded_qdpx
+    from ..study import write_study
+
+    if not study.synthetic:
+        raise ValueError("write_demo: the study is not labelled synthetic; write it with write_study")
+    folder = write_study(study, path)
+    coders = study.codings.groupby("interview_id")["coder"].nunique()
+    double_coded = sorted(coders.index[coders > 1])
+    write_coded_qdpx(study, folder / CODED_PROJECT, double_coded=double_coded)
+    return folder
 
 
 def _to_study(b: Builder, codebook: pd.DataFrame, n_interviews: int, seed: int, wave: int) -> Study:
@@ -137,7 +195,10 @@ def demo_metadata(n_interviews: int = 60, seed: int = DEMO_SEED, wave: int = 1) 
             f"(n_interviews={n_interviews}, seed={seed}, wave={wave}). The real BSR IMPT interviews (Council of the "
             "Baltic Sea States, 2010) are confidential: this study imitates their structure, following the published "
             "three-aspect table per country, so that the workbench can be shown and tested. No row describes a real "
-            "person, organisation or case; actors are role descriptions."
+            "person, organisation or case; actors are role descriptions. demo.qdpx beside the tables is the same "
+            "study as a REFI-QDA project coded with the coding frame (generated sentences, one per row of the "
+            "network tables; a third of the interviews coded by a second coder too): impt import-qdpx on it gives "
+            "back the actors, items, knowledge, flows, barriers and case counts."
         ),
         "version": "1.0.0",
         "impt:synthetic": True,

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
 from impt_analysis import load_study, study_from_tables
+from impt_analysis.cli import main
+from impt_analysis.demo import CODED_PROJECT
 from impt_analysis.interop.refi_qda import import_summary, read_qdpx
 from impt_analysis.interop.refi_qda.coded import write_coded_qdpx
+from impt_analysis.study import demo_path
 
+NETWORK = ["actors", "items", "knowledge", "flows", "barriers", "case_counts"]
+# interviews.notes is not carried: the import writes where the interview came from there.
+INTERVIEW_COLUMNS = ["interview_id", "country", "date", "sector", "level", "actor_id"]
 # flow_id is an identifier the import numbers itself; evidence is what the import adds.
 NOT_COMPARED = {"flow_id", "evidence"}
 
@@ -106,3 +113,46 @@ def test_demo_part_coded_by_two_coders_agrees_perfectly(demo_round_trip):
     assert (both == 2).sum() > 0
     table = agreement(back, by="code")
     assert (table["percent_agreement"].dropna() == 1).all()
+
+
+@pytest.fixture(scope="module")
+def shipped_demo_imported(tmp_path_factory):
+    """``impt import-qdpx data/demo/demo.qdpx --out X``, through the command line, and X loaded."""
+    out = tmp_path_factory.mktemp("shipped") / "study"
+    result = CliRunner().invoke(main, ["import-qdpx", str(demo_path() / CODED_PROJECT), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return load_study(), load_study(out)
+
+
+@pytest.mark.parametrize("table", NETWORK)
+def test_shipped_demo_qdpx_imports_to_the_demo_network(shipped_demo_imported, table):
+    demo, back = shipped_demo_imported
+    columns = [c for c in getattr(demo, table).columns if c not in NOT_COMPARED]
+    assert _norm(getattr(back, table), columns).equals(_norm(getattr(demo, table), columns))
+
+
+def test_shipped_demo_qdpx_interviews_coders_and_label(shipped_demo_imported):
+    demo, back = shipped_demo_imported
+    assert _norm(back.interviews, INTERVIEW_COLUMNS).equals(_norm(demo.interviews, INTERVIEW_COLUMNS))
+    # the interviews the demo's second coder coded are the ones coded twice in the project
+    twice = back.codings.groupby("interview_id")["coder"].nunique()
+    second = set(demo.codings.loc[demo.codings["coder"] == "coder_2", "interview_id"])
+    assert set(twice.index[twice > 1]) == second and len(second) == 18
+    assert back.synthetic and "synthetic" in back.meta["title"]
+
+
+def test_shipped_demo_qdpx_read_by_the_library(shipped_demo_imported):
+    demo, _ = shipped_demo_imported
+    back = read_qdpx(demo_path() / CODED_PROJECT)
+    for table in NETWORK:
+        columns = [c for c in getattr(demo, table).columns if c not in NOT_COMPARED]
+        assert _norm(getattr(back, table), columns).equals(_norm(getattr(demo, table), columns)), table
+    summary = import_summary(back)
+    assert summary.unrowable == [] and summary.n_skipped == 0
+
+
+def test_written_project_is_the_same_bytes_every_time(tmp_path):
+    demo = load_study()
+    a = write_coded_qdpx(demo, tmp_path / "a.qdpx", double_coded=["DK-I01"]).read_bytes()
+    b = write_coded_qdpx(demo, tmp_path / "b.qdpx", double_coded=["DK-I01"]).read_bytes()
+    assert a == b

@@ -264,13 +264,26 @@ def write_coded_qdpx(
             "SYNTHETIC DEMONSTRATION DATA (impt:synthetic). Generated "
             "sentences, one per row of the study's network tables."
         )
+    entries = {"project.qde": _xml(root)}
+    entries.update((f"sources/{name}", files[name].encode("utf-8")) for name in sorted(files))
+    path.write_bytes(_zip(entries))
+    return path
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    """A zip archive of the entries in the given order, the same bytes on every run.
+
+    Every entry gets the same time stamp (1980-01-01, the earliest a zip file can hold) and the
+    same permissions, so that the archive depends on its content only.
+    """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("project.qde", _xml(root))
-        for name, text in files.items():
-            archive.writestr(f"sources/{name}", text.encode("utf-8"))
-    path.write_bytes(buffer.getvalue())
-    return path
+        for name, data in entries.items():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data, compresslevel=9)
+    return buffer.getvalue()
 
 
 def _cases(root: ET.Element, study: Study) -> None:
