@@ -531,3 +531,18 @@ def test_one_cohort_a_domain_total_is_never_the_protection(tmp_path):
     primary = bounds[bounds["status"] == "primary"].iloc[0]
     assert (primary["min"], primary["max"]) == (1, 4)
     assert pd.isna(assessment_basis(d.study, "DK").set_index("domain").loc["running_away", "count"])
+
+
+def test_spreadsheet_round_trip_and_an_older_workbook_without_the_sheet(tmp_path):
+    import openpyxl
+
+    from impt_analysis.interop.spreadsheet import read_workbook, write_template
+
+    study = study_from_tables(small_study())
+    path = write_template(tmp_path / "study.xlsx", study)
+    back = read_workbook(path)
+    assert back.assessments["count"].tolist() == study.assessments["count"].tolist()
+    wb = openpyxl.load_workbook(path)
+    del wb["assessments"]  # a workbook made from a template before the table existed
+    wb.save(tmp_path / "older.xlsx")
+    assert read_workbook(tmp_path / "older.xlsx").assessments.empty

@@ -464,6 +464,8 @@ def read_workbook(path: str | Path, meta: dict | None = None) -> Study:
                 )
         tables, rows = {}, {}
         for name in TABLE_ORDER:
+            if name not in wb.sheetnames and TABLES[name].optional:
+                continue  # an optional table (assessments) a workbook from an older template lacks: empty
             if name not in wb.sheetnames:
                 problems.append(
                     Problem(f"sheet {name}", None, None, None, "sheet is missing from the workbook")
