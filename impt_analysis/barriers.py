@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .codebook import REGULAR
+from .codebook import codes as codebook_codes
 from .study import Study, interview_column
 
 __all__ = [
@@ -379,7 +381,7 @@ def blocked_links(study: Study, country: str | None = None) -> pd.DataFrame:
         out[f"{end}_name"] = ids.map(names)
         out[f"{end}_sector"] = ids.map(actors["sector"].astype(str))
         out[f"{end}_level"] = ids.map(actors["level"].astype(str))
-    flows = study.flows.assign(regular=study.flows["frequency"].astype(str) == "regular")
+    flows = study.flows.assign(regular=study.flows["frequency"].astype(str) == REGULAR)
     pairs = flows.groupby(["source_actor", "target_actor"]).agg(
         n_flows=("flow_id", "size"), regular=("regular", "any")
     )
@@ -387,7 +389,7 @@ def blocked_links(study: Study, country: str | None = None) -> pd.DataFrame:
     out["n_flows"] = out["n_flows"].fillna(0).astype("int64")
     out["flow_exists"] = out["n_flows"] > 0
     out["frequency"] = [
-        ("regular" if r else "ad_hoc") if n else None for n, r in zip(out["n_flows"], out["regular"])
+        (REGULAR if r else "ad_hoc") if n else None for n, r in zip(out["n_flows"], out["regular"])
     ]
     columns = [key, "barrier", "label", "severity"]
     columns += [
@@ -417,7 +419,7 @@ def barrier_excerpts(study: Study, country: str | None = None) -> pd.DataFrame:
     >>> bool(rows["country"].eq("LT").all())
     True
     """
-    codes = set(study.codebook.loc[study.codebook["category"] == "barrier", "code"])
+    codes = set(codebook_codes(study.codebook, "barrier"))
     coded = rows_in_country(study, study.codings, country, "barrier_excerpts")
     coded = coded[coded["code"].isin(codes)]
     key = interview_column(coded)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from .codebook import verification_order
+from .codebook import REGULAR, verification_order
 from .graph import build_graph, flow_graph
 from .rules import AspectRules, coordination_actors, home_actors, judged_graph, rules_or_default
 from .study import Study, interview_column
@@ -83,7 +83,7 @@ def _carries(items: dict | None, label: str | None, regular_only: bool) -> bool:
     if not items:  # a graph built by hand without the items attribute: one flow of general information
         return True
     wanted = items.items() if label is None else [(k, f) for k, f in items.items() if k in ("", label)]
-    return any(f == "regular" or not regular_only for _, f in wanted)
+    return any(f == REGULAR or not regular_only for _, f in wanted)
 
 
 def _followed(G: nx.DiGraph, country: str, rules: AspectRules, label: str | None) -> nx.DiGraph:

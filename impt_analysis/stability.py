@@ -28,7 +28,7 @@ import pandas as pd
 from .coordination import NOT_KNOWN, _consultations, coordinator_sectors, country_aspects, local_input_counts
 from .graph import _country_parts, flow_graph
 from .reach import reach_table
-from .reference import ASPECTS
+from .reference import ASPECTS, PARTLY
 from .rules import AspectRules, coordination_actors, home_actors, judged_graph, rules_or_default
 from .study import Study, interview_column
 
@@ -182,7 +182,7 @@ def _coordination_margin(G, country, verdict, rules) -> str:
     best = coordinator_sectors(G, country, rules)
     need = rules.min_sectors
     if best is None:
-        if verdict == "(X)":
+        if verdict == PARTLY:
             return f"no national co-ordinator: X needs one fed by regular flows from {need} sectors."
         return (
             "no national co-ordinator or contact point: (X) needs one, X a co-ordinator fed by "
@@ -219,7 +219,7 @@ def _networks_margin(G, country, verdict, rules) -> str:
             f"({_plural(reports, 'flow row')}, {_plural(informants, 'informant')})"
             + (": X stands while this tie does." if k == 1 else f": {k - 1} could be lost and X would stand.")
         )
-    if verdict == "(X)":
+    if verdict == PARTLY:
         return "networks are in contact with co-ordination, but not regularly: X needs one regular tie."
     return "no contact between networks and co-ordination: (X) needs any, X a regular tie."
 

@@ -21,7 +21,7 @@ import pandas as pd
 from .barriers import rows_in_country
 from .coordination import NOT_KNOWN, three_aspects
 from .reach import reach, side_information
-from .reference import ASPECTS
+from .reference import ABSENT, ASPECTS, PARTLY, PRESENT
 from .rules import AspectRules, rules_or_default
 from .study import Study
 from .triangulation import triangulate
@@ -29,7 +29,7 @@ from .triangulation import triangulate
 __all__ = ["compare_studies", "wave_indicators", "check_wave_order", "wave_changes", "INDICATORS"]
 
 # "not known" (a wave without flows for the country) has no rank: its change is "not known".
-_VERDICT_RANK = {"-": 0, "(X)": 1, "X": 2, NOT_KNOWN: float("nan")}
+_VERDICT_RANK = {ABSENT: 0, PARTLY: 1, PRESENT: 2, NOT_KNOWN: float("nan")}
 
 #: The numeric indicators compared, and whether a higher value is better.
 INDICATORS = {
