@@ -115,7 +115,7 @@ def coded_documents(study: Study, *, assigned: pd.DataFrame | None = None) -> pd
     --------
     >>> from impt_analysis import load_study
     >>> int(coded_documents(load_study())["compared"].sum())
-    38
+    18
     """
     _confidential(study, "coded_documents")
     return coders_by_document(study.codings, assigned)
@@ -320,7 +320,7 @@ def agreement(
     >>> import impt_analysis as impt
     >>> table = impt.agreement(impt.load_study(), by=None, n_boot=0)
     >>> table[["group", "n_documents", "n_coders"]].values.tolist()
-    [['all', 38, 2]]
+    [['all', 18, 2]]
     """
     _confidential(study, "agreement")
     if by is not None and by != "code" and by not in study.interviews.columns:
