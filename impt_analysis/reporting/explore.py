@@ -44,8 +44,8 @@ from dataclasses import asdict
 
 import pandas as pd
 
+from ..codebook import codes as codebook_codes
 from ..selection import (
-    VERIFICATION_LEVELS,
     Selection,
     _country_name,
     check_selection,
@@ -598,11 +598,11 @@ class Explorer:
             counts = (
                 facet.knowledge["verification"].astype(object).value_counts() if facet is not None else {}
             )
-            order = list(VERIFICATION_LEVELS)
+            order = codebook_codes(study.codebook, "verification")
         else:
             table = None if facet is None else facet.interviews if name == "sector" else facet.items
             counts = table[name].astype(object).value_counts() if table is not None else {}
-            order = list(dict.fromkeys(study.codebook.loc[study.codebook["category"] == name, "code"]))
+            order = codebook_codes(study.codebook, name)
             order += sorted(set(map(str, getattr(counts, "index", []))) - set(order))
         chosen = getattr(selection, name)
         labels = study.labels(name)
@@ -786,7 +786,8 @@ class Explorer:
         mix = v.knowledge["verification"].astype(object).value_counts()
         labels = s.labels("verification")
         verification = ", ".join(
-            f"{labels.get(level, level).lower()} {int(mix.get(level, 0))}" for level in VERIFICATION_LEVELS
+            f"{labels.get(level, level).lower()} {int(mix.get(level, 0))}"
+            for level in codebook_codes(s.codebook, "verification")
         )
         what = selection.describe(s)
         found = "" if len(v.interviews) or not selection.word else " No coded excerpt contains the word."

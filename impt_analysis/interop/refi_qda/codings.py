@@ -23,6 +23,7 @@ from xml.etree import ElementTree as ET
 
 import pandas as pd
 
+from ...codebook import codes as codebook_codes
 from .project import bare_guid, ref_guid, short_guid, workbench_guid
 from .sources import pdf_selection_span
 
@@ -195,7 +196,7 @@ def barriers_of(
     codings: list[dict], codebook: pd.DataFrame, rules: Mapping, summary: ImportSummary
 ) -> list[dict]:
     """One barrier per interview and barrier code, if the mapping gives their severity."""
-    barrier_codes = set(codebook.loc[codebook["category"] == "barrier", "code"])
+    barrier_codes = set(codebook_codes(codebook, "barrier"))
     named = list(dict.fromkeys((c["interview_id"], c["code"]) for c in codings if c["code"] in barrier_codes))
     if not named:
         return []
