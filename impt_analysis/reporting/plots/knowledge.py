@@ -146,6 +146,11 @@ def draw_who_knows_what(
         linespacing=1.0,
     )
     ax.tick_params(length=0)
+    # the item labels hang below the grid: the figure is made as tall as they are deep, so that none is clipped
+    depth = max(
+        (t.get_window_extent(fig.canvas.get_renderer()).height for t in ax.get_xticklabels()), default=0
+    )
+    fig.set_figheight(0.27 * len(rows) + 3.0 + depth / fig.dpi)
     for tick, a in zip(ax.get_yticklabels(), rows):
         if actors.at[a, "kind"] in look.coordination_kinds:
             tick.set_fontweight("bold")
