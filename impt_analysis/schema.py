@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from .codebook import codes as codebook_codes
+
 __all__ = [
     "Field",
     "Table",
@@ -564,7 +566,7 @@ def table_schema(table: Table, codebook: pd.DataFrame, present: list[str] | None
         if f.required:
             constraints["required"] = True
         if f.category:
-            constraints["enum"] = sorted(codebook.loc[codebook["category"] == f.category, "code"])
+            constraints["enum"] = sorted(codebook_codes(codebook, f.category))
         if f.minimum is not None:
             constraints["minimum"] = f.minimum
         if f.maximum is not None:

@@ -57,6 +57,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from ..codebook import codes as codebook_codes
 from ..codebook import label_map
 from ..interop.package_docs import licence_entry
 from ..schema import BARRIER_COUNTS, PUBLIC_TABLES, ROW_TABLES, TABLE_ORDER
@@ -716,7 +717,7 @@ def _public_codebook(codebook: pd.DataFrame) -> pd.DataFrame:
     columns = [f.name for f in PUBLIC_TABLES["codebook"].fields if f.name in codebook.columns]
     rows = []
     for attribute, groups in HIERARCHIES.items():
-        codes = list(codebook.loc[codebook["category"] == attribute, "code"])
+        codes = codebook_codes(codebook, attribute)
         listed = {c for _, members in groups.values() for c in members}
         for i, (group, (label, members)) in enumerate(groups.items()):
             inside = [c for c in codes if c in members or (i == len(groups) - 1 and c not in listed)]
@@ -771,7 +772,7 @@ def _public_frame_codes(codebook: pd.DataFrame, tables: dict[str, pd.DataFrame],
     renamed: dict[str, tuple[str, str]] = {}
     for category, (namespace, table, column, text) in spec.items():
         generated = dict(zip(tables[table][column].astype(str), tables[table][text].astype(str)))
-        for code in codebook.loc[codebook["category"] == category, "code"].astype(str):
+        for code in codebook_codes(codebook, category):
             prefix, _, ident = code.partition(":")
             if ident in generated:
                 renamed[code] = (f"{prefix}:{pseudonym(ident, namespace, key)}", generated[ident])
@@ -802,7 +803,7 @@ def _barrier_counts(
     wherever it is: zeros are shown and never hidden to protect another cell (a hidden zero
     would be read back as 0 from ``barriers.csv``, and the cell it protects with it).
     """
-    codes = list(codebook.loc[codebook["category"] == "barrier", "code"])
+    codes = codebook_codes(codebook, "barrier")
     named = (
         barriers.assign(
             barrier=barriers["barrier"].astype(str), interview_id=barriers["interview_id"].astype(str)
