@@ -105,3 +105,14 @@ def test_scorecard_not_known_is_no_open_line(build):
 
     assert three_aspects(study).loc["DK", "local_input"] == "not known"
     assert bool(scorecard(study).loc["DK", "local_reaches_national"]) is False
+
+
+def test_scorecard_takes_the_coordinator_kinds_from_the_rules(build):
+    """DK has a national co-ordinator, SE only a contact point: with the contact point as the
+    co-ordinator kind the two swap."""
+    from impt_analysis.rules import AspectRules
+
+    study = two_countries(build)
+    assert scorecard(study)["coordination_exists"].to_dict() == {"DK": True, "SE": False}
+    swapped = AspectRules(coordinator_kinds=("contact_point",))
+    assert scorecard(study, swapped)["coordination_exists"].to_dict() == {"DK": False, "SE": True}
