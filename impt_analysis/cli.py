@@ -13,15 +13,14 @@ from __future__ import annotations
 import errno
 import functools
 import os
-import shutil
 import signal
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
 from . import __version__
+from .errors import ImptError, InvalidDataError
 from .validation import StudyValidationError
 
 
@@ -83,9 +82,9 @@ def _known_errors() -> tuple[type[BaseException], ...]:
 
     found: list[type[BaseException]] = [StudyValidationError, QdpxError, FrameError]
     for module, name in (
-        ("publish", "DisclosureError"),
-        ("deidentify", "ExportRefused"),
-        ("report", "ReportFolderError"),
+        ("privacy.publish", "DisclosureError"),
+        ("privacy.deidentify", "ExportRefused"),
+        ("reporting.report", "ReportFolderError"),
     ):
         try:
             found.append(getattr(__import__(f"impt_analysis.{module}", fromlist=[name]), name))
@@ -97,8 +96,11 @@ def _known_errors() -> tuple[type[BaseException], ...]:
 class ImptGroup(click.Group):
     """The error boundary of every ``impt`` command.
 
-    The project's errors, ``OSError`` and ``ValueError`` become one message on stderr and
-    exit 1; click's usage errors exit 2; Ctrl-C exits 130 and SIGTERM 143, after the command's
+    The project's errors (caught by name: :mod:`impt_analysis.errors` and the errors of the
+    validator, archive and export) and ``OSError`` become one message on stderr and exit 1, or
+    the error's own ``exit_code`` (2 for a usage problem such as an ``--out`` that exists);
+    click's usage errors exit 2; any other exception, a ``ValueError`` included, is a bug and
+    said so; Ctrl-C exits 130 and SIGTERM 143, after the command's
     own cleanup ran; anything else is a bug, said so in one sentence (exit 1). ``--debug``
     (or ``IMPT_DEBUG=1``) lets the traceback through.
     """
@@ -123,12 +125,13 @@ class ImptGroup(click.Group):
         except Exception as err:  # the boundary: one sentence, no traceback (unless --debug)
             if debug:
                 raise
+            code = getattr(err, "exit_code", 1) if isinstance(err, ImptError) else 1
             if isinstance(err, StudyValidationError):
                 click.echo(str(err), err=True)
+            elif isinstance(err, (ImptError, *_known_errors())):
+                click.echo(f"Error: {str(err).strip() or type(err).__name__}", err=True)
             elif isinstance(err, OSError):
                 click.echo(f"Error: {os_error_message(err)}", err=True)
-            elif isinstance(err, _known_errors()) or isinstance(err, ValueError):
-                click.echo(f"Error: {str(err).strip() or type(err).__name__}", err=True)
             elif isinstance(err, MemoryError):
                 click.echo(
                     "Error: the input needs more memory than this machine gives: it is far larger than a "
@@ -143,7 +146,7 @@ class ImptGroup(click.Group):
                     "your data; rerun with impt --debug and report the traceback",
                     err=True,
                 )
-            sys.exit(1)
+            sys.exit(code)
 
 
 def threading_main() -> bool:
@@ -153,7 +156,11 @@ def threading_main() -> bool:
 
 
 def handles_bad_data(command):
-    """Turn the library's data errors into a clear message and exit code 1 (OSErrors: see :class:`ImptGroup`)."""
+    """Print an invalid study's problems and exit 1; every other error goes to :class:`ImptGroup`.
+
+    Only the project's own error classes are caught, by name: a ``ValueError`` of a bug is not
+    turned into a "data error".
+    """
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -162,10 +169,19 @@ def handles_bad_data(command):
         except StudyValidationError as err:
             click.echo(str(err), err=True)
             sys.exit(1)
-        except ValueError as err:
-            raise DataError(str(err)) from err
 
     return wrapper
+
+
+def say(text: str, quiet: bool = False) -> None:
+    """Print a line of progress or summary, unless ``--quiet``."""
+    if not quiet:
+        click.echo(text)
+
+
+def quiet_option(command):
+    """``-q/--quiet``: print nothing but errors."""
+    return click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")(command)
 
 
 def free_folder(out: Path, force: bool) -> None:
@@ -187,30 +203,12 @@ def free_folder(out: Path, force: bool) -> None:
 def write_folder(out: Path, write) -> None:
     """Run ``write(folder)`` into a new hidden folder beside ``out``, then move it into place.
 
-    Nothing half-written is left behind: on any error, a full disk, Ctrl-C or SIGTERM the
-    temporary folder is removed and an existing ``out`` is left as it was.
+    Nothing half-written is left behind (:func:`impt_analysis.paths.folder_replaced_atomically`).
     """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
-    old = None
-    try:
+    from .paths import folder_replaced_atomically
+
+    with folder_replaced_atomically(out) as tmp:
         write(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o777 & ~umask)
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.rename(out, old / "previous")
-        os.rename(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old is not None and not out.exists() and (old / "previous").exists():
-            os.rename(old / "previous", out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def free_file(out: Path, force: bool) -> None:
@@ -299,7 +297,9 @@ def validate(path: Path | None, show_all: bool, strict: bool):
 
 
 @main.command("demo-data")
-@click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder to write the study into.")
+@click.option(
+    "-o", "--out", required=True, type=click.Path(path_type=Path), help="Folder to write the study into."
+)
 @click.option(
     "--interviews",
     "n_interviews",
@@ -338,6 +338,7 @@ def demo_data(out: Path, n_interviews: int, seed: int | None, wave: int, force: 
 
 @main.command()
 @click.option(
+    "-d",
     "--data",
     type=click.Path(path_type=Path),
     default=None,
@@ -351,6 +352,7 @@ def demo_data(out: Path, n_interviews: int, seed: int | None, wave: int, force: 
     help="A country to report on; repeat for several (default: every country).",
 )
 @click.option(
+    "-o",
     "--out",
     type=click.Path(path_type=Path),
     default=Path("reports"),
@@ -403,14 +405,18 @@ def demo_data(out: Path, n_interviews: int, seed: int | None, wave: int, force: 
     metavar="SPDX",
     help="--public: the export's licence, for a study whose package states none.",
 )
-@click.option("--force", is_flag=True, help="--public: clear a non-empty OUT first.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace a non-empty OUT that is not an earlier report site (--public: clear it).",
+)
 @click.option(
     "--compare-with",
     type=click.Path(path_type=Path),
     default=None,
     help="A later wave of the study: the regional overview shows what changed.",
 )
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary: errors only.")
 def report(
     data,
     countries,
@@ -449,7 +455,7 @@ def report(
         source = click.get_current_context().get_parameter_source
         given = [
             f"--{name.replace('_', '-')}"
-            for name in ("k", "suppress_below", "key_file", "names_file", "licence", "force")
+            for name in ("k", "suppress_below", "key_file", "names_file", "licence")
             if source(name) is not click.core.ParameterSource.DEFAULT
         ]
         if given:
@@ -480,10 +486,10 @@ def report(
         sys.exit(1)
     except UnknownCountryError as err:  # an unknown country code: a usage error, nothing ran
         raise click.UsageError(str(err)) from err
-    except (ValueError, OSError) as err:  # a folder that cannot take the site, an export that failed
-        raise DataError(str(err).strip() or type(err).__name__) from err
-    click.echo(result.summary())
-    click.echo(f"open {result.index}")
+    # a folder that cannot take the site (ReportFolderError), an export that failed: see ImptGroup
+    if not quiet or result.failed:
+        click.echo(result.summary())
+    say(f"open {result.index}", quiet)
     if result.failed:
         sys.exit(1)
 
@@ -507,6 +513,7 @@ def _read_names(names_file: Path) -> list[str]:
 
 @main.command()
 @click.option(
+    "-d",
     "--data",
     type=click.Path(path_type=Path),
     default=None,
@@ -519,6 +526,7 @@ def _read_names(names_file: Path) -> list[str]:
     help="The country's actors and items, plus the outside actors linked to them (default: the whole study).",
 )
 @click.option(
+    "-o",
     "--out",
     required=True,
     type=click.Path(path_type=Path),
@@ -571,6 +579,7 @@ def graph(data: Path | None, country: str | None, out: Path, flows_only: bool):
 @main.command("import-qdpx")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
+    "-o",
     "--out",
     required=True,
     type=click.Path(path_type=Path, file_okay=False),
@@ -591,8 +600,9 @@ def graph(data: Path | None, country: str | None, out: Path, flows_only: bool):
     help="CSV file to write every coded passage that could not become a row into, with its excerpt "
     "(as confidential as the study).",
 )
+@quiet_option
 @handles_bad_data
-def import_qdpx(file: Path, out: Path, mapping: Path | None, force: bool, passages: Path | None):
+def import_qdpx(file: Path, out: Path, mapping: Path | None, force: bool, passages: Path | None, quiet: bool):
     """Import a REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder) as a study.
 
     Every coding is imported or reported with the reason. An interview needs a country, date,
@@ -606,17 +616,23 @@ def import_qdpx(file: Path, out: Path, mapping: Path | None, force: bool, passag
       impt validate my-study
     """
     from .interop.refi_qda import import_summary, read_qdpx, unrowable_passages
+    from .paths import replaced_atomically
     from .study import write_study
 
     free_folder(out, force)
-    study = read_qdpx(file, mapping)
-    write_folder(out, lambda folder: write_study(study, folder))
-    click.echo(str(import_summary(study)))
-    listed = unrowable_passages(study)
     if passages is not None:
-        listed.assign(segments=listed["segments"].map(";".join), codes=listed["codes"].map("; ".join)).to_csv(
-            passages, index=False, encoding="utf-8"
-        )
+        free_file(passages, force)  # before anything is read or written
+    study = read_qdpx(file, mapping)
+    listed = unrowable_passages(study)
+    write_folder(out, lambda folder: write_study(study, folder))
+    if passages is not None:
+        with replaced_atomically(passages) as tmp:
+            listed.assign(
+                segments=listed["segments"].map(";".join), codes=listed["codes"].map("; ".join)
+            ).to_csv(tmp, index=False, encoding="utf-8")
+    if quiet:
+        return
+    click.echo(str(import_summary(study)))
     if len(listed):  # the consultant's own machine: the passage itself helps fix the coding
         click.echo("the passages that could not become rows:")
         for row in listed.head(20).itertuples():
@@ -638,13 +654,18 @@ def import_qdpx(file: Path, out: Path, mapping: Path | None, force: bool, passag
 
 @main.command("export-qdpx")
 @click.option(
+    "-d",
     "--data",
     type=click.Path(path_type=Path),
     default=None,
     help="Study folder (default: the synthetic demonstration study).",
 )
 @click.option(
-    "--out", required=True, type=click.Path(path_type=Path, dir_okay=False), help="The .qdpx file to write."
+    "-o",
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The .qdpx file to write.",
 )
 @click.option(
     "--texts",
@@ -653,8 +674,9 @@ def import_qdpx(file: Path, out: Path, mapping: Path | None, force: bool, passag
     help="Folder of full transcripts, <interview_id>.txt (UTF-8); without it the source texts "
     "hold the excerpts at their positions.",
 )
+@click.option("--force", is_flag=True, help="Replace an existing --out file.")
 @handles_bad_data
-def export_qdpx(data: Path | None, out: Path, texts: Path | None):
+def export_qdpx(data: Path | None, out: Path, texts: Path | None, force: bool):
     """Export a study as a REFI-QDA project, to continue coding in a tool.
 
     The archive holds the excerpts: it is as confidential as the study.
@@ -667,10 +689,7 @@ def export_qdpx(data: Path | None, out: Path, texts: Path | None):
     from .paths import file_in
     from .study import load_study
 
-    if out.is_symlink() or out.is_dir():
-        raise click.UsageError(
-            f"{out} is a {'symbolic link' if out.is_symlink() else 'folder'}: give a file name"
-        )
+    free_file(out, force)  # before the study is read
     study = load_study(data)
     full = None
     if texts is not None:
@@ -679,7 +698,7 @@ def export_qdpx(data: Path | None, out: Path, texts: Path | None):
             try:
                 path = file_in(texts, interview_id, ".txt")  # an id such as ../../x never leaves --texts
             except ValueError as err:
-                raise DataError(
+                raise InvalidDataError(
                     f"interview {interview_id!r}: its transcript cannot be looked up in --texts: {err}"
                 ) from err
             if path.is_file():
@@ -687,27 +706,28 @@ def export_qdpx(data: Path | None, out: Path, texts: Path | None):
                     full[interview_id] = path.read_bytes().decode("utf-8-sig")
                 except UnicodeDecodeError as err:
                     raise DataError(f"{path}: not UTF-8 text ({err}); save the transcript as UTF-8") from None
-    write_qdpx(study, out, full)
+    write_file(out, force, lambda path: write_qdpx(study, path, full))
     note = " (synthetic demonstration data)" if study.synthetic else ""
     click.echo(f"wrote {out}: {len(study.interviews)} sources, {len(study.codings)} codings{note}")
 
 
-def _new_file(out: Path, suffix: str) -> None:
+def _new_file(out: Path, suffix: str, force: bool) -> None:
     if out.suffix.lower() != suffix:
         raise click.BadParameter(f"{out} must end in {suffix}", param_hint="--out")
-    if out.exists():
-        raise DataError(f"{out} already exists; choose another --out")
+    free_file(out, force)
 
 
 @main.command()
 @click.option(
+    "-o",
     "--out",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
     help="The REFI-QDA codebook (.qdc) to write.",
 )
+@click.option("--force", is_flag=True, help="Replace an existing --out file.")
 @handles_bad_data
-def codebook(out: Path):
+def codebook(out: Path, force: bool):
     """Write the coding frame as a REFI-QDA codebook, to import into NVivo, ATLAS.ti, MAXQDA or QualCoder.
 
     The frame (docs/coding-frame.md) codes actors, information, verification, source type,
@@ -720,20 +740,22 @@ def codebook(out: Path):
     """
     from .interop.refi_qda.frame import write_codebook
 
-    _new_file(out, ".qdc")
-    write_codebook(out)
+    _new_file(out, ".qdc", force)
+    write_file(out, force, write_codebook)
     click.echo(f"wrote the coding frame to {out}")
 
 
 @main.command()
 @click.option(
+    "-o",
     "--out",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
     help="The empty REFI-QDA project (.qdpx) to write.",
 )
+@click.option("--force", is_flag=True, help="Replace an existing --out file.")
 @handles_bad_data
-def starter(out: Path):
+def starter(out: Path, force: bool):
     """Write an empty REFI-QDA project holding the coding frame and the interview variables.
 
     Open it in the tool (or import it), add the transcripts, set each document's country,
@@ -745,19 +767,21 @@ def starter(out: Path):
     """
     from .interop.refi_qda.frame import write_starter
 
-    _new_file(out, ".qdpx")
-    write_starter(out)
+    _new_file(out, ".qdpx", force)
+    write_file(out, force, write_starter)
     click.echo(f"wrote the starter project to {out}")
 
 
 @main.command()
 @click.option(
+    "-o",
     "--out",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
     help="The .xlsx workbook to write.",
 )
 @click.option(
+    "-d",
     "--data",
     type=click.Path(path_type=Path),
     default=None,
@@ -789,14 +813,16 @@ def template(out: Path, data: Path | None, force: bool):
 @main.command("import-xlsx")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
+    "-o",
     "--out",
     required=True,
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder to write the study data package into.",
 )
 @click.option("--force", is_flag=True, help="Replace a non-empty --out folder.")
+@quiet_option
 @handles_bad_data
-def import_xlsx(file: Path, out: Path, force: bool):
+def import_xlsx(file: Path, out: Path, force: bool, quiet: bool):
     """Turn a filled coding workbook into a study data package.
 
     Validated like `impt validate`: every problem is listed with its sheet, row and column,
@@ -812,12 +838,13 @@ def import_xlsx(file: Path, out: Path, force: bool):
     free_folder(out, force)
     study = read_workbook(file)
     write_folder(out, lambda folder: write_study(study, folder))
-    click.echo(study.summary())
-    click.echo(f"wrote the study to {out}")
+    say(study.summary(), quiet)
+    say(f"wrote the study to {out}", quiet)
 
 
 @main.command()
 @click.option(
+    "-d",
     "--data",
     type=click.Path(path_type=Path),
     default=None,
@@ -859,6 +886,7 @@ def import_xlsx(file: Path, out: Path, force: bool):
     "coded nothing in it.",
 )
 @click.option(
+    "-o",
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
@@ -902,13 +930,13 @@ def agreement(
         listed = pd.read_csv(assigned, dtype=str, keep_default_na=False)
         missing = {"interview_id", "coder"} - set(listed.columns)
         if missing:
-            raise ValueError(
+            raise InvalidDataError(
                 f"{assigned}: needs the columns interview_id and coder (missing: {', '.join(sorted(missing))})"
             )
         unknown = sorted(set(listed["interview_id"]) - set(study.interviews["interview_id"].astype(str)))
         if unknown:
             rows = [str(i + 2) for i in listed.index[listed["interview_id"].isin(unknown)][:5]]
-            raise ValueError(
+            raise InvalidDataError(
                 f"{assigned}, row {', '.join(rows)}, column interview_id: no such interview in the "
                 f"study: {', '.join(unknown[:5])}"
             )
@@ -961,12 +989,14 @@ def agreement(
 
 @main.command("export-public")
 @click.option(
+    "-d",
     "--data",
     type=click.Path(path_type=Path),
     default=None,
     help="Study folder (default: the synthetic demonstration study).",
 )
 @click.option(
+    "-o",
     "--out",
     required=True,
     type=click.Path(path_type=Path),
@@ -1014,6 +1044,7 @@ def agreement(
     "replaced by text generated from the data).",
 )
 @click.option("--force", is_flag=True, help="Replace a non-empty --out folder.")
+@quiet_option
 @handles_bad_data
 def export_public_command(
     data: Path | None,
@@ -1025,6 +1056,7 @@ def export_public_command(
     licence: str | None,
     keep_title: bool,
     force: bool,
+    quiet: bool,
 ):
     """Write a de-identified public data package of a study, for reuse by others.
 
@@ -1046,6 +1078,7 @@ def export_public_command(
     from .privacy.publish import export_public
     from .study import load_study
 
+    free_folder(out, force)  # the same refusal (exit 2) as every command writing a folder
     key = _read_key(key_file) if key_file is not None else None
     names = _read_names(names_file) if names_file is not None else []
     study = load_study(data)
@@ -1060,9 +1093,9 @@ def export_public_command(
         licence=licence,
         keep_title=keep_title,
     )
-    click.echo(result.summary())
+    say(result.summary(), quiet)
     if study.synthetic:
-        click.echo("(synthetic demonstration data)")
+        say("(synthetic demonstration data)", quiet)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,12 +20,13 @@ ValueError: '../../secret_outside' cannot be a file name inside texts: it holds 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["file_in", "safe_name", "replaced_atomically"]
+__all__ = ["file_in", "safe_name", "replaced_atomically", "folder_replaced_atomically", "move_into_place"]
 
 _MAX_NAME_BYTES = 240  # below the 255 bytes most file systems allow, with room for a suffix
 
@@ -99,4 +100,68 @@ def replaced_atomically(path: Path) -> Iterator[Path]:
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
+
+
+def move_into_place(tmp: Path, out: Path) -> None:
+    """Rename the finished folder ``tmp`` to ``out`` (its sibling); an existing ``out`` is swapped out first.
+
+    The old ``out`` is renamed aside, the new one renamed in, then the old one removed: at no
+    moment is ``out`` half written, and if the second rename fails the old ``out`` is put back.
+    Whether an existing ``out`` may be replaced is for the caller to decide, before.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> (root / "out").mkdir(); _ = (root / "out" / "old.txt").write_text("old")
+    >>> (root / "new").mkdir(); _ = (root / "new" / "new.txt").write_text("new")
+    >>> move_into_place(root / "new", root / "out")
+    >>> sorted(p.name for p in (root / "out").iterdir()), sorted(p.name for p in root.iterdir())
+    (['new.txt'], ['out'])
+    """
+    tmp, out = Path(tmp), Path(out)
+    old = None
+    if out.exists() or out.is_symlink():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        os.rename(out, old / "previous")
+    try:
+        os.rename(tmp, out)
+    except BaseException:
+        if old is not None and not out.exists() and (old / "previous").exists():
+            os.rename(old / "previous", out)
+        raise
+    finally:
+        if old is not None and out.exists():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def folder_replaced_atomically(out: Path) -> Iterator[Path]:
+    """A new hidden folder beside ``out`` to write into, moved into place as ``out`` on success.
+
+    On any error, a full disk, Ctrl-C or SIGTERM the temporary folder is removed and an existing
+    ``out`` is left as it was. The folder gets the permissions of a new folder (0777 less the
+    umask), not the 0700 of a temporary one.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "study"
+    >>> with folder_replaced_atomically(out) as tmp:
+    ...     _ = (tmp / "a.csv").write_text("x")
+    >>> [p.name for p in out.iterdir()], [p.name for p in out.parent.iterdir()]
+    (['a.csv'], ['study'])
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)
+        move_into_place(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -36,7 +36,6 @@ import dataclasses
 import json
 import logging
 import os
-import secrets
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -45,7 +44,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import OutputExistsError, UsageProblem
 from ..interop.package_docs import write_package_docs
+from ..paths import move_into_place
 from ..schema import resource_descriptor
 from ..study import Study, write_study
 from .deidentify import (
@@ -182,11 +183,11 @@ def export_public(
     (True, ['DISCLOSURE.md', 'README.md'])
     """
     if not isinstance(k, int) or isinstance(k, bool) or k < 2:
-        raise ValueError(f"k must be a whole number of at least 2, not {k!r}")
+        raise UsageProblem(f"k must be a whole number of at least 2, not {k!r}")
     if not isinstance(suppress_below, int) or isinstance(suppress_below, bool) or suppress_below < 1:
-        raise ValueError(f"suppress_below must be a whole number of at least 1, not {suppress_below!r}")
+        raise UsageProblem(f"suppress_below must be a whole number of at least 1, not {suppress_below!r}")
     if licence is None and not stated_licences(study.meta):
-        raise ValueError(
+        raise UsageProblem(
             "the study's datapackage.json states no licence, and a public export must say under which "
             "licence it may be reused: give one with --licence (licence=), an SPDX identifier such as "
             "CC-BY-4.0 or CC0-1.0, chosen by whoever holds the rights to the data"
@@ -238,27 +239,21 @@ def _linkage_record(linkage: pd.DataFrame) -> list[dict]:
 
 def _check_target(out: Path, source: Path | None, force: bool) -> None:
     if out.exists() and not out.is_dir():
-        raise FileExistsError(f"{out} exists and is not a folder")
+        raise OutputExistsError(f"{out} exists and is not a folder: choose another --out")
     if source is not None:
         a, b = out.resolve(), Path(source).resolve()
         if a == b or a in b.parents or b in a.parents:
-            raise ValueError(
+            raise UsageProblem(
                 f"{out} overlaps the study's own folder {source}: write the export somewhere else"
             )
     if out.is_dir() and any(out.iterdir()) and not force:
-        raise FileExistsError(f"{out} is not empty: choose an empty folder, or use --force to replace it")
+        raise OutputExistsError(f"{out} is not empty: choose an empty folder, or use --force to replace it")
 
 
 def _move_into_place(tmp: Path, out: Path, force: bool) -> None:
-    """Swap the finished package in: the output folder is never left half written."""
+    """Swap the finished package in (:func:`impt_analysis.paths.move_into_place`), checked again first."""
     _check_target(out, None, force)
-    if out.is_dir():
-        old = out.with_name(f".{out.name}.old-{secrets.token_hex(4)}")
-        out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old)
-    else:
-        tmp.rename(out)
+    move_into_place(tmp, out)
 
 
 def write_public_package(result: Deidentified, folder: str | Path) -> Path:

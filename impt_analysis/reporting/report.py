@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import __version__
+from ..errors import UnknownCountryError, UsageProblem
 from ..study import Study, demo_path
 
 __all__ = [
@@ -60,12 +61,14 @@ __all__ = [
 PUBLIC_DATA = "data"
 
 
-class ReportFolderError(ValueError):
-    """The site folder cannot take a public site (not empty, or not safe to clear)."""
+class ReportFolderError(UsageProblem):
+    """The site folder cannot take the site (not empty, not a folder, not safe to clear): exit 2."""
 
 
-class UnknownCountryError(ValueError):
-    """A country code the study (or its public export) does not have."""
+class ReportFolderBusyError(ReportFolderError):
+    """Another ``impt report`` is writing into the site folder now: exit 1."""
+
+    exit_code = 1
 
 
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the impt_analysis package
@@ -521,7 +524,9 @@ def run_report(
     licence : str, optional
         The export's licence (SPDX identifier), for a study that states none.
     force : bool
-        With ``public``: clear a non-empty ``out`` first.
+        With ``public``: clear a non-empty ``out`` first. Without: replace an ``out`` that holds
+        files other than an earlier report site (the site is built beside ``out`` and moved into
+        place whole, so that a failed run leaves ``out`` as it was).
 
     Returns
     -------
@@ -535,7 +540,8 @@ def run_report(
     UnknownCountryError
         For an unknown country code (nothing runs).
     ReportFolderError
-        With ``public``: ``out`` is not empty (without ``force``) or not safe to clear.
+        ``out`` cannot take the site (see :func:`check_site_folder`, :func:`check_public_folder`),
+        or another run is writing into it (:class:`ReportFolderBusyError`).
     ValueError
         With ``public``: the export could not be written (nothing is written then).
     """
@@ -568,30 +574,132 @@ def run_report(
         else:
             data_arg = None if data is None else str(Path(data).resolve())
             export = export_summary = None
+            job_list = plan(study, countries, data_arg, include_excerpts, public, later, suppress_below)
+            check_site_folder(out, force)
+            return _built_beside(
+                out,
+                lambda site: _build(
+                    study,
+                    site,
+                    job_list,
+                    data_arg,
+                    include_excerpts,
+                    public,
+                    jobs,
+                    progress,
+                    names,
+                    None,
+                    None,
+                ),
+            )
         job_list = plan(study, countries, data_arg, include_excerpts, public, later, suppress_below)
-        (out / "notebooks").mkdir(parents=True, exist_ok=True)
-        prov = {
-            **provenance(study, {}, export=export),
-            **({"suppress_below": suppress_below} if public else {}),
-        }
-        # each page links the others of the site (impt_analysis.reporting.site.nav_html)
-        results = _run_all(job_list, out, {**prov, "pages": [job.name for job in job_list]}, jobs, progress)
-        if public:
-            _drop_logs(out, results)
-            results = _refuse_names(out, results, names)
-        from .site import write_methods_page
-
-        write_methods_page(
+        return _build(
+            study,
             out,
-            banner=banner_html(prov),
-            footer=footer_html({**prov, "parameters": {}}),
-            pages=[r.job.name for r in results if r.ok],
+            job_list,
+            data_arg,
+            include_excerpts,
+            public,
+            jobs,
+            progress,
+            names,
+            export,
+            export_summary,
+            suppress_below,
         )
-        shown = {"data": data_arg, "public": public, "include_excerpts": include_excerpts and not public}
-        index = write_index(study, out, results, {**prov, "parameters": shown})
-        return ReportResult(out, index, results, export_summary)
     finally:
         lock.close()
+
+
+def _build(
+    study: Study,
+    out: Path,
+    job_list: list[Job],
+    data_arg,
+    include_excerpts: bool,
+    public: bool,
+    jobs,
+    progress: bool,
+    names,
+    export,
+    export_summary,
+    suppress_below: int = 5,
+) -> ReportResult:
+    """Run the notebooks into ``out`` and write the methods page and the index."""
+    (out / "notebooks").mkdir(parents=True, exist_ok=True)
+    prov = {
+        **provenance(study, {}, export=export),
+        **({"suppress_below": suppress_below} if public else {}),
+    }
+    # each page links the others of the site (impt_analysis.reporting.site.nav_html)
+    results = _run_all(job_list, out, {**prov, "pages": [job.name for job in job_list]}, jobs, progress)
+    if public:
+        _drop_logs(out, results)
+        results = _refuse_names(out, results, names)
+    from .site import write_methods_page
+
+    write_methods_page(
+        out,
+        banner=banner_html(prov),
+        footer=footer_html({**prov, "parameters": {}}),
+        pages=[r.job.name for r in results if r.ok],
+    )
+    shown = {"data": data_arg, "public": public, "include_excerpts": include_excerpts and not public}
+    index = write_index(study, out, results, {**prov, "parameters": shown})
+    return ReportResult(out, index, results, export_summary)
+
+
+def _built_beside(out: Path, build) -> ReportResult:
+    """Build the site into a hidden folder beside ``out``, then move it into place.
+
+    A run that fails, is interrupted or fills the disk leaves ``out`` as it was; the result's
+    paths name the files in ``out``.
+    """
+    from ..paths import folder_replaced_atomically
+
+    with folder_replaced_atomically(out) as site:
+        result = build(site)
+
+    def moved(path):
+        return None if path is None else str(out / Path(path).relative_to(site))
+
+    results = [dataclasses.replace(r, html=moved(r.html), executed=moved(r.executed)) for r in result.results]
+    return ReportResult(out, out / result.index.relative_to(site), results, result.export)
+
+
+def check_site_folder(out: Path, force: bool) -> None:
+    """Refuse a site folder a (non-public) run must not replace, with a sentence saying why.
+
+    The site is built beside ``out`` and then replaces it whole: an empty folder or an earlier
+    report site (``index.html`` and ``notebooks/``) is replaced; a folder holding anything else
+    only with ``force``; the current working directory, one of its parents or the home folder
+    never.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> check_site_folder(Path("/"), True)
+    Traceback (most recent call last):
+    ...
+    impt_analysis.reporting.report.ReportFolderError: --out / is the current working directory, one of its parents or the home folder: the site replaces its folder whole; choose a folder of its own
+    """
+    out = Path(out).resolve()
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise ReportFolderError(f"--out {out} exists and is not a folder: choose another --out")
+    if not out.is_dir():
+        return
+    cwd = Path.cwd().resolve()
+    if out == cwd or out in cwd.parents or out == Path.home().resolve():
+        raise ReportFolderError(
+            f"--out {out} is the current working directory, one of its parents or the home folder: the "
+            "site replaces its folder whole; choose a folder of its own"
+        )
+    earlier_site = (out / "index.html").is_file() and (out / "notebooks").is_dir()
+    if any(out.iterdir()) and not earlier_site and not force:
+        raise ReportFolderError(
+            f"--out {out} holds files that are not an impt report site, and the site replaces its folder "
+            "whole: choose another --out, or add --force to replace it"
+        )
 
 
 def lock_out(out: Path):
@@ -608,7 +716,7 @@ def lock_out(out: Path):
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.close()
-        raise ReportFolderError(
+        raise ReportFolderBusyError(
             f"{out}: another impt report is writing into this folder now; wait for it to end "
             "or choose another --out"
         ) from None
@@ -818,9 +926,30 @@ def _readable_text(path: Path) -> str:
     return re.sub(r"data:image/(?!svg)[^\"')\s]*", "", text)
 
 
+class _Lines:
+    """Progress as plain lines ("reports: 3 of 7"), for a stderr that is not a terminal (a log file)."""
+
+    def __init__(self, total: int):
+        self.total, self.done = total, 0
+
+    def update(self, n: int = 1) -> None:
+        import sys
+
+        self.done += n
+        print(f"reports: {self.done} of {self.total} notebooks done", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        pass
+
+
 def _progress(total: int, enabled: bool):
+    """A progress bar on a terminal; plain lines, with no carriage return, into a file or pipe."""
+    import sys
+
     from tqdm.auto import tqdm
 
+    if enabled and not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
+        return _Lines(total)
     return tqdm(total=total, desc="reports", unit="notebook", disable=not enabled)
 
 
