@@ -39,6 +39,7 @@ __all__ = [
     "is_public",
     "no_public_answer",
     "public_note",
+    "channels_text",
     "LABEL_COLUMNS",
     "NOT_COUNTS",
     "SECONDARY_MARK",
@@ -95,12 +96,14 @@ def open_study(data: str | Path | None, public: bool = False) -> Study:
     ``impt report --public`` writes into the site's ``data/``): a confidential study is
     refused, so that no page can show what the export hides.
     """
+    global _LABELS
     study = load_study(data)
     if public and not study.public:
         raise ValueError(
             "public=True needs a public export as data (impt export-public, or impt report --public, "
             "which writes one): a public page is never built from the confidential study"
         )
+    _LABELS = study  # the codebook whose labels the kernel's tables show
     return study
 
 
@@ -179,13 +182,14 @@ def setup(public: bool = False, suppress_below: int = 5) -> None:
     ip.run_line_magic("config", "InlineBackend.rc = {'figure.dpi': 110}")
     formatters = ip.display_formatter.formatters
     formatters["text/html"].for_type(pd.DataFrame, lambda frame: report_html(frame, public=_PUBLIC))
+    formatters["text/html"].for_type(pd.Series, lambda s: report_html(s.to_frame(), public=_PUBLIC))
     if public:
         formatters["text/plain"].for_type(pd.DataFrame, lambda frame, p, cycle: p.text(_plain(frame)))
         formatters["text/plain"].for_type(pd.Series, lambda s, p, cycle: p.text(_plain(s.to_frame())))
-        formatters["text/html"].for_type(pd.Series, lambda s: report_html(s.to_frame(), public=True))
 
 
 _PUBLIC, _BELOW = False, 5  # set by setup(): how this kernel shows tables
+_LABELS = None  # set by open_study(): the study whose codebook labels the codes of a table
 
 
 def _plain(frame: pd.DataFrame) -> str:
@@ -212,35 +216,54 @@ def count_text(n: int, public: bool | None = None, suppress_below: int | None = 
     return f"<{below}" if public and 0 < n < below else str(n)
 
 
-def report_html(frame: pd.DataFrame, public: bool = False) -> str:
-    """A table as a report shows it: no row numbers, lists as text, small counts hidden if public.
+def report_html(frame: pd.DataFrame, public: bool = False, labels=None) -> str:
+    """A table as a report shows it (:func:`~impt_analysis.reporting.site.table_html`, a pandas Styler).
+
+    Codes by their codebook labels, headers in words, no row numbers, lists as text, empty cells
+    empty, text left and numbers right; on a public page (``public=True``) first made into text by
+    :func:`public_table`, so that the marks ``"<5"`` and ``"suppressed"`` show as they are.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or pandas.Series
+    public : bool
+    labels : Study, optional
+        Whose codebook labels the codes; default the study :func:`open_study` opened last, or the
+        default codebook.
 
     Examples
     --------
-    >>> "<th>0</th>" in report_html(pd.DataFrame({"n": [7]}))
-    False
-    >>> "<td>yes</td>" in report_html(pd.DataFrame({"met": [True]}))
+    >>> page = report_html(pd.DataFrame({"sector": ["ngo"], "n_interviews": [7], "met": [True]}))
+    >>> "<th>0</th>" in page, ">NGO<" in page, ">Interviews<" in page, ">yes<" in page
+    (False, True, True, True)
+    >>> ">&lt;5<" in report_html(pd.DataFrame({"label": ["a", "b"], "n": [3, 40]}), public=True)
     True
     """
-    if public:
-        shown = public_table(frame, _BELOW)
-    else:
-        shown = frame.apply(lambda col: col.map(_as_text) if col.dtype == object else col)
-        shown = shown.apply(lambda col: col.map(_yes_no) if col.dtype in (bool, "boolean") else col)
-    plain_index = isinstance(shown.index, pd.RangeIndex)
-    return shown.to_html(index=not plain_index, na_rep="", border=0, classes="dataframe impt-table")
+    from .site import table_html
+
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame()
+    shown = public_table(frame, _BELOW) if public else frame
+    return table_html(shown, _Marks(labels if labels is not None else _default_labels(), _BELOW))
 
 
-def _as_text(value):
-    if isinstance(value, (list, tuple, set, np.ndarray)):
-        return ", ".join(str(v) for v in value)
-    return value
+def _default_labels():
+    if _LABELS is not None:
+        return _LABELS
+    from ..codebook import default_codebook
+    from .site import CodebookLabels
+
+    return CodebookLabels(default_codebook())
 
 
-def _yes_no(value) -> str:
-    if value is pd.NA or value is None:
-        return "not known"  # e.g. a check a public export cannot settle
-    return "yes" if value else "no"
+class _Marks:
+    """A study's labels, with the public marks ("<5", "suppressed") shown as they are in a coded column."""
+
+    def __init__(self, labels, below: int):
+        self._labels, self._marks = labels, {f"<{below}": f"<{below}", SECONDARY_MARK: SECONDARY_MARK}
+
+    def labels(self, category: str) -> dict[str, str]:
+        return {**self._labels.labels(category), **self._marks}
 
 
 #: Columns that name what a row is about: shown on a public page even beside a hidden count.
@@ -445,3 +468,64 @@ def synthetic_banner(study: Study) -> str:
         "**Synthetic demonstration data.** This page shows the synthetic demonstration study, "
         "not the confidential 2010 interviews."
     )
+
+
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _number(n: int, noun: str, plural: str | None = None, count: bool = True) -> str:
+    """``n noun`` in words up to ten, the noun in the plural where it must be ("one actor", "13 channels").
+
+    A count of people or cases (``count=True``) reads ``"<5"`` on a public page when it is small.
+    """
+    n = int(n)
+    word = count_text(n) if count else str(n)
+    if word == str(n) and 0 <= n < len(_WORDS):
+        word = _WORDS[n]
+    return f"{word} {noun if n == 1 else plural or noun + 's'}"
+
+
+def channels_text(channels: pd.DataFrame) -> str:
+    """The recommended channels in sentences (Markdown), saying when a choice is one of several tied ones.
+
+    ``channels`` is :func:`~impt_analysis.channels.recommend_channels`'s table; its ``ties``
+    column says how many candidates would each have brought the same gain at a step.
+
+    Examples
+    --------
+    >>> row = {"rank": 1, "source_name": "Parish youth work", "target_name": "Contact point",
+    ...        "new_local_actors": 2, "new_items": [["T1"]], "ties": 10}
+    >>> print(channels_text(pd.DataFrame({k: [v[0] if isinstance(v, list) else v] for k, v in row.items()})))
+    One new channel:
+    <BLANKLINE>
+    1. From <span class="tex2jax_ignore">Parish youth work</span> to <span class="tex2jax_ignore">Contact point</span>: brings two local or regional actors and one item of side information within reach of co-ordination. It is one of ten channels that would each bring as many; the first of them in the order of the candidates is proposed.
+    """
+    if channels.empty:
+        return (
+            "No new channel between an actor that is cut off and one that reaches co-ordination would "
+            "bring a local or regional actor or any side information within reach."
+        )
+    lines = [
+        f"{_number(len(channels), 'new channel')[:1].upper()}{_number(len(channels), 'new channel')[1:]}:",
+        "",
+    ]
+    for row in channels.itertuples():
+        items = len(row.new_items) if isinstance(row.new_items, (list, tuple, set, np.ndarray)) else 0
+        gain = f"{_number(row.new_local_actors, 'local or regional actor')} and " + (
+            _number(items, "item of side information", "items of side information")
+            if items
+            else "no side information"
+        )
+        ties = int(getattr(row, "ties", 1) or 1)
+        if ties > 1:
+            tie = (
+                f" It is one of {_number(ties, 'channel', count=False)} that would each bring as many; "
+                "the first of them in the order of the candidates is proposed."
+            )
+        else:
+            tie = " No other channel would bring as much."
+        lines.append(
+            f"{row.rank}. From {md_text(row.source_name)} to {md_text(row.target_name)}: brings {gain} "
+            f"within reach of co-ordination.{tie}"
+        )
+    return "\n".join(lines)

@@ -31,6 +31,8 @@ __all__ = [
     "methods_source",
     "table_html",
     "CodebookLabels",
+    "REPORT_HEADERS",
+    "CODED",
 ]
 
 #: The folder of the site's nbconvert template, and its name.
@@ -159,6 +161,35 @@ class CodebookLabels:
         return {code: label for (c, code), label in self._map.items() if c == category}
 
 
+#: Headers of the report tables in words, over the explorer's (:data:`~impt_analysis.reporting.explore.HEADERS`);
+#: any other column is named by its code in words ("mean_severity": "Mean severity").
+REPORT_HEADERS = {
+    "label": "Label",
+    "total": "Total",
+    "rank": "Rank",
+    "new_local_actors": "Local and regional actors brought in",
+    "new_items": "Side-information items brought in",
+    "new_actors": "Actors brought in",
+    "cumulative_local": "Local and regional actors so far",
+    "cumulative_items": "Items so far",
+    "ties": "Channels that would bring as much",
+    "coordination": "National co-ordination",
+    "networks": "Professional networks",
+    "local_input": "Local and regional input",
+    "n_verifications": "Verification levels",
+    "verifications": "Verification",
+    "verification": "Verification",
+    "source_types": "Source types",
+    "holders": "Holders",
+    "organisations": "Organisations",
+    "levels": "Levels",
+    "kind": "Kind",
+    "status": "Status",
+    "mean_severity": "Mean severity",
+    "source_actor": "From (actor)",
+    "target_actor": "To (actor)",
+}
+
 _COUNT_TEXT = re.compile(r"^(<\d+|\d[\d,.]*%?|suppressed|not known|)$")
 
 
@@ -172,6 +203,77 @@ def _numeric(column) -> bool:
         return True
     values = column.dropna().astype(str)
     return len(values) > 0 and values.str.match(_COUNT_TEXT).all() and values.ne("").any()
+
+
+def _is_yes_no(column) -> bool:
+    """Booleans, also with missing values (a check a public export cannot settle)."""
+    import pandas as pd
+
+    if pd.api.types.is_bool_dtype(column):
+        return True
+    values = column.dropna()
+    return column.dtype == object and len(values) > 0 and values.map(lambda v: isinstance(v, bool)).all()
+
+
+def _yes_no(value) -> str:
+    import pandas as pd
+
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return "not known"
+    return "yes" if value else "no"
+
+
+#: Columns of the analyses' tables holding codes (one, or a list) beyond the explorer's: the category labelling them
+#: (None: a status in words, e.g. "single_source" -> "Single source").
+CODED = {
+    "sectors": "sector",
+    "levels": "level",
+    "verification": "verification",
+    "verifications": "verification",
+    "source_types": "source_type",
+    "source_type": "source_type",
+    "kind": "kind",
+    "tier": "tier",
+    "basis": "basis",
+    "barrier": "barrier",
+    "channel": "channel",
+    "frequency": "frequency",
+    "status": None,
+}
+_MARKS = re.compile(r"^(<\d+|suppressed)$")
+_IDS = re.compile(r"^[A-Z]{1,3}-[A-Za-z0-9]+(, [A-Z]{1,3}-[A-Za-z0-9]+)?$")
+
+
+def _label_codes(frame, labels):
+    """The codes of :data:`CODED` columns (alone, in lists or in a public page's "a, b" text) by their labels."""
+    from .explore import _humane
+
+    out = frame.copy()
+    for col, category in CODED.items():
+        if col not in out.columns or str(out[col].dtype) not in ("object", "category", "string"):
+            continue
+        names = labels.labels(category) if category else {}
+
+        def word(code, names=names):
+            code = str(code).strip()
+            return code if _MARKS.match(code) else names.get(code, _humane(code))
+
+        def cell(value):
+            if isinstance(value, (list, tuple, set)):
+                return ", ".join(word(v) for v in value)
+            if isinstance(value, str):
+                return ", ".join(word(v) for v in value.split(",") if v.strip())
+            return value
+
+        out[col] = out[col].astype(object).map(cell)
+    return out
+
+
+def _short_ids(column) -> bool:
+    """One or two IDs per cell ("DK-A014, DK-A010"): kept on one line, never broken at their hyphen."""
+    values = column.dropna().astype(str)
+    values = values[values.ne("")]
+    return len(values) > 0 and bool(values.str.match(_IDS).all())
 
 
 def table_html(frame, labels) -> str:
@@ -206,25 +308,25 @@ def table_html(frame, labels) -> str:
         names = labels.labels(_CODED[axis])
         shown.columns = [names.get(c, _humane(c)) if isinstance(c, str) else c for c in shown.columns]
     shown.columns.name = None
+    if shown.index.name is None and pd.api.types.is_integer_dtype(shown.index):
+        shown = shown.reset_index(drop=True)  # row numbers (e.g. after a query or head), not data
     if not isinstance(shown.index, pd.RangeIndex):
         shown = shown.reset_index()
         if "index" in shown.columns:
             shown = shown.rename(columns={"index": ""})
-    shown = readable(shown, labels, headers={"label": "Label"})
+    shown = _label_codes(shown, labels)
+    shown = readable(shown, labels, headers=REPORT_HEADERS)
     kinds = {
         c: (
             "num"
             if _numeric(shown[c])
             else "id"
-            if c in ("Interview", "Item", "Segment", "Group of interviews", "Actor")
+            if c in ("Interview", "Item", "Segment", "Group of interviews", "Actor") or _short_ids(shown[c])
             else "text"
         )
         for c in shown.columns
     }
-    if any(pd.api.types.is_bool_dtype(shown[c]) for c in shown.columns):
-        shown = shown.apply(
-            lambda s: s.map({True: "yes", False: "no"}) if pd.api.types.is_bool_dtype(s) else s
-        )
+    shown = shown.apply(lambda s: s.map(_yes_no) if _is_yes_no(s) else s)
     classes = pd.DataFrame({c: [kinds[c]] * len(shown) for c in shown.columns}, index=shown.index)
     styler = (
         shown.style.hide(axis="index")
