@@ -9,6 +9,9 @@ from click.testing import CliRunner
 
 from impt_analysis import __version__, load_study
 from impt_analysis.cli import main
+from impt_analysis.study import demo_path
+
+DEMO = demo_path()
 
 
 def run(*args):
@@ -85,3 +88,111 @@ def test_many_problems_of_one_kind_are_summarised(demo_copy):
     assert len(result.output.splitlines()) < 80
     full = run("validate", "--all", demo_copy)
     assert full.exit_code == 1 and len(full.output.splitlines()) > 500
+
+
+def _snapshot(folder):
+    return sorted(
+        (str(p.relative_to(folder)), p.read_bytes() if p.is_file() else b"") for p in folder.rglob("*")
+    )
+
+
+def test_an_existing_out_folder_exits_2_in_every_command(tmp_path):
+    """'output folder exists' is the same usage error (exit 2) in import-xlsx and export-public, and nothing is written."""
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep me")
+    before = _snapshot(out)
+    workbook = tmp_path / "w.xlsx"
+    workbook.write_bytes(b"not read: --out is refused first")
+    for args in (
+        ["export-public", "-o", out],
+        ["import-xlsx", workbook, "-o", out],
+        ["import-qdpx", workbook, "-o", out],
+        ["demo-data", "-o", out],
+    ):
+        result = run(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "already holds files" in result.output and "--force" in result.output, result.output
+        assert "Traceback" not in result.output
+        assert _snapshot(out) == before, args
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken", "w.xlsx"]
+
+
+def test_an_existing_out_file_exits_2_without_force(tmp_path):
+    for args, name in (
+        (["export-qdpx"], "s.qdpx"),
+        (["codebook"], "f.qdc"),
+        (["starter"], "s.qdpx"),
+    ):
+        target = tmp_path / name
+        target.write_bytes(b"earlier work")
+        result = run(*args, "-o", target)
+        assert result.exit_code == 2, (args, result.output)
+        assert "already exists" in result.output and "--force" in result.output
+        assert target.read_bytes() == b"earlier work"
+        result = run(*args, "-o", target, "--force")
+        assert result.exit_code == 0, result.output
+        assert target.read_bytes() != b"earlier work"
+        assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+        target.unlink()
+
+
+def test_a_bug_is_not_called_a_data_error(monkeypatch, tmp_path):
+    """A ValueError the workbench did not raise on purpose is said to be a bug (exit 1), not bad data."""
+    from impt_analysis.interop.refi_qda import frame
+
+    def broken(path):
+        raise ValueError("cannot convert float NaN to integer")
+
+    monkeypatch.setattr(frame, "write_codebook", broken)
+    result = run("codebook", "-o", tmp_path / "f.qdc")
+    assert result.exit_code == 1
+    assert "unexpected ValueError: cannot convert float NaN to integer" in result.output
+    assert "bug of the workbench" in result.output and "Traceback" not in result.output
+    assert not list(tmp_path.iterdir())
+
+
+def test_short_flags_and_quiet(tmp_path):
+    result = run("graph", "-d", DEMO, "-o", tmp_path / "g.json", "--country", "DK")
+    assert result.exit_code == 0 and (tmp_path / "g.json").is_file(), result.output
+    result = run("export-public", "-d", DEMO, "-o", tmp_path / "pub", "-q")
+    assert result.exit_code == 0, result.output
+    assert result.output == "" and (tmp_path / "pub" / "datapackage.json").is_file()
+
+
+def test_report_refuses_a_folder_of_other_files(tmp_path):
+    """A non-public site replaces its --out whole: a folder holding other files needs --force (exit 2)."""
+    out = tmp_path / "docs"
+    out.mkdir()
+    (out / "thesis.tex").write_text("years of work")
+    result = run("report", "--country", "DK", "-o", out, "-q")
+    assert result.exit_code == 2, result.output
+    assert "not an impt report site" in result.output and "--force" in result.output
+    assert [p.name for p in out.iterdir()] == ["thesis.tex"]
+
+
+def test_progress_is_plain_lines_into_a_file(capsys):
+    from impt_analysis.reporting.report import _progress
+
+    bar = _progress(2, True)  # stderr is captured here: no terminal
+    bar.update(1)
+    bar.update(1)
+    bar.close()
+    err = capsys.readouterr().err
+    assert "\r" not in err and err.splitlines() == [
+        "reports: 1 of 2 notebooks done",
+        "reports: 2 of 2 notebooks done",
+    ]
+    assert _progress(2, False).disable
+
+
+def test_agreement_with_one_coder_says_so(tmp_path, demo_copy):
+    path = demo_copy / "codings.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text(
+        "\n".join([lines[0]] + [x for x in lines[1:] if ",coder_1," in x]) + "\n", encoding="utf-8"
+    )
+    result = run("agreement", "-d", demo_copy, "--boot", 0)
+    assert result.exit_code == 0, result.output
+    assert "Only one coder coded this study: there is no agreement to measure." in result.output
+    assert "Empty DataFrame" not in result.output
