@@ -185,6 +185,11 @@ REPORT_HEADERS = {
     "levels": "Levels",
     "kind": "Kind",
     "status": "Status",
+    "n_items": "Items",
+    "n_reports": "Reports",
+    "n_sources": "Sources",
+    "n_figures": "Figures",
+    "child_groups": "Child groups",
     "mean_severity": "Mean severity",
     "source_actor": "From (actor)",
     "target_actor": "To (actor)",
@@ -228,6 +233,7 @@ def _yes_no(value) -> str:
 CODED = {
     "sectors": "sector",
     "levels": "level",
+    "child_groups": "child_group",
     "verification": "verification",
     "verifications": "verification",
     "source_types": "source_type",
@@ -241,7 +247,7 @@ CODED = {
     "status": None,
 }
 _MARKS = re.compile(r"^(<\d+|suppressed)$")
-_IDS = re.compile(r"^[A-Z]{1,3}-[A-Za-z0-9]+(, [A-Z]{1,3}-[A-Za-z0-9]+)?$")
+_IDS = re.compile(r"^[A-Z]{1,3}-[A-Za-z0-9]+(, [A-Z]{1,3}-[A-Za-z0-9]+)*$")
 
 
 def _label_codes(frame, labels):
@@ -270,10 +276,10 @@ def _label_codes(frame, labels):
 
 
 def _short_ids(column) -> bool:
-    """One or two IDs per cell ("DK-A014, DK-A010"): kept on one line, never broken at their hyphen."""
+    """A few IDs per cell ("DK-A014, DK-A010", at most 40 letters): kept on one line, never broken at a hyphen."""
     values = column.dropna().astype(str)
     values = values[values.ne("")]
-    return len(values) > 0 and bool(values.str.match(_IDS).all())
+    return len(values) > 0 and bool(values.str.match(_IDS).all()) and int(values.str.len().max()) <= 40
 
 
 def table_html(frame, labels) -> str:

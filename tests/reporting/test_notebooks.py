@@ -66,6 +66,10 @@ def test_country_mapping_executes_with_papermill(tmp_path, demo):
         verdict = re.escape(verdicts[aspect])
         cell = r"<td [^>]*>"  # a Styler cell: its id and class (text, num, id)
         assert re.search(rf"{cell}{name}</td>\\n\s*{cell}{verdict}</td>", text), (aspect, verdicts[aspect])
+    from impt_analysis import recommend_channels
+
+    assert recommend_channels(demo, "LT", k=3)["ties"].tolist() == [2, 2, 2]  # each step a choice of two
+    assert text.count("one of two channels that would each bring as many") == 3
     assert not [o for c in book.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     streams = [o for c in book.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "stream"]
     assert streams == [], "no warnings or log noise in a report"
@@ -110,3 +114,30 @@ def test_regional_overview_compares_with_a_later_wave(tmp_path):
     kinds = [set(o.get("data", {})) for o in last.outputs]
     assert any("text/html" in k for k in kinds) and any("image/png" in k for k in kinds)
     assert "coordination_change" in json.dumps([o.get("data", {}) for o in last.outputs])
+
+
+def test_the_recommended_channels_say_their_ties_with_plurals():
+    """One row tied with nine others, one alone with one actor and no item; by hand."""
+    import pandas as pd
+
+    from impt_analysis.reporting.notebook import channels_text
+
+    channels = pd.DataFrame(
+        {
+            "rank": [1, 2],
+            "source_name": ["Parish youth work", "School social worker"],
+            "target_name": ["Contact point", "Contact point"],
+            "new_local_actors": [2, 1],
+            "new_items": [["T1", "T2"], []],
+            "ties": [10, 1],
+        }
+    )
+    text = channels_text(channels)
+    assert text.startswith("Two new channels:")
+    first, second = text.splitlines()[2:]
+    assert "brings two local or regional actors and two items of side information" in first
+    assert "one of ten channels that would each bring as many" in first
+    assert "brings one local or regional actor and no side information" in second
+    assert "No other channel would bring as much" in second
+    assert channels_text(channels.iloc[:1]).startswith("One new channel:")
+    assert channels_text(channels.iloc[:0]).startswith("No new channel")

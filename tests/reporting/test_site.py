@@ -103,3 +103,30 @@ def test_counts_written_as_text_on_a_public_page_are_numbers_still(demo):
     )
     assert re.findall(r'class="data row\d col1 (\w+)"', page) == ["num", "num", "num"]
     assert re.findall(r'class="data row\d col0 (\w+)"', page) == ["text", "text", "text"]
+
+
+def test_codes_in_lists_and_statuses_read_as_labels_and_the_marks_stay(demo):
+    """Side information's lists of sectors and a triangulation status, by hand; "<5" and "suppressed" as typed."""
+    import pandas as pd
+
+    from impt_analysis.reporting.notebook import report_html
+
+    frame = pd.DataFrame(
+        {
+            "holders": [["DK-A018", "DK-A019"], ["DK-A001"]],
+            "sectors": [["faith_based", "ngo"], ["government"]],
+            "status": ["single_source", "triangulated"],
+        }
+    )
+    page = report_html(frame, labels=demo)
+    cells = re.findall(r'class="data row\d col\d (\w+)" >([^<]*)<', page)
+    assert cells == [
+        ("id", "DK-A018, DK-A019"),
+        ("text", "Faith-based organisation, NGO"),
+        ("text", "Single source"),
+        ("id", "DK-A001"),
+        ("text", "Government"),
+        ("text", "Triangulated"),
+    ]
+    public = report_html(pd.DataFrame({"label": ["a", "b"], "status": ["x", "y"], "n": [3, 40]}), public=True)
+    assert ">&lt;5<" in public and ">suppressed<" in public and "Suppressed" not in public
