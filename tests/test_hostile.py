@@ -777,3 +777,51 @@ def test_a_failed_report_run_releases_its_lock(tmp_path):
     with pytest.raises(UnknownCountryError):
         run_report(None, ["XX"], tmp_path / "site", public=True, progress=False)
     lock_out(tmp_path / "site").close()  # taken at once: the failed run let it go
+
+
+# --- outputs that may not be replaced, and a report run that fails midway (issues 15 and 16) ----------
+
+
+def test_export_qdpx_refuses_an_existing_out_without_force(tmp_path):
+    target = tmp_path / "earlier.qdpx"
+    target.write_bytes(b"a colleague's coding")
+    before = snapshot(tmp_path)
+    run = impt(["export-qdpx", "-o", target], tmp_path)
+    assert run.code == 2 and "already exists" in run.err and "--force" in run.err, run.err
+    assert "Traceback" not in run.err and snapshot(tmp_path) == before
+
+
+def test_import_qdpx_refuses_an_existing_passages_file_before_anything_is_written(tmp_path):
+    archive = demo_qdpx(tmp_path)
+    passages = tmp_path / "passages.csv"
+    passages.write_text("kept\n", encoding="utf-8")
+    before = snapshot(tmp_path)
+    run = impt(["import-qdpx", archive, "-o", tmp_path / "study", "--passages", passages], tmp_path)
+    assert run.code == 2 and "passages.csv already exists" in run.err, run.err
+    assert snapshot(tmp_path) == before  # no study folder, the passages file untouched
+
+
+def test_a_report_run_that_fails_midway_leaves_the_earlier_site(tmp_path, monkeypatch):
+    """The site is built beside --out: a full disk during the run leaves the earlier site as it was."""
+    import errno
+
+    from click.testing import CliRunner
+
+    from impt_analysis.cli import main
+    from impt_analysis.reporting import report
+
+    out = tmp_path / "site"
+    (out / "notebooks").mkdir(parents=True)
+    (out / "index.html").write_text("the earlier site", encoding="utf-8")
+    before = snapshot(out)
+
+    def full_disk(job_list, site, *args):
+        assert Path(site) != out.resolve()  # built elsewhere, not in --out
+        (Path(site) / "notebooks" / "half.ipynb").write_text("{", encoding="utf-8")
+        raise OSError(errno.ENOSPC, "No space left on device", str(site))
+
+    monkeypatch.setattr(report, "_run_all", full_disk)
+    result = CliRunner().invoke(main, ["report", "--country", "DK", "-o", str(out), "-q"])
+    assert result.exit_code == 1 and "the disk is full" in result.output, result.output
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.impt-report.lock", "site"]
