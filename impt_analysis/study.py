@@ -540,19 +540,12 @@ def _as_text(value) -> str:
 
 
 def _barrier_counts_table():
-    """The table definition of ``barrier_counts.csv``, with its ``suppression`` column."""
-    from dataclasses import replace
+    """The table definition of ``barrier_counts.csv`` (:data:`~impt_analysis.schema.BARRIER_COUNTS`).
 
-    from .schema import Field
-
-    fields = [f for f in BARRIER_COUNTS.fields if f.name != "suppression"]
-    reason = Field(
-        "suppression",
-        required=False,
-        description="Why the count is empty: '' (shown), 'primary' "
-        "(a small count) or 'secondary' (hidden so that a small count cannot be worked out).",
-    )
-    return replace(BARRIER_COUNTS, fields=(*fields, reason))
+    Its ``suppression`` pattern (empty, ``primary`` or ``secondary``) is checked with the
+    other constraints by :func:`~impt_analysis.validation.check_table`.
+    """
+    return BARRIER_COUNTS
 
 
 def _check_barrier_counts(
@@ -565,17 +558,7 @@ def _check_barrier_counts(
     if "suppression" not in frame.columns:  # optional as a value ("" is shown), required as a column
         problems.append(Problem(table.path, 1, "suppression", None, "required column is missing"))
     else:
-        reason = frame["suppression"]
-        for i in (~reason.isin(SUPPRESSION_REASONS)).to_numpy().nonzero()[0]:
-            problems.append(
-                Problem(
-                    table.path,
-                    rows[i],
-                    "suppression",
-                    reason.iat[i],
-                    "must be empty, 'primary' or 'secondary'",
-                )
-            )
+        reason = frame["suppression"]  # its values: the field's pattern, checked by check_table
         if "interviews" in frame.columns:
             empty = frame["interviews"].eq("")
             for i in (empty & reason.eq("")).to_numpy().nonzero()[0]:
