@@ -327,7 +327,8 @@ def _write_table(
             continue
         letter = get_column_letter(i)
         dv = _validation(name, f, lists, DataValidation)
-        if dv is not None:
+        # an empty table without blank rows (e.g. no assessments) has no cells to check
+        if dv is not None and last >= 2:
             ws.add_data_validation(dv)
             dv.add(f"{letter}2:{letter}{last}")
     ws.freeze_panes = "A2"
