@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .codebook import default_codebook, verification_order
+from .schema import EVIDENCE_SEPARATOR
 from .study import Study, interview_column
 
 __all__ = [
@@ -101,6 +102,17 @@ def _edge_keys(knowledge: pd.DataFrame, key: str) -> list[str]:
     return [g if n == 0 else f"{g}#{n + 1}" for g, n in zip(knowledge[key], repeat)]
 
 
+def _evidence_ids(frame: pd.DataFrame) -> list[tuple[str, ...]]:
+    """Each row's evidence as a tuple of segment ids (empty where the table has no evidence column,
+    as in a spreadsheet study or a public export, or the row has none)."""
+    if "evidence" not in frame.columns:
+        return [()] * len(frame)
+    return [
+        tuple(s.strip() for s in str(v).split(EVIDENCE_SEPARATOR) if s.strip()) if isinstance(v, str) else ()
+        for v in frame["evidence"].astype(object)
+    ]
+
+
 def _actor_nodes(actors: pd.DataFrame) -> list[tuple[str, dict]]:
     attrs = _plain(actors, ACTOR_ATTRIBUTES).assign(type="actor")
     return list(zip(actors["actor_id"], attrs.to_dict("records")))
@@ -125,13 +137,18 @@ def build_graph(study: Study, country: str | None = None) -> nx.MultiDiGraph:
         ``label``, ``info_type``, ``child_group``, ``theme``), keyed by their ids. Edges:
 
         - ``knows``, actor -> item, one per row of ``knowledge`` (key the ``interview_id``):
-          ``type="knows"``, ``verification``, ``source_type``, ``interview_id``;
+          ``type="knows"``, ``verification``, ``source_type``, ``interview_id``, ``evidence``;
         - ``tells``, actor -> actor, one per flow (key the ``flow_id``): ``type="tells"``,
           ``channel``, ``frequency``, ``flow_id``, ``interview_id``, ``item_id`` (None when
           the flow is about no particular item) and ``cross_border`` (True when the two
           actors' countries differ; an international actor has no country, so a flow
           between it and a national actor is cross-border, one between two international
-          actors is not).
+          actors is not), ``evidence``.
+
+        ``evidence`` (both kinds) is the tuple of segment ids (``codings.csv``) of the passages
+        the row was coded from; empty when the study has none (a spreadsheet study, or a public
+        export, which withholds evidence). :func:`impt_analysis.basis.passages` turns the ids
+        into passages.
 
         In a public export, whose rows name a group of interviews, ``interview_group``
         replaces ``interview_id`` on both kinds of edge, and a ``knows`` edge is keyed by the
@@ -162,6 +179,7 @@ def build_graph(study: Study, country: str | None = None) -> nx.MultiDiGraph:
 
     key = interview_column(knowledge)
     k = _plain(knowledge, ("verification", "source_type", key)).assign(type="knows")
+    k["evidence"] = _evidence_ids(knowledge)
     G.add_edges_from(
         zip(knowledge["actor_id"], knowledge["item_id"], _edge_keys(knowledge, key), k.to_dict("records"))
     )
@@ -172,6 +190,7 @@ def build_graph(study: Study, country: str | None = None) -> nx.MultiDiGraph:
     cross = src_country.fillna("") != tgt_country.fillna("")
     f = _plain(flows, ("channel", "frequency", "flow_id", interview_column(flows), "item_id"))
     f = f.assign(type="tells", cross_border=cross.to_numpy(dtype=bool).tolist())
+    f["evidence"] = _evidence_ids(flows)
     G.add_edges_from(
         zip(flows["source_actor"], flows["target_actor"], flows["flow_id"], f.to_dict("records"))
     )
@@ -201,7 +220,8 @@ def flow_graph(study: Study, country: str | None = None) -> nx.DiGraph:
         informants; in a public export the distinct groups of interviews, a lower bound),
         ``flow_ids`` (the flows, in the order of ``flows.csv``) and ``items`` (what the flows
         carry: item id, ``""`` for flows naming no item, -> ``"regular"`` if a regular flow
-        carries it, else ``"ad_hoc"``).
+        carries it, else ``"ad_hoc"``) and ``evidence`` (tuple of the segment ids behind all the
+        pair's flows, each once, in the order of ``flows.csv``; empty without evidence).
 
     Examples
     --------
@@ -223,6 +243,7 @@ def flow_graph(study: Study, country: str | None = None) -> nx.DiGraph:
             "channel": flows["channel"].astype(str).to_numpy(),
             "flow_id": flows["flow_id"].astype(str).to_numpy(),
             "informant": flows[interview_column(flows)].astype(object).to_numpy(),
+            "evidence": pd.Series(_evidence_ids(flows), dtype=object).to_numpy(),
             "item": (
                 flows["item_id"].astype(object).where(flows["item_id"].notna(), "").to_numpy()
                 if "item_id" in flows.columns
@@ -237,6 +258,8 @@ def flow_graph(study: Study, country: str | None = None) -> nx.DiGraph:
             "regular": pairs["regular"].any(),
             "n_interviews": pairs["informant"].nunique(),
             "flow_ids": pairs["flow_id"].agg(list),
+            # segment ids of all the pair's flows, first occurrence first, each once
+            "evidence": pairs["evidence"].agg(lambda ids: tuple(dict.fromkeys(s for t in ids for s in t))),
         }
     )
     channels = f.drop_duplicates(["source", "target", "channel"]).sort_values("channel")
@@ -256,6 +279,7 @@ def flow_graph(study: Study, country: str | None = None) -> nx.DiGraph:
             "n_interviews": edges["n_interviews"].astype(int).tolist(),
             "flow_ids": edges["flow_ids"],
             "items": edges["items"],
+            "evidence": edges["evidence"],
         }
     )
     G.add_edges_from(zip(edges["source"], edges["target"], attrs.to_dict("records")))

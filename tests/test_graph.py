@@ -159,6 +159,7 @@ def test_build_graph_edges(two_countries):
         "verification": "anecdotal",
         "source_type": "anecdote",
         "interview_id": "DK-1",
+        "evidence": (),
     }
     tells = G.get_edge_data("C", "X")
     assert list(tells) == ["F4"]
@@ -170,6 +171,7 @@ def test_build_graph_edges(two_countries):
         "interview_id": "DK-1",
         "item_id": "DT1",
         "cross_border": True,
+        "evidence": (),
     }
     assert G.edges["L", "C", "F1"]["item_id"] is None
 
@@ -242,6 +244,7 @@ def test_flow_graph_aggregates_pairs(two_countries):
         "n_interviews": 1,
         "flow_ids": ["F1", "F2"],
         "items": {"": "regular"},
+        "evidence": (),
     }
     assert F.edges["Q", "L"] == {
         "n_flows": 1,
@@ -252,6 +255,7 @@ def test_flow_graph_aggregates_pairs(two_countries):
         "n_interviews": 1,
         "flow_ids": ["F3"],
         "items": {"": "ad_hoc"},
+        "evidence": (),
     }
     assert F.edges["C", "X"]["items"] == {"DT1": "ad_hoc"}
     assert F.number_of_edges() == 7
@@ -318,3 +322,42 @@ def test_demo_graph(demo):
     n_tells = sum(1 for _, _, d in G.edges(data=True) if d["type"] == "tells")
     assert n_tells == sum(d["n_flows"] for _, _, d in F.edges(data=True))
     assert len(build_graph(demo).nodes) == len(demo.actors) + len(demo.items)
+
+
+def _segment(segment_id, interview_id="DK-I1", start=0, end=10, excerpt="passage"):
+    return {
+        "segment_id": segment_id,
+        "interview_id": interview_id,
+        "code": "unclear_definitions",
+        "coder": "coder_1",
+        "start": start,
+        "end": end,
+        "excerpt": excerpt,
+    }
+
+
+def test_edges_carry_their_evidence(build, tmp_path):
+    """Rows coded from passages: knows edges hold their row's segment ids, a flow_graph edge the ids of
+    all its flows (each once, in the order of flows.csv); a GraphML file writes them joined."""
+    from impt_analysis.interop.export import export_graph
+
+    study = build(
+        actors=[_actor("A", "DK"), _actor("B", "DK", kind="national_coordinator")],
+        items=[{"item_id": "T1", "country": "DK"}],
+        knowledge=[{"actor_id": "A", "item_id": "T1", "evidence": "S1;S2"}],
+        flows=[
+            {"source_actor": "A", "target_actor": "B", "evidence": "S3;S1"},
+            {"source_actor": "A", "target_actor": "B", "evidence": "S1;S4"},
+            {"source_actor": "B", "target_actor": "A"},
+        ],
+        codings=[_segment(s) for s in ("S1", "S2", "S3", "S4")],
+    )
+    G = build_graph(study)
+    assert G.edges["A", "T1", "DK-I1"]["evidence"] == ("S1", "S2")
+    assert G.edges["A", "B", "F2"]["evidence"] == ("S1", "S4")
+    assert G.edges["B", "A", "F3"]["evidence"] == ()
+    F = flow_graph(study)
+    assert F.edges["A", "B"]["evidence"] == ("S3", "S1", "S4")
+    assert F.edges["B", "A"]["evidence"] == ()
+    path = export_graph(F, tmp_path / "g.graphml")
+    assert nx.read_graphml(path).edges["A", "B"]["evidence"] == "S3; S1; S4"
