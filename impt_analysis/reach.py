@@ -181,11 +181,11 @@ def reach_table(G: nx.DiGraph, country: str, rules: AspectRules) -> pd.DataFrame
                 "level": d.get("level"),
                 "reaches": bool(hops),
                 "path_length": min(hops) if hops else None,
-                "gatekeepers": keepers or [],
+                "must_pass": keepers or [],
             }
         )
     frame = pd.DataFrame(
-        rows, columns=["actor_id", "name", "sector", "level", "reaches", "path_length", "gatekeepers"]
+        rows, columns=["actor_id", "name", "sector", "level", "reaches", "path_length", "must_pass"]
     )
     frame["reaches"] = frame["reaches"].astype(bool)
     frame["path_length"] = frame["path_length"].astype("Int64")
@@ -201,10 +201,10 @@ def reach(study: Study, country: str, rules: AspectRules | None = None) -> pd.Da
     only (``reach_within_country``), carrying one item or information in general where flows
     name items (``reach_carries_item``), ending at the national co-ordinator or at a contact
     point that itself passes information to it (``reach_via_passing_ncp``;
-    :func:`feeding_targets`). Each switch off gives the first, looser reading. Its *gatekeepers* are the actors that every one of those paths passes through:
+    :func:`feeding_targets`). Each switch off gives the first, looser reading. Its *must-pass* actors (column ``must_pass``; the dominators of its paths, not the Gould-Fernandez gatekeeper role of :func:`impt_analysis.brokerage.brokerage`) are the actors that every one of those paths passes through:
     the chain of immediate dominators of the actor in the reversed flow graph, rooted at a
     virtual sink that every coordination actor feeds. Coordination actors themselves are
-    destinations, not gatekeepers, and are not listed.
+    destinations, not must-pass actors, and are not listed.
 
     Parameters
     ----------
@@ -221,7 +221,7 @@ def reach(study: Study, country: str, rules: AspectRules | None = None) -> pd.Da
         One row per local and regional actor of the country (in the order of ``actors.csv``):
         ``actor_id``, ``name``, ``sector``, ``level``, ``reaches`` (bool), ``path_length``
         (number of flows on the shortest path; 0 for a coordination actor itself; missing when
-        it does not reach) and ``gatekeepers`` (list of actor ids, nearest first; empty when it
+        it does not reach) and ``must_pass`` (list of actor ids, nearest first; empty when it
         does not reach or reaches directly).
 
     Examples

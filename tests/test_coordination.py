@@ -80,7 +80,7 @@ def test_stranded_local_actors(stranded):
     assert r["actor_id"].tolist() == ["L1", "L2", "R"]
     assert r["reaches"].tolist() == [False, False, False]
     assert r["path_length"].isna().all()
-    assert r["gatekeepers"].tolist() == [[], [], []]
+    assert r["must_pass"].tolist() == [[], [], []]
 
     side = side_information(stranded, "DK")
     assert side["item_id"].tolist() == ["T1"]  # T2 is also known to P, who reaches C; T4 to nobody
@@ -193,7 +193,7 @@ def test_local_input_verdicts(build):
     # three reach: G3 directly, G4 through G3 -> 4 of 4
     four = reach(_local_study(build, 3), "DK")
     assert four["reaches"].all() and four["path_length"].tolist() == [1, 1, 1, 2]
-    assert four["gatekeepers"].tolist() == [[], [], [], ["G3"]]
+    assert four["must_pass"].tolist() == [[], [], [], ["G3"]]
     assert three_aspects(_local_study(build, 0)).loc["DK", "local_input"] == "-"
     # the flows to C ad hoc: nobody feeds it regularly; the first reading (any frequency) says X
     assert three_aspects(_local_study(build, 3, "ad_hoc")).loc["DK", "local_input"] == "-"
@@ -280,7 +280,7 @@ def test_gatekeepers_on_a_chain(chain):
         "B": 2,
         "G": 1,
     }
-    assert r["gatekeepers"].to_dict() == {
+    assert r["must_pass"].to_dict() == {
         "L": ["R1", "R2"],
         "L2": [],
         "L3": ["G"],
@@ -297,7 +297,7 @@ def test_gatekeepers_on_a_chain(chain):
     # R1 -> R2 is ad hoc: following regular flows only, L, L6 and R1 lose their way; L2 keeps only the route through R3
     strict = reach(chain, "DK", AspectRules.first_reading(reach_regular_only=True)).set_index("actor_id")
     assert strict.loc[["L", "L6", "R1"], "reaches"].tolist() == [False, False, False]
-    assert strict.loc["L2", "path_length"] == 2 and strict.loc["L2", "gatekeepers"] == [
+    assert strict.loc["L2", "path_length"] == 2 and strict.loc["L2", "must_pass"] == [
         "R3"
     ]  # now the only route
     # the default rules: regular flows within the country, so L5 (only through Sweden's S) loses its way too

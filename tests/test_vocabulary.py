@@ -230,7 +230,7 @@ def test_three_aspects_and_aspect_table(study):
 def test_reach(study):
     r = reach(study, "DK").set_index("actor_id")
     assert r["reaches"].to_dict() == {"Y": True, "L": True, "N": False}
-    assert r.loc["L", "gatekeepers"] == ["Y"] and r.loc["Y", "sector"] == "youth_work"
+    assert r.loc["L", "must_pass"] == ["Y"] and r.loc["Y", "sector"] == "youth_work"
 
 
 def test_triangulate_and_basis(study):

@@ -121,7 +121,7 @@ HEADERS = {
     "share": "Share",
     "path_length": "Steps to co-ordination",
     "reaches": "Reaches co-ordination",
-    "gatekeepers": "Gatekeepers",
+    "must_pass": "Must pass through",
 }
 # Columns holding codes, and the codebook category that labels them.
 _CODED = {

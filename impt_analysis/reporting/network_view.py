@@ -24,7 +24,7 @@ What a reader can do:
   behind it;
 - filter: regular flows only, one group of sectors, cross-border links only;
 - choose a local or regional actor to light up the ways its information reaches national
-  co-ordination and its gatekeepers (:func:`impt_analysis.reach.reach`), and show the
+  co-ordination and its must-pass actors (:func:`impt_analysis.reach.reach`), and show the
   recommended new channels (:func:`impt_analysis.channels.recommend_channels`).
 
 Every code is shown by its label from the study's codebook.
@@ -91,7 +91,7 @@ def _strongest(verifications, order) -> str:
 
 
 def _reach_ways(G: nx.DiGraph, country: str, rules=None) -> dict[str, dict]:
-    """For each local or regional actor: the actors and links on its ways to co-ordination, and its gatekeepers."""
+    """For each local or regional actor: the actors and links on its ways to co-ordination, and its must-pass actors."""
     from ..reach import feeding_graphs, feeding_targets, reach_table
     from ..rules import judged_graph, rules_or_default
 
@@ -117,7 +117,7 @@ def _reach_ways(G: nx.DiGraph, country: str, rules=None) -> dict[str, dict]:
                 links |= {(u, v) for u, v in H.edges if u in on and v in on}
         out[row.actor_id] = {
             "reaches": bool(row.reaches),
-            "gatekeepers": list(row.gatekeepers),
+            "must_pass": list(row.must_pass),
             "path_length": None if pd.isna(row.path_length) else int(row.path_length),
             "nodes": sorted(nodes),
             "links": [f"{u}->{v}" for u, v in sorted(links)],
@@ -585,8 +585,8 @@ click a link to see its flows. Scroll to zoom, drag to pan.</p></div></div>
     if (way) {
       panel.appendChild(el("h4", "Reach"));
       panel.appendChild(el("p", way.reaches ? ("Its information reaches national co-ordination in " + way.path_length
-        + (way.path_length === 1 ? " step" : " steps") + (way.gatekeepers.length ? "; every way passes through "
-        + way.gatekeepers.map(function (g) { return byId[g] ? byId[g].info.name : g; }).join(", ") : "") + ".")
+        + (way.path_length === 1 ? " step" : " steps") + (way.must_pass.length ? "; every way passes through "
+        + way.must_pass.map(function (g) { return byId[g] ? byId[g].info.name : g; }).join(", ") : "") + ".")
         : "Its information does not reach national co-ordination."));
     }
   }
@@ -620,7 +620,7 @@ click a link to see its flows. Scroll to zoom, drag to pan.</p></div></div>
   function apply() {
     var sector = fSector.value, way = DATA.reach[fReach.value];
     var onWay = way ? new Set(way.nodes) : null, links = way ? new Set(way.links) : null,
-        keepers = way ? new Set(way.gatekeepers) : null;
+        keepers = way ? new Set(way.must_pass) : null;
     nodes.update(DATA.nodes.map(function (n) {
       var hidden = !!sector && n.group_label !== sector;
       var c = JSON.parse(JSON.stringify(n.color)); var bw = n.borderWidth;

@@ -203,7 +203,7 @@ def test_reach_lights_the_ways_to_coordination_and_the_gatekeepers(chain):
     reach = network_data(chain, "DK")["reach"]
     school = reach["A4"]
     assert school["reaches"] and school["path_length"] == 3
-    assert school["gatekeepers"] == ["A3", "A2"]  # nearest first
+    assert school["must_pass"] == ["A3", "A2"]  # nearest first
     assert school["nodes"] == ["A1", "A2", "A3", "A4"]
     assert school["links"] == ["A2->A1", "A3->A2", "A4->A3"]
     clinic = reach["A5"]  # ad hoc only: not followed by the default rules

@@ -77,7 +77,7 @@ def test_a_report_table_reads_in_words(demo):
     assert re.findall(r'class="data row\d col0 text" >([^<]*)<', page) == ["Child protection", "NGO"]
     assert 'class="data row1 col2 num" >2<' in page and "row_heading" not in page  # no row numbers
     gaps = pd.DataFrame(
-        {"actor_id": ["NO-T001"], "gatekeepers": [["A", "B"]], "path_length": [pd.NA], "reaches": [True]}
+        {"actor_id": ["NO-T001"], "must_pass": [["A", "B"]], "path_length": [pd.NA], "reaches": [True]}
     ).astype({"path_length": "Int64"})
     page = table_html(gaps, demo)
     assert 'class="data row0 col0 id" >NO-T001<' in page and ">A, B<" in page and ">yes<" in page
