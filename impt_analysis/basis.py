@@ -25,7 +25,7 @@ import pandas as pd
 from .codebook import VOCABULARIES
 from .study import Study
 
-__all__ = ["basis", "case_count_table"]
+__all__ = ["basis", "case_count_table", "passages"]
 
 _CASE_KEYS = ("basis", "source_actor")
 
@@ -335,3 +335,62 @@ def _check_columns(frame: pd.DataFrame, by: list[str], what: str) -> None:
             f"basis: no column {', '.join(map(repr, missing))} in {what} "
             f"(it has {', '.join(map(str, frame.columns))})"
         )
+
+
+PASSAGE_COLUMNS = ["segment_id", "interview_id", "start", "end", "excerpt"]
+
+
+def passages(study: Study, segment_ids: Iterable[str]) -> pd.DataFrame:
+    """The coded passages behind a result: segment ids -> interview and excerpt, consultant's machine only.
+
+    The one place that turns the ``evidence`` of a row or an edge (:func:`impt_analysis.graph.build_graph`,
+    :func:`impt_analysis.graph.flow_graph`, the ``evidence`` column of a derived table) into text.
+
+    Parameters
+    ----------
+    study : Study
+        A confidential study with ``codings`` (imported with the coding frame).
+    segment_ids : iterable of str
+        Segment ids, e.g. an edge's ``evidence`` tuple; repeats are shown once.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per distinct segment id, in the order given: ``segment_id``, ``interview_id``,
+        ``start``, ``end``, ``excerpt`` (``""`` when codings.csv has no excerpt).
+
+    Raises
+    ------
+    ValueError
+        On a public study (excerpts never reach public output), or for a segment id that is not in
+        ``codings.csv`` (named in the message).
+
+    Examples
+    --------
+    >>> from impt_analysis import load_study
+    >>> study = load_study()
+    >>> passages(study, ["S000001"])["interview_id"].tolist()
+    ['DK-I01']
+    """
+    if study.public:
+        raise ValueError(
+            f"passages: study {study.name!r} is a public export; excerpts never reach public output "
+            "(use the confidential study on the consultant's machine)"
+        )
+    wanted = list(dict.fromkeys(str(s) for s in segment_ids))
+    codings = study.codings.drop_duplicates("segment_id").set_index("segment_id")
+    missing = [s for s in wanted if s not in codings.index]
+    if missing:
+        raise ValueError(f"passages: no such segment_id in codings.csv: {', '.join(missing)}")
+    rows = codings.loc[wanted]
+    excerpt = rows["excerpt"].astype(object).fillna("") if "excerpt" in rows.columns else [""] * len(rows)
+    return pd.DataFrame(
+        {
+            "segment_id": wanted,
+            "interview_id": rows["interview_id"].astype(object).to_numpy(),
+            "start": rows["start"].astype(int).to_numpy(),
+            "end": rows["end"].astype(int).to_numpy(),
+            "excerpt": list(excerpt),
+        },
+        columns=PASSAGE_COLUMNS,
+    )
