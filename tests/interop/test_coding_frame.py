@@ -489,7 +489,7 @@ def test_cli_codebook_and_starter(tmp_path):
     assert result.exit_code == 0, result.output
     assert zipfile.ZipFile(tmp_path / "start.qdpx").namelist() == ["project.qde"]
     result = runner.invoke(main, ["starter", "--out", str(tmp_path / "start.qdpx")])
-    assert result.exit_code == 1 and "exists" in result.output
+    assert result.exit_code == 2 and "exists" in result.output  # an existing --out: usage, as everywhere
 
 
 # --- a study without flow data says so ---------------------------------------------------------

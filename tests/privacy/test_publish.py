@@ -705,7 +705,7 @@ def test_cli_writes_an_export(source, tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--out", "{tmp}/busy"], "not empty"),
+        (["--out", "{tmp}/busy"], "already holds files"),
         (["--out", "{tmp}/p", "--key-file", "{tmp}/short.key"], "at least 16 bytes"),
         (["--out", "{tmp}/p", "--key-file", "{tmp}/missing.key"], "No such file"),
         (["--out", "{tmp}/p", "--data", "{tmp}/no-study"], "no such study folder"),
@@ -721,7 +721,8 @@ def test_cli_bad_input_exits_1_without_traceback(args, message, tmp_path, demo_c
     (demo_copy / "actors.csv").write_text("actor_id\n")
     shutil.move(demo_copy, tmp_path / "bad-study")
     result = run("export-public", *[a.format(tmp=tmp_path) for a in args])
-    assert result.exit_code == 1, result.output
+    # an --out that already holds files is a usage error (2), the same in every command; bad data is 1
+    assert result.exit_code == (2 if "busy" in args[1] else 1), result.output
     assert message in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "p").exists()
@@ -742,7 +743,8 @@ def test_cli_refuses_what_it_cannot_protect_and_writes_nothing(args, message, so
     result = run(
         "export-public", "--data", source.path, "--out", out, "--key-file", _key(tmp_path), *args, *licence
     )
-    assert result.exit_code == 1, result.output
+    # a missing --licence is a missing option (usage, 2); what the data cannot support is 1
+    assert result.exit_code == (2 if not args else 1), result.output
     assert message in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1  # one sentence saying what to change
     assert sorted(p.name for p in tmp_path.iterdir()) == ["key"]  # nothing written, no partial folder

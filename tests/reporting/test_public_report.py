@@ -278,7 +278,6 @@ def runs(source, tmp_path_factory):
         out,
         "--jobs",
         "2",
-        "--quiet",
         "--public",
         "--names-file",
         names,
@@ -398,7 +397,7 @@ def _stated_totals(text: str) -> set[int]:
 def test_a_public_run_into_an_earlier_site_is_refused_without_force(runs):
     assert runs["excerpt_run"].exit_code == 0, runs["excerpt_run"].output
     refused = runs["refused"]
-    assert refused.exit_code == 1 and "not empty" in refused.output and "--force" in refused.output
+    assert refused.exit_code == 2 and "--force" in refused.output  # an --out holding files: usage (2)
     assert "Traceback" not in refused.output and isinstance(refused.exception, SystemExit)
     assert runs["after_refusal"] == runs["before"], "a refused run changes nothing"
 
@@ -672,7 +671,7 @@ def test_a_folder_is_cleared_only_when_safe(tmp_path, monkeypatch):
 
 def test_cli_refuses_to_clear_the_study_folder_with_a_sentence(source):
     result = _cli("--data", source, "--out", Path(source).parent, "--public", "--force", "--quiet")
-    assert result.exit_code == 1 and "study's own folder" in result.output
+    assert result.exit_code == 2 and "study's own folder" in result.output  # an --out it cannot use: usage
     assert "Traceback" not in result.output
     assert (Path(source) / "datapackage.json").is_file()
 
@@ -708,7 +707,7 @@ def test_cli_a_study_without_licence_needs_licence_and_it_is_passed_through(sour
     result = _cli(
         "--data", folder, "--out", tmp_path / "s", "--public", "--quiet", "--key-file", _key(tmp_path)
     )
-    assert result.exit_code == 1 and "--licence" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 2 and "--licence" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "s").exists() or not any((tmp_path / "s").iterdir()), "nothing is written"
 
     from impt_analysis.privacy import publish
@@ -744,7 +743,7 @@ def test_cli_a_study_without_licence_needs_licence_and_it_is_passed_through(sour
 
 def test_cli_public_options_need_public(tmp_path):
     result = _cli("--out", tmp_path / "s", "--force", "--k", "3")
-    assert result.exit_code == 2 and "--k, --force only go with --public" in result.output
+    assert result.exit_code == 2 and "--k only go with --public" in result.output
     assert not (tmp_path / "s").exists()
 
 
