@@ -162,7 +162,7 @@ def case_count_table(study: Study, country: str | None = None) -> pd.DataFrame:
     >>> from impt_analysis import load_study
     >>> table = case_count_table(load_study(), country="DE")
     >>> table[["tier", "n_figures"]].values.tolist()
-    [['identified', 1], ['suspected', 0], ['exploitative_situation', 0], ['at_risk_context', 0]]
+    [['identified', 2], ['suspected', 0], ['exploitative_situation', 0], ['at_risk_context', 0]]
     """
     cases = study.case_counts
     countries = sorted(set(study.countries) | set(cases["country"].dropna().astype(str)))

@@ -358,7 +358,7 @@ def matching_interviews(view: Study) -> pd.DataFrame:
     --------
     >>> from impt_analysis import load_study
     >>> matching_interviews(select(load_study(), Selection(country="DK", sector="police")))["flows"].tolist()
-    [7]
+    [4]
     """
     i = view.interviews
     out = pd.DataFrame(
@@ -445,7 +445,7 @@ def matching_excerpts(view: Study) -> pd.DataFrame:
     >>> from impt_analysis import load_study
     >>> t = matching_excerpts(select(load_study(), Selection(country="DK", search="quarter")))
     >>> t.loc[0, ["segment_id", "codes"]].tolist()
-    ['S000015', 'professional_networks']
+    ['S000017', 'professional_networks']
     """
     c = view.codings
     key = interview_column(c)
