@@ -722,7 +722,16 @@ def test_adversarial_text_round_trips(tmp_path_factory, notes, label):
     qdpx = read_qdpx(write_qdpx(back, tmp / "p.qdpx"))
     labels = qdpx.codebook.set_index("code")["label"]
     assert labels["hostile_code"] == label
-    assert qdpx.codings["excerpt"].tolist() == study.codings["excerpt"].tolist()
+    # every coding comes back, in the project's order (documented by write_qdpx, with a warning when it
+    # differs from codings.csv's): by interview as in interviews.csv, then by passage, a passage's together
+    c = study.codings.reset_index(drop=True)
+    position = {i: n for n, i in enumerate(study.interviews["interview_id"])}
+    passage = c.groupby(["interview_id", "segment_id", "start", "end"], sort=False, observed=True).ngroup()
+    expected = c.assign(_i=c["interview_id"].map(position), _p=passage).sort_values(
+        ["_i", "_p"], kind="stable"
+    )
+    columns = ["segment_id", "code", "coder", "excerpt"]
+    assert qdpx.codings[columns].astype(str).values.tolist() == expected[columns].astype(str).values.tolist()
 
 
 # --- pages and figures: study text stays text -------------------------------------------------
@@ -825,3 +834,27 @@ def test_a_report_run_that_fails_midway_leaves_the_earlier_site(tmp_path, monkey
     assert result.exit_code == 1 and "the disk is full" in result.output, result.output
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site.impt-report.lock", "site"]
+
+
+def test_write_qdpx_says_when_codings_move(tmp_path, caplog):
+    """A project keeps codings by interview and passage: rows of codings.csv in another order are
+    written (and read back) in the project's order, and write_qdpx says how many move."""
+    from impt_analysis.interop.refi_qda import read_qdpx, write_qdpx
+    from impt_analysis.study import Study
+
+    study = load_study()
+    first = study.codings[study.codings["coder"] == "coder_1"].iloc[:2]
+    second = first.assign(coder="coder_2")
+    # codings.csv: passage 1 by coder_1, passage 2 by coder_1, passage 1 by coder_2, passage 2 by coder_2;
+    # the project: passage 1 by both coders, then passage 2 by both: the middle two rows swap
+    codings = pd.concat([first, second], ignore_index=True).astype(study.codings.dtypes.to_dict())
+    study = Study(**dict(study.tables(), codings=codings), meta=study.meta)
+    with caplog.at_level("WARNING", logger="impt_analysis.interop.refi_qda.writer"):
+        back = read_qdpx(write_qdpx(study, tmp_path / "moved.qdpx"))
+    assert back.codings["coder"].tolist() == ["coder_1", "coder_2", "coder_1", "coder_2"]
+    assert any("2 of the 4 codings in another order" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    in_order = Study(**dict(study.tables(), codings=codings.iloc[[0, 2, 1, 3]]), meta=study.meta)
+    with caplog.at_level("WARNING", logger="impt_analysis.interop.refi_qda.writer"):
+        write_qdpx(in_order, tmp_path / "kept.qdpx")
+    assert not [r for r in caplog.records if "another order" in r.getMessage()]

@@ -53,6 +53,13 @@ def write_qdpx(
     interview, its source text is rebuilt from the excerpts, each at its position, with
     spaces in between. The archive holds the excerpts: it is as confidential as the study.
 
+    A project holds codings inside their source and passage, so they are written, and come back
+    from :func:`~impt_analysis.interop.refi_qda.read_qdpx`, by interview (in the order of
+    ``interviews.csv``), then by passage (in the order of its first coding), the codings of a
+    passage together (in the order of ``codings.csv``). Where ``codings.csv`` is in another order
+    (e.g. a second coder's codings after all of the first coder's), a warning says how many rows
+    move: no record is lost, but their order is the project's.
+
     Parameters
     ----------
     study : Study
@@ -89,7 +96,19 @@ def write_qdpx(
             ET.SubElement(users, "User", {"guid": workbench_guid("user", coder), "name": coder})
     code_guid = _write_codebook(ET.SubElement(root, "CodeBook"), study)
     _write_cases(root, study)
-    files = _write_sources(root, study, code_guid, texts or {}, positions == "utf16")
+    files, order = _write_sources(root, study, code_guid, texts or {}, positions == "utf16")
+    moved = sum(1 for at, row in enumerate(order) if at != row)
+    if moved:
+        first = next(at for at, row in enumerate(order) if at != row)
+        log.warning(
+            "write_qdpx: %s holds %d of the %d codings in another order than codings.csv (from row %d "
+            "on): a project keeps codings by interview and passage, the codings of a passage together, "
+            "and read_qdpx gives them back in that order",
+            path.name,
+            moved,
+            len(order),
+            first + 1,
+        )
     description = study.meta.get("description", "")
     if study.synthetic:
         description = f"SYNTHETIC DEMONSTRATION DATA (impt:synthetic). {description}"
@@ -224,13 +243,17 @@ def _write_cases(root: ET.Element, study: Study) -> None:
 
 def _write_sources(
     root: ET.Element, study: Study, code_guid: dict[str, str], texts: dict[str, str], utf16: bool = False
-) -> dict[str, str]:
-    """Write one TextSource per interview; return the plain texts by file name."""
+) -> tuple[dict[str, str], list[int]]:
+    """Write one TextSource per interview; return the plain texts by file name and the codings' order.
+
+    The order lists the position in ``codings.csv`` of each coding written, in document order.
+    """
     if study.interviews.empty:
-        return {}
+        return {}, []
     sources = ET.SubElement(root, "Sources")
-    codings = study.codings
+    codings = study.codings.set_axis(range(len(study.codings)))
     files: dict[str, str] = {}
+    order: list[int] = []
     by_interview = {k: g for k, g in codings.groupby("interview_id", sort=False, observed=True)}
     for interview_id in study.interviews["interview_id"]:
         group = by_interview.get(interview_id, codings.iloc[0:0])
@@ -259,6 +282,7 @@ def _write_sources(
                 },
             )
             for row in rows.itertuples():
+                order.append(row.Index)
                 coding = ET.SubElement(
                     selection,
                     "Coding",
@@ -268,7 +292,7 @@ def _write_sources(
                     },
                 )
                 ET.SubElement(coding, "CodeRef", {"targetGUID": code_guid[row.code]})
-    return files
+    return files, order
 
 
 def _utf16_offsets(text: str) -> list[int]:
