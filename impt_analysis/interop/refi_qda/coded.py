@@ -43,7 +43,7 @@ from .frame import (
     _xml,
     frame_tree,
 )
-from .project import NAMESPACE, workbench_guid
+from .project import NAMESPACE, variable_elements, workbench_guid
 
 __all__ = ["write_coded_qdpx"]
 
@@ -287,17 +287,7 @@ def _zip(entries: dict[str, bytes]) -> bytes:
 
 
 def _cases(root: ET.Element, study: Study) -> None:
-    variables = ET.SubElement(root, "Variables")
-    for name in _VARIABLES:
-        ET.SubElement(
-            variables,
-            "Variable",
-            {
-                "guid": workbench_guid("variable", name),
-                "name": name,
-                "typeOfVariable": "Date" if name == "date" else "Text",
-            },
-        )
+    variable_elements(root, _VARIABLES)
     cases = ET.SubElement(root, "Cases")
     for row in study.interviews.itertuples():
         case = ET.SubElement(

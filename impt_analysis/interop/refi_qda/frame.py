@@ -45,7 +45,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from ...codebook import VOCABULARIES
-from .project import FIELDS, NAMESPACE, workbench_guid
+from .project import FIELDS, NAMESPACE, variable_elements, workbench_guid
 
 __all__ = [
     "ACTOR_ATTRIBUTES",
@@ -367,17 +367,7 @@ def write_starter(path: str | Path) -> Path:
     )
     book = ET.SubElement(root, "CodeBook")
     _code_elements(ET.SubElement(book, "Codes"), frame_tree())
-    variables = ET.SubElement(root, "Variables")
-    for name in FIELDS:
-        ET.SubElement(
-            variables,
-            "Variable",
-            {
-                "guid": workbench_guid("variable", name),
-                "name": name,
-                "typeOfVariable": "Date" if name == "date" else "Text",
-            },
-        )
+    variable_elements(root, FIELDS)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.qde", _xml(root))

@@ -64,6 +64,32 @@ def ref_guid(ref: ET.Element | None) -> str:
     return bare_guid(ref.get("targetGUID")) if ref is not None else ""
 
 
+def variable_elements(root: ET.Element, names) -> ET.Element:
+    """Add the project's ``<Variables>``: one per case variable, with the workbench's fixed GUIDs.
+
+    ``date`` is a REFI-QDA ``Date`` variable, every other one ``Text``; the GUIDs are the ones the
+    cases' ``VariableValue`` elements point to, so every writer of a project calls this one function.
+
+    Examples
+    --------
+    >>> root = ET.Element("Project")
+    >>> [v.get("typeOfVariable") for v in variable_elements(root, ["country", "date"])]
+    ['Text', 'Date']
+    """
+    variables = ET.SubElement(root, "Variables")
+    for name in names:
+        ET.SubElement(
+            variables,
+            "Variable",
+            {
+                "guid": workbench_guid("variable", name),
+                "name": name,
+                "typeOfVariable": "Date" if name == "date" else "Text",
+            },
+        )
+    return variables
+
+
 def short_guid(guid: str) -> str:
     """The first eight hex digits of a GUID: the suffix that tells apart two things of one name."""
     return guid.replace("-", "")[:8]

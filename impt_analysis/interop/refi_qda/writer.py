@@ -30,7 +30,7 @@ import pandas as pd
 
 from ...paths import replaced_atomically
 from ...study import Study
-from .project import CODE_CATEGORY, FIELDS, NAMESPACE, QdpxError, workbench_guid
+from .project import CODE_CATEGORY, FIELDS, NAMESPACE, QdpxError, variable_elements, workbench_guid
 
 __all__ = ["write_qdpx"]
 
@@ -213,17 +213,7 @@ def _write_cases(root: ET.Element, study: Study) -> None:
     interviews = study.interviews
     if interviews.empty:
         return
-    variables = ET.SubElement(root, "Variables")
-    for name in FIELDS:
-        ET.SubElement(
-            variables,
-            "Variable",
-            {
-                "guid": workbench_guid("variable", name),
-                "name": name,
-                "typeOfVariable": "Date" if name == "date" else "Text",
-            },
-        )
+    variable_elements(root, FIELDS)
     cases = ET.SubElement(root, "Cases")
     for row in interviews.itertuples():
         case = ET.SubElement(
