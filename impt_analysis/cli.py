@@ -184,6 +184,17 @@ def quiet_option(command):
     return click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")(command)
 
 
+def data_option(command):
+    """``-d/--data``: the study folder a command reads (default: the synthetic demonstration study)."""
+    return click.option(
+        "-d",
+        "--data",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Study folder (default: the synthetic demonstration study).",
+    )(command)
+
+
 def free_folder(out: Path, force: bool) -> None:
     """Refuse an ``--out`` that holds anything (without ``--force``), is a file, or is a symbolic link.
 
@@ -337,13 +348,7 @@ def demo_data(out: Path, n_interviews: int, seed: int | None, wave: int, force: 
 
 
 @main.command()
-@click.option(
-    "-d",
-    "--data",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Study folder (default: the synthetic demonstration study).",
-)
+@data_option
 @click.option(
     "--country",
     "countries",
@@ -512,13 +517,7 @@ def _read_names(names_file: Path) -> list[str]:
 
 
 @main.command()
-@click.option(
-    "-d",
-    "--data",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Study folder (default: the synthetic demonstration study).",
-)
+@data_option
 @click.option(
     "--country",
     metavar="CODE",
@@ -653,13 +652,7 @@ def import_qdpx(file: Path, out: Path, mapping: Path | None, force: bool, passag
 
 
 @main.command("export-qdpx")
-@click.option(
-    "-d",
-    "--data",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Study folder (default: the synthetic demonstration study).",
-)
+@data_option
 @click.option(
     "-o",
     "--out",
@@ -843,13 +836,7 @@ def import_xlsx(file: Path, out: Path, force: bool, quiet: bool):
 
 
 @main.command()
-@click.option(
-    "-d",
-    "--data",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Study folder (default: the synthetic demonstration study).",
-)
+@data_option
 @click.option(
     "--by",
     default="code",
@@ -988,13 +975,7 @@ def agreement(
 
 
 @main.command("export-public")
-@click.option(
-    "-d",
-    "--data",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Study folder (default: the synthetic demonstration study).",
-)
+@data_option
 @click.option(
     "-o",
     "--out",
