@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import REPORTING_ACTORS as ACTORS
-from conftest import REPORTING_INTERVIEWS as INTERVIEWS
 
 from impt_analysis import basis, case_count_table, triangulate
+from tests.conftest import REPORTING_ACTORS as ACTORS
+from tests.conftest import REPORTING_INTERVIEWS as INTERVIEWS
 
 ITEMS = [
     {"item_id": "T2", "country": "DK"},

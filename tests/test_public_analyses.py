@@ -134,7 +134,7 @@ CASES = [
 
 
 def _truth():
-    from conftest import make_study
+    from tests.conftest import make_study
 
     return make_study(
         actors=ACTORS,

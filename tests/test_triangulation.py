@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import REPORTING_ACTORS as ACTORS
-from conftest import REPORTING_INTERVIEWS as INTERVIEWS
 
 from impt_analysis import triangulate
 from impt_analysis.triangulation import STATUSES
+from tests.conftest import REPORTING_ACTORS as ACTORS
+from tests.conftest import REPORTING_INTERVIEWS as INTERVIEWS
 
 ITEMS = [
     {"item_id": i, "country": "EE" if i == "T7" else "DK"} for i in ("T1", "T2", "T3", "T4", "T5", "T6", "T7")

@@ -9,7 +9,6 @@ from xml.etree import ElementTree as ET
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLES
 
 from impt_analysis import StudyValidationError, load_study
 from impt_analysis.cli import main
@@ -24,6 +23,7 @@ from impt_analysis.interop.refi_qda import (
     write_qdpx,
 )
 from impt_analysis.study import write_study
+from tests.conftest import SAMPLES
 
 needs_samples = pytest.mark.skipif(
     not SAMPLES.is_dir(), reason=f"the shared REFI-QDA samples are not in {SAMPLES}"

@@ -5,9 +5,8 @@ from __future__ import annotations
 import zipfile
 from xml.etree import ElementTree as ET
 
-from test_refi_qda import DEFAULTS, G, project, qdpx, selection, source
-
 from impt_analysis.interop.refi_qda import import_summary, read_qdpx, write_qdpx
+from tests.interop.test_refi_qda import DEFAULTS, G, project, qdpx, selection, source
 
 EMOJI_TEXT = "Hi \U0001f600 we call the police.\r\nThen we wait."
 CALL = "we call the police"
@@ -112,7 +111,7 @@ def test_links_graphs_sets_and_notes_are_counted(tmp_path):
 
 def test_a_case_that_names_its_sources_with_membersource(tmp_path):
     # some exporters write a Case's sources as MemberSource (as in a Set), not SourceRef
-    from test_refi_qda import value
+    from tests.interop.test_refi_qda import value
 
     cases = (
         f'<Cases><Case guid="{G(701)}" name="Interview 1">{value("Country", "EE")}{value("Sector", "ngo")}'

@@ -12,13 +12,13 @@ import shutil
 
 import pandas as pd
 import pytest
-from test_linkage import KEY, public, withhold
 
 from impt_analysis.privacy.deidentify import BARRIER_COUNTS
 from impt_analysis.privacy.disclosure import EMAIL, TELEPHONE, check_disclosure, fold
 from impt_analysis.schema import resource_descriptor
 from impt_analysis.study import demo_path, write_study
 from impt_analysis.validation import StudyValidationError
+from tests.privacy.test_linkage import KEY, public, withhold
 
 DK_IDENTIFIED = [{"line": "row", "country": "DK", "year": 2009, "tier": "identified"}]
 

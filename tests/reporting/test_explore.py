@@ -7,10 +7,10 @@ import re
 
 import pandas as pd
 import pytest
-from test_selection import small_study
 
 from impt_analysis.reporting.explore import ALL, Explorer, Selection, readable
 from impt_analysis.selection import select
+from tests.test_selection import small_study
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

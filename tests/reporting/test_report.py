@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_public_report import _tables
 
 from impt_analysis.cli import main
 from impt_analysis.reporting.explore import HEADERS, _humane
 from impt_analysis.reporting.notebook import NOT_COUNTS
 from impt_analysis.reporting.site import REPORT_HEADERS
+from tests.reporting.test_public_report import _tables
 
 
 class Page(HTMLParser):
