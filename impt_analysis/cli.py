@@ -195,6 +195,53 @@ def data_option(command):
     )(command)
 
 
+def out_option(
+    help: str,
+    *,
+    file_okay: bool = True,
+    dir_okay: bool = True,
+    required: bool = True,
+    default: Path | None = None,
+):
+    """``-o/--out``: where a command writes; ``help`` says what, ``file_okay``/``dir_okay`` as :class:`click.Path`."""
+    shown = {"default": default, "show_default": True} if default is not None else {}
+    return click.option(
+        "-o",
+        "--out",
+        required=required,
+        type=click.Path(path_type=Path, file_okay=file_okay, dir_okay=dir_okay),
+        help=help,
+        **shown,
+    )
+
+
+_FORCE_HELP = {"file": "Replace an existing --out file.", "folder": "Replace a non-empty --out folder."}
+
+
+def force_option(out: str = "", *, help: str = ""):
+    """``--force``: replace what ``--out`` holds, an existing ``"file"`` or a non-empty ``"folder"``.
+
+    A command whose ``--force`` does more says so in its own ``help``.
+    """
+    return click.option("--force", is_flag=True, help=help or _FORCE_HELP[out])
+
+
+#: The options that set up a public export, in ``impt export-public`` and ``impt report --public``
+#: (each command says in its own help what they do there).
+_EXPORT_OPTIONS = {
+    "k": {"default": 5, "show_default": True, "type": click.IntRange(min=2)},
+    "suppress-below": {"default": 5, "show_default": True, "type": click.IntRange(min=1)},
+    "key-file": {"default": None, "type": click.Path(path_type=Path, dir_okay=False)},
+    "names-file": {"default": None, "type": click.Path(path_type=Path, dir_okay=False)},
+    "licence": {"default": None, "metavar": "SPDX"},
+}
+
+
+def export_option(name: str, help: str):
+    """One of :data:`_EXPORT_OPTIONS` (``--k``, ``--suppress-below``, ...) with a command's own help."""
+    return click.option(f"--{name}", help=help, **_EXPORT_OPTIONS[name])
+
+
 def free_folder(out: Path, force: bool) -> None:
     """Refuse an ``--out`` that holds anything (without ``--force``), is a file, or is a symbolic link.
 
@@ -308,9 +355,7 @@ def validate(path: Path | None, show_all: bool, strict: bool):
 
 
 @main.command("demo-data")
-@click.option(
-    "-o", "--out", required=True, type=click.Path(path_type=Path), help="Folder to write the study into."
-)
+@out_option("Folder to write the study into.")
 @click.option(
     "--interviews",
     "n_interviews",
@@ -327,7 +372,7 @@ def validate(path: Path | None, show_all: bool, strict: bool):
     type=click.IntRange(1, 2),
     help="1: the 2010 study; 2: a follow-up in which some gaps have closed.",
 )
-@click.option("--force", is_flag=True, help="Replace a non-empty --out folder.")
+@force_option("folder")
 @handles_bad_data
 def demo_data(out: Path, n_interviews: int, seed: int | None, wave: int, force: bool):
     """Write the synthetic demonstration study as a data package.
@@ -356,14 +401,7 @@ def demo_data(out: Path, n_interviews: int, seed: int | None, wave: int, force: 
     metavar="CODE",
     help="A country to report on; repeat for several (default: every country).",
 )
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("reports"),
-    show_default=True,
-    help="Folder of the report site.",
-)
+@out_option("Folder of the report site.", required=False, default=Path("reports"))
 @click.option(
     "--jobs", type=click.IntRange(min=1), default=None, help="Notebooks run in parallel (default: CPUs)."
 )
@@ -376,45 +414,25 @@ def demo_data(out: Path, n_interviews: int, seed: int | None, wave: int, force: 
     help="Pages fit to publish, built from the study's public export (written to OUT/data/) only: "
     'small counts shown as "<5", cells hidden to protect them as "suppressed".',
 )
-@click.option(
-    "--k",
+@export_option(
     "k",
-    default=5,
-    show_default=True,
-    type=click.IntRange(min=2),
-    help="--public: the export's k (every published country, year, sector and level of an interview "
+    "--public: the export's k (every published country, year, sector and level of an interview "
     "occurs at least k times).",
 )
-@click.option(
-    "--suppress-below",
-    default=5,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="--public: counts from 1 to this minus 1 are suppressed, in the export and on the pages.",
+@export_option(
+    "suppress-below",
+    "--public: counts from 1 to this minus 1 are suppressed, in the export and on the pages.",
 )
-@click.option(
-    "--key-file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="--public: file holding the export's secret pseudonym key (default: a one-off key of the run).",
+@export_option(
+    "key-file",
+    "--public: file holding the export's secret pseudonym key (default: a one-off key of the run).",
 )
-@click.option(
-    "--names-file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="--public: UTF-8 text file of names (one per line) that must appear in no file of the site.",
+@export_option(
+    "names-file",
+    "--public: UTF-8 text file of names (one per line) that must appear in no file of the site.",
 )
-@click.option(
-    "--licence",
-    default=None,
-    metavar="SPDX",
-    help="--public: the export's licence, for a study whose package states none.",
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Replace a non-empty OUT that is not an earlier report site (--public: clear it).",
-)
+@export_option("licence", "--public: the export's licence, for a study whose package states none.")
+@force_option(help="Replace a non-empty OUT that is not an earlier report site (--public: clear it).")
 @click.option(
     "--compare-with",
     type=click.Path(path_type=Path),
@@ -459,9 +477,9 @@ def report(
     if not public:
         source = click.get_current_context().get_parameter_source
         given = [
-            f"--{name.replace('_', '-')}"
-            for name in ("k", "suppress_below", "key_file", "names_file", "licence")
-            if source(name) is not click.core.ParameterSource.DEFAULT
+            f"--{name}"
+            for name in _EXPORT_OPTIONS
+            if source(name.replace("-", "_")) is not click.core.ParameterSource.DEFAULT
         ]
         if given:
             raise click.UsageError(
@@ -524,13 +542,7 @@ def _read_names(names_file: Path) -> list[str]:
     default=None,
     help="The country's actors and items, plus the outside actors linked to them (default: the whole study).",
 )
-@click.option(
-    "-o",
-    "--out",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="File to write: .gexf (Gephi), .graphml (Cytoscape) or .json (node-link).",
-)
+@out_option("File to write: .gexf (Gephi), .graphml (Cytoscape) or .json (node-link).")
 @click.option(
     "--flows-only",
     is_flag=True,
@@ -577,13 +589,7 @@ def graph(data: Path | None, country: str | None, out: Path, flows_only: bool):
 
 @main.command("import-qdpx")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "-o",
-    "--out",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Folder to write the study data package into.",
-)
+@out_option("Folder to write the study data package into.", file_okay=False)
 @click.option(
     "--mapping",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -591,7 +597,7 @@ def graph(data: Path | None, country: str | None, out: Path, flows_only: bool):
     help="YAML or JSON file: which variables hold country, sector, level and date, defaults for "
     "sources without them, and how the tool's codes map to the codebook.",
 )
-@click.option("--force", is_flag=True, help="Replace a non-empty --out folder.")
+@force_option("folder")
 @click.option(
     "--passages",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -653,13 +659,7 @@ def import_qdpx(file: Path, out: Path, mapping: Path | None, force: bool, passag
 
 @main.command("export-qdpx")
 @data_option
-@click.option(
-    "-o",
-    "--out",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The .qdpx file to write.",
-)
+@out_option("The .qdpx file to write.", dir_okay=False)
 @click.option(
     "--texts",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
@@ -667,7 +667,7 @@ def import_qdpx(file: Path, out: Path, mapping: Path | None, force: bool, passag
     help="Folder of full transcripts, <interview_id>.txt (UTF-8); without it the source texts "
     "hold the excerpts at their positions.",
 )
-@click.option("--force", is_flag=True, help="Replace an existing --out file.")
+@force_option("file")
 @handles_bad_data
 def export_qdpx(data: Path | None, out: Path, texts: Path | None, force: bool):
     """Export a study as a REFI-QDA project, to continue coding in a tool.
@@ -711,14 +711,8 @@ def _new_file(out: Path, suffix: str, force: bool) -> None:
 
 
 @main.command()
-@click.option(
-    "-o",
-    "--out",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The REFI-QDA codebook (.qdc) to write.",
-)
-@click.option("--force", is_flag=True, help="Replace an existing --out file.")
+@out_option("The REFI-QDA codebook (.qdc) to write.", dir_okay=False)
+@force_option("file")
 @handles_bad_data
 def codebook(out: Path, force: bool):
     """Write the coding frame as a REFI-QDA codebook, to import into NVivo, ATLAS.ti, MAXQDA or QualCoder.
@@ -739,14 +733,8 @@ def codebook(out: Path, force: bool):
 
 
 @main.command()
-@click.option(
-    "-o",
-    "--out",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The empty REFI-QDA project (.qdpx) to write.",
-)
-@click.option("--force", is_flag=True, help="Replace an existing --out file.")
+@out_option("The empty REFI-QDA project (.qdpx) to write.", dir_okay=False)
+@force_option("file")
 @handles_bad_data
 def starter(out: Path, force: bool):
     """Write an empty REFI-QDA project holding the coding frame and the interview variables.
@@ -766,13 +754,7 @@ def starter(out: Path, force: bool):
 
 
 @main.command()
-@click.option(
-    "-o",
-    "--out",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The .xlsx workbook to write.",
-)
+@out_option("The .xlsx workbook to write.", dir_okay=False)
 @click.option(
     "-d",
     "--data",
@@ -780,7 +762,7 @@ def starter(out: Path, force: bool):
     default=None,
     help="Fill the sheets with this study's tables (default: empty sheets, the default codebook).",
 )
-@click.option("--force", is_flag=True, help="Replace an existing --out file.")
+@force_option("file")
 @handles_bad_data
 def template(out: Path, data: Path | None, force: bool):
     """Write an Excel template for coding interviews by hand.
@@ -805,14 +787,8 @@ def template(out: Path, data: Path | None, force: bool):
 
 @main.command("import-xlsx")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "-o",
-    "--out",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Folder to write the study data package into.",
-)
-@click.option("--force", is_flag=True, help="Replace a non-empty --out folder.")
+@out_option("Folder to write the study data package into.", file_okay=False)
+@force_option("folder")
 @quiet_option
 @handles_bad_data
 def import_xlsx(file: Path, out: Path, force: bool, quiet: bool):
@@ -872,13 +848,7 @@ def import_xlsx(file: Path, out: Path, force: bool, quiet: bool):
     help="CSV with columns interview_id, coder: coders who read an interview though they may have "
     "coded nothing in it.",
 )
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Write the table as CSV here instead of printing it.",
-)
+@out_option("Write the table as CSV here instead of printing it.", dir_okay=False, required=False)
 @handles_bad_data
 def agreement(
     data: Path | None,
@@ -976,46 +946,25 @@ def agreement(
 
 @main.command("export-public")
 @data_option
-@click.option(
-    "-o",
-    "--out",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="Folder to write the public data package into (must be new or empty).",
+@out_option("Folder to write the public data package into (must be new or empty).")
+@export_option(
+    "k", "Every published country, year, sector and level of an interview occurs at least k times."
 )
-@click.option(
-    "--k",
-    "k",
-    default=5,
-    show_default=True,
-    type=click.IntRange(min=2),
-    help="Every published country, year, sector and level of an interview occurs at least k times.",
+@export_option(
+    "suppress-below",
+    "Suppress counts from 1 to this minus 1 (children in case counts, interviews per barrier).",
 )
-@click.option(
-    "--suppress-below",
-    default=5,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Suppress counts from 1 to this minus 1 (children in case counts, interviews per barrier).",
-)
-@click.option(
-    "--key-file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="File holding the secret pseudonym key (at least 16 bytes; kept out of the package). "
+@export_option(
+    "key-file",
+    "File holding the secret pseudonym key (at least 16 bytes; kept out of the package). "
     "The same key gives the same package; without it a one-off key is used.",
 )
-@click.option(
-    "--names-file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="UTF-8 text file of names (one per line) that must appear nowhere in the package.",
+@export_option(
+    "names-file", "UTF-8 text file of names (one per line) that must appear nowhere in the package."
 )
-@click.option(
-    "--licence",
-    default=None,
-    metavar="SPDX",
-    help="Licence of the export (an SPDX identifier such as CC-BY-4.0), required when the study's "
+@export_option(
+    "licence",
+    "Licence of the export (an SPDX identifier such as CC-BY-4.0), required when the study's "
     "datapackage.json states none; a study that states one keeps it.",
 )
 @click.option(
@@ -1024,7 +973,7 @@ def agreement(
     help="Keep the study's own title, description, keywords and sources (free text; by default they are "
     "replaced by text generated from the data).",
 )
-@click.option("--force", is_flag=True, help="Replace a non-empty --out folder.")
+@force_option("folder")
 @quiet_option
 @handles_bad_data
 def export_public_command(

@@ -196,3 +196,28 @@ def test_agreement_with_one_coder_says_so(tmp_path, demo_copy):
     assert result.exit_code == 0, result.output
     assert "Only one coder coded this study: there is no agreement to measure." in result.output
     assert "Empty DataFrame" not in result.output
+
+
+def test_force_says_what_it_replaces_as_out_is_a_file_or_a_folder():
+    """--force replaces an existing file where --out is a file, a non-empty folder where it may be a folder."""
+    forced = {}
+    for name, command in main.commands.items():
+        params = {p.name: p for p in command.params}
+        if "force" in params and name != "report":  # report's --force says more
+            forced[name] = params["force"].help
+            assert params["out"].opts == ["-o", "--out"] and params["out"].required
+            if params["out"].type.dir_okay:
+                assert forced[name] == "Replace a non-empty --out folder.", name
+            else:
+                assert forced[name] == "Replace an existing --out file.", name
+    assert len(forced) == 8, forced
+
+
+def test_report_names_every_export_option_given_without_public(tmp_path):
+    result = run(
+        "report", "--out", tmp_path / "s", "--k", "3", "--suppress-below", "3", "--key-file", tmp_path / "k",
+        "--names-file", tmp_path / "n", "--licence", "CC0-1.0",
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "--k, --suppress-below, --key-file, --names-file, --licence only go with --public" in result.output
+    assert not (tmp_path / "s").exists()
