@@ -31,7 +31,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .codebook import default_codebook, verification_order
+from .codebook import verification_order
 from .schema import EVIDENCE_SEPARATOR
 from .study import Study, interview_column
 
@@ -39,16 +39,12 @@ __all__ = [
     "build_graph",
     "flow_graph",
     "who_knows_what",
-    "VERIFICATION_ORDER",
     "ACTOR_ATTRIBUTES",
     "ITEM_ATTRIBUTES",
 ]
 
 log = logging.getLogger(__name__)
 
-# The default codebook's verification levels, weakest first. A study's own order is
-# ``codebook.verification_order(study.codebook)`` (its ``rank`` column), which :func:`who_knows_what` uses.
-VERIFICATION_ORDER = verification_order(default_codebook())
 ACTOR_ATTRIBUTES = ("name", "country", "sector", "level", "kind")
 ITEM_ATTRIBUTES = ("label", "info_type", "child_group", "theme")
 

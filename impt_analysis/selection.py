@@ -66,7 +66,6 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from .codebook import codes as codebook_codes
-from .graph import VERIFICATION_ORDER
 from .study import Study, interview_column
 
 __all__ = [
@@ -76,7 +75,6 @@ __all__ = [
     "matching_interviews",
     "matching_items",
     "matching_excerpts",
-    "VERIFICATION_LEVELS",
 ]
 
 log = logging.getLogger(__name__)
@@ -88,10 +86,6 @@ def _country_name(code: str) -> str:
 
     found = pycountry.countries.get(alpha_2=str(code))
     return getattr(found, "common_name", None) or (found.name if found else str(code))
-
-
-#: Strongest first, as the report lists them.
-VERIFICATION_LEVELS = VERIFICATION_ORDER[::-1]
 
 
 @dataclass(frozen=True)
@@ -199,12 +193,11 @@ def check_selection(study: Study, selection: Selection) -> None:
     """
     if not isinstance(selection.search, str):
         raise TypeError(f"the search must be a string, not {type(selection.search).__name__}")
-    codes = study.codebook.groupby("category")["code"].agg(list).to_dict()
     allowed = {
         "country": study.countries,
-        "sector": codes.get("sector", []),
-        "child_group": codes.get("child_group", []),
-        "verification": codes.get("verification", list(VERIFICATION_LEVELS)),
+        "sector": codebook_codes(study.codebook, "sector"),
+        "child_group": codebook_codes(study.codebook, "child_group"),
+        "verification": codebook_codes(study.codebook, "verification"),  # strongest first
     }
     for name, values in allowed.items():
         for value in selection.countries if name == "country" else (getattr(selection, name),):

@@ -343,3 +343,15 @@ def test_excerpt_table_has_one_row_per_segment(small):
         "coders",
         "excerpt",
     ]
+
+
+def test_the_verification_levels_are_the_study_codebooks_strongest_first(small):
+    extra = pd.DataFrame([{"code": "rumour", "category": "verification", "label": "Rumour"}])
+    codebook = pd.concat([extra, small.codebook], ignore_index=True).assign(rank="")
+    codebook.loc[codebook["category"] == "verification", "rank"] = ["4", "1", "2", "3"]
+    study = dataclasses.replace(small, codebook=codebook)
+    check_selection(study, Selection(verification="rumour"))  # the level the study adds is one
+    with pytest.raises(
+        ValueError, match="unknown verification 'hearsay': the study has official, maybe, anecdotal, rumour$"
+    ):
+        check_selection(study, Selection(verification="hearsay"))
