@@ -6,6 +6,7 @@ import random
 
 import pandas as pd
 
+from ..reference import PRESENT
 from .roles import (
     BARRIER_EXCERPT,
     EXCERPTS,
@@ -138,12 +139,12 @@ def _barrier_weights(p: Profile, country: str, sector: str) -> dict[str, float]:
     }
     if not p.has_coordinator:
         w["no_central_coordination"] = 6
-    elif p.coordination != "X":
+    elif p.coordination != PRESENT:
         w["weak_central_coordination"] = 5
-    if p.local_input != "X":
+    if p.local_input != PRESENT:
         w["no_local_regional_structure"] = 5
         w["no_feedback_to_reporters"] = 3
-    if p.networks != "X":
+    if p.networks != PRESENT:
         w["limited_knowledge_of_others"] = 3
     if sector in ("ngo", "faith_based"):
         w["lack_of_trust_ngo_authorities"] = 4
@@ -262,9 +263,9 @@ def make_case_counts(b: Builder, country: str, p: Profile, ids: dict[str, list[s
     tiers = [("identified", "official", [ids["police"][0]], (0, 12))]
     if p.has_coordinator:
         tiers.append(("suspected", "maybe", [coord], (2, 40)))
-    if p.coordination == "X":
+    if p.coordination == PRESENT:
         tiers.append(("exploitative_situation", "maybe", ids["r_cp"], (5, 150)))
-    if p.local_input == "X":
+    if p.local_input == PRESENT:
         tiers.append(("at_risk_context", "anecdotal", ids["l_outreach"], (20, 600)))
     for tier, basis, sources, (low, high) in tiers:
         for source in sources:

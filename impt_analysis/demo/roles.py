@@ -5,18 +5,22 @@ organisation or person; the items are the trends and issues the 2010 report name
 excerpts are short synthetic sentences.
 """
 
+from ..reference import PARTLY, PRESENT
+
 # Countries whose published "(X)" for co-ordination the report's prose reads as "lacks central
 # coordination": the demo gives them a National Contact Point but no national coordinator.
 WITHOUT_COORDINATOR = {"DE", "LT"}
 
+#: A wave-2 verdict: still PARTLY, now with a national coordinator (weakly fed).
+PARTLY_WITH_COORDINATOR = PARTLY + "+"
 # What a follow-up wave changes: country -> {aspect: new verdict}.
 WAVE2_CHANGES = {
-    "EE": {"coordination": "X"},
-    "SE": {"coordination": "X"},
-    "FI": {"local_input": "X"},
-    "PL": {"local_input": "(X)"},
-    "LV": {"networks": "X"},
-    "LT": {"coordination": "(X)+"},  # gains a national coordinator, still weakly fed
+    "EE": {"coordination": PRESENT},
+    "SE": {"coordination": PRESENT},
+    "FI": {"local_input": PRESENT},
+    "PL": {"local_input": PARTLY},
+    "LV": {"networks": PRESENT},
+    "LT": {"coordination": PARTLY_WITH_COORDINATOR},
 }
 
 # Generic local-language names of the municipal child welfare service (a type, not an organisation).

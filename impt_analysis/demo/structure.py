@@ -10,13 +10,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ..reference import reference_table
+from ..reference import ABSENT, PARTLY, PRESENT, reference_table
 from .roles import (
     INTERNATIONAL,
     LOCAL,
     LOCAL_SERVICE,
     NATIONAL,
     NEIGHBOURS,
+    PARTLY_WITH_COORDINATOR,
     REGIONAL,
     WAVE2_CHANGES,
     WITHOUT_COORDINATOR,
@@ -41,8 +42,8 @@ def profiles(wave: int) -> dict[str, Profile]:
         has_coordinator = country not in WITHOUT_COORDINATOR
         if wave == 2:
             for aspect, verdict in WAVE2_CHANGES.get(country, {}).items():
-                if verdict == "(X)+":
-                    has_coordinator, verdict = True, "(X)"
+                if verdict == PARTLY_WITH_COORDINATOR:
+                    has_coordinator, verdict = True, PARTLY
                 verdicts[aspect] = verdict
         out[country] = Profile(
             verdicts["coordination"], verdicts["networks"], verdicts["local_input"], has_coordinator
@@ -86,7 +87,7 @@ def country_actors(b: Builder, country: str, p: Profile, replicas: int) -> dict[
     ids: dict[str, list[str]] = {}
     n = 0
     for key, name, sector, level, kind in NATIONAL:
-        if key == "coord" and not p.has_coordinator or key == "network" and p.networks == "-":
+        if key == "coord" and not p.has_coordinator or key == "network" and p.networks == ABSENT:
             continue
         n += 1
         ids[key] = [b.actor(country, name, sector, level, kind, n)]
@@ -113,25 +114,25 @@ def country_flows(b: Builder, country: str, p: Profile, ids: dict[str, list[str]
     police, migration, ngo = ids["police"][0], ids["migration"][0], ids["ngo"][0]
     # Aspect 1: national co-ordination fed regularly by three sectors, or weakly.
     add(police, coord, "formal_report", "regular")
-    add(migration, coord, "formal_report", "regular" if p.coordination == "X" else "ad_hoc")
-    add(ngo, coord, "meeting", "regular" if p.coordination == "X" else "ad_hoc")
+    add(migration, coord, "formal_report", "regular" if p.coordination == PRESENT else "ad_hoc")
+    add(ngo, coord, "meeting", "regular" if p.coordination == PRESENT else "ad_hoc")
     add(ids["prosecution"][0], coord, "informal_contact", "ad_hoc")
     add(police, ids["prosecution"][0], "case_referral", "regular")
     add(coord, ngo, "informal_contact", "ad_hoc")
     if coord != ncp:
         # The contact point is a government actor: its regular reports would count as a third
         # sector feeding a weak co-ordinator, so they are regular only where co-ordination is X.
-        add(ncp, coord, "meeting", "regular" if p.coordination == "X" else "ad_hoc")
+        add(ncp, coord, "meeting", "regular" if p.coordination == PRESENT else "ad_hoc")
         add(coord, ncp, "meeting", "regular")
-    if p.coordination == "X":
+    if p.coordination == PRESENT:
         add(coord, ids["research"][0], "meeting", "ad_hoc")
         add(ids["research"][0], coord, "formal_report", "ad_hoc")
     # Aspect 2: professional networks.
-    if p.networks != "-":
+    if p.networks != ABSENT:
         network = ids["network"][0]
         add(ids["health"][0], network, "professional_network", "regular")
         add(ngo, network, "professional_network", "ad_hoc")
-        if p.networks == "X":
+        if p.networks == PRESENT:
             add(network, coord, "professional_network", "regular")
         else:
             add(network, ngo, "professional_network", "regular")
@@ -145,15 +146,15 @@ def country_flows(b: Builder, country: str, p: Profile, ids: dict[str, list[str]
         add(at["l_police"], at["r_police"], "formal_report", "regular")
         add(police, at["r_police"], "formal_report", "regular")  # instructions flow down
         add(coord, at["r_cp"], "formal_report", "ad_hoc")
-        if p.local_input == "X":
+        if p.local_input == PRESENT:
             add(at["l_cp"], at["r_cp"], "formal_report", "regular")
             add(at["r_cp"], coord, "formal_report", "regular")
             add(at["r_police"], police, "formal_report", "regular")
             add(at["r_reception"], migration, "formal_report", "regular")
             add(at["r_shelter"], ngo, "informal_contact", "ad_hoc")
-            if p.networks != "-":
+            if p.networks != ABSENT:
                 add(at["r_cp"], ids["network"][0], "professional_network", "regular")
-        elif p.local_input == "(X)":  # only the regional offices reach co-ordination, ad hoc
+        elif p.local_input == PARTLY:  # only the regional offices reach co-ordination, ad hoc
             add(at["r_reception"], at["r_cp"], "case_referral", "regular")
             add(at["r_cp"], coord, "formal_report", "ad_hoc")
             add(at["l_outreach"], at["r_shelter"], "informal_contact", "ad_hoc")
