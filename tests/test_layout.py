@@ -24,8 +24,6 @@ INTEROP_ALLOWED = {
     "study": "write_study writes a data package, and its README.md and CITATION.cff are part of it "
     "(interop.package_docs makes them from the descriptor, as impt export-public does)",
 }
-#: Subpackages whose modules share a test file named after the subpackage (tests/<parent>/test_<pkg>*.py).
-SHARED_TESTS = ("demo", "refi_qda", "plots")
 
 
 def imported(path: Path, package: str = "impt_analysis") -> set[str]:
@@ -99,16 +97,10 @@ def modules() -> list[Path]:
 
 
 def test_tests_mirror_the_package():
-    """impt_analysis/x/y.py is tested in tests/x/test_y.py; a module of a subpackage of
-    :data:`SHARED_TESTS` (impt_analysis/x/pkg/y.py) may share tests/x/test_pkg*.py."""
+    """impt_analysis/x/y.py is tested in tests/x/test_y.py, a module of a subpackage as much as any."""
     missing = []
     for path in modules():
         relative = path.relative_to(PACKAGE)
-        folder = TESTS.joinpath(*relative.parts[:-1])
-        if (folder / f"test_{path.stem}.py").is_file():
-            continue
-        shared = relative.parts[-2] if len(relative.parts) > 1 else None
-        if shared in SHARED_TESTS and list(folder.parent.glob(f"test_{shared}*.py")):
-            continue
-        missing.append(str(relative))
+        if not TESTS.joinpath(*relative.parts[:-1], f"test_{path.stem}.py").is_file():
+            missing.append(str(relative))
     assert not missing, f"modules without a test file: {', '.join(missing)}"
