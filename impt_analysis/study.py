@@ -23,10 +23,11 @@ import pandas as pd
 
 from .codebook import CONTROLLED_CATEGORIES, default_codebook, label_map
 from .codebook import codes as category_codes
+from .errors import UnknownCountryError
 from .interop.package_docs import write_package_docs
 from .paths import file_in
 from .schema import BARRIER_COUNTS, TABLE_ORDER, TABLES, package_descriptor, tables_for
-from .validation import Problem, StudyValidationError, check_keys, check_table, read_table
+from .validation import Problem, StudyValidationError, check_keys, check_table, did_you_mean, read_table
 
 __all__ = [
     "Study",
@@ -133,6 +134,84 @@ class Study:
     def countries(self) -> list[str]:
         """The sorted country codes of the study's interviews."""
         return sorted(set(self.interviews["country"].dropna().astype(str)))
+
+    def check_country(
+        self, country: str, *, caller: str | None = None, also: tuple[str, ...] = (), hint: str = ""
+    ) -> str:
+        """``country`` if it is a country of the study, else :class:`~impt_analysis.errors.UnknownCountryError`.
+
+        The one check of "a country of the study" for every analysis, page and command. A
+        country of the study is one of its interviews' (:attr:`countries`); ``also`` widens
+        that, for an analysis that can show a country without interviews, to the countries
+        named in other tables (a graph's actors and items, case counts, assessments). The code
+        is compared as given: a caller that takes a user's input (the ``impt`` command, a
+        notebook parameter) upper-cases it first.
+
+        Parameters
+        ----------
+        country : str
+            The code asked for.
+        caller : str, optional
+            Who asks (a function, or a command-line option such as ``"--country"``), put
+            before the message.
+        also : tuple of str
+            Tables whose ``country`` column counts too, e.g. ``("actors", "items")``; a
+            table or column the study has not (a confidential study's ``barrier_counts``)
+            adds none.
+        hint : str
+            A sentence added to the message: why the country may be missing, or what else the
+            caller takes.
+
+        Returns
+        -------
+        str
+            ``country``.
+
+        Raises
+        ------
+        UnknownCountryError
+            A ``ValueError`` (exit code 2 in the ``impt`` command) with one message:
+            ``"<caller>: unknown country 'XX': the study has DE, DK, ...; <hint>"``, with
+            "did you mean 'DK'?" for a near code, "the public export has" for a public
+            export, and "the study has no country at all (none in its interviews)" for a
+            study without one.
+        ValueError
+            If ``also`` names no table of a study.
+
+        Examples
+        --------
+        >>> study = load_study()
+        >>> study.check_country("DK")
+        'DK'
+        >>> study.check_country("dk", caller="recommend_channels")
+        Traceback (most recent call last):
+        ...
+        impt_analysis.errors.UnknownCountryError: recommend_channels: unknown country 'dk': the study has DE, DK, EE, FI, LT, LV, NO, PL, SE; did you mean 'DK'?
+        """
+        known = set(self.countries)
+        for name in also:
+            if name not in (*TABLE_ORDER, BARRIER_COUNTS_RESOURCE):
+                raise ValueError(f"check_country: no table {name!r} (tables: {', '.join(TABLE_ORDER)})")
+            frame = getattr(self, name)
+            if frame is not None and "country" in frame.columns:
+                known |= set(frame["country"].dropna().astype(str)) - {""}
+        if isinstance(country, str) and country in known:
+            return str(country)
+        who = "public export" if self.public else "study"
+        if known:
+            has = f"the {who} has {', '.join(sorted(known))}"
+        else:
+            tables = ["interviews", *also]
+            where = " or ".join([", ".join(tables[:-1]), tables[-1]]) if len(tables) > 1 else tables[0]
+            has = f"the {who} has no country at all (none in its {where})"
+        shown = repr(str(country)) if isinstance(country, str) else repr(country)
+        message = f"unknown country {shown}: {has}"
+        near = did_you_mean(country, known)
+        if near:
+            message += "; " + near.removeprefix(": ")
+        if hint:
+            message += f"; {hint}"
+        raise UnknownCountryError(f"{caller}: {message}" if caller else message)
 
     @property
     def name(self) -> str:

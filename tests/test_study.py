@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from impt_analysis import StudyValidationError, load_study, study_from_tables
+from impt_analysis.errors import UnknownCountryError
 from impt_analysis.study import Study, resource_file, write_study
 
 ACTOR = {"actor_id": "A", "name": "Municipal social services", "country": "DK", "sector": "social_services"}
@@ -83,6 +85,59 @@ def test_repr_is_one_short_line_with_title_countries_and_row_counts(demo):
     small = study_from_tables({"actors": [ACTOR]}, meta={"title": "Small"})
     assert repr(small).startswith("Study('Small', countries=[], rows: codebook=")
     assert "actors=1, interviews=0" in repr(small)
+
+
+# --- check_country: the one check of "a country of the study" --------------------------------
+
+INTERVIEW = {"interview_id": "DK-I1", "country": "DK", "date": "2010-05-01", "sector": "social_services"}
+INTERVIEW |= {"level": "local", "actor_id": "A"}
+
+
+def test_check_country_returns_the_code_or_names_what_the_study_has():
+    # one interview from DK; actor B is from SE, where nobody was interviewed
+    study = study_from_tables(
+        {"actors": [ACTOR, {**ACTOR, "actor_id": "B", "country": "SE"}], "interviews": [INTERVIEW]}
+    )
+    assert study.check_country("DK") == "DK"
+    with pytest.raises(UnknownCountryError) as info:
+        study.check_country("dk", caller="recommend_channels")  # compared as given: no silent upper-casing
+    assert isinstance(info.value, ValueError) and info.value.exit_code == 2
+    assert str(info.value) == "recommend_channels: unknown country 'dk': the study has DK; did you mean 'DK'?"
+    with pytest.raises(UnknownCountryError, match=r"^unknown country 'SE': the study has DK$"):
+        study.check_country("SE")  # an actor's country, but no interview from it
+    with pytest.raises(UnknownCountryError, match=r"^unknown country 'FI': the study has DK; leave it out$"):
+        study.check_country("FI", hint="leave it out")
+
+
+def test_check_country_also_accepts_the_countries_of_other_tables():
+    study = study_from_tables(
+        {"actors": [ACTOR, {**ACTOR, "actor_id": "B", "country": "SE"}], "interviews": [INTERVIEW]}
+    )
+    assert study.check_country("SE", also=("actors",)) == "SE"
+    with pytest.raises(UnknownCountryError, match=r"^unknown country 'XX': the study has DK, SE$"):
+        study.check_country("XX", also=("actors", "items"))
+    with pytest.raises(UnknownCountryError):  # a confidential study has no barrier counts: they add nothing
+        study.check_country("SE", also=("barrier_counts",))
+    with pytest.raises(ValueError, match="no table 'actor'") as info:
+        study.check_country("SE", also=("actor",))
+    assert not isinstance(info.value, UnknownCountryError)  # a slip of the caller, not of the user
+
+
+def test_check_country_of_a_study_without_interviews_or_of_a_public_export():
+    study = study_from_tables({"actors": [ACTOR]})
+    with pytest.raises(
+        UnknownCountryError,
+        match=r"^unknown country 'DK': the study has no country at all \(none in its interviews\)$",
+    ):
+        study.check_country("DK")
+    assert study.check_country("DK", also=("actors",)) == "DK"
+    with pytest.raises(UnknownCountryError, match=r"\(none in its interviews, actors or items\)$"):
+        study_from_tables({}).check_country("DK", also=("actors", "items"))
+    public = dataclasses.replace(
+        study_from_tables({"actors": [ACTOR], "interviews": [INTERVIEW]}), meta={"impt:public": True}
+    )
+    with pytest.raises(UnknownCountryError, match=r"^unknown country 'SE': the public export has DK$"):
+        public.check_country("SE")
 
 
 # --- the tables are where the descriptor says ---------------------------------------------------
