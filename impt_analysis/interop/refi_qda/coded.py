@@ -43,12 +43,11 @@ from .frame import (
     _xml,
     frame_tree,
 )
-from .project import NAMESPACE, variable_elements, workbench_guid
+from .project import NAMESPACE, case_elements, workbench_guid
 
 __all__ = ["write_coded_qdpx"]
 
 CODER, SECOND_CODER = "frame_writer", "frame_writer_2"
-_VARIABLES = ("country", "date", "sector", "level", "actor_id")
 
 
 def _label(category: str, code: str) -> str:
@@ -257,7 +256,7 @@ def write_coded_qdpx(
             f"write_coded_qdpx: double_coded names interviews the study does not hold: {sorted(unknown)}"
         )
     _code_elements(ET.SubElement(ET.SubElement(root, "CodeBook"), "Codes"), codes.tree)
-    _cases(root, study)
+    case_elements(root, study.interviews)
     files = _sources(root, study, texts, codes, set(double_coded))
     if study.synthetic:
         ET.SubElement(root, "Description").text = (
@@ -284,23 +283,6 @@ def _zip(entries: dict[str, bytes]) -> bytes:
             info.external_attr = 0o644 << 16
             archive.writestr(info, data, compresslevel=9)
     return buffer.getvalue()
-
-
-def _cases(root: ET.Element, study: Study) -> None:
-    variable_elements(root, _VARIABLES)
-    cases = ET.SubElement(root, "Cases")
-    for row in study.interviews.itertuples():
-        case = ET.SubElement(
-            cases, "Case", {"guid": workbench_guid("case", row.interview_id), "name": row.interview_id}
-        )
-        for name in _VARIABLES:
-            value = getattr(row, name)
-            vv = ET.SubElement(case, "VariableValue")
-            ET.SubElement(vv, "VariableRef", {"targetGUID": workbench_guid("variable", name)})
-            ET.SubElement(vv, "DateValue" if name == "date" else "TextValue").text = (
-                value.strftime("%Y-%m-%d") if name == "date" else str(value)
-            )
-        ET.SubElement(case, "SourceRef", {"targetGUID": workbench_guid("source", row.interview_id)})
 
 
 def _sources(

@@ -19,6 +19,8 @@ from __future__ import annotations
 import uuid
 from xml.etree import ElementTree as ET
 
+import pandas as pd
+
 __all__ = [
     "CODE_CATEGORY",
     "FIELDS",
@@ -27,6 +29,7 @@ __all__ = [
     "QdpxError",
     "UnsafeArchiveError",
     "bare_guid",
+    "case_elements",
     "ref_guid",
     "short_guid",
     "workbench_guid",
@@ -88,6 +91,40 @@ def variable_elements(root: ET.Element, names) -> ET.Element:
             },
         )
     return variables
+
+
+def case_elements(root: ET.Element, interviews: pd.DataFrame, names=FIELDS) -> ET.Element:
+    """Add the project's ``<Variables>`` (:func:`variable_elements`) and ``<Cases>``: one case per interview.
+
+    A case holds the interview's value of each variable (``date`` as ``YYYY-MM-DD``, every other
+    one as text; a missing value is left out) and refers to the interview's source.
+
+    Examples
+    --------
+    >>> root = ET.Element("Project")
+    >>> day = pd.Timestamp(2010, 3, 1)
+    >>> rows = pd.DataFrame({"interview_id": ["DK-I01"], "country": ["DK"], "date": [day]})
+    >>> case = case_elements(root, rows, ["country", "date"])[0]
+    >>> [v[1].text for v in case.findall("VariableValue")]
+    ['DK', '2010-03-01']
+    """
+    variable_elements(root, names)
+    cases = ET.SubElement(root, "Cases")
+    for row in interviews.itertuples():
+        case = ET.SubElement(
+            cases, "Case", {"guid": workbench_guid("case", row.interview_id), "name": row.interview_id}
+        )
+        for name in names:
+            value = getattr(row, name)
+            if value is None or pd.isna(value):
+                continue
+            vv = ET.SubElement(case, "VariableValue")
+            ET.SubElement(vv, "VariableRef", {"targetGUID": workbench_guid("variable", name)})
+            ET.SubElement(vv, "DateValue" if name == "date" else "TextValue").text = (
+                value.strftime("%Y-%m-%d") if name == "date" else str(value)
+            )
+        ET.SubElement(case, "SourceRef", {"targetGUID": workbench_guid("source", row.interview_id)})
+    return cases
 
 
 def short_guid(guid: str) -> str:

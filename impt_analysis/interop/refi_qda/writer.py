@@ -30,7 +30,7 @@ import pandas as pd
 
 from ...paths import replaced_atomically
 from ...study import Study
-from .project import CODE_CATEGORY, FIELDS, NAMESPACE, QdpxError, variable_elements, workbench_guid
+from .project import CODE_CATEGORY, NAMESPACE, QdpxError, case_elements, workbench_guid
 
 __all__ = ["write_qdpx"]
 
@@ -95,7 +95,8 @@ def write_qdpx(
         for coder in coders:
             ET.SubElement(users, "User", {"guid": workbench_guid("user", coder), "name": coder})
     code_guid = _write_codebook(ET.SubElement(root, "CodeBook"), study)
-    _write_cases(root, study)
+    if len(study.interviews):
+        case_elements(root, study.interviews)
     files, order = _write_sources(root, study, code_guid, texts or {}, positions == "utf16")
     moved = sum(1 for at, row in enumerate(order) if at != row)
     if moved:
@@ -207,28 +208,6 @@ def _code_element(
     text = str(label or code) + (f"\n\n{description}" if isinstance(description, str) and description else "")
     ET.SubElement(element, "Description").text = text
     return element
-
-
-def _write_cases(root: ET.Element, study: Study) -> None:
-    interviews = study.interviews
-    if interviews.empty:
-        return
-    variable_elements(root, FIELDS)
-    cases = ET.SubElement(root, "Cases")
-    for row in interviews.itertuples():
-        case = ET.SubElement(
-            cases, "Case", {"guid": workbench_guid("case", row.interview_id), "name": row.interview_id}
-        )
-        for name in FIELDS:
-            value = getattr(row, name)
-            if value is None or pd.isna(value):
-                continue
-            vv = ET.SubElement(case, "VariableValue")
-            ET.SubElement(vv, "VariableRef", {"targetGUID": workbench_guid("variable", name)})
-            ET.SubElement(vv, "DateValue" if name == "date" else "TextValue").text = (
-                value.strftime("%Y-%m-%d") if name == "date" else str(value)
-            )
-        ET.SubElement(case, "SourceRef", {"targetGUID": workbench_guid("source", row.interview_id)})
 
 
 def _write_sources(
