@@ -56,8 +56,9 @@ def assessment_table(study: Study, country: str | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    ValueError
-        If ``country`` is not a country of the study.
+    UnknownCountryError
+        A ``ValueError``, for a country of neither the study's interviews nor its assessments
+        (:meth:`~impt_analysis.study.Study.check_country`).
 
     Examples
     --------
@@ -72,13 +73,8 @@ def assessment_table(study: Study, country: str | None = None) -> pd.DataFrame:
     [['Running away', 'At risk', 12]]
     """
     rows = study.assessments
-    countries = sorted(set(study.countries) | set(rows["country"].dropna().astype(str)))
     if country is not None:
-        if country not in countries:
-            raise ValueError(
-                f"assessment_table: no country {country!r} in the study "
-                f"(it has {', '.join(countries) or 'none'})"
-            )
+        study.check_country(country, caller="assessment_table", also=("assessments",))
         rows = rows[rows["country"].astype(str) == country]
     domains, levels, bases = (study.labels(c) for c in ("assessment_domain", "assessment_level", "basis"))
     names = dict(zip(study.actors["actor_id"].astype(str), study.actors["name"]))

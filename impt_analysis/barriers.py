@@ -439,15 +439,13 @@ def rows_in_country(study: Study, rows: pd.DataFrame, country: str | None, calle
 
     ``rows`` name their interview by ``interview_id``, or, in a public export, by
     ``interview_group`` (every interview of a group is from one country).
-    Raises ValueError, naming ``caller``, when the study has no interviews from the country.
+    Raises :class:`~impt_analysis.errors.UnknownCountryError` (a ``ValueError``), naming
+    ``caller``, when the study has no interviews from the country
+    (:meth:`~impt_analysis.study.Study.check_country`).
     """
     if country is None:
         return rows
-    if country not in study.countries:
-        raise ValueError(
-            f"{caller}: no interviews from country {country!r} "
-            f"(the study has {', '.join(study.countries or ['no interviews'])})"
-        )
+    study.check_country(country, caller=caller)
     key = interview_column(rows)
     ids = set(study.interviews.loc[study.interviews["country"] == country, key])
     return rows[rows[key].isin(ids)]

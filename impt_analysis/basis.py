@@ -157,6 +157,12 @@ def case_count_table(study: Study, country: str | None = None) -> pd.DataFrame:
         (``official``, ``maybe``, ``anecdotal`` and their ``share_`` columns) and
         ``n_sources``.
 
+    Raises
+    ------
+    UnknownCountryError
+        A ``ValueError``, for a country of neither the study's interviews nor its case counts
+        (:meth:`~impt_analysis.study.Study.check_country`).
+
     Examples
     --------
     >>> from impt_analysis import load_study
@@ -165,13 +171,10 @@ def case_count_table(study: Study, country: str | None = None) -> pd.DataFrame:
     [['identified', 2], ['suspected', 0], ['exploitative_situation', 0], ['at_risk_context', 0]]
     """
     cases = study.case_counts
-    countries = sorted(set(study.countries) | set(cases["country"].dropna().astype(str)))
-    if country is not None:
-        if country not in countries:
-            raise ValueError(
-                f"case_count_table: no country {country!r} in the study (it has {', '.join(countries)})"
-            )
-        countries = [country]
+    if country is None:
+        countries = sorted(set(study.countries) | set(cases["country"].dropna().astype(str)))
+    else:
+        countries = [study.check_country(country, caller="case_count_table", also=("case_counts",))]
     tiers = (
         list(cases["tier"].cat.categories)
         if isinstance(cases["tier"].dtype, pd.CategoricalDtype)

@@ -156,6 +156,15 @@ def recommend_channels(
         verdicts once this and the earlier channels exist: ``coordination``, ``networks``,
         ``local_input``.
 
+    Raises
+    ------
+    UnknownCountryError
+        A ``ValueError``, for a country none of the study's interviews is from
+        (:meth:`~impt_analysis.study.Study.check_country`).
+    ValueError
+        If ``k`` is not a positive integer, or a candidate names an actor not in the country's
+        flow graph.
+
     References
     ----------
     G. L. Nemhauser, L. A. Wolsey and M. L. Fisher, "An analysis of approximations for
@@ -170,10 +179,7 @@ def recommend_channels(
     rules = rules_or_default(rules)
     if not isinstance(k, int) or k < 1:
         raise ValueError(f"recommend_channels: k must be a positive integer, not {k!r}")
-    if country not in study.countries:
-        raise ValueError(
-            f"recommend_channels: unknown country {country!r} (the study has {', '.join(study.countries)})"
-        )
+    study.check_country(country, caller="recommend_channels")
     G = flow_graph(study, country)
     if candidates is None:
         candidates = channel_candidates(study, country, rules)

@@ -562,21 +562,15 @@ def graph(data: Path | None, country: str | None, out: Path, flows_only: bool):
       impt graph --country DK --out dk.gexf
       impt graph --data path/to/study --country FI --out fi.graphml --flows-only
     """
-    from .graph import build_graph, flow_graph
+    from .graph import GRAPH_COUNTRY_TABLES, build_graph, flow_graph
     from .interop.export import FORMATS, export_graph
     from .study import load_study
 
     if out.suffix.lower() not in FORMATS:
         raise click.BadParameter(f"{out} must end in one of {', '.join(FORMATS)}", param_hint="--out")
     study = load_study(data)
-    if country is not None:
-        country = country.upper()
-        known = set(study.countries) | set(study.actors["country"].dropna().astype(str))
-        if country not in known:
-            raise click.BadParameter(
-                f"unknown country {country!r}: the study has {', '.join(sorted(known))}",
-                param_hint="--country",
-            )
+    if country is not None:  # an UnknownCountryError: one line, exit 2 (ImptGroup)
+        country = study.check_country(country.upper(), caller="--country", also=GRAPH_COUNTRY_TABLES)
     G = (flow_graph if flows_only else build_graph)(study, country)
     export_graph(G, out)
     what = "flow graph" if flows_only else "graph"

@@ -328,16 +328,19 @@ def aspect_table(study: Study, country: str, rules: AspectRules | None = None) -
         ``summary`` of :func:`~impt_analysis.stability.verdict_stability`: "robust", or what
         single interviews and flows the verdict rests on) and ``margin`` (in words).
 
+    Raises
+    ------
+    UnknownCountryError
+        A ``ValueError``, for a country none of the study's interviews is from
+        (:meth:`~impt_analysis.study.Study.check_country`).
+
     Examples
     --------
     >>> from impt_analysis import load_study
     >>> aspect_table(load_study(), "LT")["derived"].tolist()
     ['(X)', '(X)', '-']
     """
-    if country not in study.countries:
-        raise ValueError(
-            f"aspect_table: unknown country {country!r} (the study has {', '.join(study.countries)})"
-        )
+    study.check_country(country, caller="aspect_table")
     from .stability import verdict_stability  # stability judges with this module's functions
 
     evidence = three_aspects(study, rules)

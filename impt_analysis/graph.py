@@ -64,17 +64,21 @@ def _plain(frame: pd.DataFrame, columns) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
-def _country_parts(study: Study, country: str | None):
-    """The actors, items, flows and knowledge of a country's graph (all of them without a country)."""
+#: The tables besides the interviews whose countries have a graph (:meth:`Study.check_country`'s
+#: ``also``): a country with actors or items and no interview yet still has its graph.
+GRAPH_COUNTRY_TABLES = ("actors", "items")
+
+
+def _country_parts(study: Study, country: str | None, caller: str | None = None):
+    """The actors, items, flows and knowledge of a country's graph (all of them without a country).
+
+    Raises :class:`~impt_analysis.errors.UnknownCountryError`, naming ``caller``, for a country
+    of no interview, actor or item of the study.
+    """
     actors, items, flows, knowledge = study.actors, study.items, study.flows, study.knowledge
     if country is None:
         return actors, items, flows, knowledge
-    country = str(country)
-    known = (
-        set(study.countries) | set(actors["country"].dropna().astype(str)) | set(items["country"].astype(str))
-    )
-    if country not in known:
-        raise ValueError(f"country {country!r} is not in the study (countries: {', '.join(sorted(known))})")
+    country = study.check_country(country, caller=caller, also=GRAPH_COUNTRY_TABLES)
     home = actors["country"].astype(object) == country
     home_ids = actors.loc[home, "actor_id"]
     touches = flows["source_actor"].isin(home_ids) | flows["target_actor"].isin(home_ids)
@@ -152,8 +156,11 @@ def build_graph(study: Study, country: str | None = None) -> nx.MultiDiGraph:
 
     Raises
     ------
+    UnknownCountryError
+        If ``country`` is no country of the study's interviews, actors or items
+        (:meth:`~impt_analysis.study.Study.check_country`).
     ValueError
-        If ``country`` is not in the study, or an id is used both by an actor and an item.
+        If an id is used both by an actor and an item.
 
     Examples
     --------
@@ -162,7 +169,7 @@ def build_graph(study: Study, country: str | None = None) -> nx.MultiDiGraph:
     >>> sorted({d["type"] for _, _, d in G.edges(data=True)})
     ['knows', 'tells']
     """
-    actors, items, flows, knowledge = _country_parts(study, country)
+    actors, items, flows, knowledge = _country_parts(study, country, "build_graph")
     clash = set(actors["actor_id"]) & set(items["item_id"])
     if clash:
         raise ValueError(
@@ -226,7 +233,7 @@ def flow_graph(study: Study, country: str | None = None) -> nx.DiGraph:
     >>> G.edges["DK-A003", "DK-A001"]["frequency"]
     'regular'
     """
-    actors, _, flows, _ = _country_parts(study, country)
+    actors, _, flows, _ = _country_parts(study, country, "flow_graph")
     G = nx.DiGraph(country=country, synthetic=study.synthetic)
     G.add_nodes_from(_actor_nodes(actors))
     if len(flows) == 0:
@@ -317,7 +324,7 @@ def who_knows_what(study: Study, country: str | None = None) -> pd.DataFrame:
     >>> wkw.index.name, str(wkw.dtypes.iloc[0])
     ('actor_id', 'category')
     """
-    actors, items, _, knowledge = _country_parts(study, country)
+    actors, items, _, knowledge = _country_parts(study, country, "who_knows_what")
     dtype = pd.CategoricalDtype(list(verification_order(study.codebook)), ordered=True)
     row_of = pd.Series(np.arange(len(actors)), index=actors["actor_id"].to_numpy())
     col_of = pd.Series(np.arange(len(items)), index=items["item_id"].to_numpy())

@@ -85,6 +85,12 @@ def verdict_stability(study: Study, rules: AspectRules | None = None, *, countri
         it; ``n_interviews_tested`` and ``n_flows_tested``; ``margin`` (:func:`verdict_margin`)
         and ``summary``, e.g. "X, rests on one flow: F012 from interview DK-I03 (without it (X))".
 
+    Raises
+    ------
+    UnknownCountryError
+        A ``ValueError``, for a country none of the study's interviews is from
+        (:meth:`~impt_analysis.study.Study.check_country`).
+
     Examples
     --------
     >>> from impt_analysis import load_study
@@ -93,18 +99,15 @@ def verdict_stability(study: Study, rules: AspectRules | None = None, *, countri
     True
     """
     rules = rules_or_default(rules)
-    chosen = study.countries if countries is None else [str(c) for c in countries]
-    unknown = [c for c in chosen if c not in study.countries]
-    if unknown:
-        raise ValueError(
-            f"verdict_stability: unknown country {', '.join(unknown)} "
-            f"(the study has {', '.join(study.countries)})"
-        )
+    if countries is None:
+        chosen = study.countries
+    else:
+        chosen = [study.check_country(c, caller="verdict_stability") for c in countries]
     key = interview_column(study.flows)
     unit = "interview group" if key != "interview_id" else "interview"
     rows = []
     for country in chosen:
-        _, _, flows, _ = _country_parts(study, country)
+        _, _, flows, _ = _country_parts(study, country, "verdict_stability")
         mine = replace(study, flows=flows)
         G = flow_graph(mine, country)
         base = country_aspects(G, country, rules)

@@ -14,6 +14,7 @@ import pytest
 from impt_analysis import load_study, study_from_tables, write_study
 from impt_analysis.assessments import assessment_basis, assessment_table
 from impt_analysis.codebook import ASSESSMENT_DOMAINS, ASSESSMENT_LEVELS, default_codebook
+from impt_analysis.errors import UnknownCountryError
 from impt_analysis.privacy.deidentify import deidentify, pseudonym
 from impt_analysis.privacy.publish import export_public
 from impt_analysis.privacy.suppression import hidden_cell_bounds
@@ -265,7 +266,9 @@ def test_assessment_table_has_labels_words_and_sources():
     assert last["statement"].startswith("I run away for long periods of time")
     assert last["source_name"] == "social_services in DK"
     assert "suppression" not in table  # a confidential study suppresses nothing
-    with pytest.raises(ValueError, match="no country 'NO'"):
+    with pytest.raises(
+        UnknownCountryError, match=r"^assessment_table: unknown country 'NO': the study has DK"
+    ):
         assessment_table(study_from_tables(small_study()), "NO")
 
 

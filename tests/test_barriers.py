@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from impt_analysis import barrier_cooccurrence, barrier_table, blocked_links
+from impt_analysis.errors import UnknownCountryError
 
 
 def actor(actor_id, sector, level, country="DK", kind="organisation"):
@@ -153,7 +154,9 @@ def test_barrier_cooccurrence(study):
     everything = barrier_cooccurrence(study)
     assert list(everything.index) == NAMED
     assert everything.loc["lack_of_training"].tolist() == [0, 0, 0, 0, 1]
-    with pytest.raises(ValueError, match="no interviews from country 'XX'"):
+    with pytest.raises(
+        UnknownCountryError, match=r"^barrier_cooccurrence: unknown country 'XX': the study has DK, EE$"
+    ):
         barrier_cooccurrence(study, country="XX")
 
 
@@ -190,7 +193,9 @@ def test_blocked_links(study):
     )
     assert pd.isna(links.iloc[4]["target_sector"])
     assert blocked_links(study, "EE").empty
-    with pytest.raises(ValueError, match="no interviews from country 'SE'"):
+    with pytest.raises(
+        UnknownCountryError, match=r"^blocked_links: unknown country 'SE': the study has DK, EE$"
+    ):
         blocked_links(study, "SE")
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from impt_analysis import basis, case_count_table, triangulate
+from impt_analysis.errors import UnknownCountryError
 from tests.conftest import REPORTING_ACTORS as ACTORS
 from tests.conftest import REPORTING_INTERVIEWS as INTERVIEWS
 
@@ -173,7 +174,7 @@ def test_case_count_table_for_one_country(study):
     table = case_count_table(study, country="EE")
     assert table["tier"].tolist() == ["identified", "suspected", "exploitative_situation", "at_risk_context"]
     assert list(table["tier"].cat.categories) == table["tier"].tolist()
-    with pytest.raises(ValueError, match="no country 'XX'"):
+    with pytest.raises(UnknownCountryError, match=r"^case_count_table: unknown country 'XX': the study has "):
         case_count_table(study, country="XX")
 
 

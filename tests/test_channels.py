@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from impt_analysis.channels import channel_candidates, recommend_channels
+from impt_analysis.errors import UnknownCountryError
 
 
 def actor(actor_id, level, sector="social_services", kind="organisation"):
@@ -100,6 +101,13 @@ def test_user_candidates(study):
     assert top["source_actor"].tolist() == ["L2", "L3"]
     with pytest.raises(ValueError, match="not in DK"):
         recommend_channels(study, "DK", candidates=[("L3", "NOBODY")])
+
+
+def test_an_unknown_country_is_refused(study):
+    with pytest.raises(
+        UnknownCountryError, match=r"^recommend_channels: unknown country 'SE': the study has DK$"
+    ):
+        recommend_channels(study, "SE")
 
 
 def test_default_candidates(study):

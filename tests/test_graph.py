@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from impt_analysis import build_graph, flow_graph, who_knows_what
+from impt_analysis.errors import UnknownCountryError
 
 
 def _actor(actor_id, country, sector="ngo", level="national", kind="organisation"):
@@ -221,8 +222,12 @@ def test_country_restriction(two_countries):
 
 
 def test_unknown_country_and_clashing_ids(two_countries, build):
-    with pytest.raises(ValueError, match="'FI' is not in the study"):
+    with pytest.raises(
+        UnknownCountryError, match=r"^build_graph: unknown country 'FI': the study has DK, SE$"
+    ):
         build_graph(two_countries, "FI")
+    with pytest.raises(UnknownCountryError, match="^flow_graph: unknown country 'dk'.*did you mean 'DK'"):
+        flow_graph(two_countries, "dk")  # codes are compared as given
     clash = build([_actor("A1", "DK")], items=[{"item_id": "A1", "country": "DK"}])
     with pytest.raises(ValueError, match="actor .* and an item .*: A1"):
         build_graph(clash)

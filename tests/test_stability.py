@@ -8,6 +8,7 @@ import pytest
 
 from impt_analysis import AspectRules, aspect_table, three_aspects, verdict_stability
 from impt_analysis.coordination import country_aspects
+from impt_analysis.errors import UnknownCountryError
 from impt_analysis.graph import flow_graph
 from impt_analysis.stability import stability_counts
 
@@ -137,8 +138,12 @@ def test_aspect_table_carries_stability(demo):
 
 
 def test_unknown_country(demo):
-    with pytest.raises(ValueError, match="unknown country XX"):
-        verdict_stability(demo, countries=["XX"])
+    with pytest.raises(
+        UnknownCountryError, match=r"^verdict_stability: unknown country 'XX': the study has DE, DK, "
+    ):
+        verdict_stability(demo, countries=["DK", "XX"])
+    with pytest.raises(UnknownCountryError, match=r"^aspect_table: unknown country 'XX'"):
+        aspect_table(demo, "XX")
 
 
 def test_rules_are_used(build):

@@ -172,8 +172,11 @@ def network_data(
 
     Raises
     ------
+    UnknownCountryError
+        A ``ValueError``, if the country has no interview, actor or item in the study
+        (:func:`~impt_analysis.graph.flow_graph`).
     ValueError
-        If ``passages`` is asked on a public study or page, or the country is not in the study.
+        If ``passages`` is asked on a public study or page.
 
     Examples
     --------

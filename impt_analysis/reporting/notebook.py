@@ -12,8 +12,9 @@ Sentences use :func:`count_text`; a table the export cannot answer says so
 
 Examples
 --------
+>>> from impt_analysis import load_study
 >>> from impt_analysis.reporting.notebook import check_parameters
->>> check_parameters(country="DK", countries=["DK", "SE"])
+>>> check_parameters(country="dk", study=load_study())
 'DK'
 """
 
@@ -47,7 +48,7 @@ __all__ = [
 
 
 def check_parameters(
-    country=None, data=None, include_excerpts=False, public=False, countries=None, allow_all=False
+    country=None, data=None, include_excerpts=False, public=False, study=None, allow_all=False
 ) -> str | None:
     """Check a notebook's parameters at once, with a clear error naming the bad one.
 
@@ -58,17 +59,25 @@ def check_parameters(
     data : str or None
         A study folder, or None for the synthetic demonstration study.
     include_excerpts, public : bool
-    countries : list of str, optional
-        The countries of the study; when given, ``country`` must be one of them.
+    study : Study, optional
+        The study; when given, ``country`` must be one of its countries
+        (:meth:`~impt_analysis.study.Study.check_country`).
 
     Returns
     -------
     str or None
         The country code, upper-cased.
 
+    Raises
+    ------
+    UnknownCountryError
+        A ``ValueError`` for a country the study does not have ("ALL" where not allowed).
+    TypeError
+        For a parameter of the wrong type.
+
     Examples
     --------
-    >>> check_parameters(country="ALL", countries=["DK"], allow_all=True)
+    >>> check_parameters(country="all", study=load_study(), allow_all=True)
     'ALL'
     """
     if data is not None and not isinstance(data, (str, Path)):
@@ -83,9 +92,9 @@ def check_parameters(
     code = country.strip().upper()
     if allow_all and code == "ALL":
         return code
-    if countries is not None and code not in countries:
-        extra = ' or "ALL"' if allow_all else ""
-        raise ValueError(f"unknown country code {country!r}: the study has {', '.join(countries)}{extra}")
+    if study is not None:
+        hint = 'or "ALL" for the whole region' if allow_all else ""
+        study.check_country(code, caller="parameter country", hint=hint)
     return code
 
 

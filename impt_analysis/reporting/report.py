@@ -144,14 +144,14 @@ def plan(
 ) -> list[Job]:
     """The notebooks a report run executes, with their parameters.
 
-    Raises ValueError for a country code the study does not have, before anything runs.
+    The codes are upper-cased; :class:`UnknownCountryError` (a ``ValueError``) for the first
+    one the study does not have (:meth:`~impt_analysis.study.Study.check_country`), before
+    anything runs.
     """
-    countries = list(study.countries) if not countries else [c.strip().upper() for c in countries]
-    unknown = [c for c in countries if c not in study.countries]
-    if unknown:
-        raise UnknownCountryError(
-            f"unknown country code(s) {', '.join(unknown)}: the study has {', '.join(study.countries)}"
-        )
+    if not countries:
+        countries = list(study.countries)
+    else:
+        countries = [study.check_country(c.strip().upper()) for c in countries]
     excerpts = include_excerpts and not public
     extra = {"suppress_below": suppress_below} if public else {}
     jobs = []
@@ -847,11 +847,10 @@ def _published(public_study: Study, countries: list[str] | None, k: int) -> list
     if not countries:
         return None
     asked = [c.strip().upper() for c in countries]
-    gone = [c for c in asked if c not in public_study.countries]
-    if gone:
-        raise UnknownCountryError(
-            f"{', '.join(gone)}: no interview of it is published in the public export (k={k}), "
-            "so it has no public page; leave it out or lower --k"
+    for c in asked:
+        public_study.check_country(
+            c,
+            hint=f"no interview of {c} is published (k={k}), so it has no public page: leave it out or lower --k",
         )
     return asked
 

@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from impt_analysis.errors import UnknownCountryError
 from impt_analysis.reporting.network_view import network_data, network_html, network_iframe
 
 PASSAGE = "We ring the police desk when a child goes missing."
@@ -248,7 +249,7 @@ def test_the_page_is_self_contained_and_safe(build):
 
 
 def test_an_unknown_country_is_refused(chain):
-    with pytest.raises(ValueError, match="country 'XX' is not in the study"):
+    with pytest.raises(UnknownCountryError, match="unknown country 'XX'"):
         network_data(chain, "XX")
 
 

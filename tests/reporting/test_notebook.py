@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from impt_analysis import load_study, study_from_tables
+from impt_analysis.errors import UnknownCountryError
 from impt_analysis.reporting.notebook import (
     check_parameters,
     count_text,
@@ -19,17 +20,25 @@ from impt_analysis.reporting.notebook import (
     synthetic_banner,
 )
 
+ACTOR = {"actor_id": "A", "name": "Police", "country": "DK", "sector": "police", "level": "local"}
+ACTOR |= {"kind": "organisation"}
+INTERVIEW = {"interview_id": "DK-I1", "country": "DK", "date": "2010-05-01", "sector": "police"}
+INTERVIEW |= {"level": "local", "actor_id": "A"}
+
 
 def test_check_parameters_upper_cases_and_names_the_bad_one():
-    assert check_parameters(country=" dk ", countries=["DK", "SE"]) == "DK"
-    assert check_parameters(country="all", countries=["DK"], allow_all=True) == "ALL"
+    dk = study_from_tables({"actors": [ACTOR], "interviews": [INTERVIEW]})  # one interview, from DK
+    assert check_parameters(country=" dk ", study=dk) == "DK"
+    assert check_parameters(country="all", study=dk, allow_all=True) == "ALL"
     assert check_parameters() is None  # no country asked for: nothing to check
-    with pytest.raises(ValueError, match=r"^unknown country code 'FI': the study has DK, SE$"):
-        check_parameters(country="FI", countries=["DK", "SE"])
-    with pytest.raises(ValueError, match=r"the study has DK or \"ALL\"$"):
-        check_parameters(country="FI", countries=["DK"], allow_all=True)
-    with pytest.raises(ValueError, match="unknown country code 'ALL'"):
-        check_parameters(country="ALL", countries=["DK"])  # ALL only where the page allows it
+    with pytest.raises(
+        UnknownCountryError, match=r"^parameter country: unknown country 'FI': the study has DK$"
+    ):
+        check_parameters(country="fi", study=dk)
+    with pytest.raises(UnknownCountryError, match=r"the study has DK; or \"ALL\" for the whole region$"):
+        check_parameters(country="FI", study=dk, allow_all=True)
+    with pytest.raises(UnknownCountryError, match="unknown country 'ALL'"):
+        check_parameters(country="ALL", study=dk)  # ALL only where the page allows it
     with pytest.raises(TypeError, match="parameter public must be True or False, not 'yes'"):
         check_parameters(public="yes")
     with pytest.raises(TypeError, match="parameter data must be a path \\(str\\) or None, not int"):

@@ -88,7 +88,8 @@ def test_unknown_country_is_refused_at_once(tmp_path):
             progress_bar=False,
             cwd=str(REPO / "notebooks"),
         )
-    assert info.value.ename == "ValueError" and "unknown country code 'XX'" in info.value.evalue
+    assert info.value.ename == "UnknownCountryError"
+    assert info.value.evalue.startswith("parameter country: unknown country 'XX': the study has DE, DK, ")
     assert info.value.exec_count <= 3  # the check runs before any analysis
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -9,9 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from impt_analysis import study_from_tables
 from impt_analysis.cli import main
+from impt_analysis.errors import UnknownCountryError
 from impt_analysis.reporting.explore import HEADERS, _humane
 from impt_analysis.reporting.notebook import NOT_COUNTS
+from impt_analysis.reporting.report import _published, plan
 from impt_analysis.reporting.site import REPORT_HEADERS
 from tests.reporting.test_public_report import _tables
 
@@ -134,8 +138,30 @@ def test_public_pages_hold_no_excerpts_and_no_small_counts(tmp_path, demo):
 
 def test_unknown_country_exits_2_before_running(tmp_path):
     result = CliRunner().invoke(main, ["report", "--country", "XX", "--out", str(tmp_path / "r")])
-    assert result.exit_code == 2 and "unknown country code" in result.output
+    assert result.exit_code == 2 and "Error: unknown country 'XX': the study has DE, DK, " in result.output
+    assert "Traceback" not in result.output
     assert not (tmp_path / "r").exists()
+
+
+ACTOR = {"actor_id": "A", "name": "Police", "country": "DK", "sector": "police", "level": "local"}
+ACTOR |= {"kind": "organisation"}
+INTERVIEW = {"interview_id": "DK-I1", "country": "DK", "date": "2010-05-01", "sector": "police"}
+INTERVIEW |= {"level": "local", "actor_id": "A"}
+
+
+def test_plan_and_the_public_export_check_the_asked_countries():
+    study = study_from_tables({"actors": [ACTOR], "interviews": [INTERVIEW]})  # one interview, from DK
+    assert [job.name for job in plan(study, [" dk "])][:2] == ["country_mapping_DK", "barrier_analysis_DK"]
+    with pytest.raises(UnknownCountryError, match=r"^unknown country 'SE': the study has DK$"):
+        plan(study, ["DK", "se"])  # upper-cased, as the command passes it on
+    public = dataclasses.replace(study, meta={"impt:public": True})  # as if SE's interviews were all withheld
+    assert _published(public, ["dk"], 5) == ["DK"] and _published(public, [], 5) is None
+    with pytest.raises(UnknownCountryError) as info:
+        _published(public, ["DK", "se"], 5)
+    assert str(info.value) == (
+        "unknown country 'SE': the public export has DK; no interview of SE is published (k=5), "
+        "so it has no public page: leave it out or lower --k"
+    )
 
 
 def test_failed_notebook_is_reported_and_kept(tmp_path, monkeypatch):

@@ -264,8 +264,11 @@ def draw_flows(
 
     Raises
     ------
+    UnknownCountryError
+        A ``ValueError``, if the country has no interview, actor or item in the study
+        (:func:`~impt_analysis.graph.flow_graph`).
     ValueError
-        If the country is not in the study, or a highlighted pair names an actor not in the figure.
+        If a highlighted pair names an actor not in the figure.
 
     Examples
     --------
