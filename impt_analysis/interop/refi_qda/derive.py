@@ -331,7 +331,6 @@ def derive_rows(
 
 def _item_id(rows: _Rows, p: _Passage, guid: str, item_countries) -> str | None:
     frame = rows.frame
-    role = frame.roles[guid]
     given = frame.attributes.get(guid, {})
     country = given.get("country") or rows.interviews[p.interview_id]["country"]
     if given.get("country"):
@@ -353,6 +352,13 @@ def _item_id(rows: _Rows, p: _Passage, guid: str, item_countries) -> str | None:
         )
         return None
     item_id = frame.ids[guid] if len(item_countries[guid]) == 1 else f"{frame.ids[guid]}-{country}"
+    _add_item(rows, guid, item_id, country, theme)
+    return item_id
+
+
+def _add_item(rows: _Rows, guid: str, item_id: str, country: str, theme: str) -> None:
+    """The row of ``items`` of an information code of the frame (the first row of an item stays)."""
+    role, given = rows.frame.roles[guid], rows.frame.attributes.get(guid, {})
     rows.tables["items"].setdefault(
         item_id,
         {
@@ -364,12 +370,11 @@ def _item_id(rows: _Rows, p: _Passage, guid: str, item_countries) -> str | None:
             "theme": theme,
         },
     )
-    return item_id
 
 
 def _defined_item(rows: _Rows, guid: str) -> None:
     frame = rows.frame
-    role, given = frame.roles[guid], frame.attributes[guid]
+    given = frame.attributes[guid]
     from .cases import _field_value
     from .mapping import Mapping
 
@@ -381,18 +386,7 @@ def _defined_item(rows: _Rows, guid: str) -> None:
             f"{'no theme' if theme is None else 'no valid country'}: it is not an item"
         )
         return
-    item_id = frame.ids[guid]
-    rows.tables["items"].setdefault(
-        item_id,
-        {
-            "item_id": item_id,
-            "country": country,
-            "label": given.get("label") or role.value,
-            "info_type": role.info_type,
-            "child_group": role.child_group,
-            "theme": theme,
-        },
-    )
+    _add_item(rows, guid, frame.ids[guid], country, theme)
 
 
 def _knowledge(rows: _Rows, p: _Passage, item_countries) -> None:
