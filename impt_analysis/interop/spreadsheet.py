@@ -90,15 +90,10 @@ class SheetProblem(Problem):
     cell: str | None = None
 
     def __str__(self) -> str:
-        where = [self.file]
-        if self.cell:
-            where.append(f"cell {self.cell}")
-        elif self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column}")
-        value = "" if self.value is None else f"{self.value!r}: "
-        return f"{', '.join(where)}: {value}{self.message}"
+        if not self.cell:
+            return super().__str__()
+        # Problem's sentence, with the cell where the row would stand
+        return str(Problem(f"{self.file}, cell {self.cell}", None, self.column, self.value, self.message))
 
 
 def write_template(path: str | Path, study: Study | None = None, empty_rows: int = EMPTY_ROWS) -> Path:
