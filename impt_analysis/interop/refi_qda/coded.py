@@ -41,6 +41,7 @@ from .frame import (
     VERIFICATION,
     _code_elements,
     _xml,
+    attribute_text,
     frame_tree,
 )
 from .project import NAMESPACE, case_elements, workbench_guid
@@ -76,19 +77,19 @@ class _Codes:
                     "name": country,
                     "codable": False,
                     "children": [],
-                    "description": f"country: {_text(a.country)}" if _text(a.country) else "",
+                    "description": attribute_text({"country": _text(a.country)}) if _text(a.country) else "",
                 }
                 top[ACTORS]["children"].append(folder)
             name = _unique(_text(a.name) or a.actor_id, a.actor_id, used[(ACTORS, country)])
-            lines = [
-                f"id: {a.actor_id}",
-                f"name: {_text(a.name)}",
-                f"sector: {a.sector}",
-                f"level: {a.level}",
-                f"kind: {a.kind}",
-            ]
+            attributes = {
+                "id": a.actor_id,
+                "name": _text(a.name),
+                "sector": a.sector,
+                "level": a.level,
+                "kind": a.kind,
+            }
             folder["children"].append(
-                {"name": name, "description": "\n".join(lines), "codable": True, "children": []}
+                {"name": name, "description": attribute_text(attributes), "codable": True, "children": []}
             )
             self.actor_path[a.actor_id] = (ACTORS, country, name)
         for it in study.items.itertuples():
@@ -99,14 +100,14 @@ class _Codes:
                 if g["name"] == group
             )
             name = _unique(_text(it.label) or it.item_id, it.item_id, used[(info, group)])
-            lines = [
-                f"id: {it.item_id}",
-                f"label: {_text(it.label)}",
-                f"country: {it.country}",
-                f"theme: {it.theme}",
-            ]
+            attributes = {
+                "id": it.item_id,
+                "label": _text(it.label),
+                "country": it.country,
+                "theme": it.theme,
+            }
             parent["children"].append(
-                {"name": name, "description": "\n".join(lines), "codable": True, "children": []}
+                {"name": name, "description": attribute_text(attributes), "codable": True, "children": []}
             )
             self.item_path[it.item_id] = (INFORMATION, info, group, name)
 

@@ -52,6 +52,7 @@ __all__ = [
     "ITEM_ATTRIBUTES",
     "SEVERITIES",
     "Role",
+    "attribute_text",
     "frame_tree",
     "parse_attributes",
     "role_of",
@@ -216,6 +217,21 @@ def parse_attributes(description: str) -> dict[str, str]:
         if sep and name in set(ACTOR_ATTRIBUTES) | set(ITEM_ATTRIBUTES) and value.strip():
             found[name] = value.strip()
     return found
+
+
+def attribute_text(values: dict[str, str]) -> str:
+    """A code's description of ``name: value`` lines, as :func:`parse_attributes` reads it back.
+
+    Examples
+    --------
+    >>> print(attribute_text({"id": "DK-A001", "sector": "police"}))
+    id: DK-A001
+    sector: police
+    """
+    unknown = set(values) - set(ACTOR_ATTRIBUTES) - set(ITEM_ATTRIBUTES)
+    if unknown:
+        raise ValueError(f"not an attribute of the frame's codes: {', '.join(sorted(unknown))}")
+    return "\n".join(f"{name}: {value}" for name, value in values.items())
 
 
 # --- the frame as codes: the codebook file and the starter project ---------------------------
