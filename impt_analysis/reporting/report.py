@@ -574,39 +574,28 @@ def run_report(
         else:
             data_arg = None if data is None else str(Path(data).resolve())
             export = export_summary = None
-            job_list = plan(study, countries, data_arg, include_excerpts, public, later, suppress_below)
-            check_site_folder(out, force)
-            return _built_beside(
-                out,
-                lambda site: _build(
-                    study,
-                    site,
-                    job_list,
-                    data_arg,
-                    include_excerpts,
-                    public,
-                    jobs,
-                    progress,
-                    names,
-                    None,
-                    None,
-                ),
-            )
         job_list = plan(study, countries, data_arg, include_excerpts, public, later, suppress_below)
-        return _build(
-            study,
-            out,
-            job_list,
-            data_arg,
-            include_excerpts,
-            public,
-            jobs,
-            progress,
-            names,
-            export,
-            export_summary,
-            suppress_below,
-        )
+
+        def build(site: Path) -> ReportResult:
+            return _build(
+                study,
+                site,
+                job_list,
+                data_arg,
+                include_excerpts,
+                public,
+                jobs,
+                progress,
+                names,
+                export,
+                export_summary,
+                suppress_below,
+            )
+
+        if public:  # into out itself: its export (out/data/) is already there
+            return build(out)
+        check_site_folder(out, force)
+        return _built_beside(out, build)
     finally:
         lock.close()
 
