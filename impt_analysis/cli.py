@@ -173,6 +173,10 @@ def handles_bad_data(command):
     return wrapper
 
 
+#: What every output of the synthetic demonstration study says of itself.
+SYNTHETIC_NOTE = "(synthetic demonstration data)"
+
+
 def say(text: str, quiet: bool = False) -> None:
     """Print a line of progress or summary, unless ``--quiet``."""
     if not quiet:
@@ -203,7 +207,7 @@ def out_option(
     required: bool = True,
     default: Path | None = None,
 ):
-    """``-o/--out``: where a command writes; ``help`` says what, ``file_okay``/``dir_okay`` as :class:`click.Path`."""
+    """``-o/--out``: where a command writes (``help``); ``file_okay``, ``dir_okay`` as in click.Path."""
     shown = {"default": default, "show_default": True} if default is not None else {}
     return click.option(
         "-o",
@@ -575,7 +579,7 @@ def graph(data: Path | None, country: str | None, out: Path, flows_only: bool):
     export_graph(G, out)
     what = "flow graph" if flows_only else "graph"
     where = f" of {country}" if country else ""
-    note = " (synthetic demonstration data)" if study.synthetic else ""
+    note = f" {SYNTHETIC_NOTE}" if study.synthetic else ""
     click.echo(
         f"wrote the {what}{where} to {out}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges{note}"
     )
@@ -694,7 +698,7 @@ def export_qdpx(data: Path | None, out: Path, texts: Path | None, force: bool):
                 except UnicodeDecodeError as err:
                     raise DataError(f"{path}: not UTF-8 text ({err}); save the transcript as UTF-8") from None
     write_file(out, force, lambda path: write_qdpx(study, path, full))
-    note = " (synthetic demonstration data)" if study.synthetic else ""
+    note = f" {SYNTHETIC_NOTE}" if study.synthetic else ""
     click.echo(f"wrote {out}: {len(study.interviews)} sources, {len(study.codings)} codings{note}")
 
 
@@ -935,7 +939,7 @@ def agreement(
         with pd.option_context("display.width", 200, "display.max_rows", None, "display.max_colwidth", 60):
             click.echo(shown.to_string(index=False))
     if study.synthetic:
-        click.echo("(synthetic demonstration data)")
+        click.echo(SYNTHETIC_NOTE)
 
 
 @main.command("export-public")
@@ -1019,7 +1023,7 @@ def export_public_command(
     )
     say(result.summary(), quiet)
     if study.synthetic:
-        say("(synthetic demonstration data)", quiet)
+        say(SYNTHETIC_NOTE, quiet)
 
 
 if __name__ == "__main__":  # pragma: no cover
