@@ -340,7 +340,7 @@ def test_the_hidden_cells_are_the_cheapest_cycle(exported):
         ("SE", "running_away", "at_risk", "secondary"),
         ("SE", "running_away", "struggling", "secondary"),
     ]
-    assert out.record["suppressed_cells"]["assessments"] == {
+    assert out.record.suppressed_cells["assessments"].to_json() == {
         "cells": 12,
         "suppressed": 4,
         "primary": 1,
@@ -389,7 +389,7 @@ def test_a_country_with_no_published_interview_leaves_no_assessment(exported):
 
 def test_a_study_without_assessments_publishes_none(tmp_path):
     d = deidentify(study_from_tables(small_study(assessments=None)), key=KEY)
-    assert d.study.assessments.empty and "assessments" not in d.record["suppressed_cells"]
+    assert d.study.assessments.empty and "assessments" not in d.record.suppressed_cells
     assert "assessments" not in d.suppression
 
 

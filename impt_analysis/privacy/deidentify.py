@@ -42,7 +42,7 @@ Examples
 >>> from impt_analysis import load_study
 >>> from impt_analysis.privacy.deidentify import deidentify
 >>> public = deidentify(load_study(), k=5, key=b"0123456789abcdef")
->>> public.study.public, "notes" in public.study.interviews, public.record["k_reached"] >= 5
+>>> public.study.public, "notes" in public.study.interviews, public.record.k_reached >= 5
 (True, False, True)
 """
 
@@ -62,6 +62,16 @@ from ..codebook import label_map
 from ..interop.package_docs import licence_entry
 from ..schema import BARRIER_COUNTS, PUBLIC_TABLES, ROW_TABLES, TABLE_ORDER
 from ..study import Study, study_from_tables
+from .record import (
+    DisclosureRecord,
+    FrameCodes,
+    GeneralisedCountry,
+    GeneratedColumns,
+    InterviewCounts,
+    SuppressedCells,
+    Withheld,
+    shown_count,
+)
 from .suppression import hidden_cell_bounds, suppress_small_cells
 
 __all__ = [
@@ -215,15 +225,17 @@ class KAnonymous:
 class Deidentified:
     """What :func:`deidentify` returns: the public study, extra aggregate tables, and the record.
 
-    ``record`` says what was removed, generalised and suppressed, with counts; it goes into
-    ``DISCLOSURE.md`` and ``datapackage.json`` (``impt:disclosure``), so it holds nothing of a
-    withheld country and no count of suppressed interviews from 1 to ``suppress_below - 1``
-    (such a count is the text ``"<5"``).
+    ``record`` (:class:`~impt_analysis.privacy.record.DisclosureRecord`) says what was removed,
+    generalised and suppressed, with counts; it goes into ``DISCLOSURE.md`` and, as
+    :meth:`~impt_analysis.privacy.record.DisclosureRecord.to_json`, into ``datapackage.json``
+    (``impt:disclosure``; ``study.meta`` holds that JSON too), so it holds nothing of a withheld
+    country and no count of suppressed interviews from 1 to ``suppress_below - 1`` (such a count
+    is the text ``"<5"``).
     """
 
     study: Study
     aggregates: dict[str, pd.DataFrame]
-    record: dict
+    record: DisclosureRecord
     suppression: dict[str, dict] = field(default_factory=dict)
     """Per suppressed table (``case_counts``, ``barrier_counts``), its ``impt:suppression`` rule for
     ``datapackage.json``: the count column, the lines whose totals a reader may know, and the
@@ -419,12 +431,6 @@ def deidentify(
     licences = _licences(study, licence)
     codebook = _public_codebook(study.codebook)
     labels = label_map(codebook)
-    record: dict = {
-        "k": k,
-        "suppress_below": suppress_below,
-        "quasi_identifiers": list(QUASI_IDENTIFIERS),
-        "rows_pooled": bool(pool_rows),
-    }
     tables = {name: frame.copy() for name, frame in study.tables().items()}
     iv = tables["interviews"]
     iv["year"] = iv["date"].dt.year.astype("Int64") if "date" in iv else iv["year"]
@@ -439,39 +445,22 @@ def deidentify(
         group_of = {i: pseudonym(i, "group", key) for i in ids}
     kept_ids = set(ids)
     tables["interviews"] = anon.interviews[anon.kept].assign(interview_group=ids.map(group_of).to_numpy())
-    record["interviews"] = {
-        "published": len(truth),
-        **_suppressed_interviews(len(iv) - len(truth), len(iv), suppress_below),
-    }
-    record["rows_removed_with_suppressed_interviews"] = {}
+    rows_removed = {}
     for name in ROW_TABLES:
         gone = ~tables[name]["interview_id"].astype(str).isin(kept_ids)
         tables[name] = tables[name][~gone].copy()
-        record["rows_removed_with_suppressed_interviews"][name] = int(gone.sum())
+        rows_removed[name] = int(gone.sum())
     published = sorted(set(truth["country"].astype(str)))
-    record["generalisation"] = [
-        {
-            "country": g["country"],
-            "interviews": int(g["interviews"] - g["suppressed"]),
-            "sector": g["sector"],
-            "level": g["level"],
-            "suppressed": shown_count(g["suppressed"], suppress_below),
-            "k": int(g["k"]),
-        }
-        for g in anon.plan.to_dict("records")
-        if g["country"] in published
-    ]
-    record["k_reached"] = anon.k_reached
     # counted on the confidential rows of the published interviews
     barrier_counts, barrier_supp = _barrier_counts(
         tables["barriers"], truth, published, codebook, suppress_below
     )
     support = _item_support(tables["knowledge"], truth)
-    record["withheld"] = _withhold(tables, published)
+    withheld = _withhold(tables, published)
     for name in ROW_TABLES:
         frame = tables[name]
         frame.insert(0, "interview_group", frame.pop("interview_id").astype(str).map(group_of))
-    record["removed_columns"] = _drop_columns(tables)
+    removed_columns = _drop_columns(tables)
     tables["items"] = tables["items"].merge(support, how="left", left_on="item_id", right_index=True)
     for col in support.columns:
         tables["items"][col] = tables["items"][col].fillna(0).astype(int)
@@ -479,7 +468,7 @@ def deidentify(
     for name, column in (("actors", "name"), ("items", "label")):
         frame = tables[name]
         frame[column] = [generated_text(name, row, labels) for row in frame.to_dict("records")]
-    record["generated_columns"] = {"actors.name": len(tables["actors"]), "items.label": len(tables["items"])}
+    generated = GeneratedColumns(actor_names=len(tables["actors"]), item_labels=len(tables["items"]))
 
     suppressed = {}  # the tables of counts of children: case counts, and assessments where the study has them
     for name, margins in COUNT_MARGINS.items():
@@ -499,37 +488,69 @@ def deidentify(
                 f"to {suppress_below - 1}), so the table would publish nothing: give a lower --suppress-below "
                 "(suppress_below), or publish these counts at a coarser level in the study itself"
             )
-    codebook, record["frame_codes"] = _public_frame_codes(codebook, tables, key)
-    record["pseudonyms"] = {**_pseudonymise(tables, key), "group": len(set(group_of.values()))}
-    record["rows_merged_in_groups"] = {}
+    codebook, frame_codes = _public_frame_codes(codebook, tables, key)
+    pseudonyms = {**_pseudonymise(tables, key), "group": len(set(group_of.values()))}
+    merged = {}
     for name in ("knowledge", "barriers"):
         before = len(tables[name])
         tables[name] = tables[name].drop_duplicates()
-        record["rows_merged_in_groups"][name] = before - len(tables[name])
+        merged[name] = before - len(tables[name])
     for name, order in _SORT.items():
         fields = [f.name for f in PUBLIC_TABLES[name].fields]
         frame = tables[name][[c for c in fields if c in tables[name].columns]]
         tables[name] = frame.sort_values(order, na_position="last", kind="stable").reset_index(drop=True)
     tables["codebook"] = codebook
-    public = study_from_tables(tables, _public_meta(study, record, tables, keep_title, licences))
-    record["suppressed_cells"] = {
-        **{name: _cell_record(result, len(getattr(public, name))) for name, result in suppressed.items()},
-        "barrier_counts": _cell_record(barrier_supp, len(barrier_counts)),
-    }
+    public = study_from_tables(tables, _public_meta(study, k, suppress_below, tables, keep_title, licences))
     rules = {
         **{name: _rule("count", COUNT_MARGINS[name], result) for name, result in suppressed.items()},
         "barrier_counts": _rule("interviews", {"rows": ["country"], "columns": ["barrier"]}, barrier_supp),
     }
-    record["withheld_totals"] = {name: len(rule["withheld"]) for name, rule in rules.items()}
-    public.meta["impt:disclosure"] = record
+    record = DisclosureRecord(
+        k=k,
+        suppress_below=suppress_below,
+        quasi_identifiers=QUASI_IDENTIFIERS,
+        rows_pooled=bool(pool_rows),
+        interviews=InterviewCounts.shown(len(truth), len(iv), suppress_below),
+        rows_removed_with_suppressed_interviews=rows_removed,
+        generalisation=_generalisation(anon.plan, published, suppress_below),
+        k_reached=anon.k_reached,
+        withheld=withheld,
+        removed_columns=removed_columns,
+        generated_columns=generated,
+        frame_codes=frame_codes,
+        pseudonyms=pseudonyms,
+        rows_merged_in_groups=merged,
+        suppressed_cells={
+            **{name: _cell_record(result, len(getattr(public, name))) for name, result in suppressed.items()},
+            "barrier_counts": _cell_record(barrier_supp, len(barrier_counts)),
+        },
+        withheld_totals={name: len(rule["withheld"]) for name, rule in rules.items()},
+    )
+    public.meta["impt:disclosure"] = record.to_json()
     log.info(
         "de-identified %s: %d of %d interviews published, k reached %s",
         study.name,
         len(truth),
         len(iv),
-        record["k_reached"],
+        record.k_reached,
     )
     return Deidentified(public, {"barrier_counts": barrier_counts}, record, rules)
+
+
+def _generalisation(plan: pd.DataFrame, published: list[str], suppress_below: int) -> tuple:
+    """The record's row per published country of the plan of :func:`k_anonymise`, its interviews counted as published."""
+    return tuple(
+        GeneralisedCountry(
+            country=g["country"],
+            interviews=int(g["interviews"] - g["suppressed"]),
+            sector=g["sector"],
+            level=g["level"],
+            suppressed=shown_count(g["suppressed"], suppress_below),
+            k=int(g["k"]),
+        )
+        for g in plan.to_dict("records")
+        if g["country"] in published
+    )
 
 
 def _rule(value: str, margins: dict, result) -> dict:
@@ -543,24 +564,6 @@ def _plain(value):
     if hasattr(value, "item"):
         value = value.item()
     return value if isinstance(value, (int, float, bool)) or value is None else str(value)
-
-
-def shown_count(n: int, suppress_below: int) -> int | str:
-    """A count of interviews as a public document may print it: 0 or at least ``suppress_below``, else "<5".
-
-    Examples
-    --------
-    >>> shown_count(0, 5), shown_count(2, 5), shown_count(7, 5)
-    (0, '<5', 7)
-    """
-    n = int(n)
-    return n if n == 0 or n >= suppress_below else f"<{suppress_below}"
-
-
-def _suppressed_interviews(suppressed: int, in_study: int, suppress_below: int) -> dict:
-    """The suppressed interviews for the record; the study's total only when it does not give a small count away."""
-    shown = shown_count(suppressed, suppress_below)
-    return {"suppressed": shown, **({"in_study": in_study} if isinstance(shown, int) else {})}
 
 
 def _no_interview_message(interviews: pd.DataFrame, k: int) -> str:
@@ -578,19 +581,18 @@ def _no_interview_message(interviews: pd.DataFrame, k: int) -> str:
     )
 
 
-def _withhold(tables: dict[str, pd.DataFrame], published: list[str]) -> dict[str, int]:
+def _withhold(tables: dict[str, pd.DataFrame], published: list[str]) -> Withheld:
     """Leave out every trace of the countries with no published interview, and actors no row refers to.
 
     Knowledge and flows rows that point at a withheld actor or item, and case counts from a
     withheld actor, go; a barrier's blocked link or a flow's item that points at one is emptied.
-    Returns what was left out, with counts (no country is named).
+    Returns what was left out, with counts (:class:`~impt_analysis.privacy.record.Withheld`; no country is named).
     """
 
     def withheld(frame: pd.DataFrame) -> pd.Series:
         country = frame["country"].astype("string")
         return country.notna() & (country != "") & ~country.isin(published)
 
-    out: dict[str, int] = {}
     rows_removed = {}
     optional = [name for name in COUNT_MARGINS if name != "case_counts" and tables[name].empty]
     for name in COUNT_MARGINS:  # counts of children from a withheld country
@@ -623,8 +625,6 @@ def _withhold(tables: dict[str, pd.DataFrame], published: list[str]) -> dict[str
         rows_removed[name] = rows_removed.get(name, 0) + int(drop.sum())
     for name in optional:  # a table the study does not have is not recorded
         rows_removed.pop(name, None)
-    out["rows_removed_pointing_at_withheld_countries"] = rows_removed
-    out["links_emptied_pointing_at_withheld_countries"] = links_emptied
     used_actors = set()
     for name, columns in _ACTOR_COLUMNS.items():
         for col in columns:
@@ -636,10 +636,13 @@ def _withhold(tables: dict[str, pd.DataFrame], published: list[str]) -> dict[str
     actors, items = tables["actors"], tables["items"]
     keep_actor = actors["actor_id"].astype(str).isin(used_actors)
     keep_item = items["item_id"].astype(str).isin(used_items)
-    out["actors"] = int((~keep_actor).sum())
-    out["items"] = int((~keep_item).sum())
     tables["actors"], tables["items"] = actors[keep_actor].copy(), items[keep_item].copy()
-    return out
+    return Withheld(
+        rows_removed_pointing_at_withheld_countries=rows_removed,
+        links_emptied_pointing_at_withheld_countries=links_emptied,
+        actors=int((~keep_actor).sum()),
+        items=int((~keep_item).sum()),
+    )
 
 
 def _item_support(knowledge: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
@@ -758,7 +761,7 @@ def _public_frame_codes(codebook: pd.DataFrame, tables: dict[str, pd.DataFrame],
     names the consultant typed: free text. They become ``actor:<pseudonym>`` with the actor's
     generated text as label; the codes of actors and items that are not published go, with the
     codings that apply them. ``tables`` must still hold the original ids, names already generated.
-    Returns the codebook and the number of codes pseudonymised and dropped.
+    Returns the codebook and the codes pseudonymised and dropped (:class:`~impt_analysis.privacy.record.FrameCodes`).
     """
     from ..interop.refi_qda.codes import FRAME_CATEGORIES
 
@@ -768,7 +771,7 @@ def _public_frame_codes(codebook: pd.DataFrame, tables: dict[str, pd.DataFrame],
     }
     frame = codebook["category"].isin(list(spec))
     if not frame.any():
-        return codebook, {"pseudonymised": 0, "dropped": 0}
+        return codebook, FrameCodes()
     renamed: dict[str, tuple[str, str]] = {}
     for category, (namespace, table, column, text) in spec.items():
         generated = dict(zip(tables[table][column].astype(str), tables[table][text].astype(str)))
@@ -787,7 +790,7 @@ def _public_frame_codes(codebook: pd.DataFrame, tables: dict[str, pd.DataFrame],
     codings = codings[~codings["code"].astype(str).isin(dropped)].copy()
     codings["code"] = codings["code"].astype(str).map(lambda c: renamed.get(c, (c,))[0])
     tables["codings"] = codings
-    return out.reset_index(drop=True), {"pseudonymised": len(renamed), "dropped": len(dropped)}
+    return out.reset_index(drop=True), FrameCodes(pseudonymised=len(renamed), dropped=len(dropped))
 
 
 def _barrier_counts(
@@ -914,13 +917,8 @@ def _one_cohort(result, table: pd.DataFrame, suppress_below: int):
     )
 
 
-def _cell_record(result, cells: int) -> dict:
-    return {
-        "cells": cells,
-        "suppressed": result.n_primary + result.n_secondary,
-        "primary": result.n_primary,
-        "secondary": result.n_secondary,
-    }
+def _cell_record(result, cells: int) -> SuppressedCells:
+    return SuppressedCells.counted(cells, result.n_primary, result.n_secondary)
 
 
 def stated_licences(meta: dict) -> list[dict]:
@@ -954,7 +952,12 @@ def _licences(study: Study, licence: str | None) -> list[dict]:
 
 
 def _public_meta(
-    study: Study, record: dict, tables: dict[str, pd.DataFrame], keep_title: bool, licences: list[dict]
+    study: Study,
+    k: int,
+    suppress_below: int,
+    tables: dict[str, pd.DataFrame],
+    keep_title: bool,
+    licences: list[dict],
 ) -> dict:
     """The package metadata: generated from what the export controls; licence and contributors carried.
 
@@ -978,9 +981,9 @@ def _public_meta(
     description = (
         f"De-identified public export of a study of coded interviews{f' (version {version})' if version else ''}, "
         f"made by impt_analysis.privacy.publish.export_public: free text removed, identifiers replaced by keyed pseudonyms, "
-        f"dates coarsened to the year, interviews {record['k']}-anonymous over country, year, sector and level, rows "
-        f"reported in an interview linked only to its group of at least {record['k']} interviews, and counts from 1 "
-        f"to {record['suppress_below'] - 1} suppressed. Countries covered: {', '.join(countries)}. DISCLOSURE.md says "
+        f"dates coarsened to the year, interviews {k}-anonymous over country, year, sector and level, rows "
+        f"reported in an interview linked only to its group of at least {k} interviews, and counts from 1 "
+        f"to {suppress_below - 1} suppressed. Countries covered: {', '.join(countries)}. DISCLOSURE.md says "
         "what was done and what risks remain."
     )
     if synthetic:

@@ -59,6 +59,7 @@ from .deidentify import (
     stated_licences,
 )
 from .disclosure import DisclosureCheck, check_disclosure
+from .record import DisclosureRecord, LinkageResult
 
 __all__ = [
     "PublicExport",
@@ -79,31 +80,34 @@ class DisclosureError(ValueError):
 
 @dataclass(frozen=True)
 class PublicExport:
-    """What :func:`export_public` wrote: the folder, the record of what was done, the check."""
+    """What :func:`export_public` wrote: the folder, the record of what was done, the check.
+
+    ``record`` is the :class:`~impt_analysis.privacy.record.DisclosureRecord` of the package, with
+    the linkage attack measured (``record.linkage``), as ``datapackage.json`` holds it.
+    """
 
     path: Path
-    record: dict
+    record: DisclosureRecord
     check: DisclosureCheck
     key_given: bool
 
     def summary(self) -> str:
         """A few lines for the command line."""
         r = self.record
-        cells = r["suppressed_cells"]
-        iv = r["interviews"]
+        cases, barriers = r.suppressed_cells["case_counts"], r.suppressed_cells["barrier_counts"]
         lines = [
             f"wrote a de-identified public export to {self.path}",
-            f"  interviews: {iv['published']} published in {r['pseudonyms'].get('group', 0)} groups, "
-            f"{iv['suppressed']} suppressed; k reached {r['k_reached']} (required {r['k']})",
-            f"  case counts: {cells['case_counts']['suppressed']} of {cells['case_counts']['cells']} cells suppressed; "
-            f"barrier counts: {cells['barrier_counts']['suppressed']} of {cells['barrier_counts']['cells']}",
-            f"  columns removed: {', '.join(r['removed_columns']) or 'none'}",
+            f"  interviews: {r.interviews.published} published in {r.groups} groups, "
+            f"{r.interviews.suppressed} suppressed; k reached {r.k_reached} (required {r.k})",
+            f"  case counts: {cases.suppressed} of {cases.cells} cells suppressed; "
+            f"barrier counts: {barriers.suppressed} of {barriers.cells}",
+            f"  columns removed: {', '.join(r.removed_columns) or 'none'}",
         ]
-        for row in r.get("linkage", []):
+        for row in r.linkage or ():
             lines.append(
-                f"  linkage attack on the {row['attribute']}: right for {row['attack_correct']} of "
-                f"{row['interviews']} interviews; guessing from interviews.csv alone: "
-                f"{row['baseline_correct']}"
+                f"  linkage attack on the {row.attribute}: right for {row.attack_correct} of "
+                f"{row.interviews} interviews; guessing from interviews.csv alone: "
+                f"{row.baseline_correct}"
             )
         lines.append(f"  disclosure check: {'passed' if self.check.passed else 'FAILED'}")
         if not self.key_given:
@@ -179,7 +183,7 @@ def export_public(
     >>> from impt_analysis import load_study
     >>> folder = tempfile.mkdtemp() + "/public"
     >>> out = export_public(load_study(), folder, key=b"0123456789abcdef")
-    >>> out.record["k_reached"] >= 5, sorted(p.name for p in out.path.glob("*.md"))
+    >>> out.record.k_reached >= 5, sorted(p.name for p in out.path.glob("*.md"))
     (True, ['DISCLOSURE.md', 'README.md'])
     """
     if not isinstance(k, int) or isinstance(k, bool) or k < 2:
@@ -204,8 +208,8 @@ def export_public(
         linkage_attack,  # disclosure builds on this module's neighbours: imported when used
     )
 
-    linkage = linkage_attack(result.study, study, key)
-    result.record["linkage"] = _linkage_record(linkage)
+    linkage = _linkage_record(linkage_attack(result.study, study, key))
+    result = dataclasses.replace(result, record=dataclasses.replace(result.record, linkage=linkage))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
@@ -225,16 +229,16 @@ def export_public(
     return PublicExport(out, result.record, check, key_given)
 
 
-def _linkage_record(linkage: pd.DataFrame) -> list[dict]:
-    return [
-        {
-            "attribute": str(r["attribute"]),
-            "interviews": int(r["interviews"]),
-            "attack_correct": int(r["attack_correct"]),
-            "baseline_correct": int(r["baseline_correct"]),
-        }
+def _linkage_record(linkage: pd.DataFrame) -> tuple[LinkageResult, ...]:
+    return tuple(
+        LinkageResult(
+            attribute=str(r["attribute"]),
+            interviews=int(r["interviews"]),
+            attack_correct=int(r["attack_correct"]),
+            baseline_correct=int(r["baseline_correct"]),
+        )
         for r in linkage.to_dict("records")
-    ]
+    )
 
 
 def _check_target(out: Path, source: Path | None, force: bool) -> None:
@@ -261,11 +265,12 @@ def write_public_package(result: Deidentified, folder: str | Path) -> Path:
 
     :func:`export_public` calls it on a temporary folder and checks the result before moving
     it into place; called directly (e.g. on ``deidentify(..., pool_rows=False)`` to test the
-    linkage attack) nothing is checked. Returns the folder.
+    linkage attack) nothing is checked. ``datapackage.json`` holds ``result.record`` as JSON
+    (``impt:disclosure``), the linkage attack included once measured. Returns the folder.
     """
     folder = Path(folder)
     public = result.study
-    write_study(public, folder)
+    write_study(public, folder, meta={**public.meta, "impt:disclosure": result.record.to_json()})
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     rules = result.suppression or {"case_counts": {"value": "count", **CASE_COUNT_MARGINS}}
     for r in descriptor["resources"]:
@@ -290,7 +295,7 @@ def _aggregate_resource(public: Study, name: str, rule: dict | None = None) -> d
     }
 
 
-def disclosure_statement(record: dict, public: Study | None = None) -> str:
+def disclosure_statement(record: DisclosureRecord, public: Study | None = None) -> str:
     """``DISCLOSURE.md``: what the export removed, generalised and suppressed, and what risks remain.
 
     It names only published countries and prints no count of suppressed interviews from 1 to
@@ -298,9 +303,10 @@ def disclosure_statement(record: dict, public: Study | None = None) -> str:
 
     Parameters
     ----------
-    record : dict
+    record : DisclosureRecord
         The record of :func:`~impt_analysis.privacy.deidentify.deidentify` (also in
-        ``datapackage.json`` as ``impt:disclosure``), with ``linkage`` once measured.
+        ``datapackage.json`` as ``impt:disclosure``: :meth:`DisclosureRecord.from_json` reads it
+        back), with ``linkage`` once measured.
     public : Study, optional
         The public study, for its title and synthetic label.
 
@@ -309,10 +315,11 @@ def disclosure_statement(record: dict, public: Study | None = None) -> str:
     str
         Markdown text.
     """
-    iv = record["interviews"]
-    cells = record["suppressed_cells"]
-    k, below = record["k"], record["suppress_below"]
-    pooled = record.get("rows_pooled", True)
+    iv = record.interviews
+    cells = record.suppressed_cells
+    cases, barriers = cells["case_counts"], cells["barrier_counts"]
+    k, below = record.k, record.suppress_below
+    pooled = record.rows_pooled
     title = public.meta.get("title", "") if public is not None else ""
     out = [f"# Disclosure control{': ' + title if title else ''}", ""]
     if public is not None and public.synthetic:
@@ -328,12 +335,9 @@ def disclosure_statement(record: dict, public: Study | None = None) -> str:
             "published.",
             "",
         ]
-    interviews = (
-        f"{iv['in_study']} / {iv['published']} / {iv['suppressed']}"
-        if "in_study" in iv
-        else f"not stated / {iv['published']} / {iv['suppressed']}"
-    )
-    withheld = record.get("withheld", {})
+    in_study = "not stated" if iv.in_study is None else iv.in_study
+    interviews = f"{in_study} / {iv.published} / {iv.suppressed}"
+    withheld = record.withheld
     out += [
         "This package was written by `impt_analysis.privacy.publish.export_public` from a study of coded interviews "
         "with professionals about children at risk of trafficking. It is meant to be reused; this page says "
@@ -344,20 +348,20 @@ def disclosure_statement(record: dict, public: Study | None = None) -> str:
         "",
         "| | |",
         "| --- | --- |",
-        f"| k required / reached | {k} / {record['k_reached'] if record['k_reached'] is not None else 'no interviews'} |",
-        f"| quasi-identifiers of an interview | {', '.join(record['quasi_identifiers'])} |",
+        f"| k required / reached | {k} / {record.k_reached if record.k_reached is not None else 'no interviews'} |",
+        f"| quasi-identifiers of an interview | {', '.join(record.quasi_identifiers)} |",
         f"| interviews in the study / published / suppressed | {interviews} |",
-        f"| groups of interviews named by the rows (`interview_group`) | {record['pseudonyms'].get('group', 0)} |",
-        f"| case-count cells suppressed | {cells['case_counts']['suppressed']} of {cells['case_counts']['cells']} "
-        f"({cells['case_counts']['primary']} primary, {cells['case_counts']['secondary']} secondary) |",
-        f"| barrier-count cells suppressed | {cells['barrier_counts']['suppressed']} of "
-        f"{cells['barrier_counts']['cells']} ({cells['barrier_counts']['primary']} primary, "
-        f"{cells['barrier_counts']['secondary']} secondary) |",
+        f"| groups of interviews named by the rows (`interview_group`) | {record.groups} |",
+        f"| case-count cells suppressed | {cases.suppressed} of {cases.cells} "
+        f"({cases.primary} primary, {cases.secondary} secondary) |",
+        f"| barrier-count cells suppressed | {barriers.suppressed} of "
+        f"{barriers.cells} ({barriers.primary} primary, "
+        f"{barriers.secondary} secondary) |",
         *(
             [
                 f"| assessment cells suppressed (`assessments.csv`: young people per domain and level; the "
-                f"totals of a country per domain and of the region per level) | {a['suppressed']} of "
-                f"{a['cells']} ({a['primary']} primary, {a['secondary']} secondary) |"
+                f"totals of a country per domain and of the region per level) | {a.suppressed} of "
+                f"{a.cells} ({a.primary} primary, {a.secondary} secondary) |"
             ]
             if (a := cells.get("assessments"))
             else []
@@ -374,7 +378,7 @@ def disclosure_statement(record: dict, public: Study | None = None) -> str:
         "| column | values removed |",
         "| --- | --- |",
     ]
-    out += [f"| `{col}` | {n} |" for col, n in record["removed_columns"].items()]
+    out += [f"| `{col}` | {n} |" for col, n in record.removed_columns.items()]
     out += [
         "",
         "Interview notes and coded excerpts are free text and are never published. The interview date is "
@@ -383,24 +387,21 @@ def disclosure_statement(record: dict, public: Study | None = None) -> str:
         "published schema is left out.",
         "",
         "Left out with the countries none of whose interviews is published, and because no published row "
-        f"refers to them: {withheld.get('actors', 0)} actors (among them organisations that are only some "
-        f"respondent's own) and {withheld.get('items', 0)} items. Rows pointing at an actor or item left out: "
-        + ", ".join(
-            f"{n} {name}"
-            for name, n in withheld.get("rows_removed_pointing_at_withheld_countries", {}).items()
-        )
+        f"refers to them: {withheld.actors} actors (among them organisations that are only some "
+        f"respondent's own) and {withheld.items} items. Rows pointing at an actor or item left out: "
+        + ", ".join(f"{n} {name}" for name, n in withheld.rows_removed_pointing_at_withheld_countries.items())
         + f"; links emptied (a barrier's blocked link, a flow's item): "
-        f"{withheld.get('links_emptied_pointing_at_withheld_countries', 0)}.",
+        f"{withheld.links_emptied_pointing_at_withheld_countries}.",
         "",
         "## Replaced",
         "",
-        f"- Actor names ({record['generated_columns']['actors.name']}) are replaced by their sector, level "
+        f"- Actor names ({record.generated_columns.actor_names}) are replaced by their sector, level "
         'and kind, e.g. "Police (National, Organisation)"; item labels '
-        f"({record['generated_columns']['items.label']}) by their type, child group and theme.",
+        f"({record.generated_columns.item_labels}) by their type, child group and theme.",
         "- Identifiers are replaced by pseudonyms: the first letter of what they name and 16 hexadecimal "
         "digits of HMAC-SHA256 under a secret key. The same key gives the same pseudonyms; the key is not "
         "in this package, and without it the pseudonyms cannot be traced back. Distinct values: "
-        + ", ".join(f"{n} {namespace}s" for namespace, n in record["pseudonyms"].items())
+        + ", ".join(f"{n} {namespace}s" for namespace, n in record.pseudonyms.items())
         + ".",
         "- The package's title, description and keywords are generated from the data (the study's own are "
         "free text and could name anyone), unless its publisher asked to keep them; its licence and "
@@ -409,7 +410,7 @@ def disclosure_statement(record: dict, public: Study | None = None) -> str:
         "",
         "## Generalised and suppressed interviews",
         "",
-        f"Every combination of {', '.join(record['quasi_identifiers'])} among the published interviews occurs "
+        f"Every combination of {', '.join(record.quasi_identifiers)} among the published interviews occurs "
         f"at least {k} times (k-anonymity). To get there, each country's sectors are generalised to a group "
         "(state authority or public service / civil society / other sectors) or hidden (any sector), and its "
         "levels to local or regional / national or international or hidden (any level), choosing for each "
@@ -422,11 +423,10 @@ def disclosure_statement(record: dict, public: Study | None = None) -> str:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     out += [
-        f"| {g['country']} | {g['interviews']} | {g['sector']} | {g['level']} | {g['suppressed']} | "
-        f"{g['k'] if g['k'] is not None else '-'} |"
-        for g in record["generalisation"]
+        f"| {g.country} | {g.interviews} | {g.sector} | {g.level} | {g.suppressed} | {g.k} |"
+        for g in record.generalisation
     ]
-    removed = record["rows_removed_with_suppressed_interviews"]
+    removed = record.rows_removed_with_suppressed_interviews
     out += [
         "",
         "Rows removed with the suppressed interviews: "
@@ -489,8 +489,8 @@ def disclosure_statement(record: dict, public: Study | None = None) -> str:
     return "\n".join(out)
 
 
-def _withheld_text(record: dict, below: int) -> str:
-    totals = {name: n for name, n in record.get("withheld_totals", {}).items() if n}
+def _withheld_text(record: DisclosureRecord, below: int) -> str:
+    totals = {name: n for name, n in record.withheld_totals.items() if n}
     if not totals:
         return (
             "Every row and column total of the suppressed tables may be published: the suppression holds "
@@ -509,8 +509,8 @@ def _withheld_text(record: dict, below: int) -> str:
 _ATTRIBUTES = {"sector": "sector", "level": "level", "actor": "organisation (actor)"}
 
 
-def _grouping_section(record: dict, pooled: bool) -> list[str]:
-    k = record["k"]
+def _grouping_section(record: DisclosureRecord, pooled: bool) -> list[str]:
+    k = record.k
     out = ["## Rows linked to groups of interviews, not to interviews", ""]
     if pooled:
         out += [
@@ -518,7 +518,7 @@ def _grouping_section(record: dict, pooled: bool) -> list[str]:
             "do not name the interview. They name its group (`interview_group`, also a column of "
             f"`interviews.csv`): the interviews sharing country, year, published sector and published level, "
             f"at least {k} of them. Knowledge and barriers are listed once per group (rows merged: "
-            + ", ".join(f"{n} {name}" for name, n in record.get("rows_merged_in_groups", {}).items())
+            + ", ".join(f"{n} {name}" for name, n in record.rows_merged_in_groups.items())
             + "). Otherwise the actors that the rows of one interview touch (the respondent's own organisation "
             "turns up in them) would tell the respondent's sector, level or organisation more precisely than "
             "`interviews.csv` publishes. What triangulation needs per item (how many interviews, organisations "
@@ -527,7 +527,7 @@ def _grouping_section(record: dict, pooled: bool) -> list[str]:
         ]
     else:
         out += ["Each interview is its own group: the rows reported in an interview point at it.", ""]
-    linkage = record.get("linkage")
+    linkage = record.linkage
     if linkage:
         out += [
             "A linkage attack was run on this package, with the confidential study as the truth: for each "
@@ -541,8 +541,8 @@ def _grouping_section(record: dict, pooled: bool) -> list[str]:
             "| --- | --- | --- | --- |",
         ]
         out += [
-            f"| {_ATTRIBUTES.get(r['attribute'], r['attribute'])} | {r['interviews']} | {r['attack_correct']} | "
-            f"{r['baseline_correct']} |"
+            f"| {_ATTRIBUTES.get(r.attribute, r.attribute)} | {r.interviews} | {r.attack_correct} | "
+            f"{r.baseline_correct} |"
             for r in linkage
         ]
         out.append("")

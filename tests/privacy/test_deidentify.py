@@ -17,6 +17,7 @@ from impt_analysis.privacy.deidentify import (
     pseudonym,
     shown_count,
 )
+from impt_analysis.privacy.record import InterviewCounts
 
 KEY = b"a key of sixteen bytes or more"
 
@@ -189,7 +190,7 @@ def test_deidentify_small_study(build):
     assert cc.loc["au_pairs", "count"] == 0
     assert (cc["count"].isna() == reason.ne("")).all()  # empty exactly where a reason is given
     assert set(reason) <= {"", "primary", "secondary"}
-    assert d.record["removed_columns"] == {
+    assert d.record.removed_columns == {
         "interviews.date": 2,
         "interviews.actor_id": 2,
         "interviews.notes": 2,
@@ -201,10 +202,10 @@ def test_deidentify_small_study(build):
         "codings.end": 0,
         "case_counts.evidence": 0,
     }
-    cells = d.record["suppressed_cells"]["case_counts"]
-    assert (cells["cells"], cells["primary"]) == (3, 1)
-    assert cells["suppressed"] == cells["primary"] + cells["secondary"] == int(reason.ne("").sum())
-    assert d.record["interviews"] == {"published": 2, "suppressed": 0, "in_study": 2}
+    cells = d.record.suppressed_cells["case_counts"]
+    assert (cells.cells, cells.primary) == (3, 1)
+    assert cells.suppressed == cells.primary + cells.secondary == int(reason.ne("").sum())
+    assert d.record.interviews == InterviewCounts(published=2, suppressed=0, in_study=2)
     # barrier counts: DK x every barrier of the codebook, all zero here
     bc = d.aggregates["barrier_counts"]
     assert len(bc) == (d.study.codebook["category"] == "barrier").sum()
@@ -283,9 +284,9 @@ def test_items_carry_support_counted_on_published_interviews(build):
     # knowledge holds distinct rows per group, and I6's row is gone
     kn = d.study.knowledge
     assert "interview_id" not in kn and len(kn) == 4  # (G1, P1, T1), (G1, P2, T1), (G2, N1, T1), (G2, N2, T2)
-    assert d.record["rows_merged_in_groups"]["knowledge"] == 2
+    assert d.record.rows_merged_in_groups["knowledge"] == 2
     assert kn["interview_group"].nunique() == 2
-    assert d.record["interviews"] == {"published": 5, "suppressed": "<5"}
+    assert d.record.interviews == InterviewCounts(published=5, suppressed="<5")
 
 
 def test_pool_rows_false_gives_each_interview_its_own_group(build):
@@ -293,7 +294,7 @@ def test_pool_rows_false_gives_each_interview_its_own_group(build):
     iv = d.study.interviews
     assert iv["interview_group"].is_unique and len(iv) == 5
     assert set(iv["interview_group"]) == {pseudonym(f"I{n}", "group", KEY) for n in range(1, 6)}
-    assert len(d.study.knowledge) == 6 and not d.record["rows_pooled"]
+    assert len(d.study.knowledge) == 6 and not d.record.rows_pooled
 
 
 def test_placeholder_actors_of_an_import_are_not_published(build):
@@ -332,7 +333,7 @@ def test_placeholder_actors_of_an_import_are_not_published(build):
     assert sorted(d.study.actors["actor_id"]) == sorted(
         [pseudonym("POL", "actor", KEY), pseudonym("NCP", "actor", KEY)]
     )
-    assert d.record["withheld"]["actors"] == 6
+    assert d.record.withheld.actors == 6
     assert set(d.study.interviews["sector"]) == {"any_sector"}
 
 
@@ -407,15 +408,15 @@ def test_a_country_without_published_interviews_leaves_no_trace(build):
     assert len(s.knowledge) == 1  # DKQ knowing the EE item goes
     assert s.barriers[["source_actor", "target_actor"]].isna().all().all() and len(s.barriers) == 1
     assert s.case_counts["count"].tolist() == [10]
-    assert "EE" not in {g["country"] for g in d.record["generalisation"]}
-    assert d.record["interviews"] == {"published": 2, "suppressed": "<5"}
-    assert d.record["withheld"]["rows_removed_pointing_at_withheld_countries"] == {
+    assert "EE" not in {g.country for g in d.record.generalisation}
+    assert d.record.interviews == InterviewCounts(published=2, suppressed="<5")
+    assert d.record.withheld.rows_removed_pointing_at_withheld_countries == {
         "case_counts": 1,
         "knowledge": 1,
         "flows": 1,
         "barriers": 0,
     }
-    assert d.record["withheld"]["links_emptied_pointing_at_withheld_countries"] == 2
+    assert d.record.withheld.links_emptied_pointing_at_withheld_countries == 2
 
 
 def test_shown_count():

@@ -650,11 +650,11 @@ def test_the_demo_exports_and_validates(tmp_path):
     import frictionless
 
     result = export_public(load_study(), tmp_path / "demo-public", key=KEY)  # the demo states its licence
-    assert result.check.passed and result.record["k_reached"] >= 5
+    assert result.check.passed and result.record.k_reached >= 5
     meta = load_study(result.path).meta
     assert [lic["name"] for lic in meta["licenses"]] == ["CC-BY-4.0"]
-    for row in result.record["linkage"]:
-        assert row["attack_correct"] <= row["baseline_correct"], row
+    for row in result.record.linkage:
+        assert row.attack_correct <= row.baseline_correct, row
     assert frictionless.validate(str(result.path / "datapackage.json")).valid
     readme = (result.path / "README.md").read_text()
     assert (
