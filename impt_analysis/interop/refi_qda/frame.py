@@ -241,6 +241,11 @@ def _labels(category: str) -> list[tuple[str, str]]:
     return [(label, description) for _, label, description in VOCABULARIES[category]]
 
 
+def _code_list(category: str) -> str:
+    """The codes of a vocabulary, in words: ``"a, b, c"``."""
+    return ", ".join(code for code, _, _ in VOCABULARIES[category])
+
+
 def frame_tree() -> list[dict]:
     """The frame's codes as nested dicts (name, description, codable, children), in order."""
 
@@ -266,15 +271,14 @@ def frame_tree() -> list[dict]:
             ACTORS,
             "One code per organisation, service, network or co-ordination body (never a person). "
             "Its description holds lines 'country: DK', 'sector: police', 'level: national', "
-            "'kind: organisation' (kind: organisation, professional_network, national_coordinator, "
-            "contact_point). Folders of actors pass their lines to the codes in them.",
+            f"'kind: organisation' (kind: {_code_list('kind')}). Folders of actors pass their lines to "
+            "the codes in them.",
             [],
         ),
         group(
             INFORMATION,
             "Information type / child group / one code per piece of information, with a line "
-            "'theme: ...' in its description (sexual_exploitation, asylum_migration, "
-            "labour_begging_crime).",
+            f"'theme: ...' in its description ({_code_list('theme')}).",
             info,
         ),
         group(
