@@ -6,6 +6,9 @@ pages, notebooks), it goes through :func:`file_in`, which refuses separators, ``
 and control characters, and a result that resolves (symbolic links followed) outside the
 folder.
 
+The folders the workbench ships (the reference data, the report notebooks, the methods text)
+are found by :func:`shipped`, in a wheel or a source checkout alike.
+
 Examples
 --------
 >>> from pathlib import Path
@@ -26,9 +29,36 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["file_in", "safe_name", "replaced_atomically", "folder_replaced_atomically", "move_into_place"]
+__all__ = [
+    "file_in",
+    "safe_name",
+    "replaced_atomically",
+    "folder_replaced_atomically",
+    "move_into_place",
+    "shipped",
+]
 
 _MAX_NAME_BYTES = 240  # below the 255 bytes most file systems allow, with room for a suffix
+_PACKAGE = Path(__file__).resolve().parent  # the impt_analysis package
+
+
+def shipped(folder: str, marker: str) -> Path | None:
+    """A folder shipped with the workbench (``data/demo``, ``notebooks``, ...), or None if it is not.
+
+    A wheel holds it inside the package (pyproject.toml's ``force-include``), a source checkout
+    beside the package, under the same name; the first of the two holding the file ``marker``.
+
+    Examples
+    --------
+    >>> shipped("data/reference", "datapackage.json").name
+    'reference'
+    >>> shipped("data/reference", "no-such-file") is None
+    True
+    """
+    for candidate in (_PACKAGE / folder, _PACKAGE.parent / folder):
+        if (candidate / marker).is_file():
+            return candidate
+    return None
 
 
 def safe_name(value: str) -> bool:

@@ -13,21 +13,22 @@ from pathlib import Path
 
 import pandas as pd
 
+from .paths import shipped
+
 __all__ = ["reference_table", "reference_path", "VERDICTS", "PRESENT", "PARTLY", "ABSENT", "ASPECTS"]
 
 ASPECTS = ("coordination", "networks", "local_input")
 #: The report's three verdicts on an aspect: present, partly or weak, absent.
 PRESENT, PARTLY, ABSENT = "X", "(X)", "-"
 VERDICTS = (PRESENT, PARTLY, ABSENT)
-_PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def reference_path() -> Path:
     """The folder of the reference data package (wheel or source checkout)."""
-    for candidate in (_PACKAGE_DIR / "data" / "reference", _PACKAGE_DIR.parent / "data" / "reference"):
-        if (candidate / "datapackage.json").is_file():
-            return candidate
-    raise FileNotFoundError("the reference data are not installed with impt_analysis")
+    folder = shipped("data/reference", "datapackage.json")
+    if folder is None:
+        raise FileNotFoundError("the reference data are not installed with impt_analysis")
+    return folder
 
 
 def reference_table(with_notes: bool = False) -> pd.DataFrame:

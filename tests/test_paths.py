@@ -52,3 +52,18 @@ def test_a_failed_file_write_leaves_the_file(tmp_path):
         tmp.write_text("half")
         raise KeyboardInterrupt
     assert target.read_text() == "kept" and [p.name for p in tmp_path.iterdir()] == ["p.csv"]
+
+
+def test_shipped_prefers_the_installed_package_then_the_checkout(tmp_path, monkeypatch):
+    from impt_analysis import paths
+
+    package = tmp_path / "impt_analysis"
+    monkeypatch.setattr(paths, "_PACKAGE", package)
+    assert paths.shipped("data/demo", "datapackage.json") is None  # neither
+    (tmp_path / "data" / "demo").mkdir(parents=True)
+    (tmp_path / "data" / "demo" / "datapackage.json").write_text("{}")
+    assert paths.shipped("data/demo", "datapackage.json") == tmp_path / "data" / "demo"  # a source checkout
+    (package / "data" / "demo").mkdir(parents=True)
+    assert paths.shipped("data/demo", "datapackage.json") == tmp_path / "data" / "demo"  # no marker: not it
+    (package / "data" / "demo" / "datapackage.json").write_text("{}")
+    assert paths.shipped("data/demo", "datapackage.json") == package / "data" / "demo"  # a wheel

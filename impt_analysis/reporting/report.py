@@ -71,8 +71,6 @@ class ReportFolderBusyError(ReportFolderError):
     exit_code = 1
 
 
-_PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the impt_analysis package
-
 TITLES = {
     "country_mapping": "Information mapping",
     "barrier_analysis": "Barriers",
@@ -82,10 +80,12 @@ TITLES = {
 
 def notebooks_path() -> Path:
     """The folder of the report notebooks (wheel or source checkout)."""
-    for candidate in (_PACKAGE_DIR / "notebooks", _PACKAGE_DIR.parent / "notebooks"):
-        if (candidate / "country_mapping.ipynb").is_file():
-            return candidate
-    raise FileNotFoundError("the report notebooks are not installed with impt_analysis")
+    from ..paths import shipped
+
+    folder = shipped("notebooks", "country_mapping.ipynb")
+    if folder is None:
+        raise FileNotFoundError("the report notebooks are not installed with impt_analysis")
+    return folder
 
 
 @dataclass(frozen=True)

@@ -98,12 +98,11 @@ def nav_html(name: str, pages: set[str] | list[str]) -> str:
 
 
 def methods_source() -> Path | None:
-    """``docs/methods.md`` of the work tree, or the copy installed with the package (None if neither)."""
-    here = Path(__file__).resolve().parents[1]  # the impt_analysis package
-    for path in (here.parent / "docs" / "methods.md", here / "docs" / "methods.md"):
-        if path.exists():
-            return path
-    return None
+    """``docs/methods.md`` installed with the package, or of the source checkout (None if neither)."""
+    from ..paths import shipped
+
+    folder = shipped("docs", "methods.md")
+    return None if folder is None else folder / "methods.md"
 
 
 def write_methods_page(out: Path, *, banner: str = "", footer: str = "", pages=()) -> Path | None:
