@@ -21,6 +21,7 @@ import click
 
 from . import __version__
 from .errors import ImptError, InvalidDataError
+from .privacy import SUPPRESS_BELOW, K
 from .validation import StudyValidationError
 
 
@@ -233,8 +234,8 @@ def force_option(out: str = "", *, help: str = ""):
 #: The options that set up a public export, in ``impt export-public`` and ``impt report --public``
 #: (each command says in its own help what they do there).
 _EXPORT_OPTIONS = {
-    "k": {"default": 5, "show_default": True, "type": click.IntRange(min=2)},
-    "suppress-below": {"default": 5, "show_default": True, "type": click.IntRange(min=1)},
+    "k": {"default": K, "show_default": True, "type": click.IntRange(min=2)},
+    "suppress-below": {"default": SUPPRESS_BELOW, "show_default": True, "type": click.IntRange(min=1)},
     "key-file": {"default": None, "type": click.Path(path_type=Path, dir_okay=False)},
     "names-file": {"default": None, "type": click.Path(path_type=Path, dir_okay=False)},
     "licence": {"default": None, "metavar": "SPDX"},

@@ -62,6 +62,7 @@ from ..codebook import label_map
 from ..interop.package_docs import licence_entry
 from ..schema import BARRIER_COUNTS, PUBLIC_TABLES, ROW_TABLES, TABLE_ORDER
 from ..study import Study, study_from_tables
+from . import SUPPRESS_BELOW, K
 from .record import (
     DisclosureRecord,
     FrameCodes,
@@ -276,7 +277,7 @@ def generalise(codes: pd.Series, attribute: str, step: str) -> pd.Series:
     return codes.map(lambda c: member.get(c, list(groups)[-1]))
 
 
-def k_anonymise(interviews: pd.DataFrame, k: int = 5) -> KAnonymous:
+def k_anonymise(interviews: pd.DataFrame, k: int = K) -> KAnonymous:
     """Generalise sector and level per country until every (country, year, sector, level) occurs k times.
 
     For each country the nine combinations of steps (sector and level each exact, group or
@@ -372,8 +373,8 @@ def generated_text(table: str, row: dict, labels: dict[tuple[str, str], str]) ->
 
 def deidentify(
     study: Study,
-    k: int = 5,
-    suppress_below: int = 5,
+    k: int = K,
+    suppress_below: int = SUPPRESS_BELOW,
     key: bytes | str | None = None,
     *,
     pool_rows: bool = True,

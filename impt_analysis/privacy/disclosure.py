@@ -50,6 +50,7 @@ import pandas as pd
 from ..codebook import label_map
 from ..schema import GENERATED_COLUMNS, ROW_TABLES, tables_for
 from ..study import Study, load_study
+from . import SUPPRESS_BELOW, K
 from .deidentify import CASE_COUNT_MARGINS, QUASI_IDENTIFIERS, generated_text, pseudonym
 from .linkage import LINKAGE_COLUMNS, linkage_attack
 from .suppression import recoverable_cells
@@ -178,9 +179,9 @@ class DisclosureCheck:
 
 def check_disclosure(
     path: str | Path,
-    k: int = 5,
+    k: int = K,
     names: Iterable[str] = (),
-    suppress_below: int = 5,
+    suppress_below: int = SUPPRESS_BELOW,
     *,
     study: Study | None = None,
     key: bytes | str | None = None,

@@ -49,6 +49,7 @@ from ..interop.package_docs import write_package_docs
 from ..paths import move_into_place
 from ..schema import resource_descriptor
 from ..study import Study, write_study
+from . import SUPPRESS_BELOW, K
 from .deidentify import (
     BARRIER_COUNTS,
     CASE_COUNT_MARGINS,
@@ -121,8 +122,8 @@ class PublicExport:
 def export_public(
     study: Study,
     out: str | Path,
-    k: int = 5,
-    suppress_below: int = 5,
+    k: int = K,
+    suppress_below: int = SUPPRESS_BELOW,
     key: bytes | str | None = None,
     force: bool = False,
     names: Iterable[str] = (),

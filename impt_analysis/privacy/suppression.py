@@ -98,6 +98,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import SUPPRESS_BELOW
+
 __all__ = [
     "Suppression",
     "suppress_small_cells",
@@ -118,7 +120,7 @@ SECONDARY_MARK = "suppressed"
 _FREE = ("free",)  # the node of the lines whose total is not known: it carries no equation
 
 
-def primary_mark(suppress_below: int = 5) -> str:
+def primary_mark(suppress_below: int = SUPPRESS_BELOW) -> str:
     """The mark of a primary (small) cell: ``"<5"`` for ``suppress_below=5``."""
     return f"<{suppress_below}"
 
@@ -207,7 +209,7 @@ class Suppression:
 
 def suppress_small_cells(
     table: pd.DataFrame,
-    suppress_below: int = 5,
+    suppress_below: int = SUPPRESS_BELOW,
     *,
     value: str | None = None,
     rows: Sequence[str] | None = None,
@@ -280,7 +282,7 @@ def hidden_cell_bounds(
     values=None,
     rows: Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
-    suppress_below: int = 5,
+    suppress_below: int = SUPPRESS_BELOW,
     withheld: Sequence[dict] = (),
 ) -> pd.DataFrame:
     """The least and greatest value a reader can give each hidden cell: the solver check.
@@ -363,7 +365,7 @@ def recoverable_cells(
     values=None,
     rows: Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
-    suppress_below: int = 5,
+    suppress_below: int = SUPPRESS_BELOW,
     withheld: Sequence[dict] = (),
 ) -> list:
     """The hidden cells a reader can work out exactly from the totals (:func:`hidden_cell_bounds`).

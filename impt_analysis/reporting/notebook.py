@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..privacy import SUPPRESS_BELOW
 from ..study import Study, load_study
 
 __all__ = [
@@ -164,7 +165,7 @@ def public_note(study: Study) -> str:
     )
 
 
-def setup(public: bool = False, suppress_below: int = 5) -> None:
+def setup(public: bool = False, suppress_below: int = SUPPRESS_BELOW) -> None:
     """Prepare a report kernel: quiet warnings, compact tables, and public-safe display.
 
     With ``public=True`` every DataFrame shown, in every copy the notebook keeps (``text/html``

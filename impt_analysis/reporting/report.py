@@ -41,6 +41,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import UnknownCountryError, UsageProblem
+from ..privacy import SUPPRESS_BELOW, K
 from ..study import Study, demo_path
 
 __all__ = [
@@ -140,7 +141,7 @@ def plan(
     include_excerpts: bool = False,
     public: bool = False,
     compare_with: str | None = None,
-    suppress_below: int = 5,
+    suppress_below: int = SUPPRESS_BELOW,
 ) -> list[Job]:
     """The notebooks a report run executes, with their parameters.
 
@@ -480,8 +481,8 @@ def run_report(
     progress: bool = True,
     compare_with: str | Path | None = None,
     *,
-    k: int = 5,
-    suppress_below: int = 5,
+    k: int = K,
+    suppress_below: int = SUPPRESS_BELOW,
     key: bytes | str | None = None,
     names=(),
     licence: str | None = None,
@@ -612,7 +613,7 @@ def _build(
     names,
     export,
     export_summary,
-    suppress_below: int = 5,
+    suppress_below: int = SUPPRESS_BELOW,
 ) -> ReportResult:
     """Run the notebooks into ``out`` and write the methods page and the index."""
     (out / "notebooks").mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from ...coordination import NOT_KNOWN
+from ...privacy import SUPPRESS_BELOW
 from ...reference import ABSENT, ASPECTS, PARTLY, PRESENT, reference_table
 from ...study import Study
 from .style import (
@@ -69,7 +70,12 @@ def _aspect_frame(frame_or_study, reference: bool, rules):
 
 
 def draw_three_aspects(
-    frame_or_study, reference: bool = True, *, rules=None, public: bool = False, suppress_below: int = 5
+    frame_or_study,
+    reference: bool = True,
+    *,
+    rules=None,
+    public: bool = False,
+    suppress_below: int = SUPPRESS_BELOW,
 ) -> Figure:
     """The three aspects per country as a table figure, the derived verdicts beside the published ones.
 

@@ -19,6 +19,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ...barriers import barrier_table, rows_in_country
+from ...privacy import SUPPRESS_BELOW
 from ...study import Study
 from .style import MUTED, OKABE_ITO, counted, country_name, finish, new_figure, plural, synthetic_note
 
@@ -31,7 +32,7 @@ def draw_barriers(
     by: str | None = None,
     *,
     public: bool = False,
-    suppress_below: int = 5,
+    suppress_below: int = SUPPRESS_BELOW,
 ) -> Figure:
     """What blocks information: the share of interviews naming each barrier, as horizontal bars.
 

@@ -21,6 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch
 
 from ...graph import flow_graph
+from ...privacy import SUPPRESS_BELOW
 from ...study import Study
 from .style import (
     HIGHLIGHT,
@@ -218,7 +219,7 @@ def draw_flows(
     highlight_label: str = "highlighted link",
     labels: bool | None = None,
     public: bool = False,
-    suppress_below: int = 5,
+    suppress_below: int = SUPPRESS_BELOW,
     rules=None,
 ) -> Figure:
     """Who tells whom in a country: the flow graph drawn by level, coloured by sector.

@@ -21,6 +21,7 @@ from matplotlib.patches import Patch
 
 from ...codebook import codes as codebook_codes
 from ...graph import who_knows_what
+from ...privacy import SUPPRESS_BELOW
 from ...study import Study
 from .style import (
     LEVELS,
@@ -42,7 +43,7 @@ __all__ = ["draw_who_knows_what"]
 
 
 def draw_who_knows_what(
-    study: Study, country: str, *, public: bool = False, suppress_below: int = 5, rules=None
+    study: Study, country: str, *, public: bool = False, suppress_below: int = SUPPRESS_BELOW, rules=None
 ) -> Figure:
     """Who knows what in a country: actors x items, coloured by the strongest verification reported.
 

@@ -31,6 +31,7 @@ from matplotlib.figure import Figure
 
 from ...codebook import codes, default_codebook, label_map, verification_order
 from ...coordination import NOT_KNOWN
+from ...privacy import SUPPRESS_BELOW
 from ...reference import ABSENT, PARTLY, PRESENT
 from ...rules import AspectRules, rules_or_default
 from ...study import Study
@@ -246,7 +247,7 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def counted(n: int, word: str, public: bool = False, suppress_below: int = 5) -> str:
+def counted(n: int, word: str, public: bool = False, suppress_below: int = SUPPRESS_BELOW) -> str:
     """``plural(n, word)``, or ``"<5 words"`` on a public figure when ``n`` is from 1 to ``suppress_below - 1``.
 
     Examples
@@ -260,7 +261,7 @@ def counted(n: int, word: str, public: bool = False, suppress_below: int = 5) ->
     return plural(n, word)
 
 
-def public_note(public: bool, suppress_below: int = 5) -> str:
+def public_note(public: bool, suppress_below: int = SUPPRESS_BELOW) -> str:
     """The caption's word on a public figure: what it does not show."""
     if not public:
         return ""
