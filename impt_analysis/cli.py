@@ -16,6 +16,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Literal
 
 import click
 
@@ -223,11 +224,13 @@ def out_option(
 _FORCE_HELP = {"file": "Replace an existing --out file.", "folder": "Replace a non-empty --out folder."}
 
 
-def force_option(out: str = "", *, help: str = ""):
+def force_option(out: Literal["file", "folder"] | None = None, *, help: str = ""):
     """``--force``: replace what ``--out`` holds, an existing ``"file"`` or a non-empty ``"folder"``.
 
-    A command whose ``--force`` does more says so in its own ``help``.
+    A command whose ``--force`` does more says so in its own ``help`` (then ``out`` is not needed).
     """
+    if not help and out not in _FORCE_HELP:
+        raise TypeError(f"force_option: say what --out is ('file' or 'folder') or give help, not {out!r}")
     return click.option("--force", is_flag=True, help=help or _FORCE_HELP[out])
 
 
@@ -512,8 +515,8 @@ def report(
     except StudyValidationError as err:
         click.echo(str(err), err=True)
         sys.exit(1)
-    except UnknownCountryError as err:  # an unknown country code: a usage error, nothing ran
-        raise click.UsageError(str(err)) from err
+    except UnknownCountryError as err:  # one line, exit 2 (ImptGroup), nothing ran
+        raise UnknownCountryError(f"--country: {err}") from err
     # a folder that cannot take the site (ReportFolderError), an export that failed: see ImptGroup
     if not quiet or result.failed:
         click.echo(result.summary())

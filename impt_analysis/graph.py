@@ -41,6 +41,7 @@ __all__ = [
     "who_knows_what",
     "ACTOR_ATTRIBUTES",
     "ITEM_ATTRIBUTES",
+    "GRAPH_COUNTRY_TABLES",
 ]
 
 log = logging.getLogger(__name__)

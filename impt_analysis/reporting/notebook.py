@@ -198,7 +198,7 @@ def setup(public: bool = False, suppress_below: int = SUPPRESS_BELOW) -> None:
         formatters["text/plain"].for_type(pd.Series, lambda s, p, cycle: p.text(_plain(s.to_frame())))
 
 
-_PUBLIC, _BELOW = False, 5  # set by setup(): how this kernel shows tables
+_PUBLIC, _BELOW = False, SUPPRESS_BELOW  # set by setup(): how this kernel shows tables
 _LABELS = None  # set by open_study(): the study whose codebook labels the codes of a table
 
 
@@ -328,7 +328,7 @@ NOT_COUNTS = frozenset({"rank", "path_length", "year", "severity", "tiers_dissem
 SECONDARY_MARK = "suppressed"
 
 
-def public_table(frame: pd.DataFrame, below: int = 5, *, keep=()) -> pd.DataFrame:
+def public_table(frame: pd.DataFrame, below: int = SUPPRESS_BELOW, *, keep=()) -> pd.DataFrame:
     """The table as a public page shows it: text only, small counts and what gives them back hidden.
 
     - The counts (whole-number columns other than :data:`NOT_COUNTS` and ``keep``) go through

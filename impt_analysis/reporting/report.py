@@ -837,10 +837,13 @@ def _published(public_study: Study, countries: list[str] | None, k: int) -> list
     if not countries:
         return None
     asked = [c.strip().upper() for c in countries]
-    for c in asked:
-        public_study.check_country(
-            c,
-            hint=f"no interview of {c} is published (k={k}), so it has no public page: leave it out or lower --k",
+    # Not an unknown code (plan() has checked them against the study): a country of the study
+    # whose every interview the export suppressed.
+    gone = [c for c in asked if c not in public_study.countries]
+    if gone:
+        raise UnknownCountryError(
+            f"no interview of {' or '.join(gone)} is published in the public export (k={k}), so it has "
+            "no public page: leave it out or lower --k"
         )
     return asked
 
@@ -980,7 +983,7 @@ published: the 2010 BSR IMPT report.</p>
 
 
 def _interviews_text(study: Study, prov: dict) -> str:
-    n, below = len(study.interviews), prov.get("suppress_below", 5)
+    n, below = len(study.interviews), prov.get("suppress_below", SUPPRESS_BELOW)
     return f"&lt;{below}" if prov.get("export") and 0 < n < below else str(n)
 
 
@@ -989,10 +992,11 @@ def _export_html(prov: dict) -> str:
     if not prov.get("export"):
         return ""
     folder = html.escape(prov["export"])
+    below = prov.get("suppress_below", SUPPRESS_BELOW)
     return (
         f'<p class="impt-public">Every page is built from the public export <a href="{folder}/datapackage.json">'
         f"<code>{folder}/</code></a> only (SHA-256 <code>{prov['checksum']}</code>): de-identified, with "
-        f'counts from 1 to {prov.get("suppress_below", 5) - 1} shown as "&lt;{prov.get("suppress_below", 5)}" '
+        f'counts from 1 to {below - 1} shown as "&lt;{below}" '
         'and cells hidden to protect them as "suppressed". What was removed, generalised and suppressed: '
         f'<a href="{folder}/DISCLOSURE.md"><code>{folder}/DISCLOSURE.md</code></a>.</p>'
     )
