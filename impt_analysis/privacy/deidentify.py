@@ -229,9 +229,10 @@ class Deidentified:
     ``record`` (:class:`~impt_analysis.privacy.record.DisclosureRecord`) says what was removed,
     generalised and suppressed, with counts; it goes into ``DISCLOSURE.md`` and, as
     :meth:`~impt_analysis.privacy.record.DisclosureRecord.to_json`, into ``datapackage.json``
-    (``impt:disclosure``; ``study.meta`` holds that JSON too), so it holds nothing of a withheld
-    country and no count of suppressed interviews from 1 to ``suppress_below - 1`` (such a count
-    is the text ``"<5"``).
+    (``impt:disclosure``, written by :func:`~impt_analysis.privacy.publish.write_public_package`
+    with the linkage attack once measured), so it holds nothing of a withheld country and no
+    count of suppressed interviews from 1 to ``suppress_below - 1`` (such a count is the text
+    ``"<5"``).
     """
 
     study: Study
@@ -527,7 +528,6 @@ def deidentify(
         },
         withheld_totals={name: len(rule["withheld"]) for name, rule in rules.items()},
     )
-    public.meta["impt:disclosure"] = record.to_json()
     log.info(
         "de-identified %s: %d of %d interviews published, k reached %s",
         study.name,
@@ -919,7 +919,7 @@ def _one_cohort(result, table: pd.DataFrame, suppress_below: int):
 
 
 def _cell_record(result, cells: int) -> SuppressedCells:
-    return SuppressedCells.counted(cells, result.n_primary, result.n_secondary)
+    return SuppressedCells(cells, result.n_primary, result.n_secondary)
 
 
 def stated_licences(meta: dict) -> list[dict]:

@@ -19,7 +19,10 @@ and reports:
   holds one of the names the user gives, matched whole-word, regardless of case and accents;
 - counts from 1 to ``suppress_below - 1`` left in a suppressed table, and suppressed cells a
   reader can work out from the totals (:func:`~impt_analysis.privacy.suppression.recoverable_cells`,
-  a solver check) or recount from the rows of ``barriers.csv``.
+  a solver check) or recount from the rows of ``barriers.csv``;
+- in a public export, a disclosure record (``impt:disclosure``) missing, malformed
+  (:meth:`~impt_analysis.privacy.record.DisclosureRecord.from_json`), or stating another k or
+  ``suppress_below`` than the check's.
 
 :func:`impt_analysis.privacy.publish.export_public` runs it on its own output and refuses to publish a
 package that does not pass.
@@ -53,6 +56,7 @@ from ..study import Study, load_study
 from . import SUPPRESS_BELOW, K
 from .deidentify import CASE_COUNT_MARGINS, QUASI_IDENTIFIERS, generated_text, pseudonym
 from .linkage import LINKAGE_COLUMNS, linkage_attack
+from .record import DisclosureRecord
 from .suppression import recoverable_cells
 
 __all__ = [
@@ -121,7 +125,8 @@ class DisclosureCheck:
         value.
     other : list of str
         Full dates, the respondent's organisation, rows linked to single interviews,
-        unexpected files, small counts, recoverable suppressed cells.
+        unexpected files, small counts, recoverable suppressed cells, and a descriptor or
+        disclosure record that cannot be read or does not fit the check.
     linkage : pandas.DataFrame
         The :func:`linkage_attack` (attribute, interviews, attack_correct, baseline_correct);
         empty when the confidential study was not given.
@@ -236,7 +241,7 @@ def check_disclosure(
     if folder.name == "datapackage.json":
         folder = folder.parent
     public = load_study(folder)
-    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8-sig"))
+    descriptor, unread = _descriptor(folder)
     resources = [
         r
         for r in descriptor.get("resources", [])
@@ -246,6 +251,7 @@ def check_disclosure(
     linkage = linkage_attack(public, study, key_bytes) if study is not None else None
     other = _other(public, k) + _unexpected_files(folder, resources)
     other += _suppression_findings(public, resources, folder, suppress_below, study, key_bytes)
+    other += unread or _record_findings(public, descriptor, k, suppress_below)
     check = DisclosureCheck(
         folder,
         k,
@@ -257,6 +263,48 @@ def check_disclosure(
     )
     log.info("%s", str(check).splitlines()[0])
     return check
+
+
+def _descriptor(folder: Path) -> tuple[dict, list[str]]:
+    """``datapackage.json`` as a reader parses it, or nothing and a finding saying why it cannot be read.
+
+    :func:`load_study` has read it already, but deeper in the call stack: how deep a nesting the
+    parser reads depends on the stack, so a hostile descriptor's RecursionError is a finding here.
+    """
+    try:
+        descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8-sig"))
+    except RecursionError:
+        return {}, ["datapackage.json: nested too deeply to read, so nothing in it could be checked"]
+    except ValueError as err:  # not UTF-8, not JSON, a number too long to read
+        return {}, [f"datapackage.json: cannot be read ({err}), so nothing in it could be checked"]
+    if not isinstance(descriptor, dict):
+        return {}, ["datapackage.json: not a JSON object, so nothing in it could be checked"]
+    return descriptor, []
+
+
+def _record_findings(public: Study, descriptor: dict, k: int, suppress_below: int) -> list[str]:
+    """What is wrong with a public export's disclosure record (``impt:disclosure``), read as a reader reads it.
+
+    A study that is no public export (``impt:public``) needs none: it is checked for what it is.
+    """
+    if not public.public:
+        return []
+    if "impt:disclosure" not in descriptor:
+        return [
+            "datapackage.json: no disclosure record (impt:disclosure), which says what the export removed, "
+            "generalised and suppressed"
+        ]
+    try:
+        record = DisclosureRecord.from_json(descriptor["impt:disclosure"])
+    except ValueError as err:
+        return [f"datapackage.json: {err}"]
+    stated = {"k": (record.k, k), "suppress_below": (record.suppress_below, suppress_below)}
+    return [
+        f"datapackage.json: the disclosure record (impt:disclosure) states {name} {theirs}, but the check "
+        f"was asked for {name} {ours}"
+        for name, (theirs, ours) in stated.items()
+        if theirs != ours
+    ]
 
 
 # --- the tables -----------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ ValueError: malformed disclosure record (impt:disclosure): interviews.suppressed
 
 from __future__ import annotations
 
+import math
 import reprlib
 from dataclasses import asdict, dataclass, fields
 
@@ -68,19 +69,21 @@ class InterviewCounts:
     suppressed : int or str
         Interviews suppressed because no generalisation made them k-anonymous: 0, at least
         ``suppress_below``, or the text ``"<5"`` for a count from 1 to ``suppress_below - 1``.
-    in_study : int or None
-        Interviews in the confidential study, ``published + suppressed``; None (left out of the
-        JSON) when ``suppressed`` is a text, since the total would give the small count away.
 
     Examples
     --------
-    >>> InterviewCounts(published=60, suppressed=0, in_study=60).to_json()
+    >>> InterviewCounts(published=60, suppressed=0).to_json()
     {'published': 60, 'suppressed': 0, 'in_study': 60}
     """
 
     published: int
     suppressed: ShownCount
-    in_study: int | None = None
+
+    @property
+    def in_study(self) -> int | None:
+        """Interviews in the confidential study, ``published + suppressed``; None (left out of the
+        JSON) when ``suppressed`` is a text, since the total would give the small count away."""
+        return None if isinstance(self.suppressed, str) else self.published + self.suppressed
 
     @classmethod
     def shown(cls, published: int, in_study: int, suppress_below: int) -> InterviewCounts:
@@ -89,13 +92,12 @@ class InterviewCounts:
         Examples
         --------
         >>> InterviewCounts.shown(16, 18, 5)
-        InterviewCounts(published=16, suppressed='<5', in_study=None)
+        InterviewCounts(published=16, suppressed='<5')
         """
-        suppressed = shown_count(in_study - published, suppress_below)
-        return cls(published, suppressed, in_study if isinstance(suppressed, int) else None)
+        return cls(published, shown_count(in_study - published, suppress_below))
 
     def to_json(self) -> dict:
-        """The JSON form: ``in_study`` only where it is stated."""
+        """The JSON form: ``in_study`` only where it may be stated."""
         out = {"published": self.published, "suppressed": self.suppressed}
         if self.in_study is not None:
             out["in_study"] = self.in_study
@@ -105,19 +107,21 @@ class InterviewCounts:
     def from_json(cls, data, suppress_below: int, where: str = "interviews") -> InterviewCounts:
         """Read the JSON form, refusing a small count of suppressed interviews and a total that gives one away."""
         _object(data, where, ("published", "suppressed"), optional=("in_study",))
-        published = _count(data["published"], f"{where}.published")
-        suppressed = _shown(data["suppressed"], f"{where}.suppressed", suppress_below)
-        in_study = data.get("in_study")
-        if in_study is not None:
-            if isinstance(suppressed, str):
+        counts = cls(
+            _count(data["published"], f"{where}.published"),
+            _shown(data["suppressed"], f"{where}.suppressed", suppress_below),
+        )
+        stated = data.get("in_study")
+        if stated is not None:
+            if counts.in_study is None:
                 raise _malformed(
-                    f"{where}.in_study", f'left out when the suppressed count is "{suppressed}"', in_study
+                    f"{where}.in_study",
+                    f'left out when the suppressed count is "{counts.suppressed}"',
+                    stated,
                 )
-            if _count(in_study, f"{where}.in_study") != published + suppressed:
-                raise _malformed(
-                    f"{where}.in_study", f"{published + suppressed} (published + suppressed)", in_study
-                )
-        return cls(published, suppressed, in_study)
+            if _count(stated, f"{where}.in_study") != counts.in_study:
+                raise _malformed(f"{where}.in_study", f"{counts.in_study} (published + suppressed)", stated)
+        return counts
 
 
 @dataclass(frozen=True)
@@ -227,8 +231,6 @@ class SuppressedCells:
     ----------
     cells : int
         Cells (rows) of the published table.
-    suppressed : int
-        Cells suppressed, ``primary + secondary``.
     primary : int
         Cells whose count is from 1 to ``suppress_below - 1``.
     secondary : int
@@ -236,33 +238,37 @@ class SuppressedCells:
 
     Examples
     --------
-    >>> SuppressedCells.counted(cells=12, primary=1, secondary=3).to_json()
+    >>> SuppressedCells(cells=12, primary=1, secondary=3).to_json()
     {'cells': 12, 'suppressed': 4, 'primary': 1, 'secondary': 3}
     """
 
     cells: int
-    suppressed: int
     primary: int
     secondary: int
 
-    @classmethod
-    def counted(cls, cells: int, primary: int, secondary: int) -> SuppressedCells:
-        """The record of a table of ``cells`` cells, ``primary`` and ``secondary`` of them suppressed."""
-        return cls(cells, primary + secondary, primary, secondary)
+    @property
+    def suppressed(self) -> int:
+        """Cells suppressed, ``primary + secondary``."""
+        return self.primary + self.secondary
 
     def to_json(self) -> dict:
-        """The JSON form (the attributes, in order)."""
-        return asdict(self)
+        """The JSON form: the cells, the cells suppressed, and of those the primary and the secondary."""
+        return {
+            "cells": self.cells,
+            "suppressed": self.suppressed,
+            "primary": self.primary,
+            "secondary": self.secondary,
+        }
 
     @classmethod
     def from_json(cls, data, where: str) -> SuppressedCells:
         """Read the JSON form, refusing counts that do not add up."""
-        cells = _read(cls, data, where)
-        if cells.suppressed != cells.primary + cells.secondary or cells.suppressed > cells.cells:
+        _object(data, where, ("cells", "suppressed", "primary", "secondary"))
+        cells = cls(*(_count(data[key], f"{where}.{key}") for key in ("cells", "primary", "secondary")))
+        stated = _count(data["suppressed"], f"{where}.suppressed")
+        if stated != cells.suppressed or stated > cells.cells:
             raise _malformed(
-                f"{where}.suppressed",
-                f"primary + secondary ({cells.primary + cells.secondary}), at most cells",
-                cells.suppressed,
+                f"{where}.suppressed", f"primary + secondary ({cells.suppressed}), at most cells", stated
             )
         return cells
 
@@ -416,9 +422,13 @@ class DisclosureRecord:
         Raises
         ------
         ValueError
-            The record is malformed: a key missing or unexpected, a value of the wrong type, a
-            negative count, a count of suppressed interviews from 1 to ``suppress_below - 1``
-            (or a study total that gives one away), or cell counts that do not add up.
+            The record is malformed, and the message says where: a key missing or unexpected, a
+            value of the wrong type, a count below 0 or above 2**53 - 1, a count of suppressed
+            interviews from 1 to ``suppress_below - 1`` (or a study total that gives one away), no
+            cells of ``case_counts`` or ``barrier_counts``, or figures that contradict each other:
+            ``k_reached`` below k or not the smallest class of a country, countries' interviews
+            that do not add up to ``interviews.published``, cell counts that do not add up, a
+            linkage attack on other interviews or right more often than it guessed.
         """
         _object(data, "the record", _KEYS, optional=("linkage",))
         k = _count(data["k"], "k", least=1)
@@ -430,7 +440,11 @@ class DisclosureRecord:
             raise _malformed("rows_pooled", "true or false", data["rows_pooled"])
         reached = data["k_reached"]
         linkage = data.get("linkage")
-        return cls(
+        cells = _object(data["suppressed_cells"], "suppressed_cells")
+        missing = [name for name in _STATED_CELLS if name not in cells]
+        if missing:
+            raise ValueError(f"{_MALFORMED}: suppressed_cells has no {', '.join(missing)}")
+        record = cls(
             k=k,
             suppress_below=below,
             quasi_identifiers=tuple(_text(q, f"quasi_identifiers[{i}]") for i, q in enumerate(qi)),
@@ -451,8 +465,8 @@ class DisclosureRecord:
             pseudonyms=_counts(data["pseudonyms"], "pseudonyms"),
             rows_merged_in_groups=_counts(data["rows_merged_in_groups"], "rows_merged_in_groups"),
             suppressed_cells={
-                name: SuppressedCells.from_json(cells, f"suppressed_cells.{name}")
-                for name, cells in _object(data["suppressed_cells"], "suppressed_cells").items()
+                name: SuppressedCells.from_json(table, f"suppressed_cells.{name}")
+                for name, table in cells.items()
             },
             withheld_totals=_counts(data["withheld_totals"], "withheld_totals"),
             linkage=None
@@ -461,23 +475,80 @@ class DisclosureRecord:
                 _read(LinkageResult, row, f"linkage[{i}]") for i, row in enumerate(_list(linkage, "linkage"))
             ),
         )
+        _contradictions(record)
+        return record
 
 
 _KEYS = tuple(f.name for f in fields(DisclosureRecord) if f.name != "linkage")
+# The tables of counts whose cells DISCLOSURE.md states (publish.disclosure_statement); others are optional.
+_STATED_CELLS = ("case_counts", "barrier_counts")
+# The largest count a record holds: the largest whole number every JSON reader holds exactly.
+_MOST = 2**53 - 1
+_MALFORMED = "malformed disclosure record (impt:disclosure)"
+
+
+def _contradictions(record: DisclosureRecord) -> None:
+    """Refuse figures of ``record`` that contradict each other, as no record of ``deidentify`` does.
+
+    The classes of published interviews are (country, year, sector, level), so the smallest is the
+    smallest of the countries' (``k_reached``), and it holds at least k interviews; the countries'
+    published interviews add up to the study's; the linkage attack guesses for every published
+    interview, and is right at most once for each.
+    """
+    published = record.interviews.published
+    for i, g in enumerate(record.generalisation):
+        if g.k > g.interviews:
+            raise _malformed(f"generalisation[{i}].k", f"at most its interviews ({g.interviews})", g.k)
+    if record.k_reached is not None and record.k_reached < record.k:
+        raise _malformed("k_reached", f"at least k ({record.k})", record.k_reached)
+    smallest = min((g.k for g in record.generalisation), default=None)
+    if record.k_reached != smallest:
+        expected = (
+            "null, as no country is published"
+            if smallest is None
+            else f"{smallest} (the smallest generalisation[].k)"
+        )
+        raise _malformed("k_reached", expected, record.k_reached)
+    total = sum(g.interviews for g in record.generalisation)
+    if total != published:
+        raise _malformed(
+            "interviews.published", f"{total} (the sum of generalisation[].interviews)", published
+        )
+    for i, row in enumerate(record.linkage or ()):
+        if row.interviews != published:
+            raise _malformed(
+                f"linkage[{i}].interviews", f"{published} (interviews.published)", row.interviews
+            )
+        for name in ("attack_correct", "baseline_correct"):
+            if getattr(row, name) > row.interviews:
+                raise _malformed(
+                    f"linkage[{i}].{name}", f"at most its interviews ({row.interviews})", getattr(row, name)
+                )
 
 
 def _read(cls, data, where: str, suppress_below: int = 1):
     """A part of the record whose JSON keys are its attributes, each value checked as its type says."""
-    _object(data, where, tuple(f.name for f in fields(cls)))
+    readers = _FIELD_READERS.get(cls) or _field_readers(cls)
+    _object(data, where, tuple(readers))
     return cls(
-        **{f.name: _READERS[f.type](data[f.name], f"{where}.{f.name}", suppress_below) for f in fields(cls)}
+        **{name: read(data[name], f"{where}.{name}", suppress_below) for name, read in readers.items()}
     )
+
+
+class _Repr(reprlib.Repr):
+    """reprlib's short repr, but a whole number too long for ``str()`` (Python's 4300 digits) is described."""
+
+    def repr_int(self, x, level):
+        if x.bit_length() > 128:  # past maxlong's 40 characters anyway
+            return f"<a whole number of about {int(x.bit_length() * math.log10(2)) + 1} digits>"
+        return super().repr_int(x, level)
+
+
+_short = _Repr().repr
 
 
 def _malformed(where: str, expected: str, value) -> ValueError:
-    return ValueError(
-        f"malformed disclosure record (impt:disclosure): {where} must be {expected}, not {reprlib.repr(value)}"
-    )
+    return ValueError(f"{_MALFORMED}: {where} must be {expected}, not {_short(value)}")
 
 
 def _object(data, where: str, keys: tuple[str, ...] | None = None, optional: tuple[str, ...] = ()) -> dict:
@@ -488,14 +559,9 @@ def _object(data, where: str, keys: tuple[str, ...] | None = None, optional: tup
         missing = [key for key in keys if key not in data]
         unknown = [key for key in data if key not in keys and key not in optional]
         if missing:
-            raise ValueError(
-                f"malformed disclosure record (impt:disclosure): {where} has no {', '.join(missing)}"
-            )
+            raise ValueError(f"{_MALFORMED}: {where} has no {', '.join(missing)}")
         if unknown:
-            raise ValueError(
-                f"malformed disclosure record (impt:disclosure): {where} has unexpected keys: "
-                f"{reprlib.repr(', '.join(unknown))}"
-            )
+            raise ValueError(f"{_MALFORMED}: {where} has unexpected keys: {_short(', '.join(unknown))}")
     return data
 
 
@@ -508,6 +574,8 @@ def _list(data, where: str) -> list:
 def _count(value, where: str, least: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < least:
         raise _malformed(where, f"a whole number of at least {least}", value)
+    if value > _MOST:
+        raise _malformed(where, f"a whole number of at most {_MOST}", value)
     return value
 
 
@@ -527,14 +595,28 @@ def _shown(value, where: str, suppress_below: int) -> ShownCount:
     if value == hidden and isinstance(value, str):
         return value
     if isinstance(value, int) and not isinstance(value, bool) and (value == 0 or value >= suppress_below):
-        return value
+        return _count(value, where)
     raise _malformed(where, f'0, at least {suppress_below}, or "{hidden}"', value)
 
 
-# The annotations (text, under ``from __future__ import annotations``) of the attributes _read reads.
+# The reader of each annotation (text, under ``from __future__ import annotations``) of the attributes _read reads.
 _READERS = {
     "int": lambda value, where, _: _count(value, where),
     "str": lambda value, where, _: _text(value, where),
     "ShownCount": _shown,
     "dict[str, int]": lambda value, where, _: _counts(value, where),
+}
+
+
+def _field_readers(cls) -> dict:
+    """Per attribute of ``cls`` (in order), the reader of its JSON value; a TypeError for a type with none."""
+    unread = [f"{f.name}: {f.type}" for f in fields(cls) if f.type not in _READERS]
+    if unread:
+        raise TypeError(f"{cls.__name__} has attributes of a type _READERS cannot read ({', '.join(unread)})")
+    return {f.name: _READERS[f.type] for f in fields(cls)}
+
+
+# Built on import, so that an attribute of a type without a reader fails at once, not on every record read.
+_FIELD_READERS = {
+    cls: _field_readers(cls) for cls in (GeneralisedCountry, Withheld, FrameCodes, LinkageResult)
 }

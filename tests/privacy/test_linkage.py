@@ -26,6 +26,15 @@ from impt_analysis import study_from_tables
 from impt_analysis.codebook import default_codebook, label_map
 from impt_analysis.privacy.deidentify import generated_text, pseudonym
 from impt_analysis.privacy.disclosure import check_disclosure, linkage_attack
+from impt_analysis.privacy.record import (
+    DisclosureRecord,
+    FrameCodes,
+    GeneralisedCountry,
+    GeneratedColumns,
+    InterviewCounts,
+    SuppressedCells,
+    Withheld,
+)
 from impt_analysis.study import write_study
 
 KEY = b"0123456789abcdef0123456789abcdef"
@@ -136,6 +145,32 @@ def public_codebook() -> pd.DataFrame:
         ]
     )
     return pd.concat([default_codebook(), extra], ignore_index=True)
+
+
+def disclosure_record(pooled: bool) -> dict:
+    """The package's ``impt:disclosure``: DK's six interviews published as one class of six (any
+    sector, any level), none suppressed; of its two case counts the 3 is suppressed (primary)."""
+    return DisclosureRecord(
+        k=5,
+        suppress_below=5,
+        quasi_identifiers=("country", "year", "sector", "level"),
+        rows_pooled=pooled,
+        interviews=InterviewCounts(published=6, suppressed=0),
+        rows_removed_with_suppressed_interviews={"knowledge": 0, "flows": 0, "barriers": 0, "codings": 0},
+        generalisation=(GeneralisedCountry("DK", 6, "any", "any", 0, 6),),
+        k_reached=6,
+        withheld=Withheld({}, 0, 0, 0),
+        removed_columns={"interviews.date": 6, "interviews.actor_id": 6},
+        generated_columns=GeneratedColumns(actor_names=4, item_labels=2),
+        frame_codes=FrameCodes(),
+        pseudonyms={"actor": 4, "flow": 6, "interview": 6, "item": 2, "group": 1 if pooled else 6},
+        rows_merged_in_groups={"knowledge": 11 if pooled else 0, "barriers": 0},
+        suppressed_cells={
+            "case_counts": SuppressedCells(cells=2, primary=1, secondary=0),
+            "barrier_counts": SuppressedCells(cells=0, primary=0, secondary=0),
+        },
+        withheld_totals={"case_counts": 1, "barrier_counts": 0},
+    ).to_json()
 
 
 def public(pooled: bool, meta: dict | None = None, barriers=()):
@@ -255,6 +290,7 @@ def public(pooled: bool, meta: dict | None = None, barriers=()):
             "title": "DK (de-identified public export)",
             "impt:public": True,
             "licenses": [{"name": "CC0-1.0"}],
+            "impt:disclosure": disclosure_record(pooled),
             **(meta or {}),
         },
     )
