@@ -18,10 +18,10 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from .codebook import codes as codebook_codes
-
 __all__ = [
     "Field",
+    "Span",
+    "ForeignKey",
     "Table",
     "TABLES",
     "TABLE_ORDER",
@@ -34,6 +34,7 @@ __all__ = [
     "EVIDENCE_SEPARATOR",
     "COUNTRY_PATTERN",
     "BARRIER_COUNTS",
+    "SPANS",
     "tables_for",
     "package_name",
     "table_schema",
@@ -49,9 +50,11 @@ SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 class Field:
     """A column: its Table Schema type, whether it is required, and its vocabulary.
 
-    ``category`` names the codebook category whose codes are the allowed values; ``pattern``
-    is a regular expression a filled value must match as a whole (``pattern_message`` says, in
-    a user's words, what it means);
+    ``category`` names the codebook category whose codes are the allowed values; ``any_code``
+    allows every code of the codebook, whatever its category (a coded segment's code: a thematic
+    code, or a vocabulary's code such as a barrier); the descriptor writes either as an ``enum``.
+    ``pattern`` is a regular expression a filled value must match as a whole (``pattern_message``
+    says, in a user's words, what it means);
     ``free_text`` marks columns that never go into a public export, and so does ``withheld``:
     a column that is not free text but points at the passages of an interview (``evidence``),
     which a public export neither publishes nor describes.
@@ -68,6 +71,7 @@ class Field:
     pattern: str | None = None
     withheld: bool = False
     pattern_message: str = ""
+    any_code: bool = False
 
 
 # The largest integers a study holds (hostile input: a count of 2**63 must be refused, not wrap):
@@ -123,9 +127,43 @@ def _evidence(what: str) -> Field:
 
 @dataclass(frozen=True)
 class ForeignKey:
+    """A column whose filled values must be values of a column of another table.
+
+    The referenced column need not be unique (Table Schema allows that): a barrier count's
+    country must be the country of some published interview. ``message`` says what a value
+    that is not there means, in a user's words (default: "no such <reference> in <resource>.csv").
+    """
+
     fields: str
     resource: str
     reference: str
+    message: str = ""
+
+
+#: The custom Table Schema property that carries a table's :class:`Span` rules in ``datapackage.json``.
+SPANS = "impt:spans"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Two columns of a row that point at a stretch of an interview's text, and the text itself.
+
+    ``start`` is not after ``end`` (an error: such a row points at nothing), and ``text``, where
+    the table has it and a row fills it, holds exactly ``end - start`` code points (a warning:
+    its positions no longer point at it, see
+    :func:`~impt_analysis.validation.check_span_texts`). Table Schema has no rule across
+    columns, so frictionless cannot check a span: ``datapackage.json`` carries it as the custom
+    property :data:`SPANS` of the table's schema, and only the workbench checks it.
+
+    Examples
+    --------
+    >>> [(s.start, s.end, s.text) for s in TABLES["codings"].spans]
+    [('start', 'end', 'excerpt')]
+    """
+
+    start: str
+    end: str
+    text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +176,8 @@ class Table:
     #: An optional table may be absent from a package (then it is empty); listed in the
     #: descriptor, its file must be there. Written only when it has rows.
     optional: bool = False
+    #: Positions in an interview's text that its rows hold (see :class:`Span`).
+    spans: tuple[Span, ...] = ()
 
     @property
     def path(self) -> str:
@@ -291,7 +331,7 @@ TABLES: dict[str, Table] = {
             (
                 Field("segment_id", description="Identifier of the text segment."),
                 Field("interview_id", description="The interview the segment is from."),
-                Field("code", description="The code applied (a code of the codebook)."),
+                Field("code", any_code=True, description="The code applied (a code of the codebook)."),
                 Field("coder", description="Who applied it (a pseudonym)."),
                 Field(
                     "start",
@@ -311,6 +351,7 @@ TABLES: dict[str, Table] = {
             ),
             primary_key=("segment_id", "code", "coder"),
             foreign_keys=(ForeignKey("interview_id", "interviews", "interview_id"),),
+            spans=(Span("start", "end", text="excerpt"),),
         ),
         Table(
             "case_counts",
@@ -433,6 +474,14 @@ BARRIER_COUNTS = Table(
         SUPPRESSION,
     ),
     primary_key=("country", "barrier"),
+    foreign_keys=(
+        ForeignKey(
+            "country",
+            "interviews",
+            "country",
+            message="no published interview from this country in interviews.csv",
+        ),
+    ),
 )
 
 
@@ -529,8 +578,20 @@ GENERATED_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
     ("items", "label"): ("info_type", "child_group", "theme"),
 }
 
+
+def _spans_kept(table: Table) -> Table:
+    """``table`` with the spans whose positions it still has (a public export has none), texts it has."""
+    names = {f.name for f in table.fields}
+    spans = tuple(
+        replace(s, text=s.text if s.text in names else None)
+        for s in table.spans
+        if s.start in names and s.end in names
+    )
+    return replace(table, spans=spans)
+
+
 # The tables of a de-identified public export (``"impt:public": true`` in datapackage.json).
-PUBLIC_TABLES: dict[str, Table] = {name: _public_table(t) for name, t in TABLES.items()}
+PUBLIC_TABLES: dict[str, Table] = {name: _spans_kept(_public_table(t)) for name, t in TABLES.items()}
 
 
 def tables_for(meta: dict) -> dict[str, Table]:
@@ -555,8 +616,26 @@ def table_schema(table: Table, codebook: pd.DataFrame, present: list[str] | None
     """A Frictionless Table Schema (v2) for ``table``, enums taken from ``codebook``.
 
     ``present`` restricts the fields to the columns a package actually has (public exports
-    drop free-text columns).
+    drop free-text columns). A field's ``category`` becomes the ``enum`` of that category's
+    codes, ``any_code`` the ``enum`` of every code of the codebook (sorted, each once). The
+    table's spans, which Table Schema cannot express, go into the custom property
+    :data:`SPANS` (those whose columns are present; a span's text where it is present).
+
+    Examples
+    --------
+    >>> from impt_analysis.codebook import default_codebook
+    >>> schema = table_schema(TABLES["codings"], default_codebook())
+    >>> code = next(f for f in schema["fields"] if f["name"] == "code")
+    >>> "corruption" in code["constraints"]["enum"], "police" in code["constraints"]["enum"]
+    (True, True)
+    >>> schema[SPANS]
+    [{'start': 'start', 'end': 'end', 'text': 'excerpt'}]
+    >>> table_schema(TABLES["codings"], default_codebook(), ["segment_id", "start", "end"])[SPANS]
+    [{'start': 'start', 'end': 'end'}]
     """
+    vocabularies: dict[str, set[str]] = {}  # category -> codes (plain Python: called per table)
+    for code, category in zip(codebook["code"].astype(str), codebook["category"].astype(str)):
+        vocabularies.setdefault(category, set()).add(code)
     fields = []
     for f in table.fields:
         if present is not None and f.name not in present:
@@ -566,7 +645,9 @@ def table_schema(table: Table, codebook: pd.DataFrame, present: list[str] | None
         if f.required:
             constraints["required"] = True
         if f.category:
-            constraints["enum"] = sorted(codebook_codes(codebook, f.category))
+            constraints["enum"] = sorted(vocabularies.get(f.category, ()))
+        elif f.any_code:
+            constraints["enum"] = sorted(set().union(*vocabularies.values()))
         if f.minimum is not None:
             constraints["minimum"] = f.minimum
         if f.maximum is not None:
@@ -586,6 +667,14 @@ def table_schema(table: Table, codebook: pd.DataFrame, present: list[str] | None
     ]
     if fks:
         schema["foreignKeys"] = fks
+    written = {spec["name"] for spec in fields}
+    spans = [
+        {"start": s.start, "end": s.end, **({"text": s.text} if s.text in written else {})}
+        for s in table.spans
+        if s.start in written and s.end in written
+    ]
+    if spans:
+        schema[SPANS] = spans
     return schema
 
 

@@ -26,14 +26,23 @@ from .codebook import codes as category_codes
 from .errors import UnknownCountryError
 from .interop.package_docs import write_package_docs
 from .paths import file_in
-from .schema import BARRIER_COUNTS, TABLE_ORDER, TABLES, package_descriptor, tables_for
-from .validation import Problem, StudyValidationError, check_keys, check_table, did_you_mean, read_table
+from .schema import BARRIER_COUNTS, TABLE_ORDER, TABLES, package_descriptor, resource_descriptor, tables_for
+from .validation import (
+    Problem,
+    StudyValidationError,
+    check_descriptor,
+    check_keys,
+    check_table,
+    did_you_mean,
+    read_table,
+)
 
 __all__ = [
     "Study",
     "load_study",
     "study_from_tables",
     "write_study",
+    "rewrite_descriptor",
     "demo_path",
     "interview_column",
     "BARRIER_COUNTS_RESOURCE",
@@ -350,11 +359,19 @@ def _read_meta(folder: Path) -> tuple[dict, list[Problem], dict[str, dict] | Non
     resources = meta.pop("resources", None)
     if not isinstance(resources, list):
         return meta, [_descriptor_problem("resources", None, "must be a list of the package's tables")], {}
-    named = {}
+    named, problems = {}, []
     for r in resources:
         if isinstance(r, dict) and isinstance(r.get("name"), str):
+            if r["name"] in named:
+                problems.append(
+                    _descriptor_problem(
+                        "resources",
+                        r["name"],
+                        "the descriptor lists this resource twice: the workbench reads the first",
+                    )
+                )
             named.setdefault(r["name"], r)
-    return meta, [], named
+    return meta, problems, named
 
 
 def _descriptor_problem(column: str, value, message: str) -> Problem:
@@ -531,6 +548,8 @@ def load_study(path: str | Path | None = None) -> Study:
             counts, found = read_table(counts_file, _barrier_counts_table())
             problems += found
             counts = _unescape_public(counts, _barrier_counts_table())
+    if resources:
+        problems += _descriptor_problems(resources, meta, raw, counts)
     study = _validated(raw, meta, problems, str(folder), counts)
     study.path = folder
     return study
@@ -622,17 +641,17 @@ def _barrier_counts_table():
     """The table definition of ``barrier_counts.csv`` (:data:`~impt_analysis.schema.BARRIER_COUNTS`).
 
     Its ``suppression`` pattern (empty, ``primary`` or ``secondary``) is checked with the
-    other constraints by :func:`~impt_analysis.validation.check_table`.
+    other constraints by :func:`~impt_analysis.validation.check_table`, its keys (a country is
+    one of a published interview) with the other tables' by
+    :func:`~impt_analysis.validation.check_keys`.
     """
     return BARRIER_COUNTS
 
 
-def _check_barrier_counts(
-    frame: pd.DataFrame, allowed: dict[str, set[str]], countries: set[str]
-) -> list[Problem]:
-    """Cell, key and consistency checks of ``barrier_counts.csv``: a count is empty exactly when suppressed."""
+def _check_barrier_counts(frame: pd.DataFrame, allowed: dict[str, set[str]]) -> list[Problem]:
+    """Cell and consistency checks of ``barrier_counts.csv``: a count is empty exactly when suppressed."""
     table = _barrier_counts_table()
-    problems = check_table(frame, table, allowed) + check_keys({table.name: frame}, {table.name: table})
+    problems = check_table(frame, table, allowed)
     rows = frame.attrs.get("rows") or list(range(2, len(frame) + 2))
     if "suppression" not in frame.columns:  # optional as a value ("" is shown), required as a column
         problems.append(Problem(table.path, 1, "suppression", None, "required column is missing"))
@@ -660,17 +679,6 @@ def _check_barrier_counts(
                         f"the count is marked {reason.iat[i]!r} (suppressed) but is given",
                     )
                 )
-    if "country" in frame.columns:
-        for i in (frame["country"].ne("") & ~frame["country"].isin(countries)).to_numpy().nonzero()[0]:
-            problems.append(
-                Problem(
-                    table.path,
-                    rows[i],
-                    "country",
-                    frame["country"].iat[i],
-                    "no published interview from this country in interviews.csv",
-                )
-            )
     return problems
 
 
@@ -691,23 +699,19 @@ def _validated(
     barrier_counts: pd.DataFrame | None = None,
 ) -> Study:
     """Validate all-text tables and return the typed Study, or raise with every problem."""
-    codebook = raw.get("codebook")
-    if codebook is None or not {"code", "category"} <= set(codebook.columns):
-        codebook = default_codebook()
-    else:
+    codebook = _codebook_of(raw)
+    if codebook is raw.get("codebook"):
         problems += _check_codebook(codebook)
     allowed = {cat: set(group["code"]) for cat, group in codebook.groupby("category")}
-    allowed["__code__"] = set(codebook["code"])
     schema = tables_for(meta)
     for name, frame in raw.items():
-        problems += check_table(frame, schema[name], allowed if name == "codings" else _without_code(allowed))
-    problems += check_keys(raw, schema)
-    if barrier_counts is not None:
-        interviews = raw.get("interviews")
-        countries = (
-            set(interviews["country"]) if interviews is not None and "country" in interviews else set()
-        )
-        problems += _check_barrier_counts(barrier_counts, _without_code(allowed), countries)
+        problems += check_table(frame, schema[name], allowed)
+    if barrier_counts is None:
+        problems += check_keys(raw, schema)
+    else:
+        problems += _check_barrier_counts(barrier_counts, allowed)
+        table = _barrier_counts_table()
+        problems += check_keys({**raw, table.name: barrier_counts}, {**schema, table.name: table})
     if problems:
         raise StudyValidationError(problems, source)
     tables = {name: _typed(raw[name], schema[name], codebook) for name in TABLE_ORDER if name in raw}
@@ -715,8 +719,126 @@ def _validated(
     return Study(**tables, meta=meta, barrier_counts=counts)
 
 
-def _without_code(allowed: dict[str, set[str]]) -> dict[str, set[str]]:
-    return {k: v for k, v in allowed.items() if k != "__code__"}
+def _codebook_of(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The package's codebook as read, or the default one where it has none (its problems say why)."""
+    codebook = raw.get("codebook")
+    if codebook is None or not {"code", "category"} <= set(codebook.columns):
+        return default_codebook()
+    return codebook
+
+
+def _package_tables(meta: dict) -> dict:
+    """The tables a package may list: a public export's include its barrier counts."""
+    tables = dict(tables_for(meta))
+    if meta.get("impt:public"):
+        tables[BARRIER_COUNTS_RESOURCE] = _barrier_counts_table()
+    return tables
+
+
+def _descriptor_problems(
+    resources: dict[str, dict], meta: dict, raw: dict[str, pd.DataFrame], counts: pd.DataFrame | None
+) -> list[Problem]:
+    """Where ``datapackage.json`` says otherwise than the workbench checks, and resources it does not read.
+
+    Each table read is compared with the schema the workbench checks for its columns
+    (:func:`~impt_analysis.validation.check_descriptor`): nothing the descriptor declares goes
+    unchecked, and nothing the workbench checks goes undeclared (frictionless reads the
+    descriptor). A listed resource that is no table of the package is a problem too: nothing it
+    declares would be checked.
+    """
+    tables = _package_tables(meta)
+    frames = dict(raw) if counts is None else {**raw, BARRIER_COUNTS_RESOURCE: counts}
+    codebook = _codebook_of(raw)[["code", "category"]]
+    codebook.attrs = {}  # its row numbers, which pandas would copy at every step
+    problems = []
+    for name, resource in resources.items():
+        if name not in tables:
+            whose = "a public export" if meta.get("impt:public") else "a study"
+            problems.append(
+                _descriptor_problem(
+                    "resources",
+                    name,
+                    f"no table of {whose}: the workbench does not read it, so nothing it declares is "
+                    "checked; remove it from the descriptor",
+                )
+            )
+        elif name in frames:
+            problems += check_descriptor(resource, tables[name], codebook, list(frames[name].columns))
+    return problems
+
+
+def rewrite_descriptor(path: str | Path) -> list[str]:
+    """Write into ``datapackage.json`` the schema the workbench checks for each of the package's tables.
+
+    For a package whose descriptor says otherwise than the workbench checks (a code added to
+    ``codebook.csv`` by hand, a descriptor written by an older workbench or edited by hand):
+    :func:`load_study` names each difference. Each resource of a table gets the Table Schema
+    of :func:`~impt_analysis.schema.table_schema`, from the package's ``codebook.csv`` and the
+    columns of the table's file, and the reading the workbench does (UTF-8 CSV, no dialect, no
+    compression); its path and every other property (``impt:`` properties too) stay. The
+    ``README.md`` and ``CITATION.cff``, written from the descriptor, are written again. The data
+    are not checked: load the study afterwards.
+
+    Parameters
+    ----------
+    path : str or Path
+        The study folder (or its ``datapackage.json``).
+
+    Returns
+    -------
+    list of str
+        The resources whose description changed.
+
+    Raises
+    ------
+    StudyValidationError
+        If the descriptor, the codebook or a table's file cannot be read.
+
+    Examples
+    --------
+    >>> import shutil, tempfile
+    >>> folder = Path(shutil.copytree(demo_path(), tempfile.mkdtemp() + "/study"))
+    >>> descriptor = json.loads((folder / "datapackage.json").read_text())
+    >>> del descriptor["resources"][5]["schema"]["fields"][4]["constraints"]["enum"]  # flows.channel
+    >>> _ = (folder / "datapackage.json").write_text(json.dumps(descriptor))
+    >>> rewrite_descriptor(folder)
+    ['flows']
+    >>> len(load_study(folder).flows)
+    286
+    """
+    folder = Path(path)
+    if folder.name == "datapackage.json":
+        folder = folder.parent
+    meta, problems, resources = _read_meta(folder)
+    if problems or resources is None:
+        raise StudyValidationError(problems, str(folder))
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8-sig"))
+    tables = _package_tables(meta)
+    columns: dict[str, list[str]] = {}
+    for name in ["codebook", *[n for n in resources if n != "codebook" and n in tables]]:
+        file, problems = resource_file(folder, name, resources)
+        frame, found = read_table(file, tables[name]) if file is not None else (None, [])
+        if frame is None:
+            raise StudyValidationError(problems + found, str(folder))
+        columns[name] = list(frame.columns)
+        if name == "codebook":
+            codebook = _codebook_of({"codebook": frame})
+    changed = []
+    for r in descriptor["resources"]:
+        if not isinstance(r, dict) or r.get("name") not in columns:
+            continue
+        table, before = tables[r["name"]], json.dumps(r, sort_keys=True)
+        for key in ("dialect", "compression"):
+            r.pop(key, None)
+        fresh = resource_descriptor(table, codebook, columns[r["name"]])
+        r.update({k: v for k, v in fresh.items() if k in ("encoding", "format", "mediatype", "schema")})
+        if json.dumps(r, sort_keys=True) != before:
+            changed.append(r["name"])
+    (folder / "datapackage.json").write_text(
+        json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    write_package_docs(folder, descriptor)
+    return changed
 
 
 def _check_codebook(codebook: pd.DataFrame) -> list[Problem]:

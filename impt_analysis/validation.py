@@ -16,12 +16,13 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .schema import MAX_COUNT, TABLES, Field, Table
+from .schema import MAX_COUNT, TABLES, Field, Table, table_schema, tables_for
 
 __all__ = [
     "MAX_FIELD_CHARS",
@@ -30,6 +31,8 @@ __all__ = [
     "read_table",
     "check_table",
     "check_keys",
+    "check_span_texts",
+    "check_descriptor",
     "did_you_mean",
 ]
 
@@ -240,12 +243,26 @@ class _Suggester:
 
 
 def check_table(frame: pd.DataFrame, table: Table, allowed: dict[str, set[str]]) -> list[Problem]:
-    """Cell-level checks of one table: every constraint its fields declare.
+    """Row-level checks of one table: every constraint its fields and spans declare.
 
     Required values, types (integer, date), minimum and maximum, patterns (``Field.pattern``,
-    matched as a whole) and vocabularies (``Field.category``: the codes of the codebook) -- the
-    constraints :func:`~impt_analysis.schema.table_schema` writes into ``datapackage.json``.
-    A value that is not a code is told the nearest code, if one is near.
+    matched as a whole) and vocabularies (``Field.category``: the codes of that category;
+    ``Field.any_code``: every code of the codebook) -- the constraints
+    :func:`~impt_analysis.schema.table_schema` writes into ``datapackage.json`` -- and, for each
+    of the table's :class:`~impt_analysis.schema.Span`, a start not after its end (a rule across
+    columns that Table Schema cannot say). A value that is not a code is told the nearest code,
+    if one is near. ``allowed`` maps each category of the codebook to its codes.
+
+    Examples
+    --------
+    >>> from impt_analysis.schema import Field, Span, Table
+    >>> t = Table("passages", "", (Field("code", any_code=True), Field("from", type="integer"),
+    ...     Field("to", type="integer")), spans=(Span("from", "to"),))
+    >>> f = pd.DataFrame({"code": ["police", "weekly"], "from": ["3", "9"], "to": ["5", "4"]})
+    >>> for p in check_table(f, t, {"sector": {"police"}, "theme": {"begging"}}):
+    ...     print(p)
+    passages.csv, row 3, column code: 'weekly': not a code of the codebook
+    passages.csv, row 3, column from: '9': from is after to (4)
     """
     problems: list[Problem] = []
     rows = frame.attrs.get("rows") or list(range(2, len(frame) + 2))
@@ -258,57 +275,63 @@ def check_table(frame: pd.DataFrame, table: Table, allowed: dict[str, set[str]])
             for i in bad.to_numpy().nonzero()[0]:
                 text = msg(s.iat[i]) if callable(msg) else msg
                 problems.append(Problem(table.path, rows[i], f.name, s.iat[i], text))
-    if "start" in frame.columns and "end" in frame.columns:
-        start = pd.to_numeric(frame["start"], errors="coerce")
-        end = pd.to_numeric(frame["end"], errors="coerce")
+    for span in table.spans:
+        if span.start not in frame.columns or span.end not in frame.columns:
+            continue
+        start = pd.to_numeric(frame[span.start], errors="coerce")
+        end = pd.to_numeric(frame[span.end], errors="coerce")
         for i in (start > end).to_numpy().nonzero()[0]:
             problems.append(
                 Problem(
                     table.path,
                     rows[i],
-                    "start",
-                    frame["start"].iat[i],
-                    f"start is after end ({frame['end'].iat[i]})",
+                    span.start,
+                    frame[span.start].iat[i],
+                    f"{span.start} is after {span.end} ({frame[span.end].iat[i]})",
                 )
             )
     return problems
 
 
-def check_excerpt_lengths(frame: pd.DataFrame, path: str, rows: list[int] | None = None) -> list[Problem]:
-    """An excerpt holds exactly end - start code points (line endings included), or a problem names the row.
+def check_span_texts(frame: pd.DataFrame, table: Table, rows: list[int] | None = None) -> list[Problem]:
+    """A span's text holds exactly end - start code points (line endings included), or a problem names the row.
 
-    A spreadsheet or editor that turns ``\\r\\n`` into ``\\n`` shortens an excerpt: its positions
-    then no longer point at it in the interview's text.
+    For each :class:`~impt_analysis.schema.Span` of ``table`` with a text column (codings:
+    ``excerpt``, ``start``, ``end``). A spreadsheet or editor that turns ``\\r\\n`` into ``\\n``
+    shortens an excerpt: its positions then no longer point at it in the interview's text. An
+    empty text, or a start after its end (an error of :func:`check_table`), is not measured.
 
     Examples
     --------
+    >>> from impt_analysis.schema import TABLES
     >>> f = pd.DataFrame({"start": ["0", "10"], "end": ["5", "16"], "excerpt": ["Hello", "a\\nb"]})
-    >>> [(p.row, p.message[:40]) for p in check_excerpt_lengths(f, "codings.csv")]
+    >>> [(p.row, p.message[:40]) for p in check_span_texts(f, TABLES["codings"])]
     [(3, 'the excerpt has 3 code points, but end -')]
     """
-    if "excerpt" not in frame.columns or "start" not in frame.columns or "end" not in frame.columns:
-        return []
     rows = rows or list(range(2, len(frame) + 2))
     problems = []
-    # plain values: pandas would copy the frame's attrs (its row numbers) at every step
-    for i, (start, end, text) in enumerate(
-        zip(frame["start"].tolist(), frame["end"].tolist(), frame["excerpt"].tolist())
-    ):
-        try:
-            start, end = int(start), int(end)
-        except (TypeError, ValueError):
+    for span in table.spans:
+        if not {span.start, span.end, span.text} <= set(frame.columns):
             continue
-        if isinstance(text, str) and text and start <= end and len(text) != end - start:
-            problems.append(
-                Problem(
-                    path,
-                    rows[i],
-                    "excerpt",
-                    None,
-                    f"the excerpt has {len(text)} code points, but end - start is {end - start} "
-                    f"({start}-{end}): line endings changed (CRLF to LF?) or the text was edited",
+        # plain values: pandas would copy the frame's attrs (its row numbers) at every step
+        for i, (start, end, text) in enumerate(
+            zip(frame[span.start].tolist(), frame[span.end].tolist(), frame[span.text].tolist())
+        ):
+            try:
+                start, end = int(start), int(end)
+            except (TypeError, ValueError):
+                continue
+            if isinstance(text, str) and text and start <= end and len(text) != end - start:
+                problems.append(
+                    Problem(
+                        table.path,
+                        rows[i],
+                        span.text,
+                        None,
+                        f"the {span.text} has {len(text)} code points, but {span.end} - {span.start} is "
+                        f"{end - start} ({start}-{end}): line endings changed (CRLF to LF?) or the text was edited",
+                    )
                 )
-            )
     return problems
 
 
@@ -322,13 +345,15 @@ def study_warnings(study) -> list[str]:
     []
     """
     warnings = []
-    if not study.public and "excerpt" in study.codings.columns:
-        # a warning, not an error: the codings stay usable, but their positions no longer point at them
-        for problem in check_excerpt_lengths(study.codings, "codings.csv")[:5]:
-            warnings.append(f"warning: {problem}")
-        n = len(check_excerpt_lengths(study.codings, "codings.csv"))
-        if n > 5:
-            warnings.append(f"warning: and {n - 5} more codings whose excerpt length is not end - start")
+    for name, table in tables_for(study.meta).items():
+        # a warning, not an error: the rows stay usable, but their positions no longer point at their text
+        found = check_span_texts(getattr(study, name), table)
+        warnings += [f"warning: {problem}" for problem in found[:5]]
+        if len(found) > 5:
+            warnings.append(
+                f"warning: and {len(found) - 5} more rows of {table.path} whose text's length is not "
+                "the span's end - start"
+            )
     if len(study.interviews):
         for table, what in (
             ("flows", "who passes information to whom (the three aspects are 'not known')"),
@@ -376,11 +401,9 @@ def _field_failures(f: Field, s: pd.Series, empty: pd.Series, allowed: dict[str,
             _Suggester(f"not a code of category {f.category!r} in the codebook", codes),
             filled & ~s.isin(codes),
         )
-    if f.name == "code" and "__code__" in allowed:
-        yield (
-            _Suggester("not a code of the codebook", allowed["__code__"]),
-            filled & ~s.isin(allowed["__code__"]),
-        )
+    elif f.any_code:
+        codes = set().union(*allowed.values())
+        yield _Suggester("not a code of the codebook", codes), filled & ~s.isin(codes)
     if f.pattern:
         matches = s.str.fullmatch(f.pattern).fillna(False).astype(bool)
         yield f.pattern_message or f"does not match the pattern {f.pattern}", filled & ~matches
@@ -433,7 +456,7 @@ def check_keys(frames: dict[str, pd.DataFrame], tables: dict | None = None) -> l
             keys = set(target[fk.reference])
             bad = s.ne("") & ~s.isin(keys)
             if bad.any():
-                message = _Suggester(f"no such {fk.reference} in {fk.resource}.csv", keys)
+                message = _Suggester(fk.message or f"no such {fk.reference} in {fk.resource}.csv", keys)
             for i in bad.to_numpy().nonzero()[0]:
                 problems.append(Problem(table.path, rows[i], fk.fields, s.iat[i], message(s.iat[i])))
     problems += check_evidence(frames, tables)
@@ -534,6 +557,280 @@ def check_evidence(frames: dict[str, pd.DataFrame], tables: dict | None = None) 
                     )
                 )
     return problems
+
+
+#: How a descriptor that says otherwise than the workbench checks is put right.
+REGENERATE = "regenerate the descriptor with impt_analysis.study.rewrite_descriptor(folder)"
+# Properties that document a column or a table without constraining it: not compared.
+_DOCUMENTATION = frozenset({"description", "title", "example", "rdfType"})
+_SCHEMA_DOCUMENTATION = frozenset({"$schema", "description", "title", "name"})
+# The reading a resource may declare, and what the workbench reads (read_table: UTF-8 CSV).
+_READING = {"encoding": ("utf-8", "utf8"), "format": ("csv",), "mediatype": ("text/csv",)}
+_MISSING = object()
+
+
+def check_descriptor(
+    resource: dict, table: Table, codebook: pd.DataFrame, present: list[str] | None = None
+) -> list[Problem]:
+    """Every difference between what ``datapackage.json`` declares for a table and what the workbench checks.
+
+    The workbench checks :func:`~impt_analysis.schema.table_schema` of ``table`` with the
+    package's ``codebook`` and the columns its file has (``present``; None: every column):
+    what :func:`~impt_analysis.study.write_study` writes. ``resource`` is the table's resource in
+    the descriptor, any JSON (hostile input is reported, never trusted). Compared: the columns,
+    each column's type, its constraints (required, enum -- as a set --, minimum, maximum,
+    pattern, and any other) and other properties (``format``, ``trueValues``, ...), the primary
+    and foreign keys, the missing values, the spans (:data:`~impt_analysis.schema.SPANS`), and
+    the resource's encoding, format, dialect and compression; descriptions and titles are not.
+    A constraint the descriptor declares that the workbench does not check (frictionless
+    would), one it leaves out (frictionless would not check it), and a resource without a
+    schema (frictionless would check nothing) are each a problem naming ``datapackage.json``,
+    the table and the column.
+
+    Examples
+    --------
+    >>> from impt_analysis.codebook import default_codebook
+    >>> from impt_analysis.schema import TABLES, table_schema
+    >>> cb = default_codebook()
+    >>> schema = table_schema(TABLES["barriers"], cb)
+    >>> check_descriptor({"schema": schema}, TABLES["barriers"], cb)
+    []
+    >>> schema["fields"][4]["constraints"]["maximum"] = 2
+    >>> print(check_descriptor({"schema": schema}, TABLES["barriers"], cb)[0].message[:69])
+    the descriptor declares maximum 2, but the workbench checks maximum 3
+    """
+    name, path = table.name, table.path
+    problems = []
+    for key, read in _READING.items():
+        value = resource.get(key, _MISSING)
+        if value is not _MISSING and not (isinstance(value, str) and value.casefold() in read):
+            problems.append(
+                _declared(
+                    f"resources.{name}.{key}",
+                    f"the descriptor declares {key} {_shown(value)}, but the workbench reads {path} as {read[0]}",
+                )
+            )
+    for key in ("dialect", "compression"):
+        if key in resource:
+            problems.append(
+                _declared(
+                    f"resources.{name}.{key}",
+                    f"the descriptor declares a {key}, but the workbench reads {path} as plain UTF-8 CSV "
+                    "(commas, double quotes, a header row) and checks none",
+                )
+            )
+    declared = resource.get("schema", _MISSING)
+    where = f"resources.{name}.schema"
+    if declared is _MISSING:
+        return problems + [
+            _declared(
+                where,
+                f"the descriptor declares no schema for {path}: frictionless would check nothing of it, "
+                "the workbench checks the study's schema",
+            )
+        ]
+    if isinstance(declared, str):
+        return problems + [
+            _declared(
+                where,
+                f"the schema is a reference ({_shown(declared)}), which the workbench does not read: "
+                "the descriptor must hold the table's schema itself",
+            )
+        ]
+    if not isinstance(declared, dict):
+        return problems + [_declared(where, f"must be a Table Schema (a JSON object), not {_kind(declared)}")]
+    if not isinstance(declared.get("fields"), list):
+        return problems + [_declared(f"{where}.fields", "must be the list of the table's columns")]
+    expected = table_schema(table, codebook, present)
+    columns: dict[str, dict] = {}
+    for i, spec in enumerate(declared["fields"]):
+        if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
+            problems.append(_declared(f"{where}.fields[{i}]", "must be a column: a JSON object with a name"))
+        elif spec["name"] in columns:
+            problems.append(_declared(f"{name}.{spec['name']}", "the descriptor declares this column twice"))
+        else:
+            columns[spec["name"]] = spec
+    wanted = {spec["name"]: spec for spec in expected["fields"]}
+    known = {f.name: f.required for f in table.fields}
+    for column, spec in columns.items():
+        if column not in wanted:
+            if known.get(column):  # a required column missing from the file: read_table says so
+                continue
+            why = f"{path} has no such column" if column in known else "it is no column of the table"
+            problems.append(
+                _declared(
+                    f"{name}.{column}",
+                    f"the descriptor declares this column, but the workbench checks none ({why})",
+                )
+            )
+            continue
+        for message in _field_differences(spec, wanted[column], table.field(column)):
+            problems.append(_declared(f"{name}.{column}", message))
+    for column, spec in wanted.items():
+        if column not in columns:
+            problems.append(
+                _declared(
+                    f"{name}.{column}",
+                    f"the descriptor does not declare this column, which the workbench checks ({_summary(spec)})",
+                )
+            )
+    for message in _schema_differences(declared, expected):
+        problems.append(_declared(name, message))
+    return problems
+
+
+def _declared(column: str, message: str) -> Problem:
+    return Problem("datapackage.json", None, column, None, f"{message}: {REGENERATE}")
+
+
+def _field_differences(declared: dict, expected: dict, f: Field) -> list[str]:
+    """What a declared column says otherwise than the workbench's (``expected``), in words."""
+    found = []
+    for key in sorted((set(declared) | set(expected)) - _DOCUMENTATION - {"name", "constraints"}, key=str):
+        found += _difference(key, declared.get(key, _MISSING), expected.get(key, _MISSING))
+    constraints = declared.get("constraints", {})
+    if not isinstance(constraints, dict):
+        return [*found, f"the descriptor's constraints must be a JSON object, not {_kind(constraints)}"]
+    wanted = expected.get("constraints", {})
+    for key in sorted(set(constraints) | set(wanted), key=str):
+        mine, theirs = constraints.get(key, _MISSING), wanted.get(key, _MISSING)
+        if key == "required":  # not required is Table Schema's default
+            mine = False if mine is _MISSING else mine
+            theirs = theirs is not _MISSING and theirs
+        if key == "enum" and isinstance(mine, list) and isinstance(theirs, list):
+            found += _enum_difference(mine, theirs, f)
+        elif key == "enum" and mine is _MISSING:
+            found.append(
+                f"the descriptor declares no enum, but the workbench checks one: {_vocabulary(f)} in "
+                f"codebook.csv ({len(theirs)} codes)"
+            )
+        else:
+            found += _difference(key, mine, theirs)
+    return found
+
+
+def _enum_difference(declared: list, expected: list, f: Field) -> list[str]:
+    mine = {_canonical(v): v for v in declared}
+    theirs = {_canonical(v): v for v in expected}
+    extra = [mine[k] for k in mine if k not in theirs]
+    lacking = [theirs[k] for k in theirs if k not in mine]
+    if not extra and not lacking:
+        return []
+    parts = []
+    if extra:
+        parts.append(f"lists {_few(extra)}, which the workbench does not accept")
+    if lacking:
+        parts.append(f"leaves out {_few(lacking)}, which the workbench accepts")
+    return [f"the descriptor's enum {' and '.join(parts)} ({_vocabulary(f)} in codebook.csv)"]
+
+
+def _vocabulary(f: Field) -> str:
+    return f"the codes of category {f.category!r}" if f.category else "every code"
+
+
+def _schema_differences(declared: dict, expected: dict) -> list[str]:
+    """What a declared Table Schema says otherwise than the workbench's about keys, missing values and spans."""
+    found = []
+    for key in sorted((set(declared) | set(expected)) - _SCHEMA_DOCUMENTATION - {"fields"}, key=str):
+        mine, theirs = declared.get(key, _MISSING), expected.get(key, _MISSING)
+        if key == "foreignKeys" and isinstance(mine, list) and isinstance(theirs, list):
+            mine_keys = {_canonical(_foreign_key(fk)): fk for fk in mine}
+            their_keys = {_canonical(_foreign_key(fk)): fk for fk in theirs}
+            for k, fk in mine_keys.items():
+                if k not in their_keys:
+                    found.append(
+                        f"the descriptor declares the foreign key {_key_words(fk)}, which the workbench does not check"
+                    )
+            for k, fk in their_keys.items():
+                if k not in mine_keys:
+                    found.append(
+                        f"the descriptor does not declare the foreign key {_key_words(fk)}, which the workbench checks"
+                    )
+            continue
+        if key == "primaryKey" and isinstance(mine, str):  # Table Schema allows one name for a list of one
+            mine = [mine]
+        if key == "missingValues":  # [""] is Table Schema's default
+            mine, theirs = ([""] if v is _MISSING else v for v in (mine, theirs))
+        found += _difference(key, mine, theirs)
+    return found
+
+
+def _foreign_key(fk):
+    """A foreign key with its field lists as lists (Table Schema allows one name for a list of one)."""
+    if not isinstance(fk, dict):
+        return fk
+    out = dict(fk)
+    if isinstance(out.get("fields"), str):
+        out["fields"] = [out["fields"]]
+    reference = out.get("reference")
+    if isinstance(reference, dict) and isinstance(reference.get("fields"), str):
+        out["reference"] = {**reference, "fields": [reference["fields"]]}
+    return out
+
+
+def _key_words(fk) -> str:
+    """A foreign key as ``item_id -> items.item_id`` (anything else as its JSON)."""
+    fk = _foreign_key(fk)
+    reference = fk.get("reference") if isinstance(fk, dict) else None
+    if (
+        isinstance(reference, dict)
+        and all(
+            isinstance(v, list) and all(isinstance(c, str) for c in v)
+            for v in (fk.get("fields"), reference.get("fields"))
+        )
+        and isinstance(reference.get("resource"), str)
+    ):
+        return f"{', '.join(fk['fields'])} -> {reference['resource']}.{', '.join(reference['fields'])}"
+    return _shown(fk)
+
+
+def _difference(key: str, declared, expected) -> list[str]:
+    if _canonical(declared) == _canonical(expected):
+        return []
+    mine = f"no {key}" if declared is _MISSING else f"{key} {_shown(declared)}"
+    theirs = f"no {key}" if expected is _MISSING else f"{key} {_shown(expected)}"
+    return [f"the descriptor declares {mine}, but the workbench checks {theirs}"]
+
+
+def _summary(spec: dict) -> str:
+    """A column of the workbench's schema in a few words: type and constraints."""
+    parts = [f"type {spec.get('type', 'string')}"]
+    for key, value in spec.get("constraints", {}).items():
+        if key == "required":
+            parts.append("required")
+        elif key == "enum":
+            parts.append(f"enum of {len(value)} codes")
+        else:
+            parts.append(f"{key} {_shown(value)}")
+    return ", ".join(parts)
+
+
+def _canonical(value) -> str:
+    """One text per JSON value, so that values compare exactly (``2`` is not ``2.0`` nor ``true``)."""
+    if value is _MISSING:
+        return "<missing>"
+    if type(value) is str:  # most values: a code of an enum
+        return "s" + value
+    try:
+        return "j" + json.dumps(value, sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        return "r" + repr(value)
+
+
+def _shown(value, limit: int = 80) -> str:
+    text = repr(value) if isinstance(value, str) else _canonical(value)[1:]
+    return text if len(text) <= limit else f"{text[: limit - 20]}... ({len(text):,} characters)"
+
+
+def _few(values: list, shown: int = 5) -> str:
+    words = ", ".join(_shown(v, 40) for v in values[:shown])
+    return words + (f" and {len(values) - shown} more" if len(values) > shown else "")
+
+
+def _kind(value) -> str:
+    return {list: "a list", str: "text", bool: "true or false", type(None): "null"}.get(
+        type(value), "a number"
+    )
 
 
 def frictionless_problems(folder: str | Path) -> list[Problem]:

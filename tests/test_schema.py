@@ -3,6 +3,11 @@
 The package is small and written by hand: two organisations in DK, two interviews, one item,
 one knowledge row, one flow, one barrier, one coded segment and one case count. Each broken
 package changes one cell (or adds one row), so the row both validators must name is known.
+
+A descriptor that declares a constraint the workbench does not check is refused by both: by
+frictionless in the data it reads with it, by the fast validator in ``datapackage.json`` itself.
+Some rules Table Schema cannot say (:data:`FAST_ONLY`): only the fast validator checks them, and
+the tests say so by expecting frictionless to pass them.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from click.testing import CliRunner
 
 from impt_analysis import StudyValidationError, load_study, study_from_tables
 from impt_analysis.cli import main
-from impt_analysis.schema import COUNTRY_PATTERN, PUBLIC_TABLES, TABLES, table_schema
+from impt_analysis.schema import COUNTRY_PATTERN, PUBLIC_TABLES, SPANS, TABLES, table_schema
 from impt_analysis.study import write_study
 from impt_analysis.validation import frictionless_problems, iso_countries
 
@@ -165,6 +170,7 @@ BROKEN = {
     "missing required value": (set_cell("flows.csv", 2, "frequency", ""), ("flows.csv", 2, "frequency")),
     "wrong enum": (set_cell("flows.csv", 2, "frequency", "weekly"), ("flows.csv", 2, "frequency")),
     "not a date": (set_cell("interviews.csv", 3, "date", "2010-13-01"), ("interviews.csv", 3, "date")),
+    "no code of the codebook": (set_cell("codings.csv", 2, "code", "nonsense"), ("codings.csv", 2, "code")),
 }
 
 
@@ -188,6 +194,55 @@ def test_both_validators_reject_the_same_broken_package(package, case):
         assert {p.column for p in strict} == {column}
 
 
+def declare(table: str, column: str, key: str, value):
+    """A descriptor edit: a constraint ``key: value`` on ``table.column``."""
+
+    def change(descriptor):
+        resource = next(r for r in descriptor["resources"] if r["name"] == table)
+        spec = next(f for f in resource["schema"]["fields"] if f["name"] == column)
+        spec.setdefault("constraints", {})[key] = value
+
+    return change
+
+
+def enum_without(table: str, column: str, code: str):
+    def change(descriptor):
+        resource = next(r for r in descriptor["resources"] if r["name"] == table)
+        spec = next(f for f in resource["schema"]["fields"] if f["name"] == column)
+        spec["constraints"]["enum"].remove(code)
+
+    return change
+
+
+# A descriptor declaring a constraint the workbench does not check, which the package breaks:
+# (the edit, the file, row and column frictionless names, the column the fast validator names
+# in datapackage.json).
+DECLARED = {
+    "a pattern on items.label": (declare("items", "label", "pattern", "^[a-z]+$"), ("items.csv", 2, "label")),
+    "severity at most 1": (declare("barriers", "severity", "maximum", 1), ("barriers.csv", 2, "severity")),
+    "an enum leaving out a code in use": (
+        enum_without("flows", "frequency", "regular"),
+        ("flows.csv", 2, "frequency"),
+    ),
+    "a minimum length of a code": (declare("codings", "coder", "minLength", 3), ("codings.csv", 2, "coder")),
+}
+
+
+@pytest.mark.parametrize("case", list(DECLARED))
+def test_both_validators_reject_a_constraint_only_the_descriptor_declares(package, case):
+    change, (file, row, column) = DECLARED[case]
+    path = package / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    change(descriptor)
+    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    with pytest.raises(StudyValidationError) as info:
+        load_study(package)
+    table = file.removesuffix(".csv")
+    assert [(p.file, p.column) for p in info.value.problems] == [("datapackage.json", f"{table}.{column}")]
+    strict = frictionless_problems(package)
+    assert {(p.file, p.row, p.column) for p in strict} == {(file, row, column)}, strict
+
+
 def test_the_descriptor_country_pattern_is_exactly_the_iso_codes():
     pattern = re.compile(COUNTRY_PATTERN)
     two_letters = {a + b for a in map(chr, range(65, 91)) for b in map(chr, range(65, 91))}
@@ -200,9 +255,48 @@ def test_every_declared_constraint_is_one_the_fast_validator_checks(tables, demo
     """The constraints a descriptor can hold are those check_table checks (nothing declared unchecked)."""
     checked = {"required", "enum", "minimum", "maximum", "pattern"}
     for table in tables.values():
-        for spec in table_schema(table, demo.codebook)["fields"]:
+        schema = table_schema(table, demo.codebook)
+        assert set(schema) <= {"$schema", "fields", "missingValues", "primaryKey", "foreignKeys", SPANS}
+        for spec in schema["fields"]:
+            assert set(spec) <= {"name", "type", "description", "constraints"}, (table.name, spec["name"])
             assert set(spec.get("constraints", {})) <= checked, (table.name, spec["name"])
             assert spec["type"] in {"string", "integer", "date"}, (table.name, spec["name"])
+
+
+# Rules Table Schema cannot say (a rule across columns, or across tables other than a foreign key):
+# only the fast validator checks them. frictionless passes each of these packages, as it must.
+FAST_ONLY = {
+    "a span's start after its end (codings: start <= end, the descriptor's impt:spans)": (
+        set_cell("codings.csv", 2, "start", "9"),
+        ("codings.csv", 2, "start"),
+    ),
+    "an interview's sector not its respondent's organisation's": (
+        set_cell("interviews.csv", 2, "sector", "ngo"),
+        ("interviews.csv", 2, "sector"),
+    ),
+    "evidence naming no coded segment": (
+        set_cell("flows.csv", 2, "evidence", "S9"),
+        ("flows.csv", 2, "evidence"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(FAST_ONLY))
+def test_rules_only_the_fast_validator_checks(package, case):
+    (file, change), (where, row, column) = FAST_ONLY[case]
+    edit(package, file, change)
+    with pytest.raises(StudyValidationError) as info:
+        load_study(package)
+    assert [(p.file, p.row, p.column) for p in info.value.problems] == [(where, row, column)]
+    assert frictionless_problems(package) == []
+
+
+def test_the_descriptor_carries_the_span_frictionless_cannot_check(package):
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    codings = next(r for r in descriptor["resources"] if r["name"] == "codings")
+    assert codings["schema"][SPANS] == [{"start": "start", "end": "end", "text": "excerpt"}]
+    code = next(f for f in codings["schema"]["fields"] if f["name"] == "code")
+    assert set(code["constraints"]["enum"]) == set(load_study(package).codebook["code"])
 
 
 def test_impt_validate_strict_reports_both_in_the_same_form(package):
@@ -242,3 +336,17 @@ def test_strict_reports_a_path_out_of_the_folder(package, tmp_path):
     ):
         load_study(package)
     assert frictionless_problems(package) != []
+
+
+def test_both_validators_reject_a_barrier_count_of_a_country_without_interviews(demo, tmp_path):
+    """barrier_counts.country refers to interviews.country in a public export's descriptor too."""
+    from impt_analysis.privacy.publish import export_public
+
+    folder = export_public(demo, tmp_path / "public", key=b"0123456789abcdef").path
+    edit(folder, *set_cell("barrier_counts.csv", 2, "country", "GB"))
+    with pytest.raises(StudyValidationError) as info:
+        load_study(folder)
+    [p] = info.value.problems
+    assert (p.file, p.row, p.column, p.value) == ("barrier_counts.csv", 2, "country", "GB")
+    assert p.message == "no published interview from this country in interviews.csv"
+    assert [(p.file, p.row) for p in frictionless_problems(folder)] == [("barrier_counts.csv", 2)]

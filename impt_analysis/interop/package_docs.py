@@ -250,7 +250,7 @@ def codebook_readme(descriptor: dict, codebook: pd.DataFrame, rows: dict[str, in
         "",
     ]
     categories = _categories(resources, codebook)
-    out += _tables(resources, rows, categories)
+    out += _tables(resources, rows, categories, frozenset(codebook["code"]))
     out += _vocabularies(codebook, categories)
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -331,7 +331,14 @@ def _about(descriptor: dict) -> list[str]:
     return lines + [""]
 
 
-def _tables(resources: list[dict], rows: dict[str, int], categories: dict[tuple[str, str], str]) -> list[str]:
+def _tables(
+    resources: list[dict],
+    rows: dict[str, int],
+    categories: dict[tuple[str, str], str],
+    every_code: frozenset = frozenset(),
+) -> list[str]:
+    from ..schema import SPANS
+
     out = ["## Tables", "", "| table | file | rows | what it holds |", "| --- | --- | --- | --- |"]
     for r in resources:
         out.append(
@@ -356,7 +363,17 @@ def _tables(resources: list[dict], rows: dict[str, int], categories: dict[tuple[
             out.append(
                 f"`{', '.join(fk['fields'])}` refers to `{ref['resource']}.{', '.join(ref['fields'])}`."
             )
-        if schema.get("primaryKey") or schema.get("foreignKeys"):
+        for span in schema.get(SPANS, []):  # a rule across columns: Table Schema cannot say it
+            text = (
+                f", and `{span['text']}` holds `{span['end']} - {span['start']}` characters (Unicode code points)"
+                if "text" in span
+                else ""
+            )
+            out.append(
+                f"In every row `{span['start']}` is not after `{span['end']}`{text} (checked by the workbench, "
+                "not by Table Schema)."
+            )
+        if schema.get("primaryKey") or schema.get("foreignKeys") or schema.get(SPANS):
             out.append("")
         out += ["| column | type | required | meaning | allowed values |", "| --- | --- | --- | --- | --- |"]
         for f in schema.get("fields", []):
@@ -364,15 +381,17 @@ def _tables(resources: list[dict], rows: dict[str, int], categories: dict[tuple[
             category = categories.get((r["name"], f["name"]))
             out.append(
                 f"| `{f['name']}` | {f.get('type', 'string')} | {'yes' if c.get('required') else 'no'} | "
-                f"{_cell(f.get('description', ''))} | {_cell(_allowed(c, category))} |"
+                f"{_cell(f.get('description', ''))} | {_cell(_allowed(c, category, every_code))} |"
             )
         out.append("")
     return out
 
 
-def _allowed(c: dict, category: str | None) -> str:
+def _allowed(c: dict, category: str | None, every_code: frozenset = frozenset()) -> str:
     if category:
         return f"a code of [`{category}`](#vocabulary-{category})"
+    if every_code and frozenset(c.get("enum", ())) == every_code:
+        return "any code of the codebook (see [Vocabularies](#vocabularies))"
     if "enum" in c:
         return ", ".join(f"`{v}`" for v in c["enum"])
     parts = []

@@ -80,6 +80,10 @@ def test_names_are_found_in_every_file_without_case_or_accents(package):
     d["keywords"] = ["trafficking", "hansen-jürgen"]
     d["resources"][0]["description"] = "Codes checked by JÜRGEN."
     d["impt:source"] = {"name": "jurgen-study"}
+    for r in d["resources"]:  # the code planted in codebook.csv below, where the descriptor lists codes
+        for f in r["schema"]["fields"]:
+            if (r["name"], f["name"]) in {("items", "theme"), ("codings", "code")}:
+                f["constraints"]["enum"] = sorted([*f["constraints"]["enum"], "jurgen_desk"])
     path.write_text(json.dumps(d, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     with open(package / "README.md", "a", encoding="utf-8") as f:
         f.write("\nQuestions to Jürgen.\n")
@@ -111,6 +115,8 @@ def test_names_are_found_in_every_file_without_case_or_accents(package):
         ["codebook.csv", "code", "jurgen"],
         ["datapackage.json", "title", "JURGEN"],
         ["datapackage.json", "resources[0].description", "JÜRGEN"],
+        ["datapackage.json", "resources[3].schema.fields[5].constraints.enum[1]", "jurgen"],
+        ["datapackage.json", "resources[7].schema.fields[2].constraints.enum[45]", "jurgen"],
         ["datapackage.json", "description", "jurgen"],
         ["datapackage.json", "contributors[0].title", "Jürgen"],
         ["datapackage.json", "sources[0].title", "soren aberg"],
